@@ -1,0 +1,18 @@
+/* zdiag check: placeholder until its issue lands (replaced by the real command). */
+#include "zdiag/cmd.h"
+#include "zdiag/err.h"
+
+static int
+cmd_check_fn(const struct zd_cmd *cmd, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return zd_error("'%s' is not implemented yet", cmd->name);
+}
+
+const struct zd_cmd zd_cmd_check = {
+	.name = "check",
+	.fn = cmd_check_fn,
+	.summary = "(not implemented yet)",
+	.flags = ZD_CMD_HIDDEN,
+};

@@ -1,0 +1,54 @@
+/* Private interface between scan.c (the walk) and verdict.c (the causes). */
+#ifndef ZDIAG_SCAN_INT_H
+#define ZDIAG_SCAN_INT_H
+
+#include "zdiag/procfs.h"
+#include "zdiag/scan.h"
+#include "zdiag/strbuf.h"
+
+/* One process from the walk: what a stat read gives. */
+struct zd_pentry {
+	pid_t pid, ppid, pgrp;
+	char state;
+	long num_threads;
+	unsigned long long starttime;
+	int exit_signal;
+	unsigned flags;
+	char comm[ZD_COMM_MAX + 1];
+};
+
+struct zd_dtask {
+	pid_t pid, tid;
+};
+
+struct zd_scan_ctx {
+	const struct zd_procfs *pfs;
+	const struct zd_scan_opts *opts;
+	struct zd_scan *s;
+	struct zd_pentry *pe;   /* sorted by pid */
+	size_t npe;
+	struct zd_dtask *dv;    /* D-state tasks seen */
+	size_t nd, ad;
+	struct zd_sb tmp;
+};
+
+struct zd_zwork {
+	struct zd_zombie *z;
+	int dirfd;
+	struct zd_stat st;
+};
+
+/* Note a D-state task (deduplicated by tid). */
+void zd_scan_note_d(struct zd_scan_ctx *c, pid_t pid, pid_t tid);
+const struct zd_pentry *zd_scan_lookup(const struct zd_scan_ctx *c, pid_t pid);
+/* Fill t (pid/tid already set) from a task directory: stat, wchan,
+ * syscall, status (SIGKILL pending) and, if want_stack, the kernel stack. */
+int zd_scan_task_detail(struct zd_scan_ctx *c, int tdfd, struct zd_task *t, bool want_stack);
+
+void zd_scan_zombie_init(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zd_stat *st);
+/* The zombie went away during the settle interval. */
+void zd_verdict_reaped(struct zd_scan_ctx *c, struct zd_zombie *z);
+/* Decide the cause of a zombie that is still there. */
+void zd_verdict_decide(struct zd_scan_ctx *c, struct zd_zombie *z, int dirfd, const struct zd_stat *st);
+
+#endif
