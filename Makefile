@@ -57,7 +57,7 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -MMD -MP $(WARN) -Iinclude -I$(G) \
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LIBS = $(PKG_LIBS) -lpthread
 
-LIB_SRCS := $(sort $(wildcard src/core/*.c src/trace/*.c))
+LIB_SRCS := $(sort $(wildcard src/core/*.c src/trace/*.c src/check/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c src/cmd/*.c)) src/main.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)

@@ -18,12 +18,20 @@ extern const struct zd_cmd zd_cmd_check;
 extern const struct zd_cmd zd_cmd_help;
 extern const struct zd_cmd zd_cmd_complete;
 
-/* The command table: one row per subcommand, in --help order. */
+/*
+ * The command table: one row per subcommand, in --help order.  A build
+ * without some library (the static build) leaves rows out with
+ * -DZD_NO_TRACE / -DZD_NO_ATTACH.
+ */
 const struct zd_cmd *const zd_commands[] = {
 	&zd_cmd_scan,
+#ifndef ZD_NO_TRACE
 	&zd_cmd_trace,
+#endif
+#ifndef ZD_NO_ATTACH
 	&zd_cmd_attach,
 	&zd_cmd_run,
+#endif
 	&zd_cmd_check,
 	&zd_cmd_help,
 	&zd_cmd_complete,
