@@ -1,0 +1,149 @@
+/*
+ * Decoding one syscall of a stopped tracee, strace-style.
+ *
+ * A call decodes in two halves, as a tracer sees it: the entry half (name
+ * and input arguments) at the syscall-entry stop, the exit half (output
+ * arguments, the closing parenthesis) at the syscall-exit stop, then the
+ * return value.  The tracee must be ptrace-stopped by the caller while
+ * either half runs, because decoders read its memory.
+ *
+ *	struct zd_dec_opts o = ZD_DEC_OPTS_INIT;
+ *	struct zd_call c;
+ *	struct zd_sb sb = ZD_SB_INIT;
+ *
+ *	zd_call_init(&c, tid, nr, args, &o);
+ *	zd_call_entry(&c, &sb);       // "openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY"
+ *	... PTRACE_SYSCALL, wait for the exit stop ...
+ *	zd_call_exit(&c, &sb, rval);  // ")"
+ *	zd_call_pad(&sb, 0);          // spaces up to column 40, as strace
+ *	zd_call_retval(&c, &sb);      // "= 3"
+ *	zd_call_release(&c);
+ *
+ * The same zd_sb must receive both halves when the argument offsets
+ * (zd_call_arg) are wanted; the text itself can go anywhere.
+ * Nothing here prints or exits.
+ */
+#ifndef ZDIAG_DECODE_H
+#define ZDIAG_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "zdiag/strbuf.h"
+#include "zdiag/syscall.h"
+
+struct zd_dec_opts {
+	size_t strsize;   /* bytes of strings and buffers shown (-s); 0: unlimited */
+	bool fd_paths;    /* -y: show the path of every fd: 3</etc/hostname> */
+	bool verbose;     /* full structures (stat: every field) */
+};
+
+#define ZD_DEC_STRSIZE 32
+#define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, false, false }
+
+enum { ZD_DEC_DONE = 0, ZD_DEC_MORE = 1 };
+
+#define ZD_CALL_MAXARGS 8
+
+struct zd_call {
+	/* Set by zd_call_init */
+	pid_t tid;
+	long nr;
+	uint64_t args[6];
+	uint64_t sp;                    /* stack pointer at entry, if known (rt_sigreturn) */
+	const struct zd_dec_opts *opts;
+	const struct zd_sysent *ent;    /* NULL: a number the table does not know */
+
+	/* Set by zd_call_exit */
+	int64_t rval;
+	bool exiting;                   /* the exit half is being (or was) decoded */
+	bool exited;                    /* zd_call_exit ran */
+
+	/* Decoder state (private) */
+	int state;                      /* ZD_DEC_DONE / ZD_DEC_MORE after the entry half */
+	bool entry_nosep;               /* decoder: no ", " after the entry half */
+	int next_arg;                   /* generic decoder: first argument left for the exit */
+	uint64_t priv[3];
+	long restarted_nr;              /* restart_syscall: the call it resumes, or -1 */
+
+	/* Return value decoration, set by exit-half decoders */
+	int rkind;                      /* enum zd_ret_kind, or -1 for the table's */
+	char rextra[256];               /* printed after the value: " (flags O_RDONLY)" */
+
+	/* Layout of the text in the zd_sb, offsets from base */
+	size_t base;
+	size_t entry_end;               /* end of the entry half */
+	int narg;                       /* arguments started so far */
+	bool sep_pending;               /* the entry half ended with ", " */
+	struct { uint32_t start, end; } argpos[ZD_CALL_MAXARGS];
+};
+
+/* Prepare c for a syscall-entry stop of tid (nr, its 6 raw arguments). */
+void zd_call_init(struct zd_call *c, pid_t tid, long nr, const uint64_t args[6],
+		  const struct zd_dec_opts *opts);
+/* The entry half: "name(" and the input arguments (", " after the last one
+ * when output arguments follow at exit).  Unknown numbers print as
+ * "syscall_0x1c3(" with six hex arguments. */
+void zd_call_entry(struct zd_call *c, struct zd_sb *sb);
+/* The exit half for return value rval (the raw rax: -errno on failure):
+ * the output arguments and ")". */
+void zd_call_exit(struct zd_call *c, struct zd_sb *sb, int64_t rval);
+/* Spaces from column col_start (where the line began in sb) up to column
+ * 40, or one space when past it: strace's alignment of " = ". */
+void zd_call_pad(struct zd_sb *sb, size_t line_start);
+/* The return value: "3", "0x7f12...", "-1 ENOENT (No such file or directory)",
+ * "? ERESTARTSYS (To be restarted if SA_RESTART is set)", with "= " before.
+ * A call that never returned (the tracee died in it) prints "= ?". */
+void zd_call_retval(const struct zd_call *c, struct zd_sb *sb);
+/* Both halves and the return value at once, for a call whose exit is
+ * known (zdiag attach): "read(3, \"abc\", 10) = 3" appended to sb. */
+void zd_call_format(struct zd_call *c, struct zd_sb *sb, int64_t rval);
+void zd_call_release(struct zd_call *c);
+
+/* Whether rval is an error return (-4095..-1) and its errno. */
+static inline bool
+zd_call_failed(int64_t rval)
+{
+	return rval < 0 && rval >= -4095;
+}
+
+/* Argument i of the decoded text: [*start, *end) in the sb that received
+ * both halves.  Returns false when argument i was not printed. */
+bool zd_call_arg(const struct zd_call *c, int i, size_t *start, size_t *end);
+/* Syscall name, or NULL for an unknown number. */
+const char *zd_call_name(const struct zd_call *c);
+
+/* ---------------------------------------------------------------- */
+/* Tracee memory                                                     */
+
+/*
+ * Read len bytes at addr of tid's memory: process_vm_readv (whole buffer,
+ * one syscall), falling back to PTRACE_PEEKDATA (the tracee must then be
+ * ptrace-stopped) where process_vm_readv is not allowed.  Returns the
+ * number of bytes read (short if the range runs into an unmapped page) or
+ * -errno (-EFAULT: nothing readable at addr).
+ */
+ssize_t zd_umove(pid_t tid, uint64_t addr, void *buf, size_t len);
+/*
+ * Read a NUL-terminated string at addr, at most max bytes (not counting
+ * the NUL), into buf (of max + 1 bytes, always NUL-terminated).  Returns
+ * its length, or -errno; *terminated says whether the NUL was seen.
+ */
+ssize_t zd_umove_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *terminated);
+
+/* ---------------------------------------------------------------- */
+/* Pieces shared with the tracer's event lines                       */
+
+/* strace's signal names: "SIGCHLD", "SIGRTMIN" (32), "SIGRT_2" (34). */
+const char *zd_dec_signame(int sig);
+/* A siginfo_t as "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}". */
+void zd_dec_siginfo(struct zd_sb *sb, const void *siginfo);
+/* A wait status as "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]" (without brackets). */
+void zd_dec_wstatus(struct zd_sb *sb, int status);
+/* A string escaped and quoted as strace prints it ("a\nb\0"), with "..."
+ * after the quote when truncated is true. */
+void zd_dec_quote(struct zd_sb *sb, const void *data, size_t len, bool truncated);
+
+#endif

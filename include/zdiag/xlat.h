@@ -1,0 +1,65 @@
+/*
+ * Constant-to-name tables ("xlat", after strace) for flags and enumerated
+ * values, and their strace-style printers.
+ *
+ * The tables are generated at build time by src/gen/gen-xlat.sh from the
+ * lists in src/trace/xlat/NAME.in (one constant per line, with its kernel
+ * value; the build checks each value against the system headers when they
+ * define it) into build/gen/xlat-tables.h, which declares them as
+ *	extern const struct zd_xlat_tab zd_xlat_NAME;
+ *
+ * Printing conventions (strace's):
+ *	flags:   "O_CREAT|O_TRUNC", unknown bits as "|0x40000000", no known
+ *	         bit at all as "0x100 /" "* PROT_??? *" "/", zero as the
+ *	         table's zero name ("PROT_NONE") or "0"
+ *	value:   "SEEK_END", unknown as "0x9 /" "* SEEK_??? *" "/"
+ */
+#ifndef ZDIAG_XLAT_H
+#define ZDIAG_XLAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "zdiag/strbuf.h"
+
+struct zd_xlat {
+	uint64_t val;
+	const char *name;
+};
+
+enum zd_xlat_kind {
+	ZD_XLAT_VALUE,  /* one of the values */
+	ZD_XLAT_FLAGS,  /* an OR of the values, printed in table order */
+};
+
+struct zd_xlat_tab {
+	const struct zd_xlat *v;
+	unsigned n;
+	enum zd_xlat_kind kind;
+	const char *unknown;  /* "SEEK_???", for the comment after an unknown value */
+	const char *zero;     /* flags: name of 0 ("PROT_NONE"), or NULL for "0" */
+};
+
+/* Name of value v, or NULL. */
+const char *zd_xlat_name(const struct zd_xlat_tab *t, uint64_t v);
+/* Value named `name` (exact match); returns false if there is none. */
+bool zd_xlat_lookup(const struct zd_xlat_tab *t, const char *name, uint64_t *out);
+
+/* Append v as one value: its name, or "0x9 /" "* SEEK_??? *" "/". */
+void zd_xlat_val(struct zd_sb *sb, const struct zd_xlat_tab *t, uint64_t v);
+/* Same, but an unknown value prints in decimal ("77"), as strace prints
+ * unknown signal numbers and the like. */
+void zd_xlat_val_dec(struct zd_sb *sb, const struct zd_xlat_tab *t, int64_t v);
+/* Append v as flags: "A|B", "A|0x40", "0x100 /" "* X_??? *" "/", or the zero name. */
+void zd_xlat_flags(struct zd_sb *sb, const struct zd_xlat_tab *t, uint64_t v);
+/*
+ * Append the known flags of v with '|' and return the bits no entry
+ * matched; prints nothing for 0.  `first` says whether nothing has been
+ * printed yet (no leading '|').  For decoders that print several fields
+ * into one flags word (open: access mode, flags; clone: flags, signal).
+ */
+uint64_t zd_xlat_flags_part(struct zd_sb *sb, const struct zd_xlat_tab *t, uint64_t v, bool *first);
+
+#include "xlat-tables.h"   /* build/gen/xlat-tables.h: the generated declarations */
+
+#endif

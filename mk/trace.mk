@@ -1,0 +1,32 @@
+# zdiag trace: generated tables, the bench floor program, and the objects
+# that need the generated headers before they compile.
+#
+#   build/gen/syscallent.h        src/trace/syscalls.in (+ sysnames.h)
+#   build/gen/syscall-decoders.h  the decoder prototypes named there
+#   build/gen/xlat-tables.h, xlat-defs.h src/trace/xlat/*.in
+
+XLAT_INS := $(sort $(wildcard src/trace/xlat/*.in))
+TRACE_GEN := $(G)/syscallent.h $(G)/syscall-decoders.h $(G)/xlat-tables.h $(G)/xlat-defs.h
+
+# The name table also takes the syscalls newer than the installed headers.
+$(G)/sysnames.h: src/gen/sysnames-extra.in
+
+$(G)/syscallent.h: src/gen/gen-syscalls.sh src/trace/syscalls.in $(G)/sysnames.h
+	@mkdir -p $(@D)
+	sh src/gen/gen-syscalls.sh $(G)/sysnames.h src/trace/syscalls.in table > $@.tmp && mv $@.tmp $@
+
+$(G)/syscall-decoders.h: src/gen/gen-syscalls.sh src/trace/syscalls.in $(G)/sysnames.h
+	@mkdir -p $(@D)
+	sh src/gen/gen-syscalls.sh $(G)/sysnames.h src/trace/syscalls.in decls > $@.tmp && mv $@.tmp $@
+
+$(G)/xlat-tables.h: src/gen/gen-xlat.sh $(XLAT_INS)
+	@mkdir -p $(@D)
+	sh src/gen/gen-xlat.sh h $(XLAT_INS) > $@.tmp && mv $@.tmp $@
+
+$(G)/xlat-defs.h: src/gen/gen-xlat.sh $(XLAT_INS)
+	@mkdir -p $(@D)
+	sh src/gen/gen-xlat.sh c $(XLAT_INS) > $@.tmp && mv $@.tmp $@
+
+# Every object and unit test may include the trace headers (xlat.h pulls in
+# the generated declarations): generate before compiling anything.
+$(LIB_OBJS) $(CLI_OBJS) $(UNIT_BINS): | $(TRACE_GEN)

@@ -1,0 +1,345 @@
+/* Printers for the structures syscalls pass by pointer (stat, timespec, ...). */
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "dec.h"
+
+/* The address, when the structure cannot be read. */
+#define READ_OR_ADDR(c, sb, addr, obj)          \
+	do {                                    \
+		if (!(addr)) {                  \
+			zd_sb_adds(sb, "NULL"); \
+			return;                 \
+		}                               \
+		if (!umove_all(c, addr, &(obj), sizeof(obj))) { \
+			put_hex(sb, addr);      \
+			return;                 \
+		}                               \
+	} while (0)
+
+static void
+field(struct zd_sb *sb, bool *first, const char *name)
+{
+	if (!*first)
+		zd_sb_adds(sb, ", ");
+	*first = false;
+	zd_sb_adds(sb, name);
+	zd_sb_addc(sb, '=');
+}
+
+static void
+put_dev(struct zd_sb *sb, uint64_t dev)
+{
+	zd_sb_adds(sb, "makedev(");
+	put_hex(sb, major(dev));
+	zd_sb_adds(sb, ", ");
+	put_hex(sb, minor(dev));
+	zd_sb_addc(sb, ')');
+}
+
+static void
+put_ts_fields(struct zd_sb *sb, int64_t sec, int64_t nsec, const char *frac)
+{
+	zd_sb_adds(sb, "{tv_sec=");
+	put_dec(sb, sec);
+	zd_sb_adds(sb, ", ");
+	zd_sb_adds(sb, frac);
+	zd_sb_addc(sb, '=');
+	put_dec(sb, nsec);
+	zd_sb_addc(sb, '}');
+}
+
+static void
+put_time_field(struct zd_sb *sb, int64_t sec, int64_t nsec)
+{
+	put_dec(sb, sec);
+	if (nsec) {
+		zd_sb_addf(sb, ".%09lld", (long long)nsec);
+	}
+}
+
+void
+put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct stat st;
+	bool first = true;
+
+	READ_OR_ADDR(c, sb, addr, st);
+	zd_sb_addc(sb, '{');
+	if (c->opts && c->opts->verbose) {
+		field(sb, &first, "st_dev");
+		put_dev(sb, st.st_dev);
+		field(sb, &first, "st_ino");
+		put_udec(sb, st.st_ino);
+		field(sb, &first, "st_mode");
+		put_mode(sb, st.st_mode);
+		field(sb, &first, "st_nlink");
+		put_udec(sb, st.st_nlink);
+		field(sb, &first, "st_uid");
+		put_udec(sb, st.st_uid);
+		field(sb, &first, "st_gid");
+		put_udec(sb, st.st_gid);
+		field(sb, &first, "st_blksize");
+		put_dec(sb, st.st_blksize);
+		field(sb, &first, "st_blocks");
+		put_dec(sb, st.st_blocks);
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+			field(sb, &first, "st_rdev");
+			put_dev(sb, st.st_rdev);
+		} else {
+			field(sb, &first, "st_size");
+			put_dec(sb, st.st_size);
+		}
+		field(sb, &first, "st_atime");
+		put_time_field(sb, st.st_atim.tv_sec, st.st_atim.tv_nsec);
+		field(sb, &first, "st_mtime");
+		put_time_field(sb, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		field(sb, &first, "st_ctime");
+		put_time_field(sb, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+		zd_sb_addc(sb, '}');
+		return;
+	}
+	field(sb, &first, "st_mode");
+	put_mode(sb, st.st_mode);
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		field(sb, &first, "st_rdev");
+		put_dev(sb, st.st_rdev);
+	} else {
+		field(sb, &first, "st_size");
+		put_dec(sb, st.st_size);
+	}
+	zd_sb_adds(sb, ", ...}");
+}
+
+void
+put_statfs(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct statfs s;
+
+	READ_OR_ADDR(c, sb, addr, s);
+	zd_sb_adds(sb, "{f_type=");
+	put_hex(sb, (uint64_t)s.f_type);
+	zd_sb_adds(sb, ", f_bsize=");
+	put_dec(sb, s.f_bsize);
+	zd_sb_adds(sb, ", f_blocks=");
+	put_udec(sb, s.f_blocks);
+	zd_sb_adds(sb, ", f_bfree=");
+	put_udec(sb, s.f_bfree);
+	zd_sb_adds(sb, ", f_bavail=");
+	put_udec(sb, s.f_bavail);
+	zd_sb_adds(sb, ", f_files=");
+	put_udec(sb, s.f_files);
+	zd_sb_adds(sb, ", f_ffree=");
+	put_udec(sb, s.f_ffree);
+	zd_sb_adds(sb, ", f_fsid={val=[");
+	put_hex(sb, (uint32_t)s.f_fsid.__val[0]);
+	zd_sb_adds(sb, ", ");
+	put_hex(sb, (uint32_t)s.f_fsid.__val[1]);
+	zd_sb_adds(sb, "]}, f_namelen=");
+	put_dec(sb, s.f_namelen);
+	zd_sb_adds(sb, ", f_frsize=");
+	put_dec(sb, s.f_frsize);
+	zd_sb_adds(sb, ", f_flags=");
+	put_hex(sb, (uint64_t)s.f_flags);
+	zd_sb_addc(sb, '}');
+}
+
+void
+put_timespec(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct timespec ts;
+
+	READ_OR_ADDR(c, sb, addr, ts);
+	put_ts_fields(sb, ts.tv_sec, ts.tv_nsec, "tv_nsec");
+}
+
+void
+put_timeval(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct timeval tv;
+
+	READ_OR_ADDR(c, sb, addr, tv);
+	put_ts_fields(sb, tv.tv_sec, tv.tv_usec, "tv_usec");
+}
+
+void
+put_itimerspec(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct itimerspec its;
+
+	READ_OR_ADDR(c, sb, addr, its);
+	zd_sb_adds(sb, "{it_interval=");
+	put_ts_fields(sb, its.it_interval.tv_sec, its.it_interval.tv_nsec, "tv_nsec");
+	zd_sb_adds(sb, ", it_value=");
+	put_ts_fields(sb, its.it_value.tv_sec, its.it_value.tv_nsec, "tv_nsec");
+	zd_sb_addc(sb, '}');
+}
+
+void
+put_itimerval(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct itimerval itv;
+
+	READ_OR_ADDR(c, sb, addr, itv);
+	zd_sb_adds(sb, "{it_interval=");
+	put_ts_fields(sb, itv.it_interval.tv_sec, itv.it_interval.tv_usec, "tv_usec");
+	zd_sb_adds(sb, ", it_value=");
+	put_ts_fields(sb, itv.it_value.tv_sec, itv.it_value.tv_usec, "tv_usec");
+	zd_sb_addc(sb, '}');
+}
+
+static void
+put_rlim_value(struct zd_sb *sb, uint64_t v)
+{
+	if (v == UINT64_MAX) {
+		zd_sb_adds(sb, "RLIM64_INFINITY");
+	} else if (v > 0 && v % 1024 == 0) {
+		put_udec(sb, v / 1024);
+		zd_sb_adds(sb, "*1024");
+	} else {
+		put_udec(sb, v);
+	}
+}
+
+void
+put_rlimit(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct { uint64_t cur, max; } rl;
+
+	READ_OR_ADDR(c, sb, addr, rl);
+	zd_sb_adds(sb, "{rlim_cur=");
+	put_rlim_value(sb, rl.cur);
+	zd_sb_adds(sb, ", rlim_max=");
+	put_rlim_value(sb, rl.max);
+	zd_sb_addc(sb, '}');
+}
+
+static void
+put_uts_field(struct zd_sb *sb, const char *name, const char *v, size_t size, bool more)
+{
+	zd_sb_adds(sb, name);
+	zd_sb_addc(sb, '=');
+	put_quoted(sb, v, strnlen(v, size), false);
+	if (more)
+		zd_sb_adds(sb, ", ");
+}
+
+void
+put_utsname(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct utsname u;
+
+	READ_OR_ADDR(c, sb, addr, u);
+	zd_sb_addc(sb, '{');
+	put_uts_field(sb, "sysname", u.sysname, sizeof(u.sysname), true);
+	if (c->opts && c->opts->verbose) {
+		put_uts_field(sb, "nodename", u.nodename, sizeof(u.nodename), true);
+		put_uts_field(sb, "release", u.release, sizeof(u.release), true);
+		put_uts_field(sb, "version", u.version, sizeof(u.version), true);
+		put_uts_field(sb, "machine", u.machine, sizeof(u.machine), true);
+		put_uts_field(sb, "domainname", u.domainname, sizeof(u.domainname), false);
+		zd_sb_addc(sb, '}');
+		return;
+	}
+	put_uts_field(sb, "nodename", u.nodename, sizeof(u.nodename), false);
+	zd_sb_adds(sb, ", ...}");
+}
+
+void
+put_timezone(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct { int minuteswest, dsttime; } tz;
+
+	READ_OR_ADDR(c, sb, addr, tz);
+	zd_sb_adds(sb, "{tz_minuteswest=");
+	put_dec(sb, tz.minuteswest);
+	zd_sb_adds(sb, ", tz_dsttime=");
+	put_dec(sb, tz.dsttime);
+	zd_sb_addc(sb, '}');
+}
+
+void
+put_fdpair(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	int fds[2];
+
+	READ_OR_ADDR(c, sb, addr, fds);
+	zd_sb_addc(sb, '[');
+	put_fd(c, sb, fds[0]);
+	zd_sb_adds(sb, ", ");
+	put_fd(c, sb, fds[1]);
+	zd_sb_addc(sb, ']');
+}
+
+void
+put_intp(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	int v;
+
+	READ_OR_ADDR(c, sb, addr, v);
+	zd_sb_addc(sb, '[');
+	put_dec(sb, v);
+	zd_sb_addc(sb, ']');
+}
+
+void
+put_tms(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct tms t;
+
+	READ_OR_ADDR(c, sb, addr, t);
+	zd_sb_adds(sb, "{tms_utime=");
+	put_dec(sb, t.tms_utime);
+	zd_sb_adds(sb, ", tms_stime=");
+	put_dec(sb, t.tms_stime);
+	zd_sb_adds(sb, ", tms_cutime=");
+	put_dec(sb, t.tms_cutime);
+	zd_sb_adds(sb, ", tms_cstime=");
+	put_dec(sb, t.tms_cstime);
+	zd_sb_addc(sb, '}');
+}
+
+void
+put_sysinfo(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct sysinfo si;
+
+	READ_OR_ADDR(c, sb, addr, si);
+	zd_sb_adds(sb, "{uptime=");
+	put_dec(sb, si.uptime);
+	zd_sb_adds(sb, ", loads=[");
+	put_udec(sb, si.loads[0]);
+	zd_sb_adds(sb, ", ");
+	put_udec(sb, si.loads[1]);
+	zd_sb_adds(sb, ", ");
+	put_udec(sb, si.loads[2]);
+	zd_sb_adds(sb, "], totalram=");
+	put_udec(sb, si.totalram);
+	zd_sb_adds(sb, ", freeram=");
+	put_udec(sb, si.freeram);
+	zd_sb_adds(sb, ", sharedram=");
+	put_udec(sb, si.sharedram);
+	zd_sb_adds(sb, ", bufferram=");
+	put_udec(sb, si.bufferram);
+	zd_sb_adds(sb, ", totalswap=");
+	put_udec(sb, si.totalswap);
+	zd_sb_adds(sb, ", freeswap=");
+	put_udec(sb, si.freeswap);
+	zd_sb_adds(sb, ", procs=");
+	put_udec(sb, si.procs);
+	zd_sb_adds(sb, ", totalhigh=");
+	put_udec(sb, si.totalhigh);
+	zd_sb_adds(sb, ", freehigh=");
+	put_udec(sb, si.freehigh);
+	zd_sb_adds(sb, ", mem_unit=");
+	put_udec(sb, si.mem_unit);
+	zd_sb_addc(sb, '}');
+}

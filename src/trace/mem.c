@@ -1,0 +1,118 @@
+/*
+ * Reading tracee memory: process_vm_readv of whole buffers (one syscall),
+ * falling back to PTRACE_PEEKDATA, one word per call, where the kernel
+ * refuses process_vm_readv (ENOSYS, or EPERM under some security modules).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "zdiag/decode.h"
+
+#define PAGE 4096UL
+
+static int vm_readv_broken;   /* process_vm_readv failed with ENOSYS/EPERM */
+
+static ssize_t
+peek_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	unsigned char *out = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t a = addr + done;
+		uint64_t aligned = a & ~7ULL;
+		size_t off = (size_t)(a - aligned);
+		size_t n = ZD_MIN(8 - off, len - done);
+		long word;
+
+		errno = 0;
+		word = ptrace(PTRACE_PEEKDATA, tid, (void *)aligned, NULL);
+		if (errno) {
+			if (done)
+				return (ssize_t)done;
+			return errno == EIO ? -EFAULT : -errno;
+		}
+		memcpy(out + done, (unsigned char *)&word + off, n);
+		done += n;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t
+zd_umove(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n;
+
+	if (!len)
+		return 0;
+	if (!addr)
+		return -EFAULT;
+	if (!vm_readv_broken) {
+		n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+		if (n >= 0)
+			return n;
+		if (errno == ENOSYS || errno == EPERM) {
+			vm_readv_broken = 1;
+		} else if (errno == EFAULT) {
+			/* Partly mapped: read what lies before the first hole, page
+			 * by page (process_vm_readv stops at no partial page). */
+			size_t done = 0;
+
+			while (done < len) {
+				size_t chunk = ZD_MIN(len - done, PAGE - ((addr + done) & (PAGE - 1)));
+				struct iovec l2 = { (char *)buf + done, chunk };
+				struct iovec r2 = { (void *)(uintptr_t)(addr + done), chunk };
+
+				n = process_vm_readv(tid, &l2, 1, &r2, 1, 0);
+				if (n <= 0)
+					break;
+				done += (size_t)n;
+				if ((size_t)n < chunk)
+					break;
+			}
+			return done ? (ssize_t)done : -EFAULT;
+		} else {
+			return -errno;
+		}
+	}
+	return peek_read(tid, addr, buf, len);
+}
+
+ssize_t
+zd_umove_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *terminated)
+{
+	size_t done = 0;
+
+	*terminated = false;
+	buf[0] = '\0';
+	if (!addr)
+		return -EFAULT;
+	/* Read up to each page end, so an unmapped next page cannot make a
+	 * string that ends before it unreadable. */
+	while (done < max) {
+		size_t chunk = ZD_MIN(max - done, PAGE - ((addr + done) & (PAGE - 1)));
+		ssize_t n = zd_umove(tid, addr + done, buf + done, chunk);
+		char *nul;
+
+		if (n <= 0) {
+			if (!done)
+				return n < 0 ? n : -EFAULT;
+			break;
+		}
+		nul = memchr(buf + done, '\0', (size_t)n);
+		if (nul) {
+			*terminated = true;
+			return nul - buf;
+		}
+		done += (size_t)n;
+		if ((size_t)n < chunk)
+			break;
+	}
+	buf[done] = '\0';
+	return (ssize_t)done;
+}
