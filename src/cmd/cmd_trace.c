@@ -1,18 +1,795 @@
-/* zdiag trace: placeholder until its issue lands (replaced by the real command). */
+/* zdiag trace: a strace-class syscall tracer with a process-lifecycle view. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "zdiag/cmd.h"
 #include "zdiag/err.h"
+#include "zdiag/esc.h"
+#include "zdiag/json.h"
+#include "zdiag/lifecycle.h"
+#include "zdiag/procfs.h"
+#include "zdiag/sig.h"
+#include "zdiag/strbuf.h"
+#include "zdiag/syscall.h"
+#include "zdiag/sysname.h"
+#include "zdiag/target.h"
+#include "zdiag/trace.h"
+#include "zdiag/tracefmt.h"
+#include "zdiag/xalloc.h"
+
+enum {
+	OPT_JSON = ZD_OPT_LONG,
+	OPT_LIFECYCLE,
+	OPT_LATE,
+	OPT_COLOR,
+	OPT_NO_SECCOMP,
+	OPT_SECCOMP,
+	OPT_PER_PROCESS,
+	OPT_TRACE,
+	OPT_SIGNAL,
+};
+
+static const struct zd_opt trace_opts[] = {
+	{ 'f', 'f', "follow-forks", ZD_ARG_NONE, NULL, "follow forks, vforks and clones (threads and child processes)", NULL },
+	{ 'p', 'p', "attach", ZD_ARG_REQ, "PID", "attach to PID (and all its threads); repeat or list: -p 12,34", "@pid" },
+	{ 'o', 'o', "output", ZD_ARG_REQ, "FILE", "write the trace to FILE instead of stderr", "@file" },
+	{ 'e', 'e', "expr", ZD_ARG_REQ, "EXPR", "trace=SET (names, !neg, %file %process %network %signal %memory %desc ...), signal=SET", "trace= signal= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc" },
+	{ OPT_TRACE, 0, "trace", ZD_ARG_REQ, "SET", "same as -e trace=SET", NULL },
+	{ OPT_SIGNAL, 0, "signal", ZD_ARG_REQ, "SET", "same as -e signal=SET", NULL },
+	{ 's', 's', "string-limit", ZD_ARG_REQ, "N", "show at most N bytes of strings and buffers (default 32; 0: no limit)", NULL },
+	{ 'T', 'T', "syscall-times", ZD_ARG_NONE, NULL, "show the time spent in each call: <0.000011>", NULL },
+	{ 't', 't', "timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: epoch)", NULL },
+	{ 'c', 'c', "summary-only", ZD_ARG_NONE, NULL, "count time, calls and errors per syscall; print a table at the end instead of the trace", NULL },
+	{ 'C', 'C', "summary", ZD_ARG_NONE, NULL, "like -c, but also print the trace", NULL },
+	{ OPT_PER_PROCESS, 0, "per-process", ZD_ARG_NONE, NULL, "with -c/-C: one table per process, then the total", NULL },
+	{ 'y', 'y', "decode-fds", ZD_ARG_NONE, NULL, "show the path of file descriptors: 3</etc/hostname>", NULL },
+	{ 'z', 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL },
+	{ 'Z', 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL },
+	{ 'v', 'v', "verbose", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL },
+	{ 'q', 'q', "quiet", ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes", NULL },
+	{ OPT_JSON, 0, "json", ZD_ARG_NONE, NULL, "JSON Lines: one object per event (schema: docs/trace-json.md)", NULL },
+	{ OPT_LIFECYCLE, 0, "lifecycle", ZD_ARG_NONE, NULL, "follow forks and report every process's life: parent, exec, exit, reaper, zombie time", NULL },
+	{ OPT_LATE, 0, "late", ZD_ARG_REQ, "MS", "with --lifecycle: a zombie reaped after MS milliseconds is late (default 1000)", NULL },
+	{ OPT_COLOR, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto", "auto always never" },
+	{ OPT_NO_SECCOMP, 0, "no-seccomp", ZD_ARG_NONE, NULL, "never use a seccomp filter (every syscall stops the tracee)", NULL },
+	{ OPT_SECCOMP, 0, "seccomp-bpf", ZD_ARG_NONE, NULL, "use a seccomp filter when possible (the default; accepted for strace users)", NULL },
+	{ 0 },
+};
+
+struct trace_cli {
+	struct zd_trace_opts o;
+	struct zd_tfmt fmt;
+	bool trace_given;
+	bool summary_only;
+	bool lifecycle;
+	bool quiet;
+	long late_ms;
+	int tcount;
+	enum zd_color cmode;
+	const char *outfile;
+	pid_t *pids;
+	size_t npids, apids;
+	int outfd;
+	bool eager;                 /* flush before every blocking wait */
+	bool write_failed;
+	struct timespec pending_since;
+	struct zd_tracer *tracer;
+};
+
+static volatile sig_atomic_t stop_sig;
+static volatile sig_atomic_t tick;
+
+static void
+on_stop_signal(int sig)
+{
+	if (!stop_sig)
+		stop_sig = sig;
+}
+
+static void
+on_tick(int sig)
+{
+	(void)sig;
+	tick = 1;
+}
+
+/* ---------------------------------------------------------------- */
+/* Output                                                            */
+
+static void
+flush_out(struct trace_cli *cli)
+{
+	struct zd_sb *sb = &cli->fmt.out;
+	size_t off = 0;
+
+	while (off < sb->len && !cli->write_failed) {
+		ssize_t n = write(cli->outfd, sb->buf + off, sb->len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			cli->write_failed = true;
+			break;
+		}
+		off += (size_t)n;
+	}
+	zd_sb_reset(sb);
+	cli->pending_since.tv_sec = 0;
+}
+
+#define FLUSH_BYTES (64 * 1024)
+#define FLUSH_AGE_NS (100 * 1000000L)
+
+static void
+cb_event(void *ctx, const struct zd_tev *ev)
+{
+	struct trace_cli *cli = ctx;
+
+	zd_tfmt_event(&cli->fmt, ev);
+	if (!cli->quiet && !cli->fmt.json && ev->tcb->tid == ev->tcb->pid) {
+		if (ev->type == ZD_TEV_ATTACH || ev->type == ZD_TEV_DETACH) {
+			zd_tfmt_close(&cli->fmt);
+			flush_out(cli);
+			fprintf(stderr, "zdiag: process %d %s\n", (int)ev->tcb->pid,
+				ev->type == ZD_TEV_ATTACH ? "attached" : "detached");
+		}
+	}
+	if (cli->fmt.out.len >= FLUSH_BYTES)
+		flush_out(cli);
+}
+
+/* Before the tracer blocks: on a terminal, show everything now (a blocked
+ * call stays visible); elsewhere, write in large batches, or once the
+ * oldest buffered line is 100 ms old (a timer wakes the tracer up). */
+static void
+cb_idle(void *ctx)
+{
+	struct trace_cli *cli = ctx;
+	struct timespec now;
+
+	if (!cli->fmt.out.len)
+		return;
+	if (cli->eager) {
+		flush_out(cli);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!cli->pending_since.tv_sec) {
+		cli->pending_since = now;
+		return;
+	}
+	if ((now.tv_sec - cli->pending_since.tv_sec) * 1000000000L + (now.tv_nsec - cli->pending_since.tv_nsec) >=
+	    FLUSH_AGE_NS)
+		flush_out(cli);
+	tick = 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Options                                                           */
+
+static int
+parse_pids(struct trace_cli *cli, const char *cmd, const char *arg)
+{
+	char *copy = zd_xstrdup(arg), *p, *next;
+	long long v;
+
+	for (p = copy; p; p = next) {
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*p)
+			continue;
+		if (zd_parse_ll(p, 1, INT_MAX, &v) < 0) {
+			free(copy);
+			return zd_usage_error(cmd, "invalid pid '%s'", p);
+		}
+		ZD_GROW(cli->pids, cli->apids, cli->npids + 1);
+		cli->pids[cli->npids++] = (pid_t)v;
+	}
+	free(copy);
+	return 0;
+}
+
+static int
+parse_signals(uint64_t *mask, const char *cmd, const char *spec)
+{
+	char *copy, *p, *next;
+	bool neg = false;
+	uint64_t m = 0;
+
+	if (*spec == '!') {
+		neg = true;
+		spec++;
+	}
+	copy = zd_xstrdup(spec);
+	for (p = copy; p; p = next) {
+		int sig;
+
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(p, "all")) {
+			m = ~0ULL;
+			continue;
+		}
+		if (!strcmp(p, "none"))
+			continue;
+		sig = zd_sigparse(p);
+		if (sig < 1 || sig > 64) {
+			int r = zd_usage_error(cmd, "invalid signal '%s' in -e signal=", p);
+
+			free(copy);
+			return r;
+		}
+		m |= 1ULL << (sig - 1);
+	}
+	free(copy);
+	*mask = neg ? ~m : m;
+	return 0;
+}
+
+static int
+parse_expr(struct trace_cli *cli, const char *cmd, const char *expr)
+{
+	const char *eq = strchr(expr, '=');
+	char err[160];
+
+	if (!eq || !strncmp(expr, "trace=", 6) || !strncmp(expr, "t=", 2)) {
+		const char *set = eq ? eq + 1 : expr;
+		struct zd_scset s;
+
+		if (zd_scset_parse(&s, set, err, sizeof(err)) < 0)
+			return zd_usage_error(cmd, "invalid -e trace=%s: %s", set, err);
+		if (!cli->trace_given) {
+			cli->o.show = s;
+			cli->trace_given = true;
+		} else {
+			size_t i;
+
+			for (i = 0; i < ZD_ARRAY_SIZE(s.bits); i++)
+				cli->o.show.bits[i] |= s.bits[i];
+			cli->o.show.others |= s.others;
+		}
+		return 0;
+	}
+	if (!strncmp(expr, "signal=", 7) || !strncmp(expr, "signals=", 8) || !strncmp(expr, "s=", 2))
+		return parse_signals(&cli->o.show_signals, cmd, eq + 1);
+	if (!strncmp(expr, "status=", 7)) {
+		if (!strcmp(eq + 1, "successful"))
+			cli->fmt.status = ZD_STATUS_OK;
+		else if (!strcmp(eq + 1, "failed"))
+			cli->fmt.status = ZD_STATUS_FAIL;
+		else if (strcmp(eq + 1, "all"))
+			return zd_usage_error(cmd, "invalid -e status=%s (all, successful, failed)", eq + 1);
+		return 0;
+	}
+	return zd_usage_error(cmd, "unknown -e qualifier '%.*s' (trace=, signal=, status=)", (int)(eq - expr), expr);
+}
+
+/* ---------------------------------------------------------------- */
+/* Launching                                                         */
+
+/*
+ * Resolve name as execvp(3) would: a name with '/' as is, else the first
+ * executable regular file along PATH.  Returns 0, or -ENOENT / -EACCES.
+ */
+static int
+resolve_command(const char *name, struct zd_sb *out)
+{
+	const char *path, *p;
+	int err = -ENOENT;
+	struct stat st;
+
+	zd_sb_reset(out);
+	if (strchr(name, '/')) {
+		zd_sb_adds(out, name);
+		if (stat(name, &st) < 0)
+			return -errno;
+		if (S_ISDIR(st.st_mode))
+			return -EACCES;
+		return access(name, X_OK) < 0 ? -errno : 0;
+	}
+	if (!*name)
+		return -ENOENT;
+	path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p++) {
+		const char *end = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		zd_sb_reset(out);
+		if (len)
+			zd_sb_add(out, p, len);
+		else
+			zd_sb_addc(out, '.');
+		zd_sb_addc(out, '/');
+		zd_sb_adds(out, name);
+		if (stat(out->buf, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(out->buf, X_OK) == 0)
+				return 0;
+			err = -EACCES;
+		}
+		if (!end)
+			break;
+		p = end;
+	}
+	return err;
+}
+
+static void
+install_handlers(void)
+{
+	struct sigaction sa;
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ZD_ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = on_tick;
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+static void
+start_tick_timer(void)
+{
+	struct itimerval it = { { 0, 100000 }, { 0, 100000 } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+stop_tick_timer(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+	signal(SIGALRM, SIG_DFL);
+}
+
+/* Die of sig the way the traced command did (strace's convention). */
+static ZD_NORETURN void
+die_by_signal(int sig)
+{
+	struct rlimit rl = { 0, 0 };
+	sigset_t set;
+
+	fflush(NULL);
+	setrlimit(RLIMIT_CORE, &rl);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+/* ---------------------------------------------------------------- */
+/* -p                                                                */
+
+static int
+check_targets(struct trace_cli *cli, const struct zd_cmd *cmd)
+{
+	struct zd_procfs pfs;
+	size_t i;
+	int r;
+
+	r = zd_procfs_open(&pfs, NULL);
+	if (r < 0)
+		return zd_error_errno(r, "cannot open '/proc'");
+	for (i = 0; i < cli->npids; i++) {
+		struct zd_target tg;
+		char why[256];
+
+		r = zd_target_probe(&pfs, cli->pids[i], &tg);
+		if (r < 0) {
+			zd_procfs_close(&pfs);
+			return zd_error_errno(r, "cannot read '/proc'");
+		}
+		if (tg.kind != ZD_TARGET_LIVE && tg.kind != ZD_TARGET_ZOMBIE_LEADER) {
+			zd_target_refusal(&tg, why, sizeof(why));
+			zd_procfs_close(&pfs);
+			return zd_error("cannot attach to %d: %s", (int)cli->pids[i], why);
+		}
+		if (tg.tgid != cli->pids[i]) {
+			/* A thread id: attach its whole process, as strace does. */
+			cli->pids[i] = tg.tgid;
+		}
+	}
+	zd_procfs_close(&pfs);
+	(void)cmd;
+	return 0;
+}
+
+static int
+attach_all(struct trace_cli *cli)
+{
+	struct zd_procfs pfs;
+	size_t i;
+	int r;
+
+	for (i = 0; i < cli->npids; i++) {
+		size_t k;
+		bool dup = false;
+
+		for (k = 0; k < i; k++)
+			dup |= cli->pids[k] == cli->pids[i];
+		if (dup)
+			continue;
+		r = zd_tracer_attach(cli->tracer, cli->pids[i]);
+		if (r < 0) {
+			struct zd_target tg;
+			char why[256];
+
+			zd_tracer_detach_all(cli->tracer);
+			if (zd_procfs_open(&pfs, NULL) == 0) {
+				zd_target_probe(&pfs, cli->pids[i], &tg);
+				zd_procfs_close(&pfs);
+			} else {
+				memset(&tg, 0, sizeof(tg));
+				tg.pid = cli->pids[i];
+			}
+			zd_target_explain(&tg, r, why, sizeof(why));
+			return zd_error("cannot attach to %d: %s", (int)cli->pids[i], why);
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+static void
+json_summary(struct trace_cli *cli)
+{
+	struct zd_json j;
+	long nr;
+	const struct zd_summary *s = &cli->fmt.sum;
+
+	zd_json_init(&j, &cli->fmt.out, false);
+	zd_json_obj_begin(&j);
+	zd_json_kstr(&j, "event", "summary");
+	zd_json_key(&j, "syscalls");
+	zd_json_arr_begin(&j);
+	for (nr = 0; s->by_nr && nr < ZD_SC_NMAX; nr++) {
+		const struct zd_scstat *st = &s->by_nr[nr];
+
+		if (!st->calls)
+			continue;
+		zd_json_obj_begin(&j);
+		zd_json_kstr(&j, "name", zd_sysent(nr) ? zd_sysent(nr)->name : NULL);
+		zd_json_kint(&j, "nr", nr);
+		zd_json_kuint(&j, "calls", st->calls);
+		zd_json_kuint(&j, "errors", st->errors);
+		zd_json_kdouble(&j, "seconds", st->seconds);
+		zd_json_obj_end(&j);
+	}
+	zd_json_arr_end(&j);
+	zd_json_obj_end(&j);
+	zd_sb_addc(&cli->fmt.out, '\n');
+}
 
 static int
 cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return zd_error("'%s' is not implemented yet", cmd->name);
+	struct trace_cli cli;
+	struct zd_trace_ops ops = { cb_event, cb_idle };
+	struct zd_optparse p;
+	struct zd_sb path = ZD_SB_INIT;
+	char **cargv = NULL;
+	pid_t root = 0;
+	long long v;
+	int id, r, rc = ZD_EXIT_OK;
+
+	memset(&cli, 0, sizeof(cli));
+	zd_tfmt_init(&cli.fmt);
+	cli.o.dec.strsize = ZD_DEC_STRSIZE;
+	cli.o.seccomp = true;
+	cli.o.show_signals = ~0ULL;
+	cli.late_ms = 1000;
+	cli.outfd = 2;
+
+	zd_opt_init(&p, cmd, argc, argv);
+	while ((id = zd_opt_next(&p)) != ZD_OPT_END) {
+		switch (id) {
+		case 'f':
+			cli.o.follow = true;
+			break;
+		case 'p':
+			if ((r = parse_pids(&cli, cmd->name, p.arg))) {
+				zd_opt_release(&p);
+				goto out_rc;
+			}
+			break;
+		case 'o':
+			cli.outfile = p.arg;
+			break;
+		case 'e':
+			if ((r = parse_expr(&cli, cmd->name, p.arg))) {
+				zd_opt_release(&p);
+				goto out_rc;
+			}
+			break;
+		case OPT_TRACE:
+		case OPT_SIGNAL: {
+			struct zd_sb e = ZD_SB_INIT;
+
+			zd_sb_addf(&e, "%s=%s", id == OPT_TRACE ? "trace" : "signal", p.arg);
+			r = parse_expr(&cli, cmd->name, e.buf);
+			zd_sb_release(&e);
+			if (r) {
+				zd_opt_release(&p);
+				goto out_rc;
+			}
+			break;
+		}
+		case 's':
+			if (zd_parse_ll(p.arg, 0, 1 << 30, &v) < 0) {
+				zd_opt_release(&p);
+				r = zd_usage_error(cmd->name, "invalid -s '%s' (bytes, 0 for no limit)", p.arg);
+				goto out_rc;
+			}
+			cli.o.dec.strsize = (size_t)v;
+			break;
+		case 'T':
+			cli.fmt.show_time = true;
+			break;
+		case 't':
+			cli.tcount++;
+			break;
+		case 'c':
+			cli.summary_only = true;
+			cli.fmt.summary = true;
+			break;
+		case 'C':
+			cli.fmt.summary = true;
+			break;
+		case OPT_PER_PROCESS:
+			cli.fmt.per_process = true;
+			break;
+		case 'y':
+			cli.o.dec.fd_paths = true;
+			break;
+		case 'z':
+			cli.fmt.status = ZD_STATUS_OK;
+			break;
+		case 'Z':
+			cli.fmt.status = ZD_STATUS_FAIL;
+			break;
+		case 'v':
+			cli.o.dec.verbose = true;
+			break;
+		case 'q':
+			cli.quiet = true;
+			break;
+		case OPT_JSON:
+			cli.fmt.json = true;
+			break;
+		case OPT_LIFECYCLE:
+			cli.lifecycle = true;
+			break;
+		case OPT_LATE:
+			if (zd_parse_ms(p.arg, 86400000LL, &v) < 0) {
+				zd_opt_release(&p);
+				r = zd_usage_error(cmd->name, "invalid --late '%s' (milliseconds)", p.arg);
+				goto out_rc;
+			}
+			cli.late_ms = (long)v;
+			break;
+		case OPT_COLOR:
+			if (zd_color_parse(p.arg, &cli.cmode) < 0) {
+				zd_opt_release(&p);
+				r = zd_usage_error(cmd->name, "invalid --color '%s' (auto, always, never)", p.arg);
+				goto out_rc;
+			}
+			break;
+		case OPT_NO_SECCOMP:
+			cli.o.seccomp = false;
+			break;
+		case OPT_SECCOMP:
+			cli.o.seccomp = true;
+			break;
+		default:
+			r = zd_opt_default(&p, id);
+			goto out_rc;
+		}
+	}
+	if (p.ind < argc)
+		cargv = argv + p.ind;
+	if (!cargv && !cli.npids) {
+		r = zd_usage_error(cmd->name, "no command to run and no -p PID to attach to");
+		goto out_rc;
+	}
+	if (cli.tcount > 3)
+		cli.tcount = 3;
+	cli.fmt.tsmode = (enum zd_tsmode)cli.tcount;
+	if (!cli.trace_given)
+		zd_scset_fill(&cli.o.show);
+	if (cli.lifecycle)
+		cli.o.follow = true;
+	if (cli.fmt.per_process && !cli.fmt.summary) {
+		r = zd_usage_error(cmd->name, "--per-process needs -c or -C");
+		goto out_rc;
+	}
+	if (cli.fmt.json && cli.summary_only)
+		cli.fmt.text = false;
+	else if (cli.summary_only)
+		cli.fmt.text = false;
+
+	/* Lifecycle and JSON reap events need every wait4/waitid's return. */
+	zd_scset_clear(&cli.o.also_stop);
+	if (cli.lifecycle || cli.fmt.json) {
+		zd_scset_add(&cli.o.also_stop, ZD_NR_WAIT4);
+		zd_scset_add(&cli.o.also_stop, ZD_NR_WAITID);
+	}
+	cli.o.decode = cli.fmt.text || cli.fmt.json;
+	cli.o.want_mono = true;
+	cli.o.want_wall = cli.fmt.json || cli.fmt.tsmode != ZD_TS_NONE;
+	cli.o.stop = &stop_sig;
+
+	if (cargv) {
+		r = resolve_command(cargv[0], &path);
+		if (r < 0) {
+			zd_error("cannot run '%s': %s", cargv[0], strerror(-r));
+			r = r == -ENOENT ? ZD_EXIT_NOT_FOUND : ZD_EXIT_CANNOT_EXEC;
+			goto out_rc;
+		}
+	}
+	if (cli.npids && (r = check_targets(&cli, cmd)))
+		goto out_rc;
+
+	if (cli.outfile) {
+		cli.outfd = open(cli.outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (cli.outfd < 0) {
+			r = zd_error_errno(errno, "cannot open '%s'", cli.outfile);
+			goto out_rc;
+		}
+	}
+	cli.eager = isatty(cli.outfd);
+	cli.fmt.color = !cli.fmt.json && zd_color_use(cli.cmode, cli.outfd);
+	if (cli.o.follow)
+		cli.fmt.pidmode = cli.outfile ? ZD_PID_ALWAYS : ZD_PID_MULTI;
+	else
+		cli.fmt.pidmode = ZD_PID_MULTI;
+
+	cli.tracer = zd_tracer_new(&cli.o, &ops, &cli);
+	cli.fmt.tracer = cli.tracer;
+	install_handlers();
+	if (!cli.eager)
+		start_tick_timer();
+
+	if (cli.npids && (r = attach_all(&cli))) {
+		stop_tick_timer();
+		goto out_tracer;
+	}
+	if (cargv) {
+		root = zd_tracer_launch(cli.tracer, cargv, path.buf);
+		if (root < 0) {
+			zd_tracer_detach_all(cli.tracer);
+			r = zd_error_errno((int)root, "cannot run '%s'", cargv[0]);
+			stop_tick_timer();
+			goto out_tracer;
+		}
+		if (!cli.quiet && zd_tracer_seccomp_note(cli.tracer))
+			zd_warn("%s; every syscall stops the tracee", zd_tracer_seccomp_note(cli.tracer));
+	}
+
+	r = zd_tracer_run(cli.tracer);
+	stop_tick_timer();
+	zd_tfmt_close(&cli.fmt);
+	if (r < 0) {
+		flush_out(&cli);
+		zd_tracer_detach_all(cli.tracer);
+		r = zd_error_errno(r, "tracing failed");
+		goto out_tracer;
+	}
+	if (cargv && !cli.quiet && zd_tracer_seccomp_note(cli.tracer) && zd_tracer_seccomp_active(cli.tracer) == false &&
+	    !strcmp(zd_tracer_seccomp_note(cli.tracer), "the seccomp filter could not be installed"))
+		zd_warn("the seccomp filter could not be installed; traced without it");
+
+	/* The end of the trace: summary and lifecycle. */
+	{
+		struct zd_lifecycle *lc = zd_tracer_lifecycle(cli.tracer);
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		zd_lc_finish(lc, "/proc", &now);
+		if (cli.fmt.summary) {
+			if (cli.fmt.json)
+				json_summary(&cli);
+			else
+				zd_tfmt_summary(&cli.fmt, lc);
+		}
+		if (cli.lifecycle) {
+			if (cli.fmt.json)
+				zd_lc_report_json(lc, &cli.fmt.out, cli.late_ms);
+			else
+				zd_lc_report_text(lc, &cli.fmt.out, cli.late_ms, cli.fmt.color);
+		}
+	}
+	flush_out(&cli);
+
+	if (cargv) {
+		int st = zd_tracer_root_status(cli.tracer);
+		int eerr = zd_tracer_exec_errno(cli.tracer);
+
+		if (eerr) {
+			r = zd_error("cannot run '%s': %s", cargv[0], strerror(eerr));
+			rc = eerr == ENOENT ? ZD_EXIT_NOT_FOUND : ZD_EXIT_CANNOT_EXEC;
+		} else if (st >= 0 && WIFEXITED(st)) {
+			rc = WEXITSTATUS(st);
+		} else if (st >= 0 && WIFSIGNALED(st)) {
+			int sig = WTERMSIG(st);
+
+			zd_tracer_free(cli.tracer);
+			zd_tfmt_release(&cli.fmt);
+			zd_sb_release(&path);
+			free(cli.pids);
+			if (cli.outfile)
+				close(cli.outfd);
+			die_by_signal(sig);
+		}
+	} else if (stop_sig) {
+		int sig = stop_sig;
+
+		zd_tracer_free(cli.tracer);
+		zd_tfmt_release(&cli.fmt);
+		free(cli.pids);
+		die_by_signal(sig);
+	}
+	if (cli.write_failed && rc == ZD_EXIT_OK)
+		rc = zd_error_errno(EIO, "cannot write the trace%s%s%s", cli.outfile ? " to '" : "",
+				    cli.outfile ? cli.outfile : "", cli.outfile ? "'" : "");
+	r = rc;
+out_tracer:
+	zd_tracer_free(cli.tracer);
+	if (cli.outfile && cli.outfd >= 0)
+		close(cli.outfd);
+out_rc:
+	zd_sb_release(&path);
+	zd_tfmt_release(&cli.fmt);
+	free(cli.pids);
+	return r;
 }
 
 const struct zd_cmd zd_cmd_trace = {
 	.name = "trace",
 	.fn = cmd_trace_fn,
-	.summary = "(not implemented yet)",
-	.flags = ZD_CMD_HIDDEN,
+	.summary = "trace syscalls, signals and process lifecycles (strace-compatible)",
+	.synopsis =
+		"[-fcCTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--color[=WHEN]] CMD [ARG...]\n"
+		"[-fcCTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--color[=WHEN]] -p PID[,PID...]",
+	.description =
+		"Trace the system calls and signals of a command, or of running processes\n"
+		"(-p), printing one strace-style line per call:\n"
+		"  openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY|O_CLOEXEC) = 3\n"
+		"Options end at the first non-option argument (zdiag trace -f sh -c 'ls | wc').\n"
+		"A launched command dies with zdiag; attached processes are detached on\n"
+		"Ctrl-C, SIGTERM or SIGHUP and keep running.  When -e trace= leaves syscalls\n"
+		"out, a seccomp filter keeps those from stopping the command (--no-seccomp\n"
+		"turns it off).  --lifecycle follows every process: who forked it, its execs,\n"
+		"exit, who reaped it and how long it stayed a zombie, then prints the process\n"
+		"tree and the children reaped late or never.",
+	.opts = trace_opts,
+	.positional = "@command",
+	.exit_status =
+		"  N    the traced command's exit status (killed by a signal: zdiag kills\n"
+		"       itself with the same signal; 128+N where that is not possible)\n"
+		"  126  the command cannot be executed; 127: not found\n"
+		"  2    usage error, or cannot attach to a -p PID\n"
+		"  0    with -p only: every tracee exited or was detached (Ctrl-C: zdiag then\n"
+		"       dies of that signal, as strace does)",
+	.flags = ZD_CMD_STOP_AT_NONOPT,
 };

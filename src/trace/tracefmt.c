@@ -1,0 +1,682 @@
+/* Rendering tracer events: strace-style text, JSON Lines, the -c summary. */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "dec.h"
+#include "zdiag/esc.h"
+#include "zdiag/json.h"
+#include "zdiag/lifecycle.h"
+#include "zdiag/sig.h"
+#include "zdiag/tracefmt.h"
+#include "zdiag/xalloc.h"
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_RED "\033[31m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+#define C_DIM "\033[2m"
+
+#define ALIGN_COLUMN 40
+
+/* tcb->ustate bits */
+enum { US_UNFINISHED = 1 };
+
+void
+zd_tfmt_init(struct zd_tfmt *f)
+{
+	memset(f, 0, sizeof(*f));
+	zd_sb_init(&f->out);
+	f->text = true;
+}
+
+void
+zd_tfmt_release(struct zd_tfmt *f)
+{
+	zd_sb_release(&f->out);
+	free(f->sum.by_nr);
+	f->sum.by_nr = NULL;
+}
+
+static const char *
+col(const struct zd_tfmt *f, const char *code)
+{
+	return f->color ? code : "";
+}
+
+void
+zd_tfmt_timestamp(struct zd_sb *sb, enum zd_tsmode mode, const struct timespec *wall)
+{
+	struct tm tm;
+	char buf[32];
+	time_t s = wall->tv_sec;
+
+	switch (mode) {
+	case ZD_TS_NONE:
+		return;
+	case ZD_TS_EPOCH:
+		zd_sb_addf(sb, "%lld.%06ld ", (long long)s, wall->tv_nsec / 1000);
+		return;
+	case ZD_TS_SEC:
+	case ZD_TS_USEC:
+		localtime_r(&s, &tm);
+		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+		zd_sb_adds(sb, buf);
+		if (mode == ZD_TS_USEC)
+			zd_sb_addf(sb, ".%06ld", wall->tv_nsec / 1000);
+		zd_sb_addc(sb, ' ');
+		return;
+	}
+}
+
+/* Start a line: pid prefix and timestamp.  Returns the visible width. */
+static size_t
+line_start(struct zd_tfmt *f, const struct zd_tcb *tcb, const struct timespec *wall)
+{
+	size_t start = f->out.len, colors = 0;
+	bool pid = f->pidmode == ZD_PID_ALWAYS ||
+		   (f->pidmode == ZD_PID_MULTI && f->tracer && zd_tracer_count(f->tracer) > 1);
+
+	if (pid) {
+		if (f->color) {
+			zd_sb_adds(&f->out, C_DIM);
+			colors += strlen(C_DIM);
+		}
+		if (f->pidmode == ZD_PID_ALWAYS)
+			zd_sb_addf(&f->out, "%-5d ", (int)tcb->tid);
+		else
+			zd_sb_addf(&f->out, "[pid %5d] ", (int)tcb->tid);
+		if (f->color) {
+			zd_sb_adds(&f->out, C_RESET);
+			colors += strlen(C_RESET);
+		}
+	}
+	if (f->tsmode != ZD_TS_NONE)
+		zd_tfmt_timestamp(&f->out, f->tsmode, wall);
+	return f->out.len - start - colors;
+}
+
+/* End the open line of another tracee, as strace does. */
+static void
+interrupt_open(struct zd_tfmt *f)
+{
+	if (!f->open)
+		return;
+	zd_sb_adds(&f->out, " <unfinished ...>\n");
+	f->open->ustate |= US_UNFINISHED;
+	f->open = NULL;
+}
+
+void
+zd_tfmt_close(struct zd_tfmt *f)
+{
+	interrupt_open(f);
+}
+
+/* The call's text with the name coloured. */
+static void
+put_call_text(struct zd_tfmt *f, const struct zd_tcb *tcb, size_t from, size_t to)
+{
+	const char *s = tcb->line.buf;
+	size_t namelen = 0;
+
+	if (!f->color || from > 0) {
+		zd_sb_add(&f->out, s + from, to - from);
+		return;
+	}
+	while (namelen < to && s[namelen] != '(')
+		namelen++;
+	zd_sb_adds(&f->out, C_BOLD);
+	zd_sb_add(&f->out, s, namelen);
+	zd_sb_adds(&f->out, C_RESET);
+	zd_sb_add(&f->out, s + namelen, to - namelen);
+}
+
+static void
+put_pad(struct zd_tfmt *f, size_t width)
+{
+	if (width < ALIGN_COLUMN)
+		zd_sb_addpad(&f->out, ' ', ALIGN_COLUMN - width);
+	else
+		zd_sb_addc(&f->out, ' ');
+}
+
+static void
+put_retval(struct zd_tfmt *f, const struct zd_tcb *tcb)
+{
+	bool err = tcb->call.exited && zd_call_failed(tcb->call.rval);
+
+	if (err)
+		zd_sb_adds(&f->out, col(f, C_RED));
+	zd_call_retval(&tcb->call, &f->out);
+	if (err)
+		zd_sb_adds(&f->out, col(f, C_RESET));
+}
+
+static void
+put_duration(struct zd_tfmt *f, const struct zd_tcb *tcb, const struct timespec *end)
+{
+	double d;
+
+	if (!f->show_time)
+		return;
+	d = zd_ts_diff(&tcb->sc_start, end);
+	if (d < 0)
+		d = 0;
+	zd_sb_addf(&f->out, " <%.6f>", d);
+}
+
+static const char *
+call_name(const struct zd_tcb *tcb, char *buf, size_t size)
+{
+	const struct zd_sysent *e = zd_sysent(tcb->sc_nr);
+
+	if (e)
+		return e->name;
+	snprintf(buf, size, "syscall_%#lx", tcb->sc_nr);
+	return buf;
+}
+
+static bool
+passes_status(const struct zd_tfmt *f, const struct zd_tcb *tcb)
+{
+	bool failed = zd_call_failed(tcb->call.rval);
+
+	if (f->status == ZD_STATUS_OK)
+		return tcb->call.exited && !failed;
+	if (f->status == ZD_STATUS_FAIL)
+		return tcb->call.exited && failed;
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* Text                                                              */
+
+static void
+text_enter(struct zd_tfmt *f, const struct zd_tev *ev)
+{
+	struct zd_tcb *tcb = ev->tcb;
+	size_t w;
+
+	tcb->ustate &= ~US_UNFINISHED;
+	if (f->status != ZD_STATUS_ALL)
+		return;   /* the whole line is written at the exit */
+	if (f->open != tcb)
+		interrupt_open(f);
+	w = line_start(f, tcb, &ev->wall);
+	put_call_text(f, tcb, 0, tcb->call.entry_end);
+	f->open = tcb;
+	f->opencol = w + tcb->call.entry_end;
+}
+
+/* The end of a call: exit half (or the resumed line), padding, value. */
+static void
+text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, const struct timespec *mono,
+	    bool died)
+{
+	size_t w;
+	size_t end = tcb->line.len;
+	char nbuf[32];
+
+	if (f->status != ZD_STATUS_ALL) {
+		if (died || !passes_status(f, tcb))
+			return;
+		interrupt_open(f);
+		w = line_start(f, tcb, &tcb->sc_start_wall);
+		put_call_text(f, tcb, 0, end);
+		w += end;
+	} else if (f->open == tcb && !(tcb->ustate & US_UNFINISHED)) {
+		put_call_text(f, tcb, tcb->call.entry_end, end);
+		w = f->opencol + (end - tcb->call.entry_end);
+		f->open = NULL;
+	} else {
+		interrupt_open(f);
+		w = line_start(f, tcb, wall);
+		zd_sb_addf(&f->out, "<... %s resumed>", call_name(tcb, nbuf, sizeof(nbuf)));
+		w += strlen(call_name(tcb, nbuf, sizeof(nbuf))) + 14;
+		put_call_text(f, tcb, tcb->call.entry_end, end);
+		w += end - tcb->call.entry_end;
+	}
+	if (died) {
+		/* The tracee died inside the call. */
+		long nr = tcb->sc_nr;
+
+		if (nr != 60 && nr != 231) {   /* exit, exit_group never return */
+			zd_sb_adds(&f->out, " <unfinished ...>");
+			w += 17;
+		}
+		zd_sb_addc(&f->out, ')');
+		w++;
+	}
+	put_pad(f, w);
+	put_retval(f, tcb);
+	if (!died)
+		put_duration(f, tcb, mono);
+	zd_sb_addc(&f->out, '\n');
+	tcb->ustate &= ~US_UNFINISHED;
+}
+
+static void
+text_event_line(struct zd_tfmt *f, const struct zd_tev *ev, const char *color, const char *fmt, ...)
+	ZD_PRINTF(4, 5);
+
+static void
+text_event_line(struct zd_tfmt *f, const struct zd_tev *ev, const char *color, const char *fmt, ...)
+{
+	va_list ap;
+
+	interrupt_open(f);
+	line_start(f, ev->tcb, &ev->wall);
+	zd_sb_adds(&f->out, col(f, color));
+	va_start(ap, fmt);
+	zd_sb_vaddf(&f->out, fmt, ap);
+	va_end(ap);
+	zd_sb_adds(&f->out, col(f, C_RESET));
+	zd_sb_addc(&f->out, '\n');
+}
+
+static void
+text_signal(struct zd_tfmt *f, const struct zd_tev *ev)
+{
+	struct zd_sb si = ZD_SB_INIT;
+
+	zd_dec_siginfo(&si, ev->si);
+	text_event_line(f, ev, C_YELLOW, "--- %s %s ---", zd_dec_signame(ev->si->si_signo), si.buf);
+	zd_sb_release(&si);
+}
+
+static void
+text_exit(struct zd_tfmt *f, const struct zd_tev *ev)
+{
+	int s = ev->status;
+
+	if (ev->unfinished)
+		text_finish(f, ev->tcb, &ev->wall, &ev->mono, true);
+	if (WIFEXITED(s))
+		text_event_line(f, ev, C_BOLD, "+++ exited with %d +++", WEXITSTATUS(s));
+	else if (WIFSIGNALED(s))
+		text_event_line(f, ev, C_BOLD, "+++ killed by %s%s +++", zd_dec_signame(WTERMSIG(s)),
+				WCOREDUMP(s) ? " (core dumped)" : "");
+}
+
+/* ---------------------------------------------------------------- */
+/* JSON                                                              */
+
+static double
+epoch_of(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+static void
+json_head(struct zd_json *j, const char *event, const struct zd_tev *ev, const struct timespec *wall)
+{
+	zd_json_obj_begin(j);
+	zd_json_kstr(j, "event", event);
+	zd_json_kdouble(j, "time", epoch_of(wall));
+	zd_json_kint(j, "pid", ev->tcb->pid);
+	zd_json_kint(j, "tid", ev->tcb->tid);
+}
+
+static void
+json_end(struct zd_tfmt *f, struct zd_json *j)
+{
+	zd_json_obj_end(j);
+	zd_sb_addc(&f->out, '\n');
+}
+
+static void
+json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
+{
+	struct zd_tcb *tcb = ev->tcb;
+	const struct zd_call *c = &tcb->call;
+	struct zd_json j;
+	char buf[24];
+	int i, nargs = c->ent ? c->ent->nargs : 6;
+	size_t s, e;
+
+	if (f->status != ZD_STATUS_ALL && (died || !passes_status(f, tcb)))
+		return;
+	zd_json_init(&j, &f->out, false);
+	json_head(&j, "syscall", ev, &tcb->sc_start_wall);
+	zd_json_kstr(&j, "name", c->ent ? c->ent->name : NULL);
+	zd_json_kint(&j, "nr", tcb->sc_nr);
+	zd_json_key(&j, "args");
+	zd_json_arr_begin(&j);
+	for (i = 0; zd_call_arg(c, i, &s, &e); i++)
+		zd_json_strn(&j, tcb->line.buf + s, e - s);
+	zd_json_arr_end(&j);
+	zd_json_key(&j, "raw_args");
+	zd_json_arr_begin(&j);
+	for (i = 0; i < nargs; i++) {
+		snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)c->args[i]);
+		zd_json_str(&j, buf);
+	}
+	zd_json_arr_end(&j);
+	if (died || !c->exited) {
+		zd_json_knull(&j, "retval");
+		zd_json_knull(&j, "errno");
+		zd_json_kbool(&j, "unfinished", true);
+	} else if (zd_call_failed(c->rval)) {
+		int err = (int)-c->rval;
+		const char *n = err < 512 ? zd_errname(err) : NULL;
+
+		zd_json_kint(&j, "retval", -1);
+		zd_json_kint(&j, "errno", err);
+		if (n) {
+			zd_json_kstr(&j, "error", n);
+			zd_json_kstr(&j, "strerror", strerror(err));
+		} else {
+			struct zd_sb rv = ZD_SB_INIT;
+
+			zd_call_retval(c, &rv);
+			zd_json_kstr(&j, "error", rv.buf + 2);
+			zd_sb_release(&rv);
+		}
+	} else {
+		zd_json_kint(&j, "retval", c->rval);
+		zd_json_knull(&j, "errno");
+	}
+	if (!died && c->exited) {
+		double d = zd_ts_diff(&tcb->sc_start, &ev->mono);
+
+		zd_json_kdouble(&j, "duration", d < 0 ? 0 : d);
+	}
+	{
+		struct zd_sb t = ZD_SB_INIT;
+
+		zd_sb_add(&t, tcb->line.buf, tcb->line.len);
+		if (died)
+			zd_sb_addc(&t, ')');
+		zd_sb_adds(&t, " ");
+		zd_call_retval(c, &t);
+		zd_json_kstr(&j, "text", t.buf);
+		zd_sb_release(&t);
+	}
+	json_end(f, &j);
+}
+
+static void
+json_signal(struct zd_tfmt *f, const struct zd_tev *ev)
+{
+	struct zd_json j;
+	struct zd_sb si = ZD_SB_INIT;
+
+	zd_dec_siginfo(&si, ev->si);
+	zd_json_init(&j, &f->out, false);
+	json_head(&j, "signal", ev, &ev->wall);
+	zd_json_kstr(&j, "signal", zd_dec_signame(ev->si->si_signo));
+	zd_json_kint(&j, "signo", ev->si->si_signo);
+	zd_json_kint(&j, "code", ev->si->si_code);
+	zd_json_kstr(&j, "siginfo", si.buf);
+	json_end(f, &j);
+	zd_sb_release(&si);
+}
+
+static void
+json_exit(struct zd_tfmt *f, const struct zd_tev *ev)
+{
+	struct zd_json j;
+	int s = ev->status;
+
+	if (ev->unfinished)
+		json_syscall(f, ev, true);
+	zd_json_init(&j, &f->out, false);
+	json_head(&j, "exit", ev, &ev->wall);
+	zd_json_kbool(&j, "thread", ev->tcb->tid != ev->tcb->pid);
+	if (WIFEXITED(s)) {
+		zd_json_kint(&j, "exit_code", WEXITSTATUS(s));
+		zd_json_knull(&j, "signal");
+	} else {
+		zd_json_knull(&j, "exit_code");
+		zd_json_kstr(&j, "signal", zd_dec_signame(WTERMSIG(s)));
+		zd_json_kbool(&j, "core_dumped", WCOREDUMP(s));
+	}
+	json_end(f, &j);
+}
+
+static const char *
+spawn_name(enum zd_spawn_kind k)
+{
+	switch (k) {
+	case ZD_SPAWN_FORK: return "fork";
+	case ZD_SPAWN_VFORK: return "vfork";
+	case ZD_SPAWN_CLONE: return "clone";
+	case ZD_SPAWN_THREAD: return "thread";
+	}
+	return "?";
+}
+
+static void
+json_simple(struct zd_tfmt *f, const struct zd_tev *ev)
+{
+	struct zd_json j;
+
+	zd_json_init(&j, &f->out, false);
+	switch (ev->type) {
+	case ZD_TEV_SPAWN:
+		json_head(&j, "fork", ev, &ev->wall);
+		zd_json_kint(&j, "child", ev->child);
+		zd_json_kstr(&j, "kind", spawn_name(ev->spawn));
+		break;
+	case ZD_TEV_EXEC:
+		json_head(&j, "exec", ev, &ev->wall);
+		zd_json_kstr(&j, "comm", ev->tcb->proc ? ev->tcb->proc->comm : NULL);
+		break;
+	case ZD_TEV_REAP: {
+		struct zd_tproc *p = f->tracer ? zd_lc_find(zd_tracer_lifecycle(f->tracer), ev->child) : NULL;
+
+		json_head(&j, "reap", ev, &ev->wall);
+		zd_json_kint(&j, "child", ev->child);
+		if (p && p->exited)
+			zd_json_kdouble(&j, "zombie_seconds", zd_ts_diff(&p->t_exit, &p->t_reap));
+		break;
+	}
+	case ZD_TEV_GROUP_STOP:
+		json_head(&j, "stop", ev, &ev->wall);
+		zd_json_kstr(&j, "signal", zd_dec_signame(ev->status));
+		break;
+	case ZD_TEV_ATTACH:
+		json_head(&j, "attach", ev, &ev->wall);
+		break;
+	case ZD_TEV_DETACH:
+		json_head(&j, "detach", ev, &ev->wall);
+		break;
+	default:
+		return;
+	}
+	json_end(f, &j);
+}
+
+/* ---------------------------------------------------------------- */
+/* Summary                                                           */
+
+static struct zd_scstat *
+stat_slot(struct zd_summary *sum, long nr)
+{
+	if (!sum->by_nr)
+		sum->by_nr = zd_xcalloc(ZD_SC_NMAX, sizeof(*sum->by_nr));
+	if (nr < 0 || nr >= ZD_SC_NMAX)
+		return &sum->other;
+	return &sum->by_nr[nr];
+}
+
+static void
+count(struct zd_tfmt *f, const struct zd_tev *ev)
+{
+	struct zd_tcb *tcb = ev->tcb;
+	double d = zd_ts_diff(&tcb->sc_start, &ev->mono);
+	struct zd_scstat *s;
+
+	if (d < 0)
+		d = 0;
+	s = stat_slot(&f->sum, tcb->sc_nr);
+	s->calls++;
+	s->errors += zd_call_failed(tcb->call.rval);
+	s->seconds += d;
+	if (f->per_process && tcb->proc) {
+		if (!tcb->proc->user)
+			tcb->proc->user = zd_xcalloc(1, sizeof(struct zd_summary));
+		s = stat_slot(tcb->proc->user, tcb->sc_nr);
+		s->calls++;
+		s->errors += zd_call_failed(tcb->call.rval);
+		s->seconds += d;
+	}
+}
+
+struct row {
+	const char *name;
+	char buf[24];
+	const struct zd_scstat *s;
+};
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->s->seconds != y->s->seconds)
+		return x->s->seconds < y->s->seconds ? 1 : -1;
+	if (x->s->calls != y->s->calls)
+		return x->s->calls < y->s->calls ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static void
+summary_table(struct zd_sb *sb, const struct zd_summary *sum)
+{
+	struct row *rows = zd_xcalloc(ZD_SC_NMAX + 1, sizeof(*rows));
+	size_t n = 0, i;
+	struct zd_scstat total = { 0, 0, 0 };
+	static const char rule[] = "------ ----------- ----------- --------- --------- ----------------\n";
+
+	for (i = 0; sum->by_nr && i < ZD_SC_NMAX; i++) {
+		const struct zd_scstat *s = &sum->by_nr[i];
+
+		if (!s->calls)
+			continue;
+		rows[n].s = s;
+		if (zd_sysent((long)i)) {
+			rows[n].name = zd_sysent((long)i)->name;
+		} else {
+			snprintf(rows[n].buf, sizeof(rows[n].buf), "syscall_%#zx", i);
+			rows[n].name = rows[n].buf;
+		}
+		n++;
+	}
+	if (sum->other.calls) {
+		rows[n].s = &sum->other;
+		rows[n].name = "(other)";
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	for (i = 0; i < n; i++) {
+		total.calls += rows[i].s->calls;
+		total.errors += rows[i].s->errors;
+		total.seconds += rows[i].s->seconds;
+	}
+	zd_sb_adds(sb, "% time     seconds  usecs/call     calls    errors syscall\n");
+	zd_sb_adds(sb, rule);
+	for (i = 0; i < n; i++) {
+		const struct zd_scstat *s = rows[i].s;
+		double pct = total.seconds > 0 ? 100.0 * s->seconds / total.seconds : 0.0;
+
+		zd_sb_addf(sb, "%6.2f %11.6f %11llu %9llu ", pct, s->seconds,
+			   (unsigned long long)(s->seconds * 1e6 / (double)s->calls), (unsigned long long)s->calls);
+		if (s->errors)
+			zd_sb_addf(sb, "%9llu", (unsigned long long)s->errors);
+		else
+			zd_sb_addpad(sb, ' ', 9);
+		zd_sb_addf(sb, " %s\n", rows[i].name);
+	}
+	zd_sb_adds(sb, rule);
+	zd_sb_addf(sb, "%6.2f %11.6f %11llu %9llu ", total.calls ? 100.0 : 0.0, total.seconds,
+		   total.calls ? (unsigned long long)(total.seconds * 1e6 / (double)total.calls) : 0ULL,
+		   (unsigned long long)total.calls);
+	if (total.errors)
+		zd_sb_addf(sb, "%9llu", (unsigned long long)total.errors);
+	else
+		zd_sb_addpad(sb, ' ', 9);
+	zd_sb_adds(sb, " total\n");
+	free(rows);
+}
+
+void
+zd_tfmt_summary(struct zd_tfmt *f, struct zd_lifecycle *lc)
+{
+	size_t i;
+
+	interrupt_open(f);
+	if (!f->per_process || !lc) {
+		summary_table(&f->out, &f->sum);
+		return;
+	}
+	for (i = 0; i < lc->n; i++) {
+		struct zd_tproc *p = lc->v[i];
+
+		if (!p->user)
+			continue;
+		zd_sb_addf(&f->out, "%sprocess %d (", i ? "\n" : "", (int)p->pid);
+		zd_esc_cs(&f->out, p->comm, 0);
+		zd_sb_adds(&f->out, "):\n");
+		summary_table(&f->out, p->user);
+	}
+	zd_sb_adds(&f->out, "\nall processes:\n");
+	summary_table(&f->out, &f->sum);
+}
+
+/* ---------------------------------------------------------------- */
+
+void
+zd_tfmt_event(struct zd_tfmt *f, const struct zd_tev *ev)
+{
+	switch (ev->type) {
+	case ZD_TEV_SYSCALL_ENTER:
+		if (f->text && !f->json)
+			text_enter(f, ev);
+		break;
+	case ZD_TEV_SYSCALL_EXIT:
+		if (f->summary)
+			count(f, ev);
+		if (f->json)
+			json_syscall(f, ev, false);
+		else if (f->text)
+			text_finish(f, ev->tcb, &ev->wall, &ev->mono, false);
+		break;
+	case ZD_TEV_SIGNAL:
+		if (f->json)
+			json_signal(f, ev);
+		else if (f->text)
+			text_signal(f, ev);
+		break;
+	case ZD_TEV_EXIT:
+		if (f->json)
+			json_exit(f, ev);
+		else if (f->text)
+			text_exit(f, ev);
+		if (f->open == ev->tcb)
+			f->open = NULL;
+		break;
+	case ZD_TEV_GROUP_STOP:
+		if (f->json)
+			json_simple(f, ev);
+		else if (f->text)
+			text_event_line(f, ev, C_YELLOW, "--- stopped by %s ---", zd_dec_signame(ev->status));
+		break;
+	case ZD_TEV_SPAWN:
+	case ZD_TEV_EXEC:
+	case ZD_TEV_REAP:
+	case ZD_TEV_ATTACH:
+	case ZD_TEV_DETACH:
+		if (f->json)
+			json_simple(f, ev);
+		if (ev->type == ZD_TEV_DETACH && f->open == ev->tcb)
+			interrupt_open(f);
+		break;
+	}
+}

@@ -1,0 +1,1236 @@
+/*
+ * The ptrace event loop of zdiag trace.
+ *
+ * Every tracee is PTRACE_SEIZEd (a launched command too: it stops itself
+ * before exec and the tracer seizes it), so group-stops can be left in
+ * place with PTRACE_LISTEN and attached processes can be stopped with
+ * PTRACE_INTERRUPT to detach.  One blocking wait4(-1, __WALL) per event;
+ * one PTRACE_GET_SYSCALL_INFO per syscall stop (none at the exit of a
+ * syscall that is neither shown nor watched); one restart.
+ *
+ * With a seccomp filter (launched command, partial -e trace set) tracees
+ * run under PTRACE_CONT: only the filtered syscalls stop (a seccomp stop
+ * at entry, then PTRACE_SYSCALL for the exit stop).  Children must stay
+ * traced, since SECCOMP_RET_TRACE without a tracer fails the syscall with
+ * ENOSYS: without -f they are followed silently (hidden).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/ptrace.h>
+
+#include "dec.h"
+#include "seccomp-int.h"
+#include "zdiag/lifecycle.h"
+#include "zdiag/procfs.h"
+#include "zdiag/trace.h"
+#include "zdiag/xalloc.h"
+
+#ifndef PTRACE_EVENT_STOP
+#define PTRACE_EVENT_STOP 128
+#endif
+
+#define NR_EXECVE 59
+#define NR_EXECVEAT 322
+#define NR_WAIT4 61
+#define NR_WAITID 247
+#define NR_RESTART 219
+
+#define AUDIT_ARCH_X86_64_ 0xc000003eU
+
+enum {
+	TCB_HIDDEN = 1 << 0,        /* no events (followed only for seccomp) */
+	TCB_PRE_EXEC = 1 << 1,      /* the launched command before its exec */
+	TCB_ATTACHED = 1 << 2,      /* -p: detach, never kill */
+	TCB_STARTUP = 1 << 3,       /* its first stop is still to come */
+	TCB_GROUP_STOP = 1 << 4,    /* in a group-stop (PTRACE_LISTEN) */
+	TCB_WATCH = 1 << 5,         /* current syscall watched (lifecycle) */
+	TCB_DETACHING = 1 << 6,     /* PTRACE_INTERRUPT sent to detach */
+	TCB_STATE_KNOWN = 1 << 7,   /* in_syscall is known to be right */
+	TCB_SPAWN_SEEN = 1 << 8,    /* the parent's fork event arrived */
+};
+
+struct zd_tracer {
+	struct zd_trace_opts o;
+	struct zd_trace_ops ops;
+	void *ctx;
+
+	/* tid -> tcb, open addressing (tid 0 = empty, -1 = deleted) */
+	pid_t *keys;
+	struct zd_tcb **vals;
+	size_t hcap, hused;
+	struct zd_tcb *last;
+	size_t ntcb;
+	size_t nvisible;            /* tcbs whose events are reported */
+
+	struct zd_lifecycle lc;
+
+	unsigned ptrace_opts;
+	bool have_info;             /* PTRACE_GET_SYSCALL_INFO works */
+	bool info_probed;
+
+	pid_t root;                 /* the launched command, 0 if none */
+	int root_status;
+	int errpipe;                /* read end: the child's exec errno */
+	int exec_errno;
+
+	bool use_seccomp;           /* filter wanted and built */
+	bool seccomp_active;        /* tracees run under PTRACE_CONT */
+	const char *seccomp_note;
+	char seccomp_why[160];
+	struct sock_fprog prog;
+
+	int stops_handled;          /* *o.stop values acted upon */
+};
+
+/* ---------------------------------------------------------------- */
+/* The tcb table                                                     */
+
+static size_t
+hslot(pid_t tid, size_t cap)
+{
+	return ((size_t)(uint32_t)tid * 2654435761u) & (cap - 1);
+}
+
+static void
+hput(struct zd_tracer *t, struct zd_tcb *tcb);
+
+static void
+hgrow(struct zd_tracer *t)
+{
+	pid_t *ok = t->keys;
+	struct zd_tcb **ov = t->vals;
+	size_t ocap = t->hcap, i;
+
+	t->hcap = ocap ? ocap * 2 : 64;
+	t->keys = zd_xcalloc(t->hcap, sizeof(*t->keys));
+	t->vals = zd_xcalloc(t->hcap, sizeof(*t->vals));
+	t->hused = 0;
+	for (i = 0; i < ocap; i++)
+		if (ok[i] > 0)
+			hput(t, ov[i]);
+	free(ok);
+	free(ov);
+}
+
+static void
+hput(struct zd_tracer *t, struct zd_tcb *tcb)
+{
+	size_t i;
+
+	if ((t->hused + 1) * 2 > t->hcap)
+		hgrow(t);
+	for (i = hslot(tcb->tid, t->hcap);; i = (i + 1) & (t->hcap - 1)) {
+		if (t->keys[i] <= 0) {
+			if (!t->keys[i])
+				t->hused++;
+			t->keys[i] = tcb->tid;
+			t->vals[i] = tcb;
+			return;
+		}
+	}
+}
+
+static struct zd_tcb *
+hget(struct zd_tracer *t, pid_t tid)
+{
+	size_t i;
+
+	if (t->last && t->last->tid == tid)
+		return t->last;
+	if (!t->hcap)
+		return NULL;
+	for (i = hslot(tid, t->hcap); t->keys[i]; i = (i + 1) & (t->hcap - 1)) {
+		if (t->keys[i] == tid) {
+			t->last = t->vals[i];
+			return t->vals[i];
+		}
+	}
+	return NULL;
+}
+
+static void
+hdel(struct zd_tracer *t, pid_t tid)
+{
+	size_t i;
+
+	if (t->last && t->last->tid == tid)
+		t->last = NULL;
+	if (!t->hcap)
+		return;
+	for (i = hslot(tid, t->hcap); t->keys[i]; i = (i + 1) & (t->hcap - 1)) {
+		if (t->keys[i] == tid) {
+			t->keys[i] = -1;
+			t->vals[i] = NULL;
+			return;
+		}
+	}
+}
+
+#define INVISIBLE (TCB_HIDDEN | TCB_PRE_EXEC)
+
+/* Change flags, keeping the count of visible tracees right. */
+static void
+tcb_flags(struct zd_tracer *t, struct zd_tcb *tcb, unsigned set, unsigned clear)
+{
+	bool was = !(tcb->flags & INVISIBLE);
+
+	tcb->flags = (tcb->flags & ~clear) | set;
+	if (was != !(tcb->flags & INVISIBLE)) {
+		if (was)
+			t->nvisible--;
+		else
+			t->nvisible++;
+	}
+}
+
+static struct zd_tcb *
+tcb_new(struct zd_tracer *t, pid_t tid, pid_t pid, unsigned flags)
+{
+	struct zd_tcb *tcb = zd_xcalloc(1, sizeof(*tcb));
+
+	tcb->tid = tid;
+	tcb->pid = pid;
+	tcb->flags = flags;
+	tcb->sc_nr = -1;
+	tcb->last_nr = -1;
+	zd_sb_init(&tcb->line);
+	hput(t, tcb);
+	t->ntcb++;
+	if (!(flags & INVISIBLE))
+		t->nvisible++;
+	return tcb;
+}
+
+static void
+tcb_free(struct zd_tracer *t, struct zd_tcb *tcb)
+{
+	hdel(t, tcb->tid);
+	t->ntcb--;
+	if (!(tcb->flags & INVISIBLE))
+		t->nvisible--;
+	zd_call_release(&tcb->call);
+	zd_sb_release(&tcb->line);
+	free(tcb);
+}
+
+/* Iterate over every tcb (the table may change during the walk only by
+ * deleting the current one). */
+#define FOR_EACH_TCB(t, i, tcb) \
+	for (i = 0; i < (t)->hcap; i++) \
+		if ((t)->keys[i] > 0 && ((tcb) = (t)->vals[i]))
+
+/* ---------------------------------------------------------------- */
+/* Small helpers                                                     */
+
+static void
+now_ts(struct zd_tracer *t, struct zd_tev *ev)
+{
+	if (t->o.want_wall)
+		clock_gettime(CLOCK_REALTIME, &ev->wall);
+	if (t->o.want_mono)
+		clock_gettime(CLOCK_MONOTONIC, &ev->mono);
+}
+
+static void
+emit(struct zd_tracer *t, struct zd_tev *ev)
+{
+	if (t->ops.event)
+		t->ops.event(t->ctx, ev);
+}
+
+static bool
+hidden(const struct zd_tcb *tcb)
+{
+	return tcb->flags & (TCB_HIDDEN | TCB_PRE_EXEC);
+}
+
+static void
+restart(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
+{
+	int req = (t->seccomp_active && !tcb->in_syscall) ? PTRACE_CONT : PTRACE_SYSCALL;
+
+	if (ptrace(req, tcb->tid, NULL, (void *)(long)sig) < 0 && errno != ESRCH) {
+		/* Nothing sensible to do: the tracee is gone or not stopped. */
+	}
+}
+
+/* Read Tgid and PPid of tid from /proc (for tasks seen before their
+ * parent's fork event). */
+static void
+read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char path[48], buf[2048];
+	struct zd_status st;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (zd_read_small(AT_FDCWD, path, buf, sizeof(buf)) > 0 && zd_status_parse(buf, &st) == 0) {
+		*tgid = st.tgid ? st.tgid : tid;
+		*ppid = st.ppid;
+		return;
+	}
+	*tgid = tid;
+	*ppid = 0;
+}
+
+static void
+read_comm(pid_t pid, char *buf, size_t size)
+{
+	char path[48];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	n = zd_read_small(AT_FDCWD, path, buf, size);
+	if (n <= 0) {
+		buf[0] = '\0';
+		return;
+	}
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+}
+
+static struct zd_tproc *
+proc_for(struct zd_tracer *t, pid_t pid, pid_t ppid, enum zd_lc_origin origin, const struct timespec *now,
+	 bool shown)
+{
+	struct zd_tproc *p = zd_lc_find(&t->lc, pid);
+
+	if (p && !p->exited)
+		return p;
+	p = zd_lc_add(&t->lc, pid, ppid, origin, now);
+	p->traced = shown;
+	read_comm(pid, p->comm, sizeof(p->comm));
+	return p;
+}
+
+static void
+mono_now(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+/* ---------------------------------------------------------------- */
+/* Syscall state                                                     */
+
+struct scinfo {
+	int op;             /* PTRACE_SYSCALL_INFO_ENTRY/EXIT/SECCOMP, 0: unknown */
+	long nr;
+	uint64_t args[6];
+	uint64_t sp;
+	int64_t rval;
+	uint32_t arch;
+};
+
+static int
+get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct scinfo *si)
+{
+	memset(si, 0, sizeof(*si));
+	if (t->have_info || !t->info_probed) {
+		struct ptrace_syscall_info info;
+		long n;
+
+		n = ptrace(PTRACE_GET_SYSCALL_INFO, tcb->tid, (void *)sizeof(info), &info);
+		if (!t->info_probed) {
+			t->info_probed = true;
+			t->have_info = n > 0;
+		}
+		if (n > 0) {
+			si->op = info.op;
+			si->arch = info.arch;
+			si->sp = info.stack_pointer;
+			if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+				si->nr = (long)info.entry.nr;
+				memcpy(si->args, info.entry.args, sizeof(si->args));
+			} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+				si->rval = info.exit.rval;
+			}
+			return 0;
+		}
+		if (t->have_info)
+			return -errno;
+	}
+	/* No PTRACE_GET_SYSCALL_INFO (kernels before 5.3): registers, and
+	 * entry or exit from our own bookkeeping. */
+	{
+		struct user_regs_struct r;
+
+		if (ptrace(PTRACE_GETREGS, tcb->tid, NULL, &r) < 0)
+			return -errno;
+		si->op = tcb->in_syscall ? PTRACE_SYSCALL_INFO_EXIT : PTRACE_SYSCALL_INFO_ENTRY;
+		si->arch = AUDIT_ARCH_X86_64_;
+		si->nr = (long)r.orig_rax;
+		si->args[0] = r.rdi;
+		si->args[1] = r.rsi;
+		si->args[2] = r.rdx;
+		si->args[3] = r.r10;
+		si->args[4] = r.r8;
+		si->args[5] = r.r9;
+		si->rval = (int64_t)r.rax;
+		si->sp = r.rsp;
+	}
+	return 0;
+}
+
+/* A syscall number in our table's space (other ABIs are unknown numbers). */
+static long
+table_nr(const struct scinfo *si)
+{
+	if (si->arch && si->arch != AUDIT_ARCH_X86_64_)
+		return 0x40000000L | si->nr;   /* never in the table */
+	return si->nr;
+}
+
+static void
+on_entry(struct zd_tracer *t, struct zd_tcb *tcb, const struct scinfo *si)
+{
+	long nr = table_nr(si);
+
+	tcb->in_syscall = true;
+	tcb->flags |= TCB_STATE_KNOWN;
+	tcb->sc_nr = nr;
+	memcpy(tcb->call.args, si->args, sizeof(si->args));
+	if ((tcb->flags & TCB_PRE_EXEC) && (nr == NR_EXECVE || nr == NR_EXECVEAT))
+		tcb_flags(t, tcb, 0, TCB_PRE_EXEC);
+	tcb->sc_shown = !hidden(tcb) && zd_scset_has(&t->o.show, nr);
+	if (zd_scset_has(&t->o.also_stop, nr))
+		tcb->flags |= TCB_WATCH;
+	else
+		tcb->flags &= ~TCB_WATCH;
+	if (tcb->sc_shown) {
+		struct zd_tev ev = { .type = ZD_TEV_SYSCALL_ENTER, .tcb = tcb };
+
+		now_ts(t, &ev);
+		tcb->sc_start = ev.mono;
+		tcb->sc_start_wall = ev.wall;
+		zd_call_init(&tcb->call, tcb->tid, nr, si->args, &t->o.dec);
+		tcb->call.sp = si->sp;
+		if (nr == NR_RESTART)
+			tcb->call.restarted_nr = tcb->last_nr;
+		zd_sb_reset(&tcb->line);
+		if (t->o.decode)
+			zd_call_entry(&tcb->call, &tcb->line);
+		emit(t, &ev);
+	}
+}
+
+/* A watched wait4/waitid returned: record the reap for the lifecycle. */
+static void
+check_reap(struct zd_tracer *t, struct zd_tcb *tcb, int64_t rval)
+{
+	pid_t child = 0;
+	enum zd_lc_reap how;
+	struct timespec now;
+	struct zd_tproc *p;
+
+	if (zd_call_failed(rval))
+		return;
+	if (tcb->sc_nr == NR_WAIT4) {
+		if (rval <= 0)
+			return;
+		child = (pid_t)rval;
+		how = ZD_REAP_WAIT4;
+	} else if (tcb->sc_nr == NR_WAITID) {
+		siginfo_t info;
+
+		if (rval != 0 || !tcb->call.args[2] || (tcb->call.args[3] & 0x01000000 /* WNOWAIT */))
+			return;
+		if (zd_umove(tcb->tid, tcb->call.args[2], &info, sizeof(info)) != sizeof(info))
+			return;
+		if (info.si_code != CLD_EXITED && info.si_code != CLD_KILLED && info.si_code != CLD_DUMPED)
+			return;
+		child = info.si_pid;
+		how = ZD_REAP_WAITID;
+	} else {
+		return;
+	}
+	mono_now(&now);
+	p = zd_lc_reap(&t->lc, tcb->pid, child, how, &now);
+	if (p && !hidden(tcb)) {
+		struct zd_tev ev = { .type = ZD_TEV_REAP, .tcb = tcb, .child = child };
+
+		now_ts(t, &ev);
+		emit(t, &ev);
+	}
+}
+
+static void
+on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct scinfo *si)
+{
+	if (!tcb->in_syscall) {
+		/* An exit without its entry: attached in the middle of a call. */
+		long nr = table_nr(si);
+
+		tcb->flags |= TCB_STATE_KNOWN;
+		if (!hidden(tcb) && si->op == PTRACE_SYSCALL_INFO_EXIT && zd_scset_has(&t->o.show, nr)) {
+			/* Only the return value is known; shown as resumed. */
+			(void)nr;
+		}
+		return;
+	}
+	if (tcb->flags & TCB_WATCH)
+		check_reap(t, tcb, si->rval);
+	if (tcb->sc_shown) {
+		struct zd_tev ev = { .type = ZD_TEV_SYSCALL_EXIT, .tcb = tcb };
+
+		now_ts(t, &ev);
+		if (t->o.decode)
+			zd_call_exit(&tcb->call, &tcb->line, si->rval);
+		else
+			tcb->call.rval = si->rval, tcb->call.exited = true;
+		emit(t, &ev);
+	}
+	tcb->last_nr = tcb->sc_nr;
+	tcb->in_syscall = false;
+	tcb->sc_shown = false;
+	tcb->flags &= ~TCB_WATCH;
+}
+
+static void
+on_syscall_stop(struct zd_tracer *t, struct zd_tcb *tcb)
+{
+	struct scinfo si;
+
+	/* The exit of a call nobody looks at needs no syscall info. */
+	if (tcb->in_syscall && (tcb->flags & TCB_STATE_KNOWN) && !tcb->sc_shown && !(tcb->flags & TCB_WATCH)) {
+		tcb->last_nr = tcb->sc_nr;
+		tcb->in_syscall = false;
+		restart(t, tcb, 0);
+		return;
+	}
+	if (get_info(t, tcb, &si) < 0) {
+		restart(t, tcb, 0);
+		return;
+	}
+	if (si.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		if (tcb->in_syscall && tcb->sc_shown && t->seccomp_active && tcb->sc_nr == table_nr(&si)) {
+			/* Entry stop after the seccomp stop (kernels before 4.8). */
+		} else {
+			if (tcb->in_syscall && tcb->sc_shown) {
+				/* Lost the exit (should not happen): finish it as unknown. */
+				tcb->in_syscall = false;
+			}
+			on_entry(t, tcb, &si);
+		}
+	} else if (si.op == PTRACE_SYSCALL_INFO_EXIT) {
+		on_exit_stop(t, tcb, &si);
+	}
+	restart(t, tcb, 0);
+}
+
+static void
+on_seccomp_stop(struct zd_tracer *t, struct zd_tcb *tcb)
+{
+	struct scinfo si;
+
+	if (get_info(t, tcb, &si) < 0) {
+		restart(t, tcb, 0);
+		return;
+	}
+	if (!t->seccomp_active) {
+		/* A filter from before zdiag (or ours without ptrace stops
+		 * wanted): the syscall-entry stop follows anyway. */
+		restart(t, tcb, 0);
+		return;
+	}
+	if (si.op != PTRACE_SYSCALL_INFO_SECCOMP)
+		si.op = PTRACE_SYSCALL_INFO_ENTRY;
+	on_entry(t, tcb, &si);
+	restart(t, tcb, 0);   /* in_syscall: PTRACE_SYSCALL, for the exit stop */
+}
+
+/* ---------------------------------------------------------------- */
+/* Process events                                                    */
+
+static bool
+is_thread_of(pid_t tgid, pid_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)tgid, (int)tid);
+	return access(path, F_OK) == 0;
+}
+
+static unsigned
+child_flags(struct zd_tracer *t, const struct zd_tcb *parent)
+{
+	unsigned f = 0;
+
+	if ((parent->flags & TCB_HIDDEN) || !t->o.follow)
+		f |= TCB_HIDDEN;
+	if (parent->flags & TCB_ATTACHED)
+		f |= TCB_ATTACHED;
+	return f;
+}
+
+static void
+on_spawn(struct zd_tracer *t, struct zd_tcb *tcb, int event)
+{
+	unsigned long msg = 0;
+	struct zd_tcb *child;
+	struct zd_tev ev = { .type = ZD_TEV_SPAWN, .tcb = tcb };
+	bool thread = false;
+	pid_t cpid;
+	struct timespec now;
+
+	if (ptrace(PTRACE_GETEVENTMSG, tcb->tid, NULL, &msg) < 0 || !msg) {
+		restart(t, tcb, 0);
+		return;
+	}
+	cpid = (pid_t)msg;
+	if (event == PTRACE_EVENT_CLONE)
+		thread = is_thread_of(tcb->pid, cpid);
+	ev.child = cpid;
+	ev.spawn = event == PTRACE_EVENT_FORK ? ZD_SPAWN_FORK : event == PTRACE_EVENT_VFORK ? ZD_SPAWN_VFORK :
+		   thread ? ZD_SPAWN_THREAD : ZD_SPAWN_CLONE;
+	child = hget(t, cpid);
+	if (!child) {
+		child = tcb_new(t, cpid, thread ? tcb->pid : cpid, child_flags(t, tcb) | TCB_STARTUP);
+	} else {
+		/* Its first stop came before this event: set it right. */
+		child->pid = thread ? tcb->pid : cpid;
+		tcb_flags(t, child, child_flags(t, tcb), TCB_HIDDEN | TCB_ATTACHED);
+	}
+	child->flags |= TCB_SPAWN_SEEN;
+	now_ts(t, &ev);
+	mono_now(&now);
+	if (thread) {
+		child->proc = tcb->proc;
+		if (child->proc) {
+			child->proc->threads++;
+			if (child->proc->threads > child->proc->threads_max)
+				child->proc->threads_max = child->proc->threads;
+		}
+	} else if (!child->proc) {
+		child->proc = proc_for(t, cpid, tcb->pid,
+				       event == PTRACE_EVENT_FORK ? ZD_LC_FORK :
+				       event == PTRACE_EVENT_VFORK ? ZD_LC_VFORK : ZD_LC_CLONE,
+				       &now, !hidden(child));
+		child->proc->parent = tcb->proc;
+		child->proc->threads = child->proc->threads_max = 1;
+	}
+	if (!hidden(tcb))
+		emit(t, &ev);
+	restart(t, tcb, 0);
+}
+
+static void
+on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
+{
+	unsigned long old = 0;
+	struct zd_tev ev = { .type = ZD_TEV_EXEC, .tcb = tcb };
+
+	if (ptrace(PTRACE_GETEVENTMSG, tcb->tid, NULL, &old) == 0 && old && (pid_t)old != tcb->tid) {
+		/* A non-leader thread exec'd: it now has the leader's tid, and
+		 * its syscall state lives in its old tcb. */
+		struct zd_tcb *from = hget(t, (pid_t)old);
+
+		if (from) {
+			struct zd_sb keep = tcb->line;
+
+			tcb->in_syscall = from->in_syscall;
+			tcb->sc_shown = from->sc_shown;
+			tcb->sc_nr = from->sc_nr;
+			tcb->call = from->call;
+			tcb->line = from->line;
+			tcb->sc_start = from->sc_start;
+			tcb->sc_start_wall = from->sc_start_wall;
+			tcb->flags = (tcb->flags & ~TCB_WATCH) | (from->flags & (TCB_WATCH | TCB_STATE_KNOWN));
+			tcb->ustate = from->ustate;
+			tcb->ucol = from->ucol;
+			from->line = keep;
+			from->in_syscall = false;
+			if (from->proc)
+				from->proc->threads--;
+			tcb_free(t, from);
+		}
+	}
+	if (tcb->proc) {
+		tcb->proc->execs++;
+		tcb->proc->threads = tcb->proc->threads_max = 1;
+		read_comm(tcb->pid, tcb->proc->comm, sizeof(tcb->proc->comm));
+	}
+	if (tcb->flags & TCB_PRE_EXEC) {
+		/* The launched command exec'd without a stop at execve's entry:
+		 * the filter did not load.  Trace without it from now on. */
+		tcb_flags(t, tcb, 0, TCB_PRE_EXEC);
+		if (t->seccomp_active) {
+			t->seccomp_active = false;
+			t->seccomp_note = "the seccomp filter could not be installed";
+		}
+	}
+	if (!hidden(tcb)) {
+		now_ts(t, &ev);
+		emit(t, &ev);
+	}
+	restart(t, tcb, 0);
+}
+
+static void
+on_gone(struct zd_tracer *t, struct zd_tcb *tcb, int status)
+{
+	struct zd_tev ev = { .type = ZD_TEV_EXIT, .tcb = tcb, .status = status };
+	struct zd_tproc *p = tcb->proc;
+
+	ev.unfinished = tcb->in_syscall && tcb->sc_shown;
+	if (!hidden(tcb) || tcb->tid == t->root) {
+		now_ts(t, &ev);
+		if (!hidden(tcb))
+			emit(t, &ev);
+	}
+	if (p && tcb->tid == tcb->pid) {
+		struct timespec now;
+
+		mono_now(&now);
+		zd_lc_exit(&t->lc, p, status, &now);
+		if (tcb->tid == t->root)
+			zd_lc_reap(&t->lc, 0, tcb->tid, ZD_REAP_TRACER, &now);
+	} else if (p && p->threads) {
+		p->threads--;
+	}
+	if (tcb->tid == t->root)
+		t->root_status = status;
+	tcb_free(t, tcb);
+}
+
+static void
+on_signal(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
+{
+	siginfo_t si;
+
+	if (!hidden(tcb) && sig >= 1 && sig <= 64 && ((t->o.show_signals >> (sig - 1)) & 1)) {
+		struct zd_tev ev = { .type = ZD_TEV_SIGNAL, .tcb = tcb };
+
+		memset(&si, 0, sizeof(si));
+		if (ptrace(PTRACE_GETSIGINFO, tcb->tid, NULL, &si) < 0) {
+			si.si_signo = sig;
+			si.si_code = SI_KERNEL;
+		}
+		ev.si = &si;
+		now_ts(t, &ev);
+		emit(t, &ev);
+	}
+	restart(t, tcb, sig);
+}
+
+static bool
+is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static void
+on_event_stop(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
+{
+	if (tcb->flags & TCB_STARTUP) {
+		tcb->flags &= ~TCB_STARTUP;
+		if ((tcb->flags & TCB_ATTACHED) && !hidden(tcb) && !(tcb->flags & TCB_SPAWN_SEEN)) {
+			struct zd_tev ev = { .type = ZD_TEV_ATTACH, .tcb = tcb };
+
+			now_ts(t, &ev);
+			emit(t, &ev);
+		}
+		restart(t, tcb, 0);
+		return;
+	}
+	if (is_stop_signal(sig)) {
+		/* A group-stop: leave it stopped, as it would be untraced, but
+		 * keep listening for SIGCONT and SIGKILL. */
+		if (!(tcb->flags & TCB_GROUP_STOP) && !hidden(tcb)) {
+			struct zd_tev ev = { .type = ZD_TEV_GROUP_STOP, .tcb = tcb, .status = sig };
+
+			now_ts(t, &ev);
+			emit(t, &ev);
+		}
+		tcb->flags |= TCB_GROUP_STOP;
+		if (ptrace(PTRACE_LISTEN, tcb->tid, NULL, NULL) < 0)
+			restart(t, tcb, 0);
+		return;
+	}
+	/* PTRACE_INTERRUPT, or the end of a group-stop (SIGCONT). */
+	tcb->flags &= ~TCB_GROUP_STOP;
+	restart(t, tcb, 0);
+}
+
+/* A stop of a task we do not know yet: a new child whose parent's fork
+ * event is still to come. */
+static struct zd_tcb *
+adopt_unknown(struct zd_tracer *t, pid_t tid)
+{
+	pid_t tgid, ppid;
+	struct zd_tcb *parent, *tcb;
+	unsigned flags = TCB_STARTUP;
+
+	read_ids(tid, &tgid, &ppid);
+	parent = hget(t, tgid != tid ? tgid : ppid);
+	if (parent)
+		flags |= child_flags(t, parent);
+	else if (!t->o.follow)
+		flags |= TCB_HIDDEN;
+	tcb = tcb_new(t, tid, tgid, flags);
+	if (tgid != tid) {
+		struct zd_tcb *leader = hget(t, tgid);
+
+		tcb->proc = leader ? leader->proc : NULL;
+	}
+	return tcb;
+}
+
+static void
+handle(struct zd_tracer *t, pid_t tid, int status)
+{
+	struct zd_tcb *tcb = hget(t, tid);
+	int sig, event;
+
+	if (!tcb) {
+		if (!WIFSTOPPED(status))
+			return;   /* not ours */
+		tcb = adopt_unknown(t, tid);
+	}
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		on_gone(t, tcb, status);
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	sig = WSTOPSIG(status);
+	event = (unsigned)status >> 16;
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(t, tcb);
+		return;
+	}
+	switch (event) {
+	case 0:
+		if (tcb->flags & TCB_STARTUP) {
+			/* Attached (not seized) children report a plain SIGSTOP. */
+			on_event_stop(t, tcb, sig);
+			return;
+		}
+		on_signal(t, tcb, sig);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_spawn(t, tcb, event);
+		return;
+	case PTRACE_EVENT_EXEC:
+		on_exec(t, tcb);
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp_stop(t, tcb);
+		return;
+	case PTRACE_EVENT_STOP:
+		on_event_stop(t, tcb, sig);
+		return;
+	case PTRACE_EVENT_EXIT:
+	case PTRACE_EVENT_VFORK_DONE:
+	default:
+		restart(t, tcb, 0);
+		return;
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Public API                                                        */
+
+struct zd_tracer *
+zd_tracer_new(const struct zd_trace_opts *opts, const struct zd_trace_ops *ops, void *ctx)
+{
+	struct zd_tracer *t = zd_xcalloc(1, sizeof(*t));
+
+	t->o = *opts;
+	if (ops)
+		t->ops = *ops;
+	t->ctx = ctx;
+	t->root_status = -1;
+	t->errpipe = -1;
+	zd_lc_init(&t->lc);
+	return t;
+}
+
+void
+zd_tracer_free(struct zd_tracer *t)
+{
+	size_t i;
+	struct zd_tcb *tcb;
+
+	if (!t)
+		return;
+	FOR_EACH_TCB(t, i, tcb)
+		tcb_free(t, tcb);
+	free(t->keys);
+	free(t->vals);
+	free(t->prog.filter);
+	if (t->errpipe >= 0)
+		close(t->errpipe);
+	zd_lc_release(&t->lc);
+	free(t);
+}
+
+static unsigned
+base_options(const struct zd_tracer *t, bool follow)
+{
+	unsigned o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT;
+
+	if (follow)
+		o |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+	if (t->use_seccomp)
+		o |= PTRACE_O_TRACESECCOMP;
+	return o;
+}
+
+/* The syscalls the filter must trap: shown, watched, and exec (so the
+ * launched command's exec is seen, and seccomp activity confirmed). */
+static void
+trap_set(const struct zd_tracer *t, struct zd_scset *trap)
+{
+	size_t i;
+
+	for (i = 0; i < ZD_ARRAY_SIZE(trap->bits); i++)
+		trap->bits[i] = t->o.show.bits[i] | t->o.also_stop.bits[i];
+	trap->others = false;
+	zd_scset_add(trap, NR_EXECVE);
+	zd_scset_add(trap, NR_EXECVEAT);
+}
+
+pid_t
+zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
+{
+	int pfd[2];
+	pid_t pid;
+	int status;
+	struct timespec now;
+
+	if (t->o.seccomp) {
+		struct zd_scset trap;
+
+		trap_set(t, &trap);
+		if (zd_scset_full(&t->o.show)) {
+			t->seccomp_note = NULL;   /* nothing to filter */
+		} else if (zd_seccomp_build(&trap, &t->prog, t->seccomp_why, sizeof(t->seccomp_why)) == 0) {
+			t->use_seccomp = true;
+		} else {
+			t->seccomp_note = t->seccomp_why;
+		}
+	}
+	t->ptrace_opts = base_options(t, t->o.follow || t->use_seccomp) | PTRACE_O_EXITKILL;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(pfd[0]);
+		close(pfd[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		int err;
+
+		close(pfd[0]);
+		/* Wait here until the tracer has seized us. */
+		raise(SIGSTOP);
+		if (t->use_seccomp) {
+			err = zd_seccomp_install(&t->prog);
+			if (err < 0) {
+				char msg = 'S';
+
+				/* Tell the tracer and go on without the filter. */
+				if (write(pfd[1], &msg, 1) < 0) {
+					/* nothing */
+				}
+			}
+		}
+		execv(path, argv);
+		err = errno;
+		{
+			char msg[8] = { 'E' };
+
+			memcpy(msg + 1, &err, sizeof(err));
+			if (write(pfd[1], msg, 1 + sizeof(err)) < 0) {
+				/* nothing to do */
+			}
+		}
+		_exit(err == ENOENT ? 127 : 126);
+	}
+	close(pfd[1]);
+	t->errpipe = pfd[0];
+	t->root = pid;
+
+	/* The child stopped itself; seize it and let it go on. */
+	if (waitpid(pid, &status, WSTOPPED) < 0 || !WIFSTOPPED(status)) {
+		int e = errno ? errno : ECHILD;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return -e;
+	}
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(unsigned long)t->ptrace_opts) < 0) {
+		int e = errno;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return -e;
+	}
+	t->seccomp_active = t->use_seccomp;
+	{
+		struct zd_tcb *tcb = tcb_new(t, pid, pid, TCB_PRE_EXEC | TCB_STARTUP);
+
+		mono_now(&now);
+		tcb->proc = proc_for(t, pid, getpid(), ZD_LC_LAUNCHED, &now, true);
+		tcb->proc->threads = tcb->proc->threads_max = 1;
+	}
+	/* End the self-inflicted stop: the tracer sees it as an event stop
+	 * (handled as the startup stop) and a SIGCONT. */
+	kill(pid, SIGCONT);
+	return pid;
+}
+
+int
+zd_tracer_exec_errno(const struct zd_tracer *t)
+{
+	return t->exec_errno;
+}
+
+bool
+zd_tracer_seccomp_active(const struct zd_tracer *t)
+{
+	return t->seccomp_active;
+}
+
+const char *
+zd_tracer_seccomp_note(const struct zd_tracer *t)
+{
+	return t->seccomp_note;
+}
+
+int
+zd_tracer_attach(struct zd_tracer *t, pid_t pid)
+{
+	bool changed = true;
+	int rounds = 0;
+	struct timespec now;
+	struct zd_tproc *proc;
+
+	if (!t->ptrace_opts)
+		t->ptrace_opts = base_options(t, t->o.follow);
+	mono_now(&now);
+	proc = proc_for(t, pid, 0, ZD_LC_ATTACHED, &now, true);
+	{
+		pid_t tg, pp;
+
+		read_ids(pid, &tg, &pp);
+		proc->ppid = pp;
+	}
+	/* Threads may appear while we attach: repeat until task/ is stable. */
+	while (changed && rounds++ < 100) {
+		char dir[48];
+		pid_t *tids = NULL;
+		size_t n = 0, i;
+		int r;
+
+		changed = false;
+		snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+		r = zd_proc_list(AT_FDCWD, dir, &tids, &n);
+		if (r < 0) {
+			free(tids);
+			if (!t->ntcb || !rounds)
+				return r;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			struct zd_tcb *tcb;
+
+			if (hget(t, tids[i]))
+				continue;
+			if (ptrace(PTRACE_SEIZE, tids[i], NULL, (void *)(unsigned long)t->ptrace_opts) < 0) {
+				int e = errno;
+
+				if (e == ESRCH && tids[i] != pid)
+					continue;   /* a thread that just exited */
+				free(tids);
+				return -e;
+			}
+			tcb = tcb_new(t, tids[i], pid, TCB_ATTACHED | TCB_STARTUP);
+			tcb->proc = proc;
+			proc->threads++;
+			if (proc->threads > proc->threads_max)
+				proc->threads_max = proc->threads;
+			if (ptrace(PTRACE_INTERRUPT, tids[i], NULL, NULL) < 0 && errno != ESRCH) {
+				/* It will still stop at its next event. */
+			}
+			changed = true;
+		}
+		free(tids);
+	}
+	return 0;
+}
+
+static void
+read_errpipe(struct zd_tracer *t)
+{
+	char msg[16];
+	ssize_t n;
+
+	if (t->errpipe < 0)
+		return;
+	n = read(t->errpipe, msg, sizeof(msg));
+	if (n > 0 && msg[0] == 'S') {
+		/* The filter did not load. */
+		memmove(msg, msg + 1, (size_t)n - 1);
+		n--;
+	}
+	if (n >= (ssize_t)(1 + sizeof(int)) && msg[0] == 'E')
+		memcpy(&t->exec_errno, msg + 1, sizeof(int));
+	close(t->errpipe);
+	t->errpipe = -1;
+}
+
+/* Stop requested (signal to zdiag): detach from attached tracees; pass
+ * the signal to a launched command, kill everything on the second. */
+static void
+act_on_stop(struct zd_tracer *t, int sig)
+{
+	size_t i;
+	struct zd_tcb *tcb;
+	bool any_launched = false;
+
+	FOR_EACH_TCB(t, i, tcb)
+		if (!(tcb->flags & TCB_ATTACHED))
+			any_launched = true;
+	if (!any_launched) {
+		zd_tracer_detach_all(t);
+		return;
+	}
+	t->stops_handled++;
+	if (t->stops_handled == 1 && t->root && hget(t, t->root)) {
+		kill(t->root, sig);
+		zd_tracer_detach_all(t);   /* attached ones only */
+		return;
+	}
+	FOR_EACH_TCB(t, i, tcb)
+		if (!(tcb->flags & TCB_ATTACHED))
+			kill(tcb->tid, SIGKILL);
+}
+
+int
+zd_tracer_run(struct zd_tracer *t)
+{
+	int last_stop = 0;
+
+	while (t->ntcb) {
+		int status;
+		pid_t pid;
+
+		if (t->o.stop && *t->o.stop && *t->o.stop != last_stop) {
+			last_stop = *t->o.stop;
+			act_on_stop(t, last_stop);
+			*t->o.stop = 0;
+			last_stop = 0;
+			if (!t->ntcb)
+				break;
+		}
+		if (t->ops.idle)
+			t->ops.idle(t->ctx);
+		pid = wait4(-1, &status, __WALL, NULL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			return -errno;
+		}
+		handle(t, pid, status);
+	}
+	read_errpipe(t);
+	return 0;
+}
+
+void
+zd_tracer_detach_all(struct zd_tracer *t)
+{
+	size_t i, pending = 0;
+	struct zd_tcb *tcb;
+
+	FOR_EACH_TCB(t, i, tcb) {
+		if (!(tcb->flags & TCB_ATTACHED))
+			continue;
+		if (ptrace(PTRACE_INTERRUPT, tcb->tid, NULL, NULL) < 0) {
+			if (errno == ESRCH) {
+				/* Gone, or not in a ptrace-stop but not ours: try to
+				 * detach directly (works when it is stopped). */
+				ptrace(PTRACE_DETACH, tcb->tid, NULL, NULL);
+				tcb_free(t, tcb);
+				continue;
+			}
+		}
+		tcb->flags |= TCB_DETACHING;
+		pending++;
+	}
+	while (pending) {
+		int status, sig, event;
+		pid_t pid = wait4(-1, &status, __WALL, NULL);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		tcb = hget(t, pid);
+		if (!tcb || !(tcb->flags & TCB_DETACHING)) {
+			/* A launched tracee's event meanwhile: handle it normally. */
+			if (tcb)
+				handle(t, pid, status);
+			continue;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			on_gone(t, tcb, status);
+			pending--;
+			continue;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		sig = WSTOPSIG(status);
+		event = (unsigned)status >> 16;
+		/* A pending signal goes back to the tracee with the detach. */
+		if (sig == (SIGTRAP | 0x80) || event)
+			sig = 0;
+		if (!hidden(tcb)) {
+			struct zd_tev ev = { .type = ZD_TEV_DETACH, .tcb = tcb };
+
+			now_ts(t, &ev);
+			emit(t, &ev);
+		}
+		ptrace(PTRACE_DETACH, tcb->tid, NULL, (void *)(long)sig);
+		if (tcb->proc && tcb->tid == tcb->pid && tcb->proc->threads)
+			tcb->proc->threads--;
+		tcb_free(t, tcb);
+		pending--;
+	}
+}
+
+int
+zd_tracer_root_status(const struct zd_tracer *t)
+{
+	return t->root_status;
+}
+
+size_t
+zd_tracer_count(const struct zd_tracer *t)
+{
+	return t->nvisible;
+}
+
+struct zd_lifecycle *
+zd_tracer_lifecycle(struct zd_tracer *t)
+{
+	return &t->lc;
+}
