@@ -190,8 +190,10 @@ parse_pids(struct trace_cli *cli, const char *cmd, const char *arg)
 		if (!*p)
 			continue;
 		if (zd_parse_ll(p, 1, INT_MAX, &v) < 0) {
+			int r = zd_usage_error(cmd, "invalid pid '%s'", p);
+
 			free(copy);
-			return zd_usage_error(cmd, "invalid pid '%s'", p);
+			return r;
 		}
 		ZD_GROW(cli->pids, cli->apids, cli->npids + 1);
 		cli->pids[cli->npids++] = (pid_t)v;

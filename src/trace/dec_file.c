@@ -796,9 +796,20 @@ dec_select_common(struct zd_call *c, struct zd_sb *sb, bool pselect)
 		}
 		dec_arg(c, sb);
 		if (pselect) {
+			struct { uint64_t ss, len; } sm;
+
 			put_timespec(c, sb, c->args[4]);
 			dec_arg(c, sb);
-			put_ptr(sb, c->args[5]);
+			/* pselect6's sixth argument: { const sigset_t *, size_t }. */
+			if (c->args[5] && umove_all(c, c->args[5], &sm, sizeof(sm))) {
+				zd_sb_addc(sb, '{');
+				put_sigset(c, sb, sm.ss, sm.len);
+				zd_sb_adds(sb, ", ");
+				put_udec(sb, sm.len);
+				zd_sb_addc(sb, '}');
+			} else {
+				put_ptr(sb, c->args[5]);
+			}
 		} else {
 			put_timeval(c, sb, c->args[4]);
 		}

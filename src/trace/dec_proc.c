@@ -317,12 +317,28 @@ zd_dec_waitid(struct zd_call *c, struct zd_sb *sb)
 	} else {
 		siginfo_t si;
 
-		if (!umove_all(c, c->args[2], &si, sizeof(si)))
+		if (!umove_all(c, c->args[2], &si, sizeof(si))) {
 			put_hex(sb, c->args[2]);
-		else if (!si.si_signo)
+		} else if (!si.si_signo) {
 			zd_sb_adds(sb, "{}");
-		else
-			zd_dec_siginfo(sb, &si);
+		} else {
+			/* waitid fills only signo, errno, code, pid, uid and
+			 * status: si_utime/si_stime hold whatever was there. */
+			zd_sb_adds(sb, "{si_signo=");
+			put_sig(sb, si.si_signo);
+			zd_sb_adds(sb, ", si_code=");
+			zd_xlat_val_dec(sb, &zd_xlat_sigcodes_chld, si.si_code);
+			zd_sb_adds(sb, ", si_pid=");
+			put_dec(sb, si.si_pid);
+			zd_sb_adds(sb, ", si_uid=");
+			put_udec(sb, si.si_uid);
+			zd_sb_adds(sb, ", si_status=");
+			if (si.si_code == CLD_EXITED)
+				put_dec(sb, si.si_status);
+			else
+				put_sig(sb, si.si_status);
+			zd_sb_addc(sb, '}');
+		}
 	}
 	dec_arg(c, sb);
 	put_wait_options(sb, c->args[3]);

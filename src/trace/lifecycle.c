@@ -250,7 +250,7 @@ text_one(const struct zd_lifecycle *lc, struct zd_sb *sb, const struct zd_tproc 
 			zd_sb_adds(sb, ", reaped by an untraced process");
 		break;
 	case ZD_REAP_NEVER:
-		zd_sb_addf(sb, ", %snever reaped%s (still a zombie at the end, %.3fs after it exited)",
+		zd_sb_addf(sb, ", %snever reaped%s (still a zombie when the trace ended, %.3fs after it exited)",
 			   col(color, C_RED), col(color, C_RESET), zombie_seconds(p));
 		break;
 	case ZD_REAP_NOT_YET:
@@ -347,10 +347,17 @@ zd_lc_report_text(const struct zd_lifecycle *lc, struct zd_sb *sb, long late_ms,
 	return nlate + nnever;
 }
 
-static double
-epoch(const struct zd_lifecycle *lc, const struct timespec *t)
+/* The realtime of monotonic instant t, as epoch seconds with microseconds. */
+static void
+json_epoch(struct zd_json *j, const char *key, const struct zd_lifecycle *lc, const struct timespec *t)
 {
-	return (double)lc->wall0.tv_sec + (double)lc->wall0.tv_nsec / 1e9 + zd_ts_diff(&lc->mono0, t);
+	long long ns = (long long)lc->wall0.tv_sec * 1000000000LL + lc->wall0.tv_nsec +
+		       ((long long)(t->tv_sec - lc->mono0.tv_sec) * 1000000000LL + (t->tv_nsec - lc->mono0.tv_nsec));
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%lld.%06lld", ns / 1000000000LL, (ns % 1000000000LL) / 1000);
+	zd_json_key(j, key);
+	zd_json_raw(j, buf);
 }
 
 size_t
@@ -371,13 +378,13 @@ zd_lc_report_json(const struct zd_lifecycle *lc, struct zd_sb *sb, long late_ms)
 		zd_json_kint(&j, "ppid", p->ppid);
 		zd_json_kstr(&j, "comm", p->comm);
 		zd_json_kstr(&j, "origin", zd_lc_origin_name(p->origin));
-		zd_json_kdouble(&j, "start", epoch(lc, &p->t_start));
+		json_epoch(&j, "start", lc, &p->t_start);
 		zd_json_kuint(&j, "execs", p->execs);
 		zd_json_kuint(&j, "threads_max", p->threads_max);
 		if (p->exited) {
 			char ws[64];
 
-			zd_json_kdouble(&j, "exit", epoch(lc, &p->t_exit));
+			json_epoch(&j, "exit", lc, &p->t_exit);
 			zd_json_key(&j, "status");
 			zd_json_obj_begin(&j);
 			zd_wait_status_str(p->status, ws, sizeof(ws));

@@ -307,10 +307,15 @@ text_exit(struct zd_tfmt *f, const struct zd_tev *ev)
 /* ---------------------------------------------------------------- */
 /* JSON                                                              */
 
-static double
-epoch_of(const struct timespec *t)
+/* Epoch seconds with microseconds (a double printed with %.9g would lose them). */
+static void
+json_time(struct zd_json *j, const char *key, const struct timespec *t)
 {
-	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%lld.%06ld", (long long)t->tv_sec, t->tv_nsec / 1000);
+	zd_json_key(j, key);
+	zd_json_raw(j, buf);
 }
 
 static void
@@ -318,7 +323,7 @@ json_head(struct zd_json *j, const char *event, const struct zd_tev *ev, const s
 {
 	zd_json_obj_begin(j);
 	zd_json_kstr(j, "event", event);
-	zd_json_kdouble(j, "time", epoch_of(wall));
+	json_time(j, "time", wall);
 	zd_json_kint(j, "pid", ev->tcb->pid);
 	zd_json_kint(j, "tid", ev->tcb->tid);
 }

@@ -78,6 +78,9 @@ struct zd_tracer {
 	bool info_probed;
 
 	pid_t root;                 /* the launched command, 0 if none */
+	bool root_execd;            /* its exec succeeded */
+	bool root_exec_tried;       /* its first exec failed */
+	bool hide_root_after;       /* hide it from the next stop on */
 	int root_status;
 	int errpipe;                /* read end: the child's exec errno */
 	int exec_errno;
@@ -477,6 +480,19 @@ on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct scinfo *si)
 	}
 	if (tcb->flags & TCB_WATCH)
 		check_reap(t, tcb, si->rval);
+	if (tcb->tid == t->root && !t->root_execd && (tcb->sc_nr == NR_EXECVE || tcb->sc_nr == NR_EXECVEAT)) {
+		if (!zd_call_failed(si->rval)) {
+			t->root_execd = true;
+		} else if (!t->root_exec_tried) {
+			/* The command could not be executed: what the child does
+			 * next is zdiag's own code (reporting the error).  Show
+			 * the failed execve, hide the rest, except the sh
+			 * fallback for scripts without "#!". */
+			t->root_exec_tried = true;
+			if (si->rval != -ENOEXEC)
+				t->hide_root_after = true;
+		}
+	}
 	if (tcb->sc_shown) {
 		struct zd_tev ev = { .type = ZD_TEV_SYSCALL_EXIT, .tcb = tcb };
 
@@ -491,6 +507,10 @@ on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct scinfo *si)
 	tcb->in_syscall = false;
 	tcb->sc_shown = false;
 	tcb->flags &= ~TCB_WATCH;
+	if (t->hide_root_after && tcb->tid == t->root) {
+		t->hide_root_after = false;
+		tcb_flags(t, tcb, TCB_HIDDEN, 0);
+	}
 }
 
 static void
@@ -951,6 +971,21 @@ zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
 		}
 		execv(path, argv);
 		err = errno;
+		if (err == ENOEXEC) {
+			/* A script without "#!": run it with sh, as execvp(3) does. */
+			size_t n = 0;
+			char **sh;
+
+			while (argv[n])
+				n++;
+			sh = calloc(n + 2, sizeof(*sh));
+			if (sh) {
+				sh[0] = (char *)"sh";
+				sh[1] = (char *)path;
+				memcpy(sh + 2, argv + 1, n * sizeof(*sh));
+				execv("/bin/sh", sh);
+			}
+		}
 		{
 			char msg[8] = { 'E' };
 
@@ -1061,6 +1096,21 @@ zd_tracer_attach(struct zd_tracer *t, pid_t pid)
 			}
 			tcb = tcb_new(t, tids[i], pid, TCB_ATTACHED | TCB_STARTUP);
 			tcb->proc = proc;
+			{
+				/* The call it is blocked in: the interrupt makes it
+				 * come back as restart_syscall, named after it. */
+				char tdir[64];
+				int dfd;
+				struct zd_scstate sc;
+
+				snprintf(tdir, sizeof(tdir), "/proc/%d/task/%d", (int)pid, (int)tids[i]);
+				dfd = open(tdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				if (dfd >= 0) {
+					if (zd_proc_read_syscall(dfd, &sc) == 0 && sc.kind == ZD_SC_IN)
+						tcb->last_nr = sc.nr;
+					close(dfd);
+				}
+			}
 			proc->threads++;
 			if (proc->threads > proc->threads_max)
 				proc->threads_max = proc->threads;
