@@ -283,15 +283,17 @@ render_text(struct out *o, const struct scan_cli *cli, const struct zd_scan *s)
 		return;
 	}
 	if (!cli->so.only_pid) {
-		zd_sb_addf(&o->sb, "%s%zu stuck zombie%s%s (%zu zombie%s seen in %zu processes, %zu threads; %zu thread%s in D state%s)\n\n",
-			   col(o, C_BOLD), s->stuck, s->stuck == 1 ? "" : "s", col(o, C_RESET),
-			   s->zombies, s->zombies == 1 ? "" : "s", s->processes, s->threads, s->d_state,
-			   s->d_state == 1 ? "" : "s", s->d_state_complete ? "" : ", leaders and zombie groups only");
-		if (!s->stuck) {
-			zd_sb_setlen(&o->sb, 0);
-			zd_sb_addf(&o->sb, "no %sstuck zombies (%zu processes, %zu threads)\n",
+		if (s->stuck)
+			zd_sb_addf(&o->sb, "%s%zu stuck zombie%s%s (%zu zombie%s in %zu processes, %zu threads",
+				   col(o, C_BOLD), s->stuck, s->stuck == 1 ? "" : "s", col(o, C_RESET),
+				   s->zombies, s->zombies == 1 ? "" : "s", s->processes, s->threads);
+		else
+			zd_sb_addf(&o->sb, "no %sstuck zombies (%zu processes, %zu threads",
 				   visible ? "visible " : "", s->processes, s->threads);
-		}
+		if (s->d_state_complete || s->d_state)
+			zd_sb_addf(&o->sb, "; %zu thread%s in D state%s", s->d_state, s->d_state == 1 ? "" : "s",
+				   s->d_state_complete ? "" : " seen, --all for a full count");
+		zd_sb_adds(&o->sb, s->stuck ? ")\n\n" : ")\n");
 	}
 	for (i = 0; i < s->nz; i++) {
 		if (s->zv[i].stuck || cli->so.only_pid)

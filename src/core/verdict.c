@@ -325,9 +325,10 @@ add_wait_options(struct zd_sb *sb, unsigned opts, bool waitid)
 		zd_sb_adds(sb, "0");
 }
 
-/* "wait4(-1, __WALL)", "read()", "not in a syscall", "running" */
+/* "wait4(-1, __WALL)", "read()", "not in a syscall", "running"; with_wchan
+ * appends ", wchan X". */
 static char *
-describe_sc(const struct zd_task *t)
+describe_sc_w(const struct zd_task *t, bool with_wchan)
 {
 	struct zd_sb sb = ZD_SB_INIT;
 	const char *name;
@@ -365,7 +366,7 @@ describe_sc(const struct zd_task *t)
 		zd_sb_adds(&sb, t->sc_err ? "syscall unreadable" : "unknown");
 		break;
 	}
-	if (t->wchan[0])
+	if (with_wchan && t->wchan[0])
 		zd_sb_addf(&sb, ", wchan %s", t->wchan);
 	return zd_sb_detach(&sb);
 }
@@ -541,7 +542,7 @@ consider_wait(struct pview *v, const struct zd_task *t, int dirfd, const struct 
 		v->wait_other = other;
 		v->wait_tid = t->tid;
 		free(v->wait_desc);
-		v->wait_desc = describe_sc(t);
+		v->wait_desc = describe_sc_w(t, false);
 	}
 }
 
@@ -729,15 +730,20 @@ verdict_threads(struct zd_scan_ctx *c, struct zd_zombie *z, size_t nd)
 	size_t i;
 	bool all_killpending = true, any_frozen = false;
 
+	{
+		struct zd_sb sb = ZD_SB_INIT;
+
+		for (i = 0; i < z->n_blockers && i < 8; i++)
+			zd_sb_addf(&sb, "%s%d (%c)", i ? ", " : "", (int)z->blockers[i].tid, z->blockers[i].state);
+		if (z->n_blockers > 8)
+			zd_sb_addf(&sb, ", ... %zu more", z->n_blockers - 8);
+		evidence(z, "leader exited; %zu live sibling thread%s: %s", z->n_blockers,
+			 z->n_blockers == 1 ? "" : "s", sb.buf);
+		zd_sb_release(&sb);
+	}
 	for (i = 0; i < z->n_blockers; i++) {
 		const struct zd_task *t = &z->blockers[i];
-		char *doing = describe_sc(t);
 
-		evidence(z, "thread %d (%s) is alive: state %c (%s), %s%s%s", (int)t->tid, t->comm,
-			 t->state, zd_state_name(t->state), doing,
-			 t->sigkill_pending ? ", SIGKILL pending" : "",
-			 t->frozen ? ", frozen by the cgroup freezer" : "");
-		free(doing);
 		if (t->state == 'D') {
 			if (!d)
 				d = t;
@@ -822,6 +828,37 @@ find_reaper(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pview *p)
 	}
 }
 
+/* Is some thread of pid blocked in a wait for any child (wait4(-1), P_ALL)? */
+static bool
+waits_for_any(struct zd_scan_ctx *c, pid_t pid)
+{
+	pid_t *tids = NULL;
+	size_t n = 0, i;
+	bool any = false;
+	int fd = zd_proc_open_pid(c->pfs, pid);
+
+	if (fd < 0)
+		return false;
+	if (zd_proc_list(fd, "task", &tids, &n) < 0) {
+		close(fd);
+		return false;
+	}
+	for (i = 0; i < n && i < 1024 && !any; i++) {
+		struct zd_scstate sc;
+		int tfd = zd_proc_open_task(fd, tids[i]);
+
+		if (tfd < 0)
+			continue;
+		if (zd_proc_read_syscall(tfd, &sc) == 0 && sc.kind == ZD_SC_IN)
+			any = (sc.nr == ZD_NR_WAIT4 && (int)sc.args[0] == -1) ||
+			      (sc.nr == ZD_NR_WAITID && sc.args[0] == ZD_P_ALL && (sc.args[3] & ZD_WEXITED));
+		close(tfd);
+	}
+	free(tids);
+	close(fd);
+	return any;
+}
+
 static void
 kill_parent_default(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pview *p)
 {
@@ -843,10 +880,24 @@ kill_parent_default(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pvi
 		return;
 	}
 	r = zd_scan_lookup(c, z->reaper);
-	if (r && (r->pid == 1 || in_list(r->comm, known_inits, ZD_ARRAY_SIZE(known_inits))))
-		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it and reaps orphans", (int)z->reaper, z->reaper_comm);
+	if (r && in_list(r->comm, known_inits, ZD_ARRAY_SIZE(known_inits)))
+		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it, and %s reaps orphans", (int)z->reaper,
+			    z->reaper_comm, z->reaper_comm);
+	else if (waits_for_any(c, z->reaper))
+		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it and is waiting for any child", (int)z->reaper,
+			    z->reaper_comm);
 	else
-		kill_parent(z, ZD_UNKNOWN, "probably: %d (%s) inherits it; it reaps only if it waits for its children", (int)z->reaper, z->reaper_comm);
+		kill_parent(z, ZD_UNKNOWN, "probably: %d (%s) inherits it; it reaps only if it waits for its children (it is not in a wait now)",
+			    (int)z->reaper, z->reaper_comm);
+}
+
+static void
+parent_evidence(struct zd_zombie *z, const struct pview *p)
+{
+	evidence(z, "parent %d (%s): state %c (%s), %s%s%s%s", (int)z->ppid, p->st.comm, p->st.state,
+		 zd_state_name(p->st.state), z->parent_doing,
+		 p->wait_tid && p->wait_tid != z->ppid ? " (in one of its threads)" : "",
+		 z->parent.wchan[0] ? ", wchan " : "", z->parent.wchan);
 }
 
 static void
@@ -917,12 +968,10 @@ verdict_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 	memset(&p.leader, 0, sizeof(p.leader));
 	z->parent.state = p.st.state;
 	z->parent_waiting = p.any_wait;
-	z->parent_doing = p.wait_desc ? zd_xstrdup(p.wait_desc) : describe_sc(&z->parent);
+	z->parent_doing = p.wait_desc ? zd_xstrdup(p.wait_desc) : describe_sc_w(&z->parent, false);
 	find_reaper(c, z, &p);
 
-	evidence(z, "parent %d (%s): state %c (%s), %s%s", (int)z->ppid, pc, p.st.state,
-		 zd_state_name(p.st.state), z->parent_doing,
-		 p.wait_tid && p.wait_tid != z->ppid ? " (in one of its threads)" : "");
+	parent_evidence(z, &p);
 	if (z->exit_signal > 0 && z->exit_signal != SIGCHLD)
 		evidence(z, "exit signal %s, not SIGCHLD: only a wait with __WALL or __WCLONE sees it",
 			 zd_signame(z->exit_signal));
@@ -1134,10 +1183,9 @@ describe_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *
 		memset(&p.leader, 0, sizeof(p.leader));
 		z->parent.state = p.st.state;
 		z->parent_waiting = p.any_wait;
-		z->parent_doing = p.wait_desc ? zd_xstrdup(p.wait_desc) : describe_sc(&z->parent);
+		z->parent_doing = p.wait_desc ? zd_xstrdup(p.wait_desc) : describe_sc_w(&z->parent, false);
 		if (with_evidence)
-			evidence(z, "parent %d (%s): state %c (%s), %s", (int)z->ppid, p.st.comm, p.st.state,
-				 zd_state_name(p.st.state), z->parent_doing);
+			parent_evidence(z, &p);
 		find_reaper(c, z, &p);
 	}
 	pview_release(&p);
