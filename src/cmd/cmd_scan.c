@@ -84,7 +84,7 @@ put_esc(struct out *o, const char *s)
 static void
 label(struct out *o, const char *name)
 {
-	zd_sb_addf(&o->sb, "  %s%-9s%s ", col(o, C_DIM), name, col(o, C_RESET));
+	zd_sb_addf(&o->sb, "  %s%-11s%s ", col(o, C_DIM), name, col(o, C_RESET));
 }
 
 static const char *
@@ -171,10 +171,10 @@ text_zombie(struct out *o, const struct zd_zombie *z)
 		label(o, i ? "" : (z->cause == ZD_CAUSE_BLOCKED_BY_D ? "blocker" : "threads"));
 		put_task_line(o, t);
 		if (t->state == 'D')
-			put_stack(o, t->stack, t->stack_err, "            ");
+			put_stack(o, t->stack, t->stack_err, "              ");
 	}
 	if (z->n_blockers > 64)
-		zd_sb_addf(&o->sb, "            ... and %zu more threads\n", z->n_blockers - 64);
+		zd_sb_addf(&o->sb, "              ... and %zu more threads\n", z->n_blockers - 64);
 	for (i = 0; i < z->n_evidence; i++) {
 		label(o, i ? "" : "evidence");
 		put_esc(o, z->evidence[i]);
@@ -185,8 +185,7 @@ text_zombie(struct out *o, const struct zd_zombie *z)
 	put_esc(o, z->advice);
 	zd_sb_addf(&o->sb, "%s\n", col(o, C_RESET));
 	if (z->stuck && z->kill_parent_note) {
-		label(o, "parent");
-		zd_sb_addf(&o->sb, "killing %d would help? ", (int)z->ppid);
+		label(o, "kill parent");
 		put_esc(o, z->kill_parent_note);
 		zd_sb_addc(&o->sb, '\n');
 	}
@@ -247,7 +246,7 @@ text_hung(struct out *o, const struct zd_scan *s)
 	size_t g, k;
 
 	if (!s->nhung) {
-		zd_sb_adds(&o->sb, "no threads in D state\n");
+		zd_sb_adds(&o->sb, "no threads in D state\n\n");
 		return;
 	}
 	zd_sb_addf(&o->sb, "%s%zu thread%s in D state%s, by kernel stack:\n", col(o, C_BOLD), s->d_state,
@@ -262,6 +261,7 @@ text_hung(struct out *o, const struct zd_scan *s)
 		}
 		put_stack(o, h->tasks[0].stack, h->tasks[0].stack_err, "    ");
 	}
+	zd_sb_addc(&o->sb, '\n');
 }
 
 static void
@@ -293,7 +293,7 @@ render_text(struct out *o, const struct scan_cli *cli, const struct zd_scan *s)
 		if (s->d_state_complete || s->d_state)
 			zd_sb_addf(&o->sb, "; %zu thread%s in D state%s", s->d_state, s->d_state == 1 ? "" : "s",
 				   s->d_state_complete ? "" : " seen, --all for a full count");
-		zd_sb_adds(&o->sb, s->stuck ? ")\n\n" : ")\n");
+		zd_sb_adds(&o->sb, ")\n\n");
 	}
 	for (i = 0; i < s->nz; i++) {
 		if (s->zv[i].stuck || cli->so.only_pid)

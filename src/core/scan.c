@@ -256,6 +256,8 @@ hung_groups(struct zd_scan_ctx *c)
 
 		snprintf(path, sizeof(path), "%d/task/%d", (int)c->dv[i].pid, (int)c->dv[i].tid);
 		fd = openat(c->pfs->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && c->dv[i].pid == c->dv[i].tid) /* trees without task/ */
+			fd = zd_proc_open_pid(c->pfs, c->dv[i].pid);
 		if (fd < 0)
 			continue;
 		memset(&t, 0, sizeof(t));
