@@ -765,13 +765,18 @@ verdict_threads(struct zd_scan_ctx *c, struct zd_zombie *z, size_t nd)
 		char frame[160];
 
 		first_stack_frame(d->stack, frame, sizeof(frame));
-		verdict(z, ZD_CAUSE_BLOCKED_BY_D,
-			"the leader exited, but thread %d (%s) is stuck in D state%s%s%s; the thread group cannot finish exiting, so it cannot be reaped",
-			(int)d->tid, d->comm,
-			d->wchan[0] || frame[0] ? " in " : "",
-			d->wchan[0] ? d->wchan : frame,
-			d->sigkill_pending ? " with SIGKILL pending" : "");
-		(void)c;
+		if (d->frozen)
+			verdict(z, ZD_CAUSE_BLOCKED_BY_D,
+				"the leader exited, but thread %d (%s) is frozen by a cgroup freezer (D state%s%s)%s; the thread group cannot finish exiting, so it cannot be reaped",
+				(int)d->tid, d->comm, d->wchan[0] ? ", wchan " : "", d->wchan,
+				d->sigkill_pending ? " with SIGKILL pending" : "");
+		else
+			verdict(z, ZD_CAUSE_BLOCKED_BY_D,
+				"the leader exited, but thread %d (%s) is stuck in D state%s%s%s; the thread group cannot finish exiting, so it cannot be reaped",
+				(int)d->tid, d->comm,
+				d->wchan[0] || frame[0] ? " in " : "",
+				d->wchan[0] ? d->wchan : frame,
+				d->sigkill_pending ? " with SIGKILL pending" : "");
 		if (any_frozen) {
 			const char *file = NULL;
 
@@ -919,21 +924,33 @@ static int
 find_sigchld_signalfd(struct zd_scan_ctx *c, pid_t pid)
 {
 	int dfd = zd_proc_open_pid(c->pfs, pid), found = -1;
-	char path[64], buf[512];
-	int fd;
+	pid_t *fds = NULL;
+	size_t n = 0, i;
 
 	if (dfd < 0)
 		return -1;
-	for (fd = 0; fd < 4096 && found < 0; fd++) {
+	if (zd_proc_list(dfd, "fd", &fds, &n) < 0)
+		n = 0;
+	for (i = 0; i < n && found < 0; i++) {
+		char path[48], link[64], buf[512];
+		ssize_t l;
 		char *m;
 
-		snprintf(path, sizeof(path), "fdinfo/%d", fd);
+		snprintf(path, sizeof(path), "fd/%d", (int)fds[i]);
+		l = readlinkat(dfd, path, link, sizeof(link) - 1);
+		if (l <= 0)
+			continue;
+		link[l] = '\0';
+		if (strcmp(link, "anon_inode:[signalfd]"))
+			continue;
+		snprintf(path, sizeof(path), "fdinfo/%d", (int)fds[i]);
 		if (zd_read_small(dfd, path, buf, sizeof(buf)) <= 0)
 			continue;
 		m = strstr(buf, "sigmask:");
 		if (m && (strtoull(m + 8, NULL, 16) & ZD_SIGBIT(SIGCHLD)))
-			found = fd;
+			found = (int)fds[i];
 	}
+	free(fds);
 	close(dfd);
 	return found;
 }
