@@ -28,6 +28,7 @@ scenario() {
 	[ -s "$T/pids" ] || { echo "scenario $SC_NAME did not start"; return 1; }
 	. "$T/pids"
 	json_valid "$T/scan.json"
+	python3 "$ROOT/tests/lib/schema.py" "$ROOT/docs/scan.schema.json" "$T/scan.json" > /dev/null
 }
 
 # z EXPR: evaluate EXPR on the staged zombie's JSON object (variable z).
@@ -402,4 +403,17 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	[ -z "$output" ]
 	run zdiag scan -q --proc-root "$FIXTURES/proc/broken" --settle 0
 	[ "$status" = 0 ]
+}
+
+@test "--json matches docs/scan.schema.json (and the check can fail)" {
+	for t in qemu-d-state parents hung weird-comm broken; do
+		zdiag scan --json --all --settle 0 --proc-root "$FIXTURES/proc/$t" > "$T/$t.json" || true
+		python3 "$ROOT/tests/lib/schema.py" "$ROOT/docs/scan.schema.json" "$T/$t.json"
+	done
+	zdiag scan --json --settle 0 --proc-root "$FIXTURES/proc/parents" -p 20 > "$T/target.json"
+	python3 "$ROOT/tests/lib/schema.py" "$ROOT/docs/scan.schema.json" "$T/target.json"
+	sed 's/"stuck": true/"stuck": "yes"/' "$T/parents.json" > "$T/bad.json"
+	run python3 "$ROOT/tests/lib/schema.py" "$ROOT/docs/scan.schema.json" "$T/bad.json"
+	[ "$status" != 0 ]
+	[[ "$output" == *"expected boolean"* ]]
 }
