@@ -126,67 +126,53 @@ in_list(const char *comm, const char *const *list, size_t n)
 	return !strncmp(comm, "containerd-shim", 15) && list == known_subreapers;
 }
 
-static void evidence(struct zd_zombie *z, const char *fmt, ...) ZD_PRINTF(2, 3);
+/* The four parts of a verdict are printf-formatted strings owned by z. */
+#define FORMAT_INTO(dst, fmt)                          \
+	do {                                           \
+		struct zd_sb sb_ = ZD_SB_INIT;         \
+		va_list ap_;                           \
+		va_start(ap_, fmt);                    \
+		zd_sb_vaddf(&sb_, fmt, ap_);           \
+		va_end(ap_);                           \
+		free(dst);                             \
+		(dst) = zd_sb_detach(&sb_);            \
+	} while (0)
 
+static void evidence(struct zd_zombie *z, const char *fmt, ...) ZD_PRINTF(2, 3);
+static void verdict(struct zd_zombie *z, enum zd_cause cause, const char *fmt, ...) ZD_PRINTF(3, 4);
+static void advise(struct zd_zombie *z, const char *fmt, ...) ZD_PRINTF(2, 3);
+static void kill_parent(struct zd_zombie *z, enum zd_tristate helps, const char *fmt, ...) ZD_PRINTF(3, 4);
+
+/* Append one evidence line. */
 static void
 evidence(struct zd_zombie *z, const char *fmt, ...)
 {
-	struct zd_sb sb = ZD_SB_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	zd_sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	z->evidence = zd_xrealloc(z->evidence, (z->n_evidence + 1) * sizeof(*z->evidence));
-	z->evidence[z->n_evidence++] = zd_sb_detach(&sb);
+	z->evidence[z->n_evidence] = NULL;
+	FORMAT_INTO(z->evidence[z->n_evidence], fmt);
+	z->n_evidence++;
 }
 
-static void verdict(struct zd_zombie *z, enum zd_cause cause, const char *fmt, ...) ZD_PRINTF(3, 4);
-
+/* Set the cause and its one-sentence headline. */
 static void
 verdict(struct zd_zombie *z, enum zd_cause cause, const char *fmt, ...)
 {
-	struct zd_sb sb = ZD_SB_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	zd_sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	z->cause = cause;
 	z->stuck = cause != ZD_CAUSE_TRANSIENT;
-	free(z->headline);
-	z->headline = zd_sb_detach(&sb);
+	FORMAT_INTO(z->headline, fmt);
 }
-
-static void advise(struct zd_zombie *z, const char *fmt, ...) ZD_PRINTF(2, 3);
 
 static void
 advise(struct zd_zombie *z, const char *fmt, ...)
 {
-	struct zd_sb sb = ZD_SB_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	zd_sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	free(z->advice);
-	z->advice = zd_sb_detach(&sb);
+	FORMAT_INTO(z->advice, fmt);
 }
-
-static void kill_parent(struct zd_zombie *z, enum zd_tristate helps, const char *fmt, ...) ZD_PRINTF(3, 4);
 
 static void
 kill_parent(struct zd_zombie *z, enum zd_tristate helps, const char *fmt, ...)
 {
-	struct zd_sb sb = ZD_SB_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	zd_sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	z->kill_parent_helps = helps;
-	free(z->kill_parent_note);
-	z->kill_parent_note = zd_sb_detach(&sb);
+	FORMAT_INTO(z->kill_parent_note, fmt);
 }
 
 /* ------------------------------------------------------------------ */
