@@ -391,15 +391,15 @@ pid_at_level(const pid_t *v, int n, int level, pid_t fallback)
 	return -1; /* not visible at that level */
 }
 
-/* The pid a pidfd (fd number `fd` of the task in dirfd) refers to. */
+/* The pid that pidfd `fd` of process pid refers to (0: unknown). */
 static pid_t
-pidfd_target(int dirfd, int fd)
+pidfd_target(struct zd_scan_ctx *c, pid_t pid, int fd)
 {
-	char path[48], buf[1024];
+	char path[64], buf[1024];
 	const char *p;
 
-	snprintf(path, sizeof(path), "fdinfo/%d", fd);
-	if (zd_read_small(dirfd, path, buf, sizeof(buf)) <= 0)
+	snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)pid, fd);
+	if (zd_read_small(c->pfs->rootfd, path, buf, sizeof(buf)) <= 0)
 		return 0;
 	p = strstr(buf, "\nPid:");
 	if (!p)
@@ -408,13 +408,13 @@ pidfd_target(int dirfd, int fd)
 }
 
 /*
- * Would task t (a thread of a process at namespace `level`, with process
+ * Would task t (a thread of process pid at namespace `level`, with process
  * group `wpgrp` in the proc root's view) reap zombie zi with the wait it
  * is blocked in?  `tracer`: t's process traces the zombie (exit_signal and
  * __WCLONE do not matter then).
  */
 static enum wait_result
-wait_reaps(const struct zd_task *t, int dirfd, int level, pid_t wpgrp,
+wait_reaps(struct zd_scan_ctx *c, const struct zd_task *t, pid_t pid, int level, pid_t wpgrp,
 	   const struct zinfo *zi, bool tracer, pid_t *other)
 {
 	pid_t zpid = pid_at_level(zi->nspid, zi->nspid_n, level, zi->pid);
@@ -454,7 +454,7 @@ wait_reaps(const struct zd_task *t, int dirfd, int level, pid_t wpgrp,
 			return W_OTHER_PGRP;
 		}
 		if (idtype == ZD_P_PIDFD) {
-			pid_t target = pidfd_target(dirfd, (int)id);
+			pid_t target = pidfd_target(c, pid, (int)id);
 
 			if (target && target != zi->pid) {
 				*other = target;
@@ -511,11 +511,11 @@ wait_rank(enum wait_result w)
 }
 
 static void
-consider_wait(struct pview *v, const struct zd_task *t, int dirfd, const struct zinfo *zi,
-	      bool tracer)
+consider_wait(struct zd_scan_ctx *c, struct pview *v, const struct zd_task *t, pid_t pid,
+	      const struct zinfo *zi, bool tracer)
 {
 	pid_t other;
-	enum wait_result w = wait_reaps(t, dirfd, v->level, v->st.pgrp, zi, tracer, &other);
+	enum wait_result w = wait_reaps(c, t, pid, v->level, v->st.pgrp, zi, tracer, &other);
 
 	if (t->sc_err)
 		v->sc_unreadable = true;
@@ -532,41 +532,48 @@ consider_wait(struct pview *v, const struct zd_task *t, int dirfd, const struct 
 	}
 }
 
-/* Look at process pid: stat, status, the leader's details, every thread's wait. */
 static void
-examine(struct zd_scan_ctx *c, pid_t pid, const struct zinfo *zi, bool tracer, struct pview *v)
+task_copy(struct zd_task *dst, const struct zd_task *src)
 {
-	int fd = zd_proc_open_pid(c->pfs, pid);
+	*dst = *src;
+	dst->stack = src->stack ? zd_xstrdup(src->stack) : NULL;
+	dst->frozen_by = src->frozen_by ? zd_xstrdup(src->frozen_by) : NULL;
+}
+
+/* Read process pid once per scan: stat, status, leader details, threads. */
+static const struct zd_pcache *
+pcache_get(struct zd_scan_ctx *c, pid_t pid)
+{
+	struct zd_pcache *e;
 	pid_t *tids = NULL;
 	size_t n = 0, i;
+	int fd;
 
-	memset(v, 0, sizeof(*v));
-	if (fd < 0) {
-		v->gone = zd_proc_gone(fd);
-		return;
-	}
-	if (zd_proc_read_stat(fd, &v->st) < 0) {
-		v->gone = true;
+	for (i = 0; i < c->npc; i++)
+		if (c->pc[i].pid == pid)
+			return &c->pc[i];
+	ZD_GROW(c->pc, c->apc, c->npc + 1);
+	e = &c->pc[c->npc++];
+	memset(e, 0, sizeof(*e));
+	e->pid = pid;
+	e->signalfd = -2;
+	e->gone = true;
+	fd = zd_proc_open_pid(c->pfs, pid);
+	if (fd < 0)
+		return e;
+	if (zd_proc_read_stat(fd, &e->st) < 0) {
 		close(fd);
-		return;
+		return e;
 	}
-	v->seen = true;
-	v->has_status = zd_proc_read_status(fd, &v->ss) == 0;
-	if (v->has_status && v->ss.nspid_n > 0) {
-		v->level = v->ss.nspid_n - 1;
-		v->ns_init = v->ss.nspid[v->ss.nspid_n - 1] == 1;
-	} else {
-		v->ns_init = pid == 1;
-	}
-	v->leader.pid = pid;
-	v->leader.tid = pid;
-	zd_scan_task_detail(c, fd, &v->leader, v->st.state == 'D');
-	v->live_threads = v->st.state == 'Z' ? 0 : 1;
-	if (v->leader.state != 'Z')
-		consider_wait(v, &v->leader, fd, zi, tracer);
-	if (v->st.num_threads > 1 && zd_proc_list(fd, "task", &tids, &n) == 0) {
+	e->gone = false;
+	e->has_status = zd_proc_read_status(fd, &e->ss) == 0;
+	e->leader.pid = pid;
+	e->leader.tid = pid;
+	zd_scan_task_detail(c, fd, &e->leader, e->st.state == 'D');
+	if (e->st.num_threads > 1 && zd_proc_list(fd, "task", &tids, &n) == 0) {
+		e->threads = zd_xcalloc(n ? n : 1, sizeof(*e->threads));
 		for (i = 0; i < n && i < 4096; i++) {
-			struct zd_task t;
+			struct zd_task *t = &e->threads[e->nthreads];
 			struct zd_stat tst;
 			int tfd;
 
@@ -575,43 +582,91 @@ examine(struct zd_scan_ctx *c, pid_t pid, const struct zinfo *zi, bool tracer, s
 			tfd = zd_proc_open_task(fd, tids[i]);
 			if (tfd < 0)
 				continue;
-			memset(&t, 0, sizeof(t));
-			t.pid = pid;
-			t.tid = tids[i];
 			if (zd_proc_read_stat(tfd, &tst) < 0 || tst.state == 'Z' || tst.state == 'X') {
 				close(tfd);
 				continue;
 			}
-			t.state = tst.state;
-			t.sc_err = zd_proc_read_syscall(tfd, &t.sc);
-			zd_proc_read_wchan(tfd, t.wchan, sizeof(t.wchan));
+			memset(t, 0, sizeof(*t));
+			t->pid = pid;
+			t->tid = tids[i];
+			t->state = tst.state;
+			t->sc_err = zd_proc_read_syscall(tfd, &t->sc);
+			zd_proc_read_wchan(tfd, t->wchan, sizeof(t->wchan));
 			close(tfd);
-			v->live_threads++;
-			consider_wait(v, &t, fd, zi, tracer);
-			if (v->wait == W_MATCH)
-				break;
+			e->nthreads++;
 		}
 		free(tids);
 	}
 	close(fd);
+	return e;
+}
+
+void
+zd_scan_cache_release(struct zd_scan_ctx *c)
+{
+	size_t i, k;
+
+	for (i = 0; i < c->npc; i++) {
+		struct zd_pcache *e = &c->pc[i];
+
+		zd_task_release(&e->leader);
+		for (k = 0; k < e->nthreads; k++)
+			zd_task_release(&e->threads[k]);
+		free(e->threads);
+	}
+	free(c->pc);
+	c->pc = NULL;
+	c->npc = c->apc = 0;
+}
+
+/* Look at process pid (from the cache) against zombie zi: who waits how. */
+static void
+examine(struct zd_scan_ctx *c, pid_t pid, const struct zinfo *zi, bool tracer, struct pview *v)
+{
+	const struct zd_pcache *e = pcache_get(c, pid);
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	if (e->gone) {
+		v->gone = true;
+		return;
+	}
+	v->seen = true;
+	v->st = e->st;
+	v->ss = e->ss;
+	v->has_status = e->has_status;
+	if (v->has_status && v->ss.nspid_n > 0) {
+		v->level = v->ss.nspid_n - 1;
+		v->ns_init = v->ss.nspid[v->ss.nspid_n - 1] == 1;
+	} else {
+		v->ns_init = pid == 1;
+	}
+	task_copy(&v->leader, &e->leader);
+	v->live_threads = v->st.state == 'Z' ? 0 : 1;
+	if (v->leader.state != 'Z')
+		consider_wait(c, v, &v->leader, pid, zi, tracer);
+	for (i = 0; i < e->nthreads && v->wait != W_MATCH; i++) {
+		v->live_threads++;
+		consider_wait(c, v, &e->threads[i], pid, zi, tracer);
+	}
 }
 
 /* ------------------------------------------------------------------ */
 /* The verdict                                                          */
 
 void
-zd_scan_zombie_init(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zd_stat *st)
+zd_scan_zombie_init(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zd_pentry *pe,
+		    const struct zd_stat *st)
 {
-	(void)c;
-	z->pid = st->pid;
-	z->starttime = st->starttime;
-	memcpy(z->comm, st->comm, sizeof(z->comm));
-	z->ppid = st->ppid;
-	z->nspid = st->pid;
-	z->exit_signal = st->exit_signal;
+	z->pid = pe->pid;
+	z->starttime = pe->starttime;
+	memcpy(z->comm, pe->comm, sizeof(z->comm));
+	z->ppid = pe->ppid;
+	z->nspid = pe->pid;
+	z->exit_signal = pe->exit_signal;
 	z->kill_parent_helps = ZD_UNKNOWN;
 	/* field 52 is only meaningful to a reader with ptrace read access */
-	if (st->has_exit_code && (c->s->euid == 0 || st->exit_code != 0)) {
+	if (st && st->has_exit_code && (c->s->euid == 0 || st->exit_code != 0)) {
 		z->has_wait_status = true;
 		z->wait_status = st->exit_code;
 	}
@@ -625,6 +680,15 @@ zd_verdict_reaped(struct zd_scan_ctx *c, struct zd_zombie *z)
 	evidence(z, "zombie at the first look, gone %d ms later", c->opts->settle_ms);
 	advise(z, "nothing to do: its parent reaped it");
 	kill_parent(z, ZD_NO, "not needed: it has already been reaped");
+}
+
+void
+zd_verdict_unreadable(struct zd_scan_ctx *c, struct zd_zombie *z, int err)
+{
+	(void)c;
+	verdict(z, ZD_CAUSE_UNDETERMINED, "cannot read /proc/%d: %s", (int)z->pid, strerror(-err));
+	advise(z, "run zdiag scan again (with a higher open-files limit, or as root)");
+	kill_parent(z, ZD_UNKNOWN, "unknown: the zombie could not be examined");
 }
 
 /* Live sibling threads of a zombie leader: the blockers. */
@@ -795,19 +859,13 @@ find_reaper(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pview *p)
 	if (p->ns_init)
 		return;
 	for (a = zd_scan_lookup(c, p->st.ppid); a && guard < 4096; a = zd_scan_lookup(c, a->ppid), guard++) {
-		struct zd_status ss;
-		int fd = zd_proc_open_pid(c->pfs, a->pid);
+		const struct zd_pcache *e = pcache_get(c, a->pid);
 		bool init = a->pid == 1;
 
-		if (fd >= 0) {
-			if (zd_proc_read_status(fd, &ss) == 0 && ss.nspid_n > 0) {
-				if (ss.nspid_n - 1 < p->level) {
-					close(fd);
-					break; /* left the parent's namespace */
-				}
-				init = ss.nspid_n - 1 == p->level && ss.nspid[ss.nspid_n - 1] == 1;
-			}
-			close(fd);
+		if (e->has_status && e->ss.nspid_n > 0) {
+			if (e->ss.nspid_n - 1 < p->level)
+				break; /* left the parent's namespace */
+			init = e->ss.nspid_n - 1 == p->level && e->ss.nspid[e->ss.nspid_n - 1] == 1;
 		}
 		if (init || (in_list(a->comm, known_subreapers, ZD_ARRAY_SIZE(known_subreapers)) && a->pid != 1)) {
 			z->reaper = a->pid;
@@ -819,35 +877,29 @@ find_reaper(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pview *p)
 	}
 }
 
+static bool
+sc_waits_for_any(const struct zd_scstate *sc)
+{
+	return sc->kind == ZD_SC_IN &&
+	       ((sc->nr == ZD_NR_WAIT4 && (int)sc->args[0] == -1) ||
+		(sc->nr == ZD_NR_WAITID && sc->args[0] == ZD_P_ALL && (sc->args[3] & ZD_WEXITED)));
+}
+
 /* Is some thread of pid blocked in a wait for any child (wait4(-1), P_ALL)? */
 static bool
 waits_for_any(struct zd_scan_ctx *c, pid_t pid)
 {
-	pid_t *tids = NULL;
-	size_t n = 0, i;
-	bool any = false;
-	int fd = zd_proc_open_pid(c->pfs, pid);
+	const struct zd_pcache *e = pcache_get(c, pid);
+	size_t i;
 
-	if (fd < 0)
+	if (e->gone)
 		return false;
-	if (zd_proc_list(fd, "task", &tids, &n) < 0) {
-		close(fd);
-		return false;
-	}
-	for (i = 0; i < n && i < 1024 && !any; i++) {
-		struct zd_scstate sc;
-		int tfd = zd_proc_open_task(fd, tids[i]);
-
-		if (tfd < 0)
-			continue;
-		if (zd_proc_read_syscall(tfd, &sc) == 0 && sc.kind == ZD_SC_IN)
-			any = (sc.nr == ZD_NR_WAIT4 && (int)sc.args[0] == -1) ||
-			      (sc.nr == ZD_NR_WAITID && sc.args[0] == ZD_P_ALL && (sc.args[3] & ZD_WEXITED));
-		close(tfd);
-	}
-	free(tids);
-	close(fd);
-	return any;
+	if (sc_waits_for_any(&e->leader.sc))
+		return true;
+	for (i = 0; i < e->nthreads; i++)
+		if (sc_waits_for_any(&e->threads[i].sc))
+			return true;
+	return false;
 }
 
 static void
@@ -909,15 +961,19 @@ sig_evidence(struct zd_zombie *z, const struct pview *p)
 static int
 find_sigchld_signalfd(struct zd_scan_ctx *c, pid_t pid)
 {
-	int dfd = zd_proc_open_pid(c->pfs, pid), found = -1;
+	struct zd_pcache *e = (struct zd_pcache *)pcache_get(c, pid);
 	pid_t *fds = NULL;
 	size_t n = 0, i;
 
-	if (dfd < 0)
-		return -1;
-	if (zd_proc_list(dfd, "fd", &fds, &n) < 0)
+	int dfd;
+
+	if (e->signalfd != -2)
+		return e->signalfd;
+	e->signalfd = -1;
+	dfd = e->gone ? -1 : zd_proc_open_pid(c->pfs, pid);
+	if (dfd < 0 || zd_proc_list(dfd, "fd", &fds, &n) < 0)
 		n = 0;
-	for (i = 0; i < n && found < 0; i++) {
+	for (i = 0; i < n && e->signalfd < 0; i++) {
 		char path[48], link[64], buf[512];
 		ssize_t l;
 		char *m;
@@ -934,11 +990,12 @@ find_sigchld_signalfd(struct zd_scan_ctx *c, pid_t pid)
 			continue;
 		m = strstr(buf, "sigmask:");
 		if (m && (strtoull(m + 8, NULL, 16) & ZD_SIGBIT(SIGCHLD)))
-			found = (int)fds[i];
+			e->signalfd = (int)fds[i];
 	}
 	free(fds);
-	close(dfd);
-	return found;
+	if (dfd >= 0)
+		close(dfd);
+	return e->signalfd;
 }
 
 static void

@@ -417,3 +417,18 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	[ "$status" != 0 ]
 	[[ "$output" == *"expected boolean"* ]]
 }
+
+@test "hundreds of zombies of one parent: every one is reported (fd use stays bounded)" {
+	require_pidns
+	in_ns '
+		eval "$("$HELPERS"/stage zombies 600)"
+		echo "parent=$parent" > "$T/pids"
+		(ulimit -n 128; "$ZDIAG" scan --json --settle 20 > "$T/scan.json"); echo $? > "$T/rc"
+	'
+	. "$T/pids"
+	[ "$(cat "$T/rc")" = 1 ]
+	[ "$(jget "$T/scan.json" 'd["summary"]["stuck"]')" = 600 ]
+	[ "$(jget "$T/scan.json" 'sorted(set(z["cause"] for z in d["zombies"]))')" = '["parent-not-waiting"]' ]
+	[ "$(jget "$T/scan.json" 'd["pressure"]["top_parents"][0]["zombies"]')" = 600 ]
+	[ "$(jget "$T/scan.json" 'd["pressure"]["top_parents"][0]["pid"]')" = "$parent" ]
+}
