@@ -295,7 +295,7 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	'
 	. "$T/pids"
 	grep -q "STUCK  zombie $zombie" "$T/watch.txt"
-	grep -q -- "- reaped: zombie $zombie (stage)" "$T/watch.txt"
+	grep -q -- "- reaped: zombie $zombie (stage), was parent-not-waiting, stuck for at least [0-9.]* s" "$T/watch.txt"
 	[ "$(cat "$T/rc")" = 0 ]
 }
 
