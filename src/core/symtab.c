@@ -44,6 +44,8 @@ struct zd_elf {
 	size_t nsyms;
 	size_t *by_name;          /* indices sorted by name (lazy) */
 	struct zd_elf *debug;     /* separate debug file, or NULL */
+	char **names;             /* names stripped of @VERSION (owned) */
+	size_t nnames, names_alloc;
 	Dwarf *dwarf;             /* lazy */
 	bool dwarf_tried;
 };
@@ -126,8 +128,9 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 		n = sh.sh_size / sh.sh_entsize;
 		for (i = 1; i < n; i++) {
 			GElf_Sym s;
-			const char *name;
+			const char *name, *at;
 			unsigned char st, sb;
+			unsigned rank_extra;
 
 			if (!gelf_getsym(data, (int)i, &s))
 				break;
@@ -138,15 +141,24 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 			if (st != STT_FUNC && st != STT_OBJECT && st != STT_GNU_IFUNC)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, s.st_name);
-			if (!name || !*name)
+			if (!name || !*name || *name == '@')
 				continue;
+			rank_extra = 0;
+			if ((at = strchr(name, '@'))) {
+				/* "clock_nanosleep@@GLIBC_2.17": keep the plain name;
+				 * a non-default version ranks below its aliases. */
+				rank_extra = at[1] == '@' ? 1 : 32;
+				ZD_GROW(e->names, e->names_alloc, e->nnames + 1);
+				e->names[e->nnames] = zd_xstrndup(name, (size_t)(at - name));
+				name = e->names[e->nnames++];
+			}
 			ZD_GROW(e->syms, alloc, e->nsyms + 1);
 			e->syms[e->nsyms].addr = s.st_value;
 			e->syms[e->nsyms].size = s.st_size;
 			e->syms[e->nsyms].name = name;
 			e->syms[e->nsyms].type = st;
 			e->syms[e->nsyms].bind = sb;
-			e->syms[e->nsyms].rank = sym_rank(name, sb, st);
+			e->syms[e->nsyms].rank = (unsigned char)ZD_MIN(255u, sym_rank(name, sb, st) + rank_extra);
 			e->nsyms++;
 		}
 		return 1;
@@ -316,6 +328,9 @@ zd_elf_free(struct zd_elf *e)
 	free(e->by_name);
 	free(e->build_id);
 	free(e->debuglink);
+	for (size_t i = 0; i < e->nnames; i++)
+		free(e->names[i]);
+	free(e->names);
 	free(e);
 }
 
