@@ -123,6 +123,8 @@ struct dbg {
 	int sigfd;
 	int end_signal;       /* a terminating signal arrived */
 	struct info0 *before; /* thread states seen before attaching */
+	struct ptrace_syscall_info last_entry; /* the last syscall-entry stop */
+	pid_t last_entry_tid;
 	size_t nbefore;
 };
 
@@ -1715,6 +1717,22 @@ report_event(struct zd_sb *sb, struct dbg *d, const struct zd_pt_event *ev, bool
 		break;
 	case ZD_EV_SYSCALL:
 		zd_sb_addf(sb, "thread %d: ", (int)ev->tid);
+		if (ev->sc.op == PTRACE_SYSCALL_INFO_ENTRY) {
+			d->last_entry = ev->sc;
+			d->last_entry_tid = ev->tid;
+		} else if (ev->sc.op == PTRACE_SYSCALL_INFO_EXIT && d->last_entry_tid == ev->tid) {
+			/* The exit stop carries no number: show the entry it ends. */
+			struct zd_sb ex = ZD_SB_INIT;
+
+			format_syscall(sb, ev->tid, &d->last_entry);
+			zd_sb_setlen(sb, sb->len - 4);
+			format_syscall(&ex, ev->tid, &ev->sc);
+			zd_sb_adds(sb, ex.buf + 3);
+			zd_sb_release(&ex);
+			d->last_entry_tid = 0;
+			zd_sb_addc(sb, '\n');
+			break;
+		}
 		format_syscall(sb, ev->tid, &ev->sc);
 		zd_sb_addc(sb, '\n');
 		break;

@@ -138,8 +138,16 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 			sb = GELF_ST_BIND(s.st_info);
 			if (s.st_shndx == SHN_UNDEF || s.st_shndx == SHN_ABS)
 				continue;
-			if (st != STT_FUNC && st != STT_OBJECT && st != STT_GNU_IFUNC)
+			if (st == STT_NOTYPE && s.st_shndx < SHN_LORESERVE) {
+				/* Assembly entry points (ld.so's _start): labels in code. */
+				Elf_Scn *ts = elf_getscn(elf, s.st_shndx);
+				GElf_Shdr tsh;
+
+				if (!ts || !gelf_getshdr(ts, &tsh) || !(tsh.sh_flags & SHF_EXECINSTR))
+					continue;
+			} else if (st != STT_FUNC && st != STT_OBJECT && st != STT_GNU_IFUNC) {
 				continue;
+			}
 			name = elf_strptr(elf, sh.sh_link, s.st_name);
 			if (!name || !*name || *name == '@')
 				continue;
@@ -486,9 +494,13 @@ zd_elf_sym_at(const struct zd_elf *e, uint64_t vaddr)
 		if (s->addr + (1u << 20) < vaddr)
 			break;
 	}
+	if (!exact0 && !e->syms[i].size && vaddr - e->syms[i].addr < 0x1000)
+		/* Assembly without .size (ld.so's _start): the label before it,
+		 * when no sized symbol is closer. */
+		exact0 = &e->syms[i];
 	if (exact0) {
 		/* Prefer the best-ranked size-0 alias. */
-		while (exact0 > e->syms && exact0[-1].addr == vaddr && !exact0[-1].size)
+		while (exact0 > e->syms && exact0[-1].addr == exact0->addr && !exact0[-1].size)
 			exact0--;
 		return exact0;
 	}
