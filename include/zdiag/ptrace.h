@@ -104,6 +104,8 @@ struct zd_ptrace {
 	sigset_t saved_mask;
 	struct zd_pt_event *evq; /* extra events seen while stopping everything */
 	size_t nev, evalloc;
+	struct { pid_t pid; int status; } *early; /* forked children seen before their parent's event */
+	size_t nearly, earlyalloc;
 };
 
 void zd_pt_init(struct zd_ptrace *pt);

@@ -2249,6 +2249,8 @@ repl_tty(struct dbg *d)
 
 			pending_line = NULL;
 			rl_callback_handler_remove();
+			for (size_t n = strlen(line); n && isspace((unsigned char)line[n - 1]); n--)
+				line[n - 1] = '\0';
 			if (*line) {
 				HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
 

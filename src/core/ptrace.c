@@ -61,6 +61,7 @@ zd_pt_release(struct zd_ptrace *p)
 	zd_bkpts_release(&p->bps);
 	free(p->th);
 	free(p->evq);
+	free(p->early);
 	sigprocmask(SIG_SETMASK, &p->saved_mask, NULL);
 	p->th = NULL;
 	p->nth = p->alloc = 0;
@@ -208,7 +209,14 @@ handle_fork(struct zd_ptrace *p, pid_t child, bool vfork)
 	int64_t deadline = zd_now_ns() + p->timeout_ms * 1000000LL;
 	int st;
 
-	/* Its first stop (EVENT_STOP when seized, else SIGSTOP). */
+	/* Its first stop (EVENT_STOP when seized, else SIGSTOP), unless the
+	 * wait loop already saw it. */
+	for (size_t i = 0; i < p->nearly; i++)
+		if (p->early[i].pid == child) {
+			st = p->early[i].status;
+			p->early[i] = p->early[--p->nearly];
+			goto have_stop;
+		}
 	for (;;) {
 		pid_t r = waitpid(child, &st, WNOHANG | __WALL);
 
@@ -218,6 +226,7 @@ handle_fork(struct zd_ptrace *p, pid_t child, bool vfork)
 			return; /* released when zdiag exits */
 		usleep(100);
 	}
+have_stop:
 	if (!WIFSTOPPED(st))
 		return;
 	if (vfork) {
@@ -370,6 +379,24 @@ note_status(struct zd_ptrace *p, struct zd_thread *t, int status, struct zd_pt_e
 	return !is_quiet_signal(sig);
 }
 
+static bool
+same_group(const struct zd_ptrace *p, pid_t tid)
+{
+	char path[64];
+	struct zd_status st;
+	int fd;
+	bool same = false;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)tid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (zd_proc_read_status(fd, &st) == 0)
+		same = st.tgid == p->pid;
+	close(fd);
+	return same;
+}
+
 /* Find (or adopt) the thread of a wait result. */
 static struct zd_thread *
 thread_of(struct zd_ptrace *p, pid_t tid, int status)
@@ -380,6 +407,15 @@ thread_of(struct zd_ptrace *p, pid_t tid, int status)
 		return t;
 	if (!WIFSTOPPED(status))
 		return NULL;
+	if (!same_group(p, tid)) {
+		/* A forked child whose first stop came before its parent's FORK
+		 * event: keep it for handle_fork. */
+		ZD_GROW(p->early, p->earlyalloc, p->nearly + 1);
+		p->early[p->nearly].pid = tid;
+		p->early[p->nearly].status = status;
+		p->nearly++;
+		return NULL;
+	}
 	/* A clone whose first stop came before its parent's CLONE event. */
 	return add_thread(p, tid, (p->spawned ? ZD_TH_EXPECT_SIGSTOP : ZD_TH_SEIZED));
 }

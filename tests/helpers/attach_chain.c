@@ -12,8 +12,11 @@
  *   spin      main > outer > middle > inner > spin (busy loop on clock_gettime: vDSO)
  *   fork      calls tick() then fork()s a child that calls tick() and exits 7,
  *             N times; prints "children=N" (breakpoints must not kill the child)
+ *
+ * ZD_COMM=NAME sets the process name (to test escaping).
  */
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdint.h>
 #include <sys/wait.h>
 
@@ -144,6 +147,8 @@ int
 main(int argc, char **argv)
 {
 	alarm(HELPER_ALARM);
+	if (getenv("ZD_COMM"))
+		prctl(PR_SET_NAME, getenv("ZD_COMM"));
 	if (argc > 1)
 		mode = argv[1];
 	loops = argc > 2 ? atol(argv[2]) : 3;
