@@ -2420,7 +2420,6 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 	int id, rc, ret;
 
 	memset(&d, 0, sizeof(d));
-	zd_space_init(&d.space);
 	d.run_mode = run_mode;
 	d.lines = true;
 	d.max_frames = 256;
@@ -2492,6 +2491,7 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 		free(evals);
 		return zd_error("cannot open /proc");
 	}
+	zd_space_init(&d.space);
 	g_dbg = &d;
 
 	/* Signals that end or interrupt a session are taken synchronously. */

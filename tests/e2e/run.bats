@@ -2,6 +2,7 @@
 # zdiag run: start a program under the debugger (inside a private PID namespace).
 
 load '../lib/common'
+bats_require_minimum_version 1.5.0
 
 setup() {
 	require_pidns
