@@ -112,6 +112,10 @@ enum zd_lookup_flags {
 	ZD_LOOKUP_CALLER = 1 << 0,
 	/* Also fill file/line from DWARF. */
 	ZD_LOOKUP_LINE = 1 << 1,
+	/* With ZD_LOOKUP_LINE: only DWARF in the module's own file, not a
+	 * separate debug file (whose compressed sections cost tens of ms to
+	 * inflate, e.g. ~50 ms for libc6-dbg). */
+	ZD_LOOKUP_OWN_LINES = 1 << 2,
 };
 
 struct zd_where {

@@ -57,6 +57,7 @@ enum {
 	OPT_MAX_FRAMES,
 	OPT_NO_LINES,
 	OPT_STACK_SIZE,
+	OPT_LINES,
 	OPT_COLOR,
 };
 
@@ -68,6 +69,7 @@ static const struct zd_opt attach_opts[] = {
 	{ OPT_TIMEOUT, 0, "timeout", ZD_ARG_REQ, "MS", "give up on a thread that does not stop within MS (default 1000)", NULL },
 	{ OPT_MAX_FRAMES, 0, "max-frames", ZD_ARG_REQ, "N", "at most N frames per thread (default 256)", NULL },
 	{ OPT_STACK_SIZE, 0, "stack-size", ZD_ARG_REQ, "KB", "copy at most KB of each stack (default 1024)", NULL },
+	{ OPT_LINES, 0, "lines", ZD_ARG_NONE, NULL, "with --bt: FILE:LINE from separate debug files too (slower)", NULL },
 	{ OPT_NO_LINES, 0, "no-lines", ZD_ARG_NONE, NULL, "do not look up FILE:LINE in DWARF", NULL },
 	{ 'q', 'q', "quiet", ZD_ARG_NONE, NULL, "no session messages (attached, detached)", NULL },
 	{ 'v', 'v', "verbose", ZD_ARG_NONE, NULL, "report how long the process was stopped", NULL },
@@ -110,6 +112,8 @@ struct dbg {
 	bool quiet;
 	bool verbose;
 	bool lines;
+	bool own_lines;       /* lines only from a module's own DWARF */
+	bool all_lines;       /* --lines */
 	bool color;
 	bool done;            /* the session is over (detached, killed, exited) */
 	bool failed;          /* a command failed */
@@ -260,6 +264,8 @@ frame_where(const struct zd_space *sp, const struct zd_frame *f, bool lines, str
 
 	if (lines)
 		flags |= ZD_LOOKUP_LINE;
+	if (g_dbg && g_dbg->own_lines)
+		flags |= ZD_LOOKUP_OWN_LINES;
 	zd_space_lookup(sp, f->ip, flags, w);
 }
 
@@ -428,6 +434,23 @@ read_comm(pid_t pid, pid_t tid, char *buf, size_t size)
 		buf[0] = '\0';
 	else if (buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
+}
+
+static char
+thread_state(pid_t pid, pid_t tid)
+{
+	char path[64];
+	struct zd_stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)pid, (int)tid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (zd_proc_read_stat(fd, &st) < 0)
+		st.state = 0;
+	close(fd);
+	return st.state;
 }
 
 static void
@@ -669,6 +692,8 @@ fast_bt(struct dbg *d, bool unique, bool json)
 	d->uw = zd_unwinder_new(&d->space);
 	for (i = 0; i < n; i++) {
 		read_comm(d->pid, t[i].tid, t[i].comm, sizeof(t[i].comm));
+		if (!t[i].state)
+			t[i].state = thread_state(d->pid, t[i].tid);
 		if (!t[i].stopped || t[i].err)
 			continue;
 		t[i].truncated = snaps[i].truncated;
@@ -2381,6 +2406,10 @@ parse_common(struct dbg *d, struct zd_optparse *p, int id)
 	case OPT_NO_LINES:
 		d->lines = false;
 		return 0;
+	case OPT_LINES:
+		d->lines = true;
+		d->all_lines = true;
+		return 0;
 	case 'q':
 		d->quiet = true;
 		return 0;
@@ -2478,9 +2507,9 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 			return zd_usage_error(cmd->name, "'%s' is not a pid", argv[p.ind]);
 		}
 		d.pid = (pid_t)v;
-		if ((unique || json) && !bt) {
+		if ((unique || json || d.all_lines) && !bt) {
 			free(evals);
-			return zd_usage_error(cmd->name, "--unique and --json go with --bt");
+			return zd_usage_error(cmd->name, "--unique, --json and --lines go with --bt");
 		}
 		if (bt && nevals) {
 			free(evals);
@@ -2512,6 +2541,7 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 			return rc;
 		}
 		if (bt) {
+			d.own_lines = !d.all_lines;
 			rc = fast_bt(&d, unique, json);
 			dbg_release(&d);
 			free(evals);

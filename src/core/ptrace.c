@@ -570,27 +570,21 @@ zd_pt_attach(struct zd_ptrace *p, pid_t pid, long long timeout_ms)
 			if (zd_pt_thread(p, tids[i]))
 				continue;
 			fresh++;
-			state = task_state(taskfd, tids[i]);
-			if (state == 'Z' || state == 'X' || !state) {
-				t = add_thread(p, tids[i], ZD_TH_GONE);
-				t->state = state ? state : 'X';
-				continue;
-			}
 			if (!p->pause_begin_ns)
 				p->pause_begin_ns = zd_now_ns();
+			/* Seize first, ask questions later: the pause has begun. */
 			if (pt(PTRACE_SEIZE, tids[i], 0, p->options) < 0) {
 				int e = errno;
 
-				if (e != ESRCH && !first_err)
-					first_err = -e;
+				state = task_state(taskfd, tids[i]);
 				t = add_thread(p, tids[i], ZD_TH_GONE);
-				t->state = state;
+				t->state = state ? state : 'X';
+				/* A zombie (leader) or a thread that just exited is no failure. */
+				if (e != ESRCH && state != 'Z' && state != 'X' && state && !first_err)
+					first_err = -e;
 				continue;
 			}
 			t = add_thread(p, tids[i], ZD_TH_SEIZED);
-			t->state = state;
-			if (state == 'T')
-				p->group_stopped = true;
 			pt(PTRACE_INTERRUPT, tids[i], 0, 0);
 			seized++;
 		}

@@ -393,7 +393,9 @@ try_debug(struct zd_elf *e, const char *path)
 		d->syms = NULL;
 		d->nsyms = 0;
 		e->has_symtab = true;
-		sort_syms(e);
+		/* Already sorted (same order) when the debug file was loaded. */
+		free(e->by_name);
+		e->by_name = NULL;
 	}
 	return 0;
 }
@@ -954,7 +956,7 @@ zd_space_lookup(const struct zd_space *sp, uint64_t addr, unsigned flags, struct
 	w->sym = zd_elf_sym_at(m->elf, look - m->bias);
 	if (w->sym)
 		w->off = addr - m->bias - w->sym->addr;
-	if (flags & ZD_LOOKUP_LINE)
+	if ((flags & ZD_LOOKUP_LINE) && (!(flags & ZD_LOOKUP_OWN_LINES) || !zd_elf_has_debug_file(m->elf)))
 		zd_elf_line(m->elf, look - m->bias, &w->file, &w->line);
 	return w->sym ? 0 : -ENOENT;
 }
