@@ -2650,7 +2650,7 @@ const struct zd_cmd zd_cmd_attach = {
 	.name = "attach",
 	.fn = cmd_attach_fn,
 	.summary = "debug a running process: all-thread stacks in milliseconds, or a session",
-	.synopsis = "PID --bt [--unique] [--json] [--timeout MS] [--max-frames N] [--no-lines]\n"
+	.synopsis = "PID --bt [--unique] [--json] [--lines | --no-lines] [--timeout MS] [--max-frames N] [--stack-size KB] [-v]\n"
 		    "PID [-e CMD]... [-q] [--timeout MS]\n",
 	.description =
 		"Attach to every thread of PID with PTRACE_SEIZE (never a SIGSTOP).  With --bt, copy\n"
