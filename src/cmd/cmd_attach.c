@@ -367,6 +367,29 @@ group_stacks(struct tbt *t, size_t n)
 	}
 }
 
+/* Group leaders (first thread of each group), the largest group first. */
+static size_t
+group_order(const struct tbt *t, size_t n, size_t *order)
+{
+	size_t i, k, ng = 0, *count = zd_xcalloc(n ? n : 1, sizeof(*count));
+
+	for (i = 0; i < n; i++)
+		count[t[i].group]++;
+	for (i = 0; i < n; i++)
+		if (t[i].group == (int)i)
+			order[ng++] = i;
+	/* insertion sort: stable, groups are few */
+	for (i = 1; i < ng; i++)
+		for (k = i; k > 0 && count[order[k]] > count[order[k - 1]]; k--) {
+			size_t tmp = order[k];
+
+			order[k] = order[k - 1];
+			order[k - 1] = tmp;
+		}
+	free(count);
+	return ng;
+}
+
 /* Kernel-side facts for a thread that could not be stopped. */
 static void
 put_stuck(struct zd_sb *sb, struct dbg *d, pid_t tid, const char *indent)
@@ -458,17 +481,23 @@ render_bt_text(struct zd_sb *sb, struct dbg *d, const struct zd_space *sp, struc
 {
 	size_t i, k;
 
-	if (unique)
+	size_t *order = zd_xcalloc(n ? n : 1, sizeof(*order)), ng = n, gi;
+
+	if (unique) {
 		group_stacks(t, n);
-	for (i = 0; i < n; i++) {
+		ng = group_order(t, n, order);
+	} else {
+		for (i = 0; i < n; i++)
+			order[i] = i;
+	}
+	for (gi = 0; gi < ng; gi++) {
 		size_t members = 0;
 
-		if (unique && t[i].group != (int)i)
-			continue;
+		i = order[gi];
 		if (unique)
 			for (k = i; k < n; k++)
 				members += t[k].group == (int)i;
-		if (i)
+		if (gi)
 			zd_sb_addc(sb, '\n');
 		if (unique && members > 1) {
 			zd_sb_addf(sb, "%zu threads:", members);
@@ -500,6 +529,7 @@ render_bt_text(struct zd_sb *sb, struct dbg *d, const struct zd_space *sp, struc
 		if (sb->len > 65536)
 			out_flush(sb);
 	}
+	free(order);
 }
 
 static void
@@ -547,12 +577,14 @@ render_bt_json(struct zd_sb *sb, struct dbg *d, const struct zd_space *sp, struc
 	}
 	zd_json_arr_end(&j);
 	if (unique) {
+		size_t *order = zd_xcalloc(n ? n : 1, sizeof(*order)), ng, gi;
+
 		group_stacks(t, n);
+		ng = group_order(t, n, order);
 		zd_json_key(&j, "groups");
 		zd_json_arr_begin(&j);
-		for (i = 0; i < n; i++) {
-			if (t[i].group != (int)i)
-				continue;
+		for (gi = 0; gi < ng; gi++) {
+			i = order[gi];
 			zd_json_obj_begin(&j);
 			zd_json_key(&j, "tids");
 			zd_json_arr_begin(&j);
@@ -564,6 +596,7 @@ render_bt_json(struct zd_sb *sb, struct dbg *d, const struct zd_space *sp, struc
 			zd_json_obj_end(&j);
 		}
 		zd_json_arr_end(&j);
+		free(order);
 	}
 	zd_json_obj_end(&j);
 	zd_sb_addc(sb, '\n');

@@ -320,7 +320,7 @@ assert d[\"stopped_ms\"] >= 0
 	'
 }
 
-@test "interactive prompt on a terminal: completion, history saved between runs" {
+@test "interactive prompt on a terminal: completion, Ctrl-C during cont, history saved" {
 	in_ns "$PRELUDE"'
 		start_target P "$HELPERS/attach_chain" park
 		export XDG_STATE_HOME=$T/state HOME=$T
@@ -341,6 +341,11 @@ def read_until(s, t=10):
 out = read_until(b"(zdiag) ")
 os.write(fd, b"pee\tzd_val\t\r")
 out += read_until(b"(42)")
+os.write(fd, b"cont\r")
+time.sleep(0.3)
+os.write(fd, b"\x03")
+out += read_until(b"interrupted")
+out += read_until(b"(zdiag) ")
 os.write(fd, b"detach\r")
 out += read_until(b"detached")
 _, st = os.waitpid(child, 0)
@@ -349,6 +354,7 @@ sys.exit(os.waitstatus_to_exitcode(st))
 PY
 		cat $T/pty.txt
 		grep -q "<zd_value>: 0x000000000000002a (42)" $T/pty.txt || exit 2
+		grep -q "interrupted: thread $P at" $T/pty.txt || exit 4
 		grep -q "^peek zd_value$" $T/state/zdiag/history || exit 3
 		not_stopped $P
 	'
