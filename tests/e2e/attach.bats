@@ -330,25 +330,31 @@ zd, pid = sys.argv[1], sys.argv[2]
 child, fd = pty.fork()
 if child == 0:
     os.execv(zd, [zd, "attach", pid])
+acc = b""
+pos = 0
 def read_until(s, t=10):
-    buf = b""; end = time.time() + t
-    while time.time() < end and s not in buf:
+    global acc, pos
+    end = time.time() + t
+    while time.time() < end and s not in acc[pos:]:
         r, _, _ = select.select([fd], [], [], 0.1)
         if r:
-            try: buf += os.read(fd, 4096)
+            try: acc += os.read(fd, 4096)
             except OSError: break
-    return buf
-out = read_until(b"(zdiag) ")
+    i = acc.find(s, pos)
+    if i >= 0:
+        pos = i + len(s)
+read_until(b"(zdiag) ")
 os.write(fd, b"pee\tzd_val\t\r")
-out += read_until(b"(42)")
+read_until(b"(42)")
 os.write(fd, b"cont\r")
 time.sleep(0.3)
 os.write(fd, b"\x03")
-out += read_until(b"interrupted")
-out += read_until(b"(zdiag) ")
+read_until(b"interrupted")
+read_until(b"(zdiag) ")
 os.write(fd, b"detach\r")
-out += read_until(b"detached")
+read_until(b"detached")
 _, st = os.waitpid(child, 0)
+out = acc
 sys.stdout.write(out.decode("utf-8", "replace"))
 sys.exit(os.waitstatus_to_exitcode(st))
 PY
