@@ -131,6 +131,12 @@ int zd_pt_spawn(struct zd_ptrace *pt, char *const argv[]);
  * Returns the number of threads that could not be detached (stuck ones are
  * released when zdiag exits). */
 int zd_pt_detach(struct zd_ptrace *pt);
+/*
+ * Last resort when zdiag itself is crashing (called from a fatal-signal
+ * handler): put the original bytes back under every breakpoint and detach
+ * every stopped thread.  Async-signal-safe: only syscalls, no allocation.
+ */
+void zd_pt_emergency(struct zd_ptrace *pt);
 /* SIGKILL the process and reap what is ours to reap. */
 int zd_pt_kill(struct zd_ptrace *pt);
 

@@ -1670,6 +1670,9 @@ cmd_delete(struct dbg *d, int argc, char **argv)
 		return cmd_fail(d, "no breakpoint %lld", id);
 	if (ret < 0)
 		return cmd_fail(d, "cannot remove breakpoint %lld: %s", id, strerror(-ret));
+	for (size_t i = 0; i < d->pt.nth; i++)
+		if (d->pt.th[i].bp_hit == (int)id)
+			d->pt.th[i].bp_hit = 0;
 	printf("deleted breakpoint %lld\n", id);
 	return 0;
 }
@@ -2414,6 +2417,35 @@ snapshot_before(struct dbg *d)
 	close(fd);
 }
 
+/* zdiag is crashing: never leave int3 bytes or stopped threads behind. */
+static void
+on_fatal(int sig)
+{
+	if (g_dbg && !g_dbg->done)
+		zd_pt_emergency(&g_dbg->pt);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+install_fatal_handlers(void)
+{
+	/* Under AddressSanitizer, SEGV & co. stay with its reports. */
+#ifndef __SANITIZE_ADDRESS__
+	static const int sigs[] = { SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+#else
+	static const int sigs[] = { SIGABRT };
+#endif
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < ZD_ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static int
 parse_common(struct dbg *d, struct zd_optparse *p, int id)
 {
@@ -2609,6 +2641,7 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 		d.pid = d.pt.pid;
 		zd_target_probe(&d.pfs, d.pid, &d.target);
 	}
+	install_fatal_handlers();
 	d.cur = zd_pt_thread(&d.pt, d.pid) && (zd_pt_thread(&d.pt, d.pid)->flags & ZD_TH_STOPPED) ?
 			d.pid : zd_pt_any_stopped(&d.pt)->tid;
 	d.interactive = !nevals && isatty(0);

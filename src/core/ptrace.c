@@ -1133,6 +1133,28 @@ zd_pt_detach(struct zd_ptrace *p)
 	return left;
 }
 
+void
+zd_pt_emergency(struct zd_ptrace *p)
+{
+	pid_t tid = 0;
+	size_t i;
+
+	if (p->exited)
+		return;
+	for (i = 0; i < p->nth; i++)
+		if ((p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED) {
+			tid = p->th[i].tid;
+			break;
+		}
+	for (i = 0; tid && i < p->bps.n; i++)
+		if (p->bps.v[i].inserted && poke_bytes(tid, p->bps.v[i].addr, &p->bps.v[i].orig, 1) == 0)
+			p->bps.v[i].inserted = false;
+	for (i = 0; i < p->nth; i++)
+		if ((p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED)
+			pt(PTRACE_DETACH, p->th[i].tid, 0,
+			   (p->th[i].flags & ZD_TH_GROUP_STOP) ? 0 : (unsigned long)p->th[i].pending_sig);
+}
+
 int
 zd_pt_kill(struct zd_ptrace *p)
 {

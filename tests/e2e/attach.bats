@@ -374,3 +374,22 @@ PY
 	'
 	no_control_bytes "$BATS_TEST_TMPDIR/bt.txt"
 }
+
+@test "if zdiag itself crashes, breakpoints are taken out and the target let go" {
+	in_ns "$PRELUDE"'
+		start_target P "$HELPERS/attach_chain" park
+		"$ZDIAG" attach $P -q -e "x tick 1" > $T/before.txt || exit 1
+		mkfifo $T/in
+		"$ZDIAG" attach $P < $T/in > $T/o.txt 2>&1 & Z=$!
+		exec 3> $T/in
+		echo "break tick" >&3
+		i=0; while ! grep -q "breakpoint 1 at" $T/o.txt; do i=$((i+1)); [ $i -lt 500 ] || exit 98; sleep 0.01; done
+		kill -ABRT $Z
+		wait $Z; rc=$?
+		[ $rc -gt 128 ] || exit 2
+		not_stopped $P || exit 3
+		"$ZDIAG" attach $P -q -e "x tick 1" > $T/after.txt || exit 4
+		cat $T/before.txt $T/after.txt
+		cmp $T/before.txt $T/after.txt
+	'
+}
