@@ -710,12 +710,29 @@ fast_bt(struct dbg *d, bool unique, bool json)
 		t[i].tid = th->tid;
 		t[i].state = th->state;
 		t[i].stopped = th->flags & ZD_TH_STOPPED;
-		t[i].zombie = (th->flags & ZD_TH_GONE) && (th->state == 'Z' || th->state == 'X');
+		t[i].zombie = (th->flags & ZD_TH_GONE) && th->state == 'Z';
 		if (!t[i].stopped)
 			continue;
 		t[i].err = zd_pt_getregs(&d->pt, th);
 		if (t[i].err == 0)
 			zd_tsnap_capture(&snaps[i], th->tid, &th->regs, &maps, pt_reader, &d->pt, d->stack_max);
+	}
+	/* Threads that exited while we attached are not shown. */
+	{
+		size_t k = 0;
+
+		for (i = 0; i < n; i++) {
+			struct zd_thread *th = &d->pt.th[i];
+
+			if ((th->flags & ZD_TH_GONE) && !t[i].zombie) {
+				zd_tsnap_release(&snaps[i]);
+				continue;
+			}
+			t[k] = t[i];
+			snaps[k] = snaps[i];
+			k++;
+		}
+		n = k;
 	}
 	zd_pt_detach(&d->pt);
 

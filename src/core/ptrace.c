@@ -963,6 +963,7 @@ step_over_breakpoints(struct zd_ptrace *p, pid_t only, const sigset_t *wake, str
 		if (!b || !b->inserted)
 			continue;
 		remove_one(p, t->tid, b);
+		memset(&ev, 0, sizeof(ev));
 		sig = t->pending_sig;
 		t->pending_sig = 0;   /* delivered on the real resume, not inside the step */
 		if (resume_thread(p, t, PTRACE_SINGLESTEP) == 0)

@@ -393,3 +393,16 @@ PY
 		cmp $T/before.txt $T/after.txt
 	'
 }
+
+@test "threads that appear and vanish during the attach: no failure, target never left stopped" {
+	in_ns "$PRELUDE"'
+		start_target P "$HELPERS/attach_threads" 2 churn
+		for i in $(seq 20); do
+			"$ZDIAG" attach $P --bt --no-lines > $T/bt.txt || { cat $T/bt.txt; exit 1; }
+			[ $(grep -c "in worker_wait" $T/bt.txt) = 2 ] || { cat $T/bt.txt; exit 2; }
+		done
+		"$ZDIAG" attach $P -q -e "bt all" -e "info threads" > $T/s.txt || exit 3
+		sleep 0.1
+		not_stopped $P
+	'
+}

@@ -6,6 +6,8 @@
  *   MODE park      (default) as above
  *   MODE zleader   the main thread exits (pthread_exit): a zombie leader
  *                  whose workers live on
+ *   MODE churn     the main thread keeps creating threads that exit at once
+ *                  (threads appear and vanish while a debugger attaches)
  *   MODE ticker    one more thread ticks every millisecond and reports the
  *                  longest gap (in us) on stdout at SIGUSR2 ("maxgap=N"),
  *                  for measuring how long a tool kept the process stopped
@@ -78,6 +80,14 @@ on_usr2(int sig)
 	atomic_store(&maxgap_us, 0);
 }
 
+static void *
+short_lived(void *arg)
+{
+	(void)arg;
+	zd_sink++;
+	return NULL;
+}
+
 NOINLINE void
 main_wait(void)
 {
@@ -114,6 +124,13 @@ main(int argc, char **argv)
 	fflush(stdout);
 	if (!strcmp(mode, "zleader"))
 		pthread_exit(NULL);
+	if (!strcmp(mode, "churn"))
+		for (;;) {
+			pthread_t t;
+
+			if (pthread_create(&t, &a, short_lived, NULL) == 0)
+				pthread_join(t, NULL);
+		}
 	main_wait();
 	return 0;
 }
