@@ -20,8 +20,10 @@ start_target() {
 # not_stopped PID: every thread runs or sleeps (no t/T) and nobody traces it.
 not_stopped() {
 	for s in /proc/$1/task/*/status; do
-		st=$(sed -n "s/^State:\t\(.\).*/\1/p" $s)
-		tr=$(sed -n "s/^TracerPid:\t//p" $s)
+		info=$(cat $s 2>/dev/null) || continue   # a thread that just exited
+		st=$(echo "$info" | sed -n "s/^State:\t\(.\).*/\1/p")
+		tr=$(echo "$info" | sed -n "s/^TracerPid:\t//p")
+		[ -n "$tr" ] || continue
 		case $st in T|t) echo "$s is stopped ($st)" >&2; return 1 ;; esac
 		[ "$tr" = 0 ] || { echo "$s traced by $tr" >&2; return 1; }
 	done
