@@ -10,3 +10,11 @@ CHECK_PREREQS += $(ATTACH_O2_HELPERS)
 build/helpers/attach_%-O2: tests/helpers/attach_%.c tests/helpers/helper.h
 	@mkdir -p $(@D)
 	$(CC) $(subst -O0,-O2,$(HELPER_CFLAGS)) -Itests/helpers -o $@ $< -pthread
+
+# And without any CFI (.eh_frame), frame pointers kept: the unwinder's
+# frame-pointer fallback must carry the walk.
+ATTACH_NOCFI_HELPERS := build/helpers/attach_chain-nocfi
+CHECK_PREREQS += $(ATTACH_NOCFI_HELPERS)
+build/helpers/attach_%-nocfi: tests/helpers/attach_%.c tests/helpers/helper.h
+	@mkdir -p $(@D)
+	$(CC) $(HELPER_CFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables -Itests/helpers -o $@ $< -pthread

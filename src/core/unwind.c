@@ -346,6 +346,10 @@ zd_unwind(struct zd_unwinder *u, const struct zd_tsnap *ts, zd_mem_reader live, 
 			unw_get_reg(&c, UNW_X86_64_RBP, &bp);
 			if (!ip)
 				return n;
+			/* A caller's return address must point into code: anything
+			 * else is a walk gone wrong (no CFI, clobbered frame). */
+			if (n && !is_code(u->sp, ip))
+				return n;
 			/* A loop guard: the stack only grows towards higher addresses. */
 			if (n && sp < fr[n - 1].sp)
 				return n;
@@ -362,6 +366,15 @@ zd_unwind(struct zd_unwinder *u, const struct zd_tsnap *ts, zd_mem_reader live, 
 			}
 			if (++n >= max)
 				return n;
+			{
+				unw_proc_info_t pi;
+
+				/* No CFI for this frame: libunwind's step falls back on
+				 * rbp, so its caller is a frame-pointer guess.  (Without
+				 * an FDE, x86-64 libunwind reports a 1-byte dummy range.) */
+				if (unw_get_proc_info(&c, &pi) < 0 || pi.end_ip - pi.start_ip <= 1)
+					via_fp = true;
+			}
 			r = unw_step(&c);
 			if (r > 0)
 				continue;

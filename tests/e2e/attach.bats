@@ -408,3 +408,21 @@ PY
 		not_stopped $P
 	'
 }
+
+@test "code without CFI (frame pointers only) still unwinds to main, with no bogus frames" {
+	[ -x "$HELPERS/attach_chain-nocfi" ] || skip "nocfi helper not built"
+	in_ns "$PRELUDE"'
+		start_target P "$HELPERS/attach_chain-nocfi" park
+		"$ZDIAG" attach $P --bt > $T/bt.txt || exit 1
+		cat $T/bt.txt
+		[ "$(names $T/bt.txt)" = "park inner middle outer main " ] || exit 2
+		! grep -q "in ?? ()" $T/bt.txt || exit 3
+		"$ZDIAG" attach $P --bt --json > $T/bt.json || exit 4
+		python3 -c "
+import json, sys
+f = {x[\"function\"]: x[\"unwinder\"] for x in json.load(open(sys.argv[1]))[\"threads\"][0][\"frames\"]}
+assert f[\"park\"] == \"fp\" and f[\"main\"] == \"fp\", f
+" $T/bt.json || exit 5
+		not_stopped $P
+	'
+}
