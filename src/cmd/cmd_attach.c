@@ -459,21 +459,22 @@ read_comm(pid_t pid, pid_t tid, char *buf, size_t size)
 		buf[n - 1] = '\0';
 }
 
-static char
-thread_state(pid_t pid, pid_t tid)
+static void
+thread_stat(pid_t pid, pid_t tid, char *comm, size_t size, char *state)
 {
-	char path[64];
+	char path[64], buf[1024];
 	struct zd_stat st;
-	int fd;
+	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)pid, (int)tid);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (zd_proc_read_stat(fd, &st) < 0)
-		st.state = 0;
-	close(fd);
-	return st.state;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	n = zd_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	if (n <= 0 || zd_stat_parse(buf, (size_t)n, &st) < 0) {
+		comm[0] = '\0';
+		return;
+	}
+	snprintf(comm, size, "%s", st.comm);
+	if (!*state)
+		*state = st.state;
 }
 
 static void
@@ -741,9 +742,8 @@ fast_bt(struct dbg *d, bool unique, bool json)
 	d->space_ok = true;
 	d->uw = zd_unwinder_new(&d->space);
 	for (i = 0; i < n; i++) {
-		read_comm(d->pid, t[i].tid, t[i].comm, sizeof(t[i].comm));
-		if (!t[i].state)
-			t[i].state = thread_state(d->pid, t[i].tid);
+		/* Name and state in one read of task/TID/stat. */
+		thread_stat(d->pid, t[i].tid, t[i].comm, sizeof(t[i].comm), &t[i].state);
 		if (!t[i].stopped || t[i].err)
 			continue;
 		t[i].truncated = snaps[i].truncated;
