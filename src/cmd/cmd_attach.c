@@ -2701,8 +2701,11 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 	if (!d.done)
 		end_session(&d, false);
 	if (run_mode && !d.have_exit_code && !d.pt.exited) {
-		/* Detached: the program runs to completion; report its status. */
+		/* Detached: the program runs to completion; report its status.
+		 * zdiag stays killable meanwhile. */
 		int st;
+
+		sigprocmask(SIG_UNBLOCK, &block, NULL);
 
 		while (waitpid(d.pid, &st, 0) < 0 && errno == EINTR)
 			;
