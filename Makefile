@@ -58,10 +58,13 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LIBS = $(PKG_LIBS) -lpthread
 
 LIB_SRCS := $(sort $(wildcard src/core/*.c src/trace/*.c src/check/*.c))
-CLI_SRCS := $(sort $(wildcard src/cli/*.c src/cmd/*.c)) src/main.c
+CLI_LIB_SRCS := $(sort $(wildcard src/cli/*.c))
+CLI_SRCS := $(sort $(wildcard src/cmd/*.c)) src/main.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+CLI_LIB_OBJS := $(CLI_LIB_SRCS:%.c=$(B)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 LIBZD := $(B)/libzdiag.a
+LIBZDCLI := $(B)/libzdcli.a
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
@@ -89,10 +92,15 @@ $(shell mkdir -p build; echo '$(CONFIG)' | cmp -s - build/config.stamp 2>/dev/nu
 zdiag: $(B)/zdiag build/config.stamp
 	cp $< $@
 
-$(B)/zdiag: $(CLI_OBJS) $(LIBZD)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBZD) $(LIBS)
+$(B)/zdiag: $(CLI_OBJS) $(LIBZDCLI) $(LIBZD)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBZDCLI) $(LIBZD) $(LIBS)
 
 $(LIBZD): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# Front-end helpers (diagnostics, option tables), also linked by unit tests.
+$(LIBZDCLI): $(CLI_LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -106,9 +114,9 @@ $(G)/sysnames.h: src/gen/gen-sysnames.sh
 
 # Unit tests (cmocka): tests/unit/test_NAME.c, linked with libzdiag.a.
 unit: $(UNIT_BINS)
-$(B)/tests/unit/%: tests/unit/%.c $(LIBZD) tests/unit/unit.h
+$(B)/tests/unit/%: tests/unit/%.c $(LIBZDCLI) $(LIBZD) tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/unit -DZD_SRCDIR='"$(CURDIR)"' -o $@ $< $(LIBZD) $(TEST_LIBS) $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/unit -DZD_SRCDIR='"$(CURDIR)"' -o $@ $< $(LIBZDCLI) $(LIBZD) $(TEST_LIBS) $(ALL_LDFLAGS) $(LIBS)
 
 # Helper programs that stage real scenarios; built -O0 -g, never sanitized
 # (they are tracees and must behave like ordinary programs).
@@ -182,4 +190,4 @@ clean:
 	rm -rf build zdiag zdiag-static $(CLEAN_FILES)
 
 -include mk/*.mk
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -73,13 +73,16 @@ cmd_help_fn(const struct zd_cmd *cmd, int argc, char **argv)
 {
 	const struct zd_cmd *c;
 
-	(void)cmd;
 	if (argc < 2) {
 		main_help(stdout);
 		return ZD_EXIT_OK;
 	}
 	if (argc > 2)
 		return zd_usage_error("help", "too many arguments");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		zd_cmd_print_help(cmd, stdout);
+		return ZD_EXIT_OK;
+	}
 	c = zd_cmd_find(argv[1]);
 	if (!c || (c->flags & ZD_CMD_HIDDEN))
 		return zd_usage_error(NULL, "unknown command '%s'", argv[1]);

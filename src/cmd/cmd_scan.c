@@ -84,7 +84,7 @@ put_esc(struct out *o, const char *s)
 static void
 label(struct out *o, const char *name)
 {
-	zd_sb_addf(&o->sb, "  %s%-9s%s ", col(o, C_DIM), name, col(o, C_RESET));
+	zd_sb_addf(&o->sb, "  %s%-11s%s ", col(o, C_DIM), name, col(o, C_RESET));
 }
 
 static const char *
@@ -171,10 +171,10 @@ text_zombie(struct out *o, const struct zd_zombie *z)
 		label(o, i ? "" : (z->cause == ZD_CAUSE_BLOCKED_BY_D ? "blocker" : "threads"));
 		put_task_line(o, t);
 		if (t->state == 'D')
-			put_stack(o, t->stack, t->stack_err, "            ");
+			put_stack(o, t->stack, t->stack_err, "              ");
 	}
 	if (z->n_blockers > 64)
-		zd_sb_addf(&o->sb, "            ... and %zu more threads\n", z->n_blockers - 64);
+		zd_sb_addf(&o->sb, "              ... and %zu more threads\n", z->n_blockers - 64);
 	for (i = 0; i < z->n_evidence; i++) {
 		label(o, i ? "" : "evidence");
 		put_esc(o, z->evidence[i]);
@@ -185,8 +185,7 @@ text_zombie(struct out *o, const struct zd_zombie *z)
 	put_esc(o, z->advice);
 	zd_sb_addf(&o->sb, "%s\n", col(o, C_RESET));
 	if (z->stuck && z->kill_parent_note) {
-		label(o, "parent");
-		zd_sb_addf(&o->sb, "killing %d would help? ", (int)z->ppid);
+		label(o, "kill parent");
 		put_esc(o, z->kill_parent_note);
 		zd_sb_addc(&o->sb, '\n');
 	}
@@ -247,7 +246,7 @@ text_hung(struct out *o, const struct zd_scan *s)
 	size_t g, k;
 
 	if (!s->nhung) {
-		zd_sb_adds(&o->sb, "no threads in D state\n");
+		zd_sb_adds(&o->sb, "no threads in D state\n\n");
 		return;
 	}
 	zd_sb_addf(&o->sb, "%s%zu thread%s in D state%s, by kernel stack:\n", col(o, C_BOLD), s->d_state,
@@ -262,6 +261,7 @@ text_hung(struct out *o, const struct zd_scan *s)
 		}
 		put_stack(o, h->tasks[0].stack, h->tasks[0].stack_err, "    ");
 	}
+	zd_sb_addc(&o->sb, '\n');
 }
 
 static void
@@ -283,15 +283,17 @@ render_text(struct out *o, const struct scan_cli *cli, const struct zd_scan *s)
 		return;
 	}
 	if (!cli->so.only_pid) {
-		zd_sb_addf(&o->sb, "%s%zu stuck zombie%s%s (%zu zombie%s seen in %zu processes, %zu threads; %zu thread%s in D state%s)\n\n",
-			   col(o, C_BOLD), s->stuck, s->stuck == 1 ? "" : "s", col(o, C_RESET),
-			   s->zombies, s->zombies == 1 ? "" : "s", s->processes, s->threads, s->d_state,
-			   s->d_state == 1 ? "" : "s", s->d_state_complete ? "" : ", leaders and zombie groups only");
-		if (!s->stuck) {
-			zd_sb_setlen(&o->sb, 0);
-			zd_sb_addf(&o->sb, "no %sstuck zombies (%zu processes, %zu threads)\n",
+		if (s->stuck)
+			zd_sb_addf(&o->sb, "%s%zu stuck zombie%s%s (%zu zombie%s in %zu processes, %zu threads",
+				   col(o, C_BOLD), s->stuck, s->stuck == 1 ? "" : "s", col(o, C_RESET),
+				   s->zombies, s->zombies == 1 ? "" : "s", s->processes, s->threads);
+		else
+			zd_sb_addf(&o->sb, "no %sstuck zombies (%zu processes, %zu threads",
 				   visible ? "visible " : "", s->processes, s->threads);
-		}
+		if (s->d_state_complete || s->d_state)
+			zd_sb_addf(&o->sb, "; %zu thread%s in D state%s", s->d_state, s->d_state == 1 ? "" : "s",
+				   s->d_state_complete ? "" : " seen, --all for a full count");
+		zd_sb_adds(&o->sb, ")\n\n");
 	}
 	for (i = 0; i < s->nz; i++) {
 		if (s->zv[i].stuck || cli->so.only_pid)
@@ -321,6 +323,8 @@ render_text(struct out *o, const struct scan_cli *cli, const struct zd_scan *s)
 		text_pressure(o, s);
 	text_scope(o, s);
 }
+
+static const struct zd_zombie *find_same(const struct zd_scan *s, const struct zd_zombie *z);
 
 /* ---------------------------------------------------------------- */
 /* JSON                                                              */
@@ -569,25 +573,15 @@ render_json(struct zd_sb *sb, const struct scan_cli *cli, const struct zd_scan *
 	if (prev) {
 		zd_json_key(&j, "appeared");
 		zd_json_arr_begin(&j);
-		for (i = 0; i < s->nz; i++) {
-			bool old = false;
-
-			for (k = 0; k < prev->nz; k++)
-				old |= prev->zv[k].pid == s->zv[i].pid && prev->zv[k].starttime == s->zv[i].starttime;
-			if (!old)
+		for (i = 0; i < s->nz; i++)
+			if (!find_same(prev, &s->zv[i]))
 				zd_json_int(&j, s->zv[i].pid);
-		}
 		zd_json_arr_end(&j);
 		zd_json_key(&j, "reaped");
 		zd_json_arr_begin(&j);
-		for (k = 0; k < prev->nz; k++) {
-			bool still = false;
-
-			for (i = 0; i < s->nz; i++)
-				still |= prev->zv[k].pid == s->zv[i].pid && prev->zv[k].starttime == s->zv[i].starttime;
-			if (!still)
+		for (k = 0; k < prev->nz; k++)
+			if (!find_same(s, &prev->zv[k]))
 				zd_json_int(&j, prev->zv[k].pid);
-		}
 		zd_json_arr_end(&j);
 	}
 
@@ -681,35 +675,94 @@ now_str(char *buf, size_t size)
 	strftime(buf, size, "%H:%M:%S", &tm);
 }
 
+/* The zombie (pid, starttime) of z in scan s, or NULL. */
+static const struct zd_zombie *
+find_same(const struct zd_scan *s, const struct zd_zombie *z)
+{
+	size_t i;
+
+	for (i = 0; i < s->nz; i++)
+		if (s->zv[i].pid == z->pid && s->zv[i].starttime == z->starttime)
+			return &s->zv[i];
+	return NULL;
+}
+
+/* When each stuck zombie was first seen stuck (watch mode). */
+struct seen {
+	pid_t pid;
+	unsigned long long starttime;
+	double first;
+};
+static struct seen *seen_v;
+static size_t seen_n, seen_a;
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+seen_add(const struct zd_zombie *z)
+{
+	ZD_GROW(seen_v, seen_a, seen_n + 1);
+	seen_v[seen_n].pid = z->pid;
+	seen_v[seen_n].starttime = z->starttime;
+	seen_v[seen_n].first = now_s();
+	seen_n++;
+}
+
+/* Seconds since z was first seen stuck (removing it), or -1. */
+static double
+seen_take(const struct zd_zombie *z)
+{
+	size_t i;
+
+	for (i = 0; i < seen_n; i++) {
+		if (seen_v[i].pid == z->pid && seen_v[i].starttime == z->starttime) {
+			double d = now_s() - seen_v[i].first;
+
+			seen_v[i] = seen_v[--seen_n];
+			return d;
+		}
+	}
+	return -1;
+}
+
 static void
 watch_diff(struct out *o, const struct zd_scan *prev, const struct zd_scan *s)
 {
 	char ts[16];
-	size_t i, k;
+	size_t i;
 
 	now_str(ts, sizeof(ts));
 	for (i = 0; i < s->nz; i++) {
-		const struct zd_zombie *z = &s->zv[i];
-		bool old = false;
+		const struct zd_zombie *z = &s->zv[i], *old = prev ? find_same(prev, z) : NULL;
 
-		for (k = 0; k < prev->nz; k++)
-			old |= prev->zv[k].pid == z->pid && prev->zv[k].starttime == z->starttime;
-		if (old || !z->stuck)
+		if (!z->stuck || (old && old->stuck))
 			continue;
-		zd_sb_addf(&o->sb, "%s + appeared: ", ts);
+		seen_add(z);
+		if (!prev)
+			continue; /* the first report shows it in full */
+		zd_sb_addf(&o->sb, "%s + stuck: ", ts);
 		text_zombie(o, z);
 	}
-	for (k = 0; k < prev->nz; k++) {
-		const struct zd_zombie *z = &prev->zv[k];
-		bool still = false;
+	for (i = 0; prev && i < prev->nz; i++) {
+		const struct zd_zombie *z = &prev->zv[i];
+		double d;
 
-		for (i = 0; i < s->nz; i++)
-			still |= s->zv[i].pid == z->pid && s->zv[i].starttime == z->starttime;
-		if (still || !z->stuck)
+		if (!z->stuck || find_same(s, z))
 			continue;
+		d = seen_take(z);
 		zd_sb_addf(&o->sb, "%s - reaped: zombie %d (", ts, (int)z->pid);
 		put_esc(o, z->comm);
-		zd_sb_addf(&o->sb, "), was %s\n", zd_cause_name(z->cause));
+		zd_sb_addf(&o->sb, "), was %s", zd_cause_name(z->cause));
+		if (d >= 0)
+			zd_sb_addf(&o->sb, ", stuck for at least %.1f s", d);
+		zd_sb_addc(&o->sb, '\n');
 	}
 }
 
@@ -734,10 +787,10 @@ run_once(const struct zd_procfs *pfs, struct scan_cli *cli, struct zd_scan *s, c
 		render_prom(&o.sb, s);
 		break;
 	case FMT_TEXT:
-		if (prev)
-			watch_diff(&o, prev, s);
-		else
+		if (!prev)
 			render_text(&o, cli, s);
+		if (cli->watch_ms)
+			watch_diff(&o, prev, s);
 		break;
 	}
 	if (zd_sb_write(&o.sb, stdout) < 0 || fflush(stdout) == EOF) {
@@ -866,6 +919,7 @@ cmd_scan_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		}
 		zd_scan_release(&s[0]);
 		zd_scan_release(&s[1]);
+		free(seen_v);
 	}
 	zd_procfs_close(&pfs);
 	return r;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -256,6 +257,8 @@ hung_groups(struct zd_scan_ctx *c)
 
 		snprintf(path, sizeof(path), "%d/task/%d", (int)c->dv[i].pid, (int)c->dv[i].tid);
 		fd = openat(c->pfs->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && c->dv[i].pid == c->dv[i].tid) /* trees without task/ */
+			fd = zd_proc_open_pid(c->pfs, c->dv[i].pid);
 		if (fd < 0)
 			continue;
 		memset(&t, 0, sizeof(t));
@@ -296,6 +299,46 @@ sleep_ms(int ms)
 		;
 }
 
+/*
+ * How many zombies may be pinned by a held directory fd at once: a quarter
+ * of the fd limit, at most 256; the rest are re-opened one at a time and
+ * re-identified by (pid, starttime).
+ */
+static size_t
+held_budget(void)
+{
+	struct rlimit rl;
+	size_t n = 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < n)
+		n = (size_t)(rl.rlim_cur / 4);
+	return n;
+}
+
+/*
+ * Open the zombie's directory and check it is still the same zombie (pid,
+ * starttime).  Returns 0 with w->dirfd and w->st set; -ESRCH/-ENOENT when it
+ * is gone or replaced; another -errno when it cannot be opened (EMFILE).
+ */
+static int
+pin_zombie(struct zd_scan_ctx *c, const struct zd_pentry *e, struct zd_zwork *w)
+{
+	int fd = zd_proc_open_pid(c->pfs, e->pid), r;
+
+	w->dirfd = -1;
+	if (fd < 0)
+		return fd;
+	r = zd_proc_read_stat(fd, &w->st);
+	if (r == 0 && (w->st.starttime != e->starttime || w->st.state != 'Z'))
+		r = -ESRCH; /* reaped, and the pid reused */
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	w->dirfd = fd;
+	return 0;
+}
+
 /* The -p target when it is not a zombie: its stat, for a one-line answer. */
 static void
 read_target(struct zd_scan_ctx *c)
@@ -321,7 +364,7 @@ zd_scan_run(const struct zd_procfs *pfs, const struct zd_scan_opts *opts, struct
 {
 	struct zd_scan_ctx c;
 	struct zd_zwork *zw = NULL;
-	size_t nzw = 0, i;
+	size_t nzw = 0, nheld = 0, held_max, i;
 	int r;
 
 	memset(s, 0, sizeof(*s));
@@ -338,26 +381,33 @@ zd_scan_run(const struct zd_procfs *pfs, const struct zd_scan_opts *opts, struct
 	if (opts->only_pid)
 		read_target(&c);
 
-	/* Candidates: zombies in the table, pinned by a held directory fd. */
+	/*
+	 * Candidates: zombies in the table.  The first ZD_HELD_MAX are pinned by
+	 * a held directory fd (reads through it fail with ESRCH once reaped,
+	 * even if the pid is reused); the rest are re-identified by
+	 * (pid, starttime) so that fd use stays bounded.
+	 */
+	held_max = held_budget();
 	zw = zd_xcalloc(c.npe ? c.npe : 1, sizeof(*zw));
 	for (i = 0; i < c.npe; i++) {
 		const struct zd_pentry *e = &c.pe[i];
-		struct zd_stat st;
-		int fd;
+		struct zd_zwork *w = &zw[nzw];
 
 		if (e->state != 'Z')
 			continue;
 		if (opts->only_pid && e->pid != opts->only_pid)
 			continue;
-		fd = zd_proc_open_pid(pfs, e->pid);
-		if (fd < 0)
-			continue;
-		if (zd_proc_read_stat(fd, &st) < 0 || st.starttime != e->starttime || st.state != 'Z') {
-			close(fd);
-			continue;
+		w->pe = e;
+		w->dirfd = -1;
+		if (nheld < held_max) {
+			r = pin_zombie(&c, e, w);
+			if (zd_proc_gone(r))
+				continue; /* already gone */
+			if (r == 0)
+				nheld++;
+			else
+				held_max = nheld; /* out of fds: re-open the rest later */
 		}
-		zw[nzw].dirfd = fd;
-		zw[nzw].st = st;
 		nzw++;
 	}
 
@@ -366,19 +416,35 @@ zd_scan_run(const struct zd_procfs *pfs, const struct zd_scan_opts *opts, struct
 
 	s->zv = zd_xcalloc(nzw ? nzw : 1, sizeof(*s->zv));
 	for (i = 0; i < nzw; i++) {
-		struct zd_zombie *z = &s->zv[s->nz++];
+		struct zd_zwork *w = &zw[i];
+		struct zd_zombie *z;
 		struct zd_stat now;
-		int rr = opts->settle_ms > 0 ? zd_proc_read_stat(zw[i].dirfd, &now) : 0;
+		int rr = 0;
 
-		if (opts->settle_ms <= 0)
-			now = zw[i].st;
-		zw[i].z = z;
-		zd_scan_zombie_init(&c, z, &zw[i].st);
-		if (rr < 0 || now.state != 'Z')
+		if (w->dirfd < 0) {
+			rr = pin_zombie(&c, w->pe, w);
+			if (zd_proc_gone(rr) && opts->settle_ms <= 0)
+				continue; /* not pinned, and gone before we looked closer */
+		}
+		if (w->dirfd >= 0 && opts->settle_ms > 0) {
+			rr = zd_proc_read_stat(w->dirfd, &now);
+			if (rr == 0 && now.state != 'Z')
+				rr = -ESRCH;
+		} else {
+			now = w->st;
+		}
+		z = &s->zv[s->nz++];
+		w->z = z;
+		zd_scan_zombie_init(&c, z, w->pe, w->dirfd >= 0 ? &w->st : NULL);
+		if (zd_proc_gone(rr))
 			zd_verdict_reaped(&c, z);
+		else if (rr < 0)
+			zd_verdict_unreadable(&c, z, rr);
 		else
-			zd_verdict_decide(&c, z, zw[i].dirfd, &now);
-		close(zw[i].dirfd);
+			zd_verdict_decide(&c, z, w->dirfd, &now);
+		if (w->dirfd >= 0)
+			close(w->dirfd);
+		w->dirfd = -1;
 		s->zombies++;
 		s->by_cause[z->cause]++;
 		if (z->stuck)
@@ -391,6 +457,7 @@ zd_scan_run(const struct zd_procfs *pfs, const struct zd_scan_opts *opts, struct
 	r = 0;
 out:
 	free(zw);
+	zd_scan_cache_release(&c);
 	free(c.pe);
 	free(c.dv);
 	zd_sb_release(&c.tmp);

@@ -126,67 +126,53 @@ in_list(const char *comm, const char *const *list, size_t n)
 	return !strncmp(comm, "containerd-shim", 15) && list == known_subreapers;
 }
 
-static void evidence(struct zd_zombie *z, const char *fmt, ...) ZD_PRINTF(2, 3);
+/* The four parts of a verdict are printf-formatted strings owned by z. */
+#define FORMAT_INTO(dst, fmt)                          \
+	do {                                           \
+		struct zd_sb sb_ = ZD_SB_INIT;         \
+		va_list ap_;                           \
+		va_start(ap_, fmt);                    \
+		zd_sb_vaddf(&sb_, fmt, ap_);           \
+		va_end(ap_);                           \
+		free(dst);                             \
+		(dst) = zd_sb_detach(&sb_);            \
+	} while (0)
 
+static void evidence(struct zd_zombie *z, const char *fmt, ...) ZD_PRINTF(2, 3);
+static void verdict(struct zd_zombie *z, enum zd_cause cause, const char *fmt, ...) ZD_PRINTF(3, 4);
+static void advise(struct zd_zombie *z, const char *fmt, ...) ZD_PRINTF(2, 3);
+static void kill_parent(struct zd_zombie *z, enum zd_tristate helps, const char *fmt, ...) ZD_PRINTF(3, 4);
+
+/* Append one evidence line. */
 static void
 evidence(struct zd_zombie *z, const char *fmt, ...)
 {
-	struct zd_sb sb = ZD_SB_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	zd_sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	z->evidence = zd_xrealloc(z->evidence, (z->n_evidence + 1) * sizeof(*z->evidence));
-	z->evidence[z->n_evidence++] = zd_sb_detach(&sb);
+	z->evidence[z->n_evidence] = NULL;
+	FORMAT_INTO(z->evidence[z->n_evidence], fmt);
+	z->n_evidence++;
 }
 
-static void verdict(struct zd_zombie *z, enum zd_cause cause, const char *fmt, ...) ZD_PRINTF(3, 4);
-
+/* Set the cause and its one-sentence headline. */
 static void
 verdict(struct zd_zombie *z, enum zd_cause cause, const char *fmt, ...)
 {
-	struct zd_sb sb = ZD_SB_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	zd_sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	z->cause = cause;
 	z->stuck = cause != ZD_CAUSE_TRANSIENT;
-	free(z->headline);
-	z->headline = zd_sb_detach(&sb);
+	FORMAT_INTO(z->headline, fmt);
 }
-
-static void advise(struct zd_zombie *z, const char *fmt, ...) ZD_PRINTF(2, 3);
 
 static void
 advise(struct zd_zombie *z, const char *fmt, ...)
 {
-	struct zd_sb sb = ZD_SB_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	zd_sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	free(z->advice);
-	z->advice = zd_sb_detach(&sb);
+	FORMAT_INTO(z->advice, fmt);
 }
-
-static void kill_parent(struct zd_zombie *z, enum zd_tristate helps, const char *fmt, ...) ZD_PRINTF(3, 4);
 
 static void
 kill_parent(struct zd_zombie *z, enum zd_tristate helps, const char *fmt, ...)
 {
-	struct zd_sb sb = ZD_SB_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	zd_sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	z->kill_parent_helps = helps;
-	free(z->kill_parent_note);
-	z->kill_parent_note = zd_sb_detach(&sb);
+	FORMAT_INTO(z->kill_parent_note, fmt);
 }
 
 /* ------------------------------------------------------------------ */
@@ -325,9 +311,10 @@ add_wait_options(struct zd_sb *sb, unsigned opts, bool waitid)
 		zd_sb_adds(sb, "0");
 }
 
-/* "wait4(-1, __WALL)", "read()", "not in a syscall", "running" */
+/* "wait4(-1, __WALL)", "read()", "not in a syscall", "running"; with_wchan
+ * appends ", wchan X". */
 static char *
-describe_sc(const struct zd_task *t)
+describe_sc_w(const struct zd_task *t, bool with_wchan)
 {
 	struct zd_sb sb = ZD_SB_INIT;
 	const char *name;
@@ -365,7 +352,7 @@ describe_sc(const struct zd_task *t)
 		zd_sb_adds(&sb, t->sc_err ? "syscall unreadable" : "unknown");
 		break;
 	}
-	if (t->wchan[0])
+	if (with_wchan && t->wchan[0])
 		zd_sb_addf(&sb, ", wchan %s", t->wchan);
 	return zd_sb_detach(&sb);
 }
@@ -404,15 +391,15 @@ pid_at_level(const pid_t *v, int n, int level, pid_t fallback)
 	return -1; /* not visible at that level */
 }
 
-/* The pid a pidfd (fd number `fd` of the task in dirfd) refers to. */
+/* The pid that pidfd `fd` of process pid refers to (0: unknown). */
 static pid_t
-pidfd_target(int dirfd, int fd)
+pidfd_target(struct zd_scan_ctx *c, pid_t pid, int fd)
 {
-	char path[48], buf[1024];
+	char path[64], buf[1024];
 	const char *p;
 
-	snprintf(path, sizeof(path), "fdinfo/%d", fd);
-	if (zd_read_small(dirfd, path, buf, sizeof(buf)) <= 0)
+	snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)pid, fd);
+	if (zd_read_small(c->pfs->rootfd, path, buf, sizeof(buf)) <= 0)
 		return 0;
 	p = strstr(buf, "\nPid:");
 	if (!p)
@@ -421,13 +408,13 @@ pidfd_target(int dirfd, int fd)
 }
 
 /*
- * Would task t (a thread of a process at namespace `level`, with process
+ * Would task t (a thread of process pid at namespace `level`, with process
  * group `wpgrp` in the proc root's view) reap zombie zi with the wait it
  * is blocked in?  `tracer`: t's process traces the zombie (exit_signal and
  * __WCLONE do not matter then).
  */
 static enum wait_result
-wait_reaps(const struct zd_task *t, int dirfd, int level, pid_t wpgrp,
+wait_reaps(struct zd_scan_ctx *c, const struct zd_task *t, pid_t pid, int level, pid_t wpgrp,
 	   const struct zinfo *zi, bool tracer, pid_t *other)
 {
 	pid_t zpid = pid_at_level(zi->nspid, zi->nspid_n, level, zi->pid);
@@ -467,7 +454,7 @@ wait_reaps(const struct zd_task *t, int dirfd, int level, pid_t wpgrp,
 			return W_OTHER_PGRP;
 		}
 		if (idtype == ZD_P_PIDFD) {
-			pid_t target = pidfd_target(dirfd, (int)id);
+			pid_t target = pidfd_target(c, pid, (int)id);
 
 			if (target && target != zi->pid) {
 				*other = target;
@@ -524,11 +511,11 @@ wait_rank(enum wait_result w)
 }
 
 static void
-consider_wait(struct pview *v, const struct zd_task *t, int dirfd, const struct zinfo *zi,
-	      bool tracer)
+consider_wait(struct zd_scan_ctx *c, struct pview *v, const struct zd_task *t, pid_t pid,
+	      const struct zinfo *zi, bool tracer)
 {
 	pid_t other;
-	enum wait_result w = wait_reaps(t, dirfd, v->level, v->st.pgrp, zi, tracer, &other);
+	enum wait_result w = wait_reaps(c, t, pid, v->level, v->st.pgrp, zi, tracer, &other);
 
 	if (t->sc_err)
 		v->sc_unreadable = true;
@@ -541,45 +528,52 @@ consider_wait(struct pview *v, const struct zd_task *t, int dirfd, const struct 
 		v->wait_other = other;
 		v->wait_tid = t->tid;
 		free(v->wait_desc);
-		v->wait_desc = describe_sc(t);
+		v->wait_desc = describe_sc_w(t, false);
 	}
 }
 
-/* Look at process pid: stat, status, the leader's details, every thread's wait. */
 static void
-examine(struct zd_scan_ctx *c, pid_t pid, const struct zinfo *zi, bool tracer, struct pview *v)
+task_copy(struct zd_task *dst, const struct zd_task *src)
 {
-	int fd = zd_proc_open_pid(c->pfs, pid);
+	*dst = *src;
+	dst->stack = src->stack ? zd_xstrdup(src->stack) : NULL;
+	dst->frozen_by = src->frozen_by ? zd_xstrdup(src->frozen_by) : NULL;
+}
+
+/* Read process pid once per scan: stat, status, leader details, threads. */
+static const struct zd_pcache *
+pcache_get(struct zd_scan_ctx *c, pid_t pid)
+{
+	struct zd_pcache *e;
 	pid_t *tids = NULL;
 	size_t n = 0, i;
+	int fd;
 
-	memset(v, 0, sizeof(*v));
-	if (fd < 0) {
-		v->gone = zd_proc_gone(fd);
-		return;
-	}
-	if (zd_proc_read_stat(fd, &v->st) < 0) {
-		v->gone = true;
+	for (i = 0; i < c->npc; i++)
+		if (c->pc[i].pid == pid)
+			return &c->pc[i];
+	ZD_GROW(c->pc, c->apc, c->npc + 1);
+	e = &c->pc[c->npc++];
+	memset(e, 0, sizeof(*e));
+	e->pid = pid;
+	e->signalfd = -2;
+	e->gone = true;
+	fd = zd_proc_open_pid(c->pfs, pid);
+	if (fd < 0)
+		return e;
+	if (zd_proc_read_stat(fd, &e->st) < 0) {
 		close(fd);
-		return;
+		return e;
 	}
-	v->seen = true;
-	v->has_status = zd_proc_read_status(fd, &v->ss) == 0;
-	if (v->has_status && v->ss.nspid_n > 0) {
-		v->level = v->ss.nspid_n - 1;
-		v->ns_init = v->ss.nspid[v->ss.nspid_n - 1] == 1;
-	} else {
-		v->ns_init = pid == 1;
-	}
-	v->leader.pid = pid;
-	v->leader.tid = pid;
-	zd_scan_task_detail(c, fd, &v->leader, v->st.state == 'D');
-	v->live_threads = v->st.state == 'Z' ? 0 : 1;
-	if (v->leader.state != 'Z')
-		consider_wait(v, &v->leader, fd, zi, tracer);
-	if (v->st.num_threads > 1 && zd_proc_list(fd, "task", &tids, &n) == 0) {
+	e->gone = false;
+	e->has_status = zd_proc_read_status(fd, &e->ss) == 0;
+	e->leader.pid = pid;
+	e->leader.tid = pid;
+	zd_scan_task_detail(c, fd, &e->leader, e->st.state == 'D');
+	if (e->st.num_threads > 1 && zd_proc_list(fd, "task", &tids, &n) == 0) {
+		e->threads = zd_xcalloc(n ? n : 1, sizeof(*e->threads));
 		for (i = 0; i < n && i < 4096; i++) {
-			struct zd_task t;
+			struct zd_task *t = &e->threads[e->nthreads];
 			struct zd_stat tst;
 			int tfd;
 
@@ -588,43 +582,91 @@ examine(struct zd_scan_ctx *c, pid_t pid, const struct zinfo *zi, bool tracer, s
 			tfd = zd_proc_open_task(fd, tids[i]);
 			if (tfd < 0)
 				continue;
-			memset(&t, 0, sizeof(t));
-			t.pid = pid;
-			t.tid = tids[i];
 			if (zd_proc_read_stat(tfd, &tst) < 0 || tst.state == 'Z' || tst.state == 'X') {
 				close(tfd);
 				continue;
 			}
-			t.state = tst.state;
-			t.sc_err = zd_proc_read_syscall(tfd, &t.sc);
-			zd_proc_read_wchan(tfd, t.wchan, sizeof(t.wchan));
+			memset(t, 0, sizeof(*t));
+			t->pid = pid;
+			t->tid = tids[i];
+			t->state = tst.state;
+			t->sc_err = zd_proc_read_syscall(tfd, &t->sc);
+			zd_proc_read_wchan(tfd, t->wchan, sizeof(t->wchan));
 			close(tfd);
-			v->live_threads++;
-			consider_wait(v, &t, fd, zi, tracer);
-			if (v->wait == W_MATCH)
-				break;
+			e->nthreads++;
 		}
 		free(tids);
 	}
 	close(fd);
+	return e;
+}
+
+void
+zd_scan_cache_release(struct zd_scan_ctx *c)
+{
+	size_t i, k;
+
+	for (i = 0; i < c->npc; i++) {
+		struct zd_pcache *e = &c->pc[i];
+
+		zd_task_release(&e->leader);
+		for (k = 0; k < e->nthreads; k++)
+			zd_task_release(&e->threads[k]);
+		free(e->threads);
+	}
+	free(c->pc);
+	c->pc = NULL;
+	c->npc = c->apc = 0;
+}
+
+/* Look at process pid (from the cache) against zombie zi: who waits how. */
+static void
+examine(struct zd_scan_ctx *c, pid_t pid, const struct zinfo *zi, bool tracer, struct pview *v)
+{
+	const struct zd_pcache *e = pcache_get(c, pid);
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	if (e->gone) {
+		v->gone = true;
+		return;
+	}
+	v->seen = true;
+	v->st = e->st;
+	v->ss = e->ss;
+	v->has_status = e->has_status;
+	if (v->has_status && v->ss.nspid_n > 0) {
+		v->level = v->ss.nspid_n - 1;
+		v->ns_init = v->ss.nspid[v->ss.nspid_n - 1] == 1;
+	} else {
+		v->ns_init = pid == 1;
+	}
+	task_copy(&v->leader, &e->leader);
+	v->live_threads = v->st.state == 'Z' ? 0 : 1;
+	if (v->leader.state != 'Z')
+		consider_wait(c, v, &v->leader, pid, zi, tracer);
+	for (i = 0; i < e->nthreads && v->wait != W_MATCH; i++) {
+		v->live_threads++;
+		consider_wait(c, v, &e->threads[i], pid, zi, tracer);
+	}
 }
 
 /* ------------------------------------------------------------------ */
 /* The verdict                                                          */
 
 void
-zd_scan_zombie_init(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zd_stat *st)
+zd_scan_zombie_init(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zd_pentry *pe,
+		    const struct zd_stat *st)
 {
-	(void)c;
-	z->pid = st->pid;
-	z->starttime = st->starttime;
-	memcpy(z->comm, st->comm, sizeof(z->comm));
-	z->ppid = st->ppid;
-	z->nspid = st->pid;
-	z->exit_signal = st->exit_signal;
+	z->pid = pe->pid;
+	z->starttime = pe->starttime;
+	memcpy(z->comm, pe->comm, sizeof(z->comm));
+	z->ppid = pe->ppid;
+	z->nspid = pe->pid;
+	z->exit_signal = pe->exit_signal;
 	z->kill_parent_helps = ZD_UNKNOWN;
 	/* field 52 is only meaningful to a reader with ptrace read access */
-	if (st->has_exit_code && (c->s->euid == 0 || st->exit_code != 0)) {
+	if (st && st->has_exit_code && (c->s->euid == 0 || st->exit_code != 0)) {
 		z->has_wait_status = true;
 		z->wait_status = st->exit_code;
 	}
@@ -638,6 +680,15 @@ zd_verdict_reaped(struct zd_scan_ctx *c, struct zd_zombie *z)
 	evidence(z, "zombie at the first look, gone %d ms later", c->opts->settle_ms);
 	advise(z, "nothing to do: its parent reaped it");
 	kill_parent(z, ZD_NO, "not needed: it has already been reaped");
+}
+
+void
+zd_verdict_unreadable(struct zd_scan_ctx *c, struct zd_zombie *z, int err)
+{
+	(void)c;
+	verdict(z, ZD_CAUSE_UNDETERMINED, "cannot read /proc/%d: %s", (int)z->pid, strerror(-err));
+	advise(z, "run zdiag scan again (with a higher open-files limit, or as root)");
+	kill_parent(z, ZD_UNKNOWN, "unknown: the zombie could not be examined");
 }
 
 /* Live sibling threads of a zombie leader: the blockers. */
@@ -729,15 +780,20 @@ verdict_threads(struct zd_scan_ctx *c, struct zd_zombie *z, size_t nd)
 	size_t i;
 	bool all_killpending = true, any_frozen = false;
 
+	{
+		struct zd_sb sb = ZD_SB_INIT;
+
+		for (i = 0; i < z->n_blockers && i < 8; i++)
+			zd_sb_addf(&sb, "%s%d (%c)", i ? ", " : "", (int)z->blockers[i].tid, z->blockers[i].state);
+		if (z->n_blockers > 8)
+			zd_sb_addf(&sb, ", ... %zu more", z->n_blockers - 8);
+		evidence(z, "leader exited; %zu live sibling thread%s: %s", z->n_blockers,
+			 z->n_blockers == 1 ? "" : "s", sb.buf);
+		zd_sb_release(&sb);
+	}
 	for (i = 0; i < z->n_blockers; i++) {
 		const struct zd_task *t = &z->blockers[i];
-		char *doing = describe_sc(t);
 
-		evidence(z, "thread %d (%s) is alive: state %c (%s), %s%s%s", (int)t->tid, t->comm,
-			 t->state, zd_state_name(t->state), doing,
-			 t->sigkill_pending ? ", SIGKILL pending" : "",
-			 t->frozen ? ", frozen by the cgroup freezer" : "");
-		free(doing);
 		if (t->state == 'D') {
 			if (!d)
 				d = t;
@@ -759,13 +815,18 @@ verdict_threads(struct zd_scan_ctx *c, struct zd_zombie *z, size_t nd)
 		char frame[160];
 
 		first_stack_frame(d->stack, frame, sizeof(frame));
-		verdict(z, ZD_CAUSE_BLOCKED_BY_D,
-			"the leader exited, but thread %d (%s) is stuck in D state%s%s%s; the thread group cannot finish exiting, so it cannot be reaped",
-			(int)d->tid, d->comm,
-			d->wchan[0] || frame[0] ? " in " : "",
-			d->wchan[0] ? d->wchan : frame,
-			d->sigkill_pending ? " with SIGKILL pending" : "");
-		(void)c;
+		if (d->frozen)
+			verdict(z, ZD_CAUSE_BLOCKED_BY_D,
+				"the leader exited, but thread %d (%s) is frozen by a cgroup freezer (D state%s%s)%s; the thread group cannot finish exiting, so it cannot be reaped",
+				(int)d->tid, d->comm, d->wchan[0] ? ", wchan " : "", d->wchan,
+				d->sigkill_pending ? " with SIGKILL pending" : "");
+		else
+			verdict(z, ZD_CAUSE_BLOCKED_BY_D,
+				"the leader exited, but thread %d (%s) is stuck in D state%s%s%s; the thread group cannot finish exiting, so it cannot be reaped",
+				(int)d->tid, d->comm,
+				d->wchan[0] || frame[0] ? " in " : "",
+				d->wchan[0] ? d->wchan : frame,
+				d->sigkill_pending ? " with SIGKILL pending" : "");
 		if (any_frozen) {
 			const char *file = NULL;
 
@@ -798,19 +859,13 @@ find_reaper(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pview *p)
 	if (p->ns_init)
 		return;
 	for (a = zd_scan_lookup(c, p->st.ppid); a && guard < 4096; a = zd_scan_lookup(c, a->ppid), guard++) {
-		struct zd_status ss;
-		int fd = zd_proc_open_pid(c->pfs, a->pid);
+		const struct zd_pcache *e = pcache_get(c, a->pid);
 		bool init = a->pid == 1;
 
-		if (fd >= 0) {
-			if (zd_proc_read_status(fd, &ss) == 0 && ss.nspid_n > 0) {
-				if (ss.nspid_n - 1 < p->level) {
-					close(fd);
-					break; /* left the parent's namespace */
-				}
-				init = ss.nspid_n - 1 == p->level && ss.nspid[ss.nspid_n - 1] == 1;
-			}
-			close(fd);
+		if (e->has_status && e->ss.nspid_n > 0) {
+			if (e->ss.nspid_n - 1 < p->level)
+				break; /* left the parent's namespace */
+			init = e->ss.nspid_n - 1 == p->level && e->ss.nspid[e->ss.nspid_n - 1] == 1;
 		}
 		if (init || (in_list(a->comm, known_subreapers, ZD_ARRAY_SIZE(known_subreapers)) && a->pid != 1)) {
 			z->reaper = a->pid;
@@ -820,6 +875,31 @@ find_reaper(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pview *p)
 		if (a->ppid == 0 || a->ppid == a->pid)
 			break;
 	}
+}
+
+static bool
+sc_waits_for_any(const struct zd_scstate *sc)
+{
+	return sc->kind == ZD_SC_IN &&
+	       ((sc->nr == ZD_NR_WAIT4 && (int)sc->args[0] == -1) ||
+		(sc->nr == ZD_NR_WAITID && sc->args[0] == ZD_P_ALL && (sc->args[3] & ZD_WEXITED)));
+}
+
+/* Is some thread of pid blocked in a wait for any child (wait4(-1), P_ALL)? */
+static bool
+waits_for_any(struct zd_scan_ctx *c, pid_t pid)
+{
+	const struct zd_pcache *e = pcache_get(c, pid);
+	size_t i;
+
+	if (e->gone)
+		return false;
+	if (sc_waits_for_any(&e->leader.sc))
+		return true;
+	for (i = 0; i < e->nthreads; i++)
+		if (sc_waits_for_any(&e->threads[i].sc))
+			return true;
+	return false;
 }
 
 static void
@@ -843,10 +923,24 @@ kill_parent_default(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pvi
 		return;
 	}
 	r = zd_scan_lookup(c, z->reaper);
-	if (r && (r->pid == 1 || in_list(r->comm, known_inits, ZD_ARRAY_SIZE(known_inits))))
-		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it and reaps orphans", (int)z->reaper, z->reaper_comm);
+	if (r && in_list(r->comm, known_inits, ZD_ARRAY_SIZE(known_inits)))
+		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it, and %s reaps orphans", (int)z->reaper,
+			    z->reaper_comm, z->reaper_comm);
+	else if (waits_for_any(c, z->reaper))
+		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it and is waiting for any child", (int)z->reaper,
+			    z->reaper_comm);
 	else
-		kill_parent(z, ZD_UNKNOWN, "probably: %d (%s) inherits it; it reaps only if it waits for its children", (int)z->reaper, z->reaper_comm);
+		kill_parent(z, ZD_UNKNOWN, "probably: %d (%s) inherits it; it reaps only if it waits for its children (it is not in a wait now)",
+			    (int)z->reaper, z->reaper_comm);
+}
+
+static void
+parent_evidence(struct zd_zombie *z, const struct pview *p)
+{
+	evidence(z, "parent %d (%s): state %c (%s), %s%s%s%s", (int)z->ppid, p->st.comm, p->st.state,
+		 zd_state_name(p->st.state), z->parent_doing,
+		 p->wait_tid && p->wait_tid != z->ppid ? " (in one of its threads)" : "",
+		 z->parent.wchan[0] ? ", wchan " : "", z->parent.wchan);
 }
 
 static void
@@ -867,24 +961,41 @@ sig_evidence(struct zd_zombie *z, const struct pview *p)
 static int
 find_sigchld_signalfd(struct zd_scan_ctx *c, pid_t pid)
 {
-	int dfd = zd_proc_open_pid(c->pfs, pid), found = -1;
-	char path[64], buf[512];
-	int fd;
+	struct zd_pcache *e = (struct zd_pcache *)pcache_get(c, pid);
+	pid_t *fds = NULL;
+	size_t n = 0, i;
 
-	if (dfd < 0)
-		return -1;
-	for (fd = 0; fd < 4096 && found < 0; fd++) {
+	int dfd;
+
+	if (e->signalfd != -2)
+		return e->signalfd;
+	e->signalfd = -1;
+	dfd = e->gone ? -1 : zd_proc_open_pid(c->pfs, pid);
+	if (dfd < 0 || zd_proc_list(dfd, "fd", &fds, &n) < 0)
+		n = 0;
+	for (i = 0; i < n && e->signalfd < 0; i++) {
+		char path[48], link[64], buf[512];
+		ssize_t l;
 		char *m;
 
-		snprintf(path, sizeof(path), "fdinfo/%d", fd);
+		snprintf(path, sizeof(path), "fd/%d", (int)fds[i]);
+		l = readlinkat(dfd, path, link, sizeof(link) - 1);
+		if (l <= 0)
+			continue;
+		link[l] = '\0';
+		if (strcmp(link, "anon_inode:[signalfd]"))
+			continue;
+		snprintf(path, sizeof(path), "fdinfo/%d", (int)fds[i]);
 		if (zd_read_small(dfd, path, buf, sizeof(buf)) <= 0)
 			continue;
 		m = strstr(buf, "sigmask:");
 		if (m && (strtoull(m + 8, NULL, 16) & ZD_SIGBIT(SIGCHLD)))
-			found = fd;
+			e->signalfd = (int)fds[i];
 	}
-	close(dfd);
-	return found;
+	free(fds);
+	if (dfd >= 0)
+		close(dfd);
+	return e->signalfd;
 }
 
 static void
@@ -917,12 +1028,10 @@ verdict_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 	memset(&p.leader, 0, sizeof(p.leader));
 	z->parent.state = p.st.state;
 	z->parent_waiting = p.any_wait;
-	z->parent_doing = p.wait_desc ? zd_xstrdup(p.wait_desc) : describe_sc(&z->parent);
+	z->parent_doing = p.wait_desc ? zd_xstrdup(p.wait_desc) : describe_sc_w(&z->parent, false);
 	find_reaper(c, z, &p);
 
-	evidence(z, "parent %d (%s): state %c (%s), %s%s", (int)z->ppid, pc, p.st.state,
-		 zd_state_name(p.st.state), z->parent_doing,
-		 p.wait_tid && p.wait_tid != z->ppid ? " (in one of its threads)" : "");
+	parent_evidence(z, &p);
 	if (z->exit_signal > 0 && z->exit_signal != SIGCHLD)
 		evidence(z, "exit signal %s, not SIGCHLD: only a wait with __WALL or __WCLONE sees it",
 			 zd_signame(z->exit_signal));
@@ -1134,10 +1243,9 @@ describe_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *
 		memset(&p.leader, 0, sizeof(p.leader));
 		z->parent.state = p.st.state;
 		z->parent_waiting = p.any_wait;
-		z->parent_doing = p.wait_desc ? zd_xstrdup(p.wait_desc) : describe_sc(&z->parent);
+		z->parent_doing = p.wait_desc ? zd_xstrdup(p.wait_desc) : describe_sc_w(&z->parent, false);
 		if (with_evidence)
-			evidence(z, "parent %d (%s): state %c (%s), %s", (int)z->ppid, p.st.comm, p.st.state,
-				 zd_state_name(p.st.state), z->parent_doing);
+			parent_evidence(z, &p);
 		find_reaper(c, z, &p);
 	}
 	pview_release(&p);

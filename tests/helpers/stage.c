@@ -1,5 +1,5 @@
 /*
- * stage SCENARIO [ARG]: build a real zombie scenario on the running kernel
+ * stage SCENARIO [ARG [ARG2]]: build a real zombie scenario on the running kernel
  * and print its pids as shell assignments once the kernel shows the
  * expected states, e.g.
  *
@@ -213,8 +213,17 @@ find_zombie_child(pid_t ppid)
 	return found;
 }
 
+static void *
+thread_park(void *arg)
+{
+	(void)arg;
+	for (;;)
+		sleep_raw(600);
+	return NULL;
+}
+
 static int
-scenario(const char *name, const char *arg)
+scenario(const char *name, const char *arg, const char *arg2)
 {
 	pid_t self = getpid(), z, o, t;
 	sigset_t set;
@@ -495,6 +504,43 @@ scenario(const char *name, const char *arg)
 		report("zombie=%d parent=%d", z, self);
 		forever();
 	}
+	if (!strcmp(name, "load")) {
+		/* ARG single-threaded sleepers, ARG2 processes with 100 threads each */
+		int i, k, nproc = arg ? atoi(arg) : 1000, nthr = arg2 ? atoi(arg2) : 10;
+		int done[2];
+		char c = 0;
+
+		if (pipe(done) < 0)
+			die("pipe");
+		for (i = 0; i < nproc + nthr; i++) {
+			pid_t p = fork();
+
+			if (p < 0)
+				die("fork");
+			if (p == 0) {
+				close(report_fd);
+				if (i >= nproc) {
+					pthread_attr_t a;
+					pthread_t th;
+
+					pthread_attr_init(&a);
+					pthread_attr_setstacksize(&a, 65536);
+					for (k = 0; k < 99; k++)
+						if (pthread_create(&th, &a, thread_park, NULL))
+							_exit(97);
+				}
+				if (write(done[1], &c, 1) != 1)
+					_exit(1);
+				for (;;)
+					sleep_raw(600);
+			}
+		}
+		for (i = 0; i < nproc + nthr; i++)
+			if (read(done[0], &c, 1) != 1)
+				die("read");
+		report("procs=%d threads=%d", nproc + nthr, nproc + nthr * 100);
+		forever();
+	}
 	fprintf(stderr, "stage: unknown scenario '%s'\n", name);
 	return 2;
 }
@@ -508,7 +554,7 @@ main(int argc, char **argv)
 	ssize_t n;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: stage SCENARIO [ARG]\n");
+		fprintf(stderr, "usage: stage SCENARIO [ARG [ARG2]]\n");
 		return 2;
 	}
 	if (pipe(p) < 0)
@@ -531,7 +577,7 @@ main(int argc, char **argv)
 		if (logfd >= 0)
 			close(logfd);
 		alarm(HELPER_ALARM);
-		_exit(scenario(argv[1], argc > 2 ? argv[2] : NULL));
+		_exit(scenario(argv[1], argc > 2 ? argv[2] : NULL, argc > 3 ? argv[3] : NULL));
 	}
 	close(p[1]);
 	alarm(30);

@@ -1,0 +1,20 @@
+# zdiag attach / run: the ptrace debugger (issue 4).
+#
+# libdw gives FILE:LINE from DWARF (symbols and unwinding do not need it).
+PKGS += libdw
+DEB_PKGS += libdw-dev
+
+# Helper variants: the same programs built -O2 (inlining, no frame pointer).
+ATTACH_O2_HELPERS := build/helpers/attach_chain-O2 build/helpers/attach_threads-O2
+CHECK_PREREQS += $(ATTACH_O2_HELPERS)
+build/helpers/attach_%-O2: tests/helpers/attach_%.c tests/helpers/helper.h
+	@mkdir -p $(@D)
+	$(CC) $(subst -O0,-O2,$(HELPER_CFLAGS)) -Itests/helpers -o $@ $< -pthread
+
+# And without any CFI (.eh_frame), frame pointers kept: the unwinder's
+# frame-pointer fallback must carry the walk.
+ATTACH_NOCFI_HELPERS := build/helpers/attach_chain-nocfi
+CHECK_PREREQS += $(ATTACH_NOCFI_HELPERS)
+build/helpers/attach_%-nocfi: tests/helpers/attach_%.c tests/helpers/helper.h
+	@mkdir -p $(@D)
+	$(CC) $(HELPER_CFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables -Itests/helpers -o $@ $< -pthread

@@ -1,0 +1,1181 @@
+/*
+ * The ptrace session: attach/spawn, bounded waits, all-stop resume,
+ * memory, registers, breakpoints and a detach that leaves no trace.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "zdiag/procfs.h"
+#include "zdiag/ptrace.h"
+#include "zdiag/xalloc.h"
+
+#define SEIZE_OPTIONS (PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD)
+#define SESSION_OPTIONS (SEIZE_OPTIONS | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFORK | \
+			 PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE)
+
+int64_t
+zd_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long
+pt(enum __ptrace_request req, pid_t tid, unsigned long addr, unsigned long data)
+{
+	return ptrace(req, tid, (void *)addr, (void *)data);
+}
+
+void
+zd_pt_init(struct zd_ptrace *p)
+{
+	sigset_t s;
+
+	memset(p, 0, sizeof(*p));
+	p->memfd = -1;
+	p->timeout_ms = 1000;
+	zd_bkpts_init(&p->bps);
+	sigemptyset(&s);
+	sigaddset(&s, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &s, &p->saved_mask);
+}
+
+void
+zd_pt_release(struct zd_ptrace *p)
+{
+	if (p->memfd >= 0)
+		close(p->memfd);
+	zd_bkpts_release(&p->bps);
+	free(p->th);
+	free(p->evq);
+	free(p->early);
+	sigprocmask(SIG_SETMASK, &p->saved_mask, NULL);
+	p->th = NULL;
+	p->nth = p->alloc = 0;
+	p->memfd = -1;
+}
+
+struct zd_thread *
+zd_pt_thread(struct zd_ptrace *p, pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < p->nth; i++)
+		if (p->th[i].tid == tid)
+			return &p->th[i];
+	return NULL;
+}
+
+static struct zd_thread *
+add_thread(struct zd_ptrace *p, pid_t tid, unsigned flags)
+{
+	struct zd_thread *t = zd_pt_thread(p, tid);
+
+	if (t)
+		return t;
+	ZD_GROW(p->th, p->alloc, p->nth + 1);
+	t = &p->th[p->nth++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->flags = flags;
+	return t;
+}
+
+struct zd_thread *
+zd_pt_any_stopped(struct zd_ptrace *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nth; i++)
+		if ((p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED)
+			return &p->th[i];
+	return NULL;
+}
+
+size_t
+zd_pt_count(const struct zd_ptrace *p, unsigned flags)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nth; i++)
+		if (p->th[i].flags & flags)
+			n++;
+	return n;
+}
+
+static size_t
+count_live(const struct zd_ptrace *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nth; i++)
+		if (!(p->th[i].flags & ZD_TH_GONE))
+			n++;
+	return n;
+}
+
+static void
+push_event(struct zd_ptrace *p, const struct zd_pt_event *ev)
+{
+	ZD_GROW(p->evq, p->evalloc, p->nev + 1);
+	p->evq[p->nev++] = *ev;
+}
+
+/*
+ * Wait for the next child event until deadline_ns (-1: forever).
+ * Returns 1 (*tid, *status), 0 on timeout, 2 when a wake signal arrived
+ * (*wsig), or -ECHILD when nothing is left to wait for.
+ */
+static int
+wait_event(int64_t deadline_ns, const sigset_t *wake, pid_t *tid, int *status, int *wsig)
+{
+	sigset_t set;
+
+	if (wake)
+		set = *wake;
+	else
+		sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		siginfo_t si;
+		struct timespec ts, *tsp = NULL;
+		pid_t r = waitpid(-1, status, WNOHANG | __WALL);
+		int s;
+
+		if (r > 0) {
+			*tid = r;
+			return 1;
+		}
+		if (r < 0 && errno == ECHILD)
+			return -ECHILD;
+		if (deadline_ns >= 0) {
+			int64_t left = deadline_ns - zd_now_ns();
+
+			if (left <= 0)
+				return 0;
+			ts.tv_sec = left / 1000000000LL;
+			ts.tv_nsec = left % 1000000000LL;
+			tsp = &ts;
+		}
+		s = sigtimedwait(&set, &si, tsp);
+		if (s == SIGCHLD || (s < 0 && errno == EINTR))
+			continue;
+		if (s > 0) {
+			*wsig = s;
+			return 2;
+		}
+		if (s < 0 && errno == EAGAIN)
+			continue; /* re-check the deadline (and a last waitpid) */
+	}
+}
+
+static bool
+is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* Signals passed on without stopping (gdb's defaults: `handle ... nostop`). */
+static bool
+is_quiet_signal(int sig)
+{
+	return sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG || sig == SIGALRM || sig == SIGVTALRM ||
+	       sig == SIGPROF || sig == SIGIO || sig == SIGRTMIN || sig == SIGRTMIN + 1 ||
+	       sig == 32 || sig == 33;
+}
+
+static void
+insert_all(struct zd_ptrace *p);
+static void
+remove_all(struct zd_ptrace *p, pid_t tid);
+
+/* A forked child inherited our breakpoints: take them out and let it go. */
+static void
+handle_fork(struct zd_ptrace *p, pid_t child, bool vfork)
+{
+	int64_t deadline = zd_now_ns() + p->timeout_ms * 1000000LL;
+	int st;
+
+	/* Its first stop (EVENT_STOP when seized, else SIGSTOP), unless the
+	 * wait loop already saw it. */
+	for (size_t i = 0; i < p->nearly; i++)
+		if (p->early[i].pid == child) {
+			st = p->early[i].status;
+			p->early[i] = p->early[--p->nearly];
+			goto have_stop;
+		}
+	for (;;) {
+		pid_t r = waitpid(child, &st, WNOHANG | __WALL);
+
+		if (r == child || (r < 0 && errno != EINTR))
+			break;
+		if (zd_now_ns() > deadline)
+			return; /* released when zdiag exits */
+		usleep(100);
+	}
+have_stop:
+	if (!WIFSTOPPED(st))
+		return;
+	if (vfork) {
+		/* Shared memory: take the bytes out of the parent until VFORK_DONE. */
+		remove_all(p, 0);
+		p->bps_out = true;
+	} else {
+		remove_all(p, child);
+	}
+	pt(PTRACE_DETACH, child, 0, 0);
+}
+
+static int
+syscall_info(pid_t tid, struct ptrace_syscall_info *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	return pt(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*sc), (unsigned long)sc) > 0 ? 0 : -errno;
+}
+
+/*
+ * Record a wait status for thread t.  Returns true when it is an event to
+ * report (filled into ev); false for internal stops (the thread may then
+ * be resumed by the caller when it wants everything running).
+ */
+static bool
+note_status(struct zd_ptrace *p, struct zd_thread *t, int status, struct zd_pt_event *ev)
+{
+	int sig, event;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->tid = t->tid;
+	t->status = status;
+	t->bp_hit = 0;
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		t->flags = (t->flags & ZD_TH_SEIZED) | ZD_TH_GONE;
+		if (t->tid == p->pid || !count_live(p)) {
+			size_t i;
+
+			/* The leader reports last: everything is gone. */
+			for (i = 0; i < p->nth; i++)
+				p->th[i].flags = (p->th[i].flags & ZD_TH_SEIZED) | ZD_TH_GONE;
+			p->exited = true;
+			p->exit_status = status;
+			ev->kind = ZD_EV_EXITED;
+			ev->status = status;
+			return true;
+		}
+		return false;
+	}
+	if (!WIFSTOPPED(status))
+		return false;
+	t->flags |= ZD_TH_STOPPED;
+	t->flags &= ~ZD_TH_STUCK;
+	t->regs_valid = false;
+	t->stop_ns = zd_now_ns();
+	sig = WSTOPSIG(status);
+	event = status >> 16;
+	ev->sig = sig;
+	switch (event) {
+	case PTRACE_EVENT_STOP:
+		if (is_stop_signal(sig)) {
+			t->flags |= ZD_TH_GROUP_STOP;
+			ev->kind = ZD_EV_GROUP_STOP;
+			return true;
+		}
+		t->flags &= ~ZD_TH_GROUP_STOP;
+		ev->kind = ZD_EV_INTERRUPTED;
+		return false;
+	case PTRACE_EVENT_CLONE: {
+		unsigned long msg = 0;
+
+		if (pt(PTRACE_GETEVENTMSG, t->tid, 0, (unsigned long)&msg) == 0 && msg)
+			add_thread(p, (pid_t)msg, (t->flags & ZD_TH_SEIZED) ? ZD_TH_SEIZED : ZD_TH_EXPECT_SIGSTOP);
+		return false;
+	}
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK: {
+		unsigned long msg = 0;
+
+		if (pt(PTRACE_GETEVENTMSG, t->tid, 0, (unsigned long)&msg) == 0 && msg)
+			handle_fork(p, (pid_t)msg, event == PTRACE_EVENT_VFORK);
+		return false;
+	}
+	case PTRACE_EVENT_VFORK_DONE:
+		if (p->bps_out) {
+			p->bps_out = false;
+			insert_all(p);
+		}
+		return false;
+	case PTRACE_EVENT_EXEC: {
+		size_t i;
+
+		/* The old threads are gone; the address space is new. */
+		for (i = 0; i < p->nth; i++)
+			if (&p->th[i] != t)
+				p->th[i].flags = (p->th[i].flags & ZD_TH_SEIZED) | ZD_TH_GONE;
+		t->tid = p->pid;
+		zd_bkpts_release(&p->bps);
+		if (p->memfd >= 0)
+			close(p->memfd);
+		p->memfd = -1;
+		p->memtid = 0;
+		ev->tid = t->tid;
+		ev->kind = ZD_EV_EXEC;
+		return true;
+	}
+	case 0:
+		break;
+	default:
+		return false;
+	}
+	t->flags &= ~ZD_TH_GROUP_STOP;
+	if (sig == (SIGTRAP | 0x80)) {
+		ev->kind = ZD_EV_SYSCALL;
+		syscall_info(t->tid, &ev->sc);
+		return true;
+	}
+	if (sig == SIGTRAP) {
+		siginfo_t si;
+		bool stepping = t->flags & ZD_TH_STEPPING;
+
+		memset(&si, 0, sizeof(si));
+		pt(PTRACE_GETSIGINFO, t->tid, 0, (unsigned long)&si);
+		t->flags &= ~ZD_TH_STEPPING;
+		if (si.si_code == SI_KERNEL && zd_pt_getregs(p, t) == 0) {
+			struct zd_bkpt *b = zd_bkpt_at(&p->bps, t->regs.rip - 1);
+
+			if (b && b->inserted) {
+				t->regs.rip--;
+				zd_pt_setregs(p, t);
+				b->hits++;
+				t->bp_hit = b->id;
+				ev->kind = ZD_EV_BREAK;
+				ev->bp_id = b->id;
+				return true;
+			}
+		}
+		if (stepping && si.si_code != SI_USER && si.si_code != SI_TKILL) {
+			ev->kind = ZD_EV_STEP;
+			return true;
+		}
+	}
+	if (sig == SIGSTOP && (t->flags & ZD_TH_EXPECT_SIGSTOP)) {
+		t->flags &= ~ZD_TH_EXPECT_SIGSTOP;
+		ev->kind = ZD_EV_INTERRUPTED;
+		return false;
+	}
+	t->pending_sig = sig;
+	ev->kind = ZD_EV_SIGNAL;
+	return !is_quiet_signal(sig);
+}
+
+static bool
+same_group(const struct zd_ptrace *p, pid_t tid)
+{
+	char path[64];
+	struct zd_status st;
+	int fd;
+	bool same = false;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)tid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (zd_proc_read_status(fd, &st) == 0)
+		same = st.tgid == p->pid;
+	close(fd);
+	return same;
+}
+
+/* Find (or adopt) the thread of a wait result. */
+static struct zd_thread *
+thread_of(struct zd_ptrace *p, pid_t tid, int status)
+{
+	struct zd_thread *t = zd_pt_thread(p, tid);
+
+	if (t)
+		return t;
+	if (!WIFSTOPPED(status))
+		return NULL;
+	if (!same_group(p, tid)) {
+		/* A forked child whose first stop came before its parent's FORK
+		 * event: keep it for handle_fork. */
+		ZD_GROW(p->early, p->earlyalloc, p->nearly + 1);
+		p->early[p->nearly].pid = tid;
+		p->early[p->nearly].status = status;
+		p->nearly++;
+		return NULL;
+	}
+	/* A clone whose first stop came before its parent's CLONE event. */
+	return add_thread(p, tid, (p->spawned ? ZD_TH_EXPECT_SIGSTOP : ZD_TH_SEIZED));
+}
+
+static int
+open_mem(struct zd_ptrace *p)
+{
+	size_t i;
+
+	if (p->memfd >= 0)
+		return 0;
+	for (i = 0; i < p->nth; i++) {
+		char path[64];
+		int fd;
+
+		if (p->th[i].flags & ZD_TH_GONE)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/mem", (int)p->th[i].tid);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			p->memfd = fd;
+			p->memtid = p->th[i].tid;
+			return 0;
+		}
+	}
+	return -ESRCH;
+}
+
+static void
+interrupt(struct zd_ptrace *p, struct zd_thread *t)
+{
+	if (t->flags & ZD_TH_SEIZED) {
+		pt(PTRACE_INTERRUPT, t->tid, 0, 0);
+	} else if (!(t->flags & ZD_TH_EXPECT_SIGSTOP)) {
+		syscall(SYS_tgkill, p->pid, t->tid, SIGSTOP);
+		t->flags |= ZD_TH_EXPECT_SIGSTOP;
+	}
+}
+
+/* Wait until every thread not stopped/gone/stuck is stopped or the deadline
+ * passes; reportable stops go to the event queue. */
+static int
+wait_all_stopped(struct zd_ptrace *p, int64_t deadline)
+{
+	size_t i, left;
+
+	for (;;) {
+		struct zd_pt_event ev;
+		pid_t tid;
+		int status, wsig, r;
+
+		left = 0;
+		for (i = 0; i < p->nth; i++)
+			if (!(p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE | ZD_TH_STUCK)))
+				left++;
+		if (!left)
+			return 0;
+		r = wait_event(deadline, NULL, &tid, &status, &wsig);
+		if (r == 1) {
+			struct zd_thread *t = thread_of(p, tid, status);
+
+			if (t && note_status(p, t, status, &ev))
+				push_event(p, &ev);
+			if (p->exited)
+				return 0;
+			/* New clones must stop too (they do on their own). */
+			continue;
+		}
+		if (r == -ECHILD) {
+			for (i = 0; i < p->nth; i++)
+				if (!(p->th[i].flags & ZD_TH_STOPPED))
+					p->th[i].flags |= ZD_TH_GONE;
+			return 0;
+		}
+		break;
+	}
+	left = 0;
+	for (i = 0; i < p->nth; i++)
+		if (!(p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE | ZD_TH_STUCK))) {
+			p->th[i].flags |= ZD_TH_STUCK;
+			left++;
+		}
+	return (int)left;
+}
+
+int
+zd_pt_stop_all(struct zd_ptrace *p)
+{
+	size_t i;
+
+	if (p->exited)
+		return 0;
+	for (i = 0; i < p->nth; i++)
+		if (!(p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)))
+			interrupt(p, &p->th[i]);
+	return wait_all_stopped(p, zd_now_ns() + p->timeout_ms * 1000000LL);
+}
+
+static char
+task_state(int taskdir_fd, pid_t tid)
+{
+	char path[32];
+	struct zd_stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d", (int)tid);
+	fd = openat(taskdir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (zd_proc_read_stat(fd, &st) < 0)
+		st.state = 0;
+	close(fd);
+	return st.state;
+}
+
+int
+zd_pt_attach(struct zd_ptrace *p, pid_t pid, long long timeout_ms)
+{
+	char path[64];
+	struct zd_status ss;
+	int dfd, taskfd, first_err = 0, round;
+	size_t seized = 0;
+
+	p->timeout_ms = timeout_ms;
+	p->options = SEIZE_OPTIONS;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (zd_proc_read_status(dfd, &ss) == 0 && ss.tgid)
+		pid = ss.tgid;
+	close(dfd);
+	p->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	taskfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (taskfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+
+	/* Seize until a pass over task/ finds nobody new. */
+	for (round = 0; round < 1000; round++) {
+		pid_t *tids;
+		size_t n, i, fresh = 0;
+
+		if (zd_proc_list(taskfd, ".", &tids, &n) < 0)
+			break;
+		for (i = 0; i < n; i++) {
+			struct zd_thread *t;
+			char state;
+
+			if (zd_pt_thread(p, tids[i]))
+				continue;
+			fresh++;
+			if (!p->pause_begin_ns)
+				p->pause_begin_ns = zd_now_ns();
+			/* Seize first, ask questions later: the pause has begun. */
+			if (pt(PTRACE_SEIZE, tids[i], 0, p->options) < 0) {
+				int e = errno;
+
+				state = task_state(taskfd, tids[i]);
+				t = add_thread(p, tids[i], ZD_TH_GONE);
+				t->state = state ? state : 'X';
+				/* A zombie (leader) or a thread that just exited is no failure. */
+				if (e != ESRCH && state != 'Z' && state != 'X' && state && !first_err)
+					first_err = -e;
+				continue;
+			}
+			t = add_thread(p, tids[i], ZD_TH_SEIZED);
+			pt(PTRACE_INTERRUPT, tids[i], 0, 0);
+			seized++;
+		}
+		free(tids);
+		if (!fresh)
+			break;
+	}
+	close(taskfd);
+	if (!seized)
+		return first_err ? first_err : -ESRCH;
+	wait_all_stopped(p, zd_now_ns() + timeout_ms * 1000000LL);
+	if (!zd_pt_any_stopped(p))
+		return p->exited ? -ESRCH : -ETIMEDOUT;
+	open_mem(p);
+	return 0;
+}
+
+int
+zd_pt_set_session_options(struct zd_ptrace *p)
+{
+	size_t i;
+
+	p->options = SESSION_OPTIONS | (p->spawned ? PTRACE_O_EXITKILL : 0);
+	for (i = 0; i < p->nth; i++)
+		if ((p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED)
+			pt(PTRACE_SETOPTIONS, p->th[i].tid, 0, p->options);
+	return 0;
+}
+
+int
+zd_pt_spawn(struct zd_ptrace *p, char *const argv[])
+{
+	int fds[2], st, err = 0;
+	pid_t child;
+	ssize_t n;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	child = fork();
+	if (child < 0) {
+		err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	if (child == 0) {
+		sigset_t none;
+
+		close(fds[0]);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Like gdb: the same addresses on every run. */
+		personality(ADDR_NO_RANDOMIZE);
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
+			err = errno;
+		} else {
+			execvp(argv[0], argv);
+			err = errno;
+		}
+		if (write(fds[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(err == ENOENT ? 127 : 126);
+	}
+	close(fds[1]);
+	while (waitpid(child, &st, __WALL) < 0 && errno == EINTR)
+		;
+	n = read(fds[0], &err, sizeof(err));
+	close(fds[0]);
+	if (!WIFSTOPPED(st)) {
+		return n == sizeof(err) && err ? -err : -ECHILD;
+	}
+	p->pid = child;
+	p->spawned = true;
+	add_thread(p, child, ZD_TH_STOPPED)->state = 'R';
+	p->options = SESSION_OPTIONS | PTRACE_O_EXITKILL;
+	pt(PTRACE_SETOPTIONS, child, 0, p->options);
+	open_mem(p);
+	return 0;
+}
+
+int
+zd_pt_getregs(struct zd_ptrace *p, struct zd_thread *t)
+{
+	(void)p;
+	if (t->regs_valid)
+		return 0;
+	if (!(t->flags & ZD_TH_STOPPED))
+		return -ESRCH;
+	if (pt(PTRACE_GETREGS, t->tid, 0, (unsigned long)&t->regs) < 0)
+		return -errno;
+	t->regs_valid = true;
+	return 0;
+}
+
+int
+zd_pt_setregs(struct zd_ptrace *p, struct zd_thread *t)
+{
+	(void)p;
+	if (!(t->flags & ZD_TH_STOPPED))
+		return -ESRCH;
+	if (pt(PTRACE_SETREGS, t->tid, 0, (unsigned long)&t->regs) < 0) {
+		t->regs_valid = false;
+		return -errno;
+	}
+	t->regs_valid = true;
+	return 0;
+}
+
+ssize_t
+zd_pt_read_raw(struct zd_ptrace *p, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len }, remote = { (void *)addr, len };
+	ssize_t n = 0, r;
+
+	if (!len)
+		return 0;
+	if (p->memtid) {
+		n = process_vm_readv(p->memtid, &local, 1, &remote, 1, 0);
+		if (n == (ssize_t)len)
+			return n;
+		if (n < 0)
+			n = 0;
+	}
+	/* /proc/PID/mem reads pages process_vm_readv refuses (PROT_NONE, --x). */
+	if (open_mem(p) == 0) {
+		r = pread(p->memfd, (char *)buf + n, len - (size_t)n, (off_t)(addr + (uint64_t)n));
+		if (r > 0)
+			n += r;
+	}
+	if (n > 0)
+		return n;
+	return -EFAULT;
+}
+
+ssize_t
+zd_pt_read(struct zd_ptrace *p, uint64_t addr, void *buf, size_t len)
+{
+	ssize_t n = zd_pt_read_raw(p, addr, buf, len);
+
+	if (n > 0)
+		zd_bkpt_mask(&p->bps, addr, buf, (size_t)n);
+	return n;
+}
+
+/* Write with PTRACE_POKEDATA (works on read-only text), word by word. */
+static int
+poke_bytes(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	const unsigned char *src = buf;
+
+	while (len) {
+		uint64_t base = addr & ~7ULL;
+		size_t skip = (size_t)(addr - base), k = ZD_MIN(8 - skip, len);
+		long word;
+
+		errno = 0;
+		word = ptrace(PTRACE_PEEKDATA, tid, (void *)base, NULL);
+		if (word == -1 && errno)
+			return -errno;
+		memcpy((char *)&word + skip, src, k);
+		if (ptrace(PTRACE_POKEDATA, tid, (void *)base, (void *)word) < 0)
+			return -errno;
+		addr += k;
+		src += k;
+		len -= k;
+	}
+	return 0;
+}
+
+int
+zd_pt_write(struct zd_ptrace *p, uint64_t addr, const void *buf, size_t len)
+{
+	struct zd_thread *t = zd_pt_any_stopped(p);
+	unsigned char *copy;
+	int ret;
+
+	if (!t)
+		return -ESRCH;
+	copy = zd_xmemdup(buf, len);
+	zd_bkpt_merge_write(&p->bps, addr, copy, len);
+	ret = poke_bytes(t->tid, addr, copy, len);
+	free(copy);
+	return ret;
+}
+
+static int
+insert_one(struct zd_ptrace *p, pid_t tid, struct zd_bkpt *b)
+{
+	unsigned char orig, int3 = ZD_INT3;
+	int ret;
+
+	if (b->inserted)
+		return 0;
+	if (zd_pt_read_raw(p, b->addr, &orig, 1) != 1)
+		return -EFAULT;
+	ret = poke_bytes(tid, b->addr, &int3, 1);
+	if (ret == 0) {
+		b->orig = orig;
+		b->inserted = true;
+	}
+	return ret;
+}
+
+static int
+remove_one(struct zd_ptrace *p, pid_t tid, struct zd_bkpt *b)
+{
+	int ret;
+
+	(void)p;
+	if (!b->inserted)
+		return 0;
+	ret = poke_bytes(tid, b->addr, &b->orig, 1);
+	if (ret == 0)
+		b->inserted = false;
+	return ret;
+}
+
+static void
+insert_all(struct zd_ptrace *p)
+{
+	struct zd_thread *t = zd_pt_any_stopped(p);
+	size_t i;
+
+	for (i = 0; t && i < p->bps.n; i++)
+		insert_one(p, t->tid, &p->bps.v[i]);
+}
+
+/* tid 0: from the traced process; else from that (forked) process, whose
+ * memory is a copy: the table keeps its "inserted" state for the parent. */
+static void
+remove_all(struct zd_ptrace *p, pid_t tid)
+{
+	struct zd_thread *t = zd_pt_any_stopped(p);
+	size_t i;
+
+	for (i = 0; i < p->bps.n; i++) {
+		struct zd_bkpt *b = &p->bps.v[i];
+
+		if (!b->inserted)
+			continue;
+		if (tid)
+			poke_bytes(tid, b->addr, &b->orig, 1);
+		else if (t)
+			remove_one(p, t->tid, b);
+	}
+}
+
+int
+zd_pt_break(struct zd_ptrace *p, uint64_t addr, struct zd_bkpt **out)
+{
+	struct zd_thread *t = zd_pt_any_stopped(p);
+	struct zd_bkpt *b;
+	int ret;
+
+	if (!t)
+		return -ESRCH;
+	if (zd_bkpt_at(&p->bps, addr))
+		return -EEXIST;
+	b = zd_bkpt_add(&p->bps, addr);
+	ret = insert_one(p, t->tid, b);
+	if (ret < 0) {
+		zd_bkpt_remove(&p->bps, b->id);
+		p->bps.next_id--;
+		return ret;
+	}
+	*out = b;
+	return 0;
+}
+
+int
+zd_pt_delete(struct zd_ptrace *p, int id)
+{
+	struct zd_thread *t = zd_pt_any_stopped(p);
+	struct zd_bkpt *b = zd_bkpt_by_id(&p->bps, id);
+	int ret;
+
+	if (!b)
+		return -ENOENT;
+	if (!t)
+		return -ESRCH;
+	ret = remove_one(p, t->tid, b);
+	if (ret < 0)
+		return ret;
+	zd_bkpt_remove(&p->bps, id);
+	return 0;
+}
+
+/* Resume one stopped thread. */
+static int
+resume_thread(struct zd_ptrace *p, struct zd_thread *t, enum __ptrace_request req)
+{
+	int sig = t->pending_sig;
+
+	if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED)
+		return 0;
+	if (t->flags & ZD_TH_GROUP_STOP)
+		sig = 0;
+	if (pt(req, t->tid, 0, (unsigned long)sig) < 0)
+		return -errno;
+	t->pending_sig = 0;
+	t->flags &= ~(ZD_TH_STOPPED | ZD_TH_GROUP_STOP);
+	t->regs_valid = false;
+	t->bp_hit = 0;
+	if (req == PTRACE_SINGLESTEP)
+		t->flags |= ZD_TH_STEPPING;
+	return 0;
+}
+
+/* Wait for one thread's next reportable event (others stay as they are). */
+static int
+wait_thread(struct zd_ptrace *p, struct zd_thread *want, const sigset_t *wake, struct zd_pt_event *ev)
+{
+	for (;;) {
+		pid_t tid;
+		int status, wsig = 0, r;
+		struct zd_thread *t;
+		struct zd_pt_event e;
+
+		r = wait_event(-1, wake, &tid, &status, &wsig);
+		if (r == 2) {
+			interrupt(p, want);
+			wait_all_stopped(p, zd_now_ns() + p->timeout_ms * 1000000LL);
+			memset(ev, 0, sizeof(*ev));
+			ev->kind = ZD_EV_WOKEN;
+			ev->sig = wsig;
+			ev->tid = want->tid;
+			return 0;
+		}
+		if (r < 0)
+			return r;
+		t = thread_of(p, tid, status);
+		if (!t)
+			continue;
+		if (note_status(p, t, status, &e)) {
+			if (t == want || e.kind == ZD_EV_EXITED) {
+				*ev = e;
+				return 0;
+			}
+			push_event(p, &e);
+		} else if (t == want && e.kind == ZD_EV_INTERRUPTED && (t->flags & ZD_TH_STOPPED)) {
+			*ev = e;
+			return 0;
+		}
+		if (p->exited) {
+			memset(ev, 0, sizeof(*ev));
+			ev->kind = ZD_EV_EXITED;
+			ev->status = p->exit_status;
+			return 0;
+		}
+		/* Another thread (a clone in its first stop, a quiet signal):
+		 * while single-stepping, the others stay stopped. */
+		if (t != want && (t->flags & ZD_TH_STOPPED) && !(t->flags & ZD_TH_EXPECT_SIGSTOP))
+			continue;
+		if (t == want && (t->flags & ZD_TH_STOPPED))
+			resume_thread(p, t, (t->flags & ZD_TH_STEPPING) ? PTRACE_SINGLESTEP : PTRACE_CONT);
+	}
+}
+
+/* Step every thread that sits on an inserted breakpoint over it. */
+static int
+step_over_breakpoints(struct zd_ptrace *p, pid_t only, const sigset_t *wake, struct zd_pt_event *stepev)
+{
+	size_t i;
+
+	for (i = 0; i < p->nth; i++) {
+		struct zd_thread *t = &p->th[i];
+		struct zd_bkpt *b;
+		struct zd_pt_event ev;
+		int sig;
+
+		if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED || (only && t->tid != only))
+			continue;
+		if (zd_pt_getregs(p, t) < 0)
+			continue;
+		b = zd_bkpt_at(&p->bps, t->regs.rip);
+		if (!b || !b->inserted)
+			continue;
+		remove_one(p, t->tid, b);
+		memset(&ev, 0, sizeof(ev));
+		sig = t->pending_sig;
+		t->pending_sig = 0;   /* delivered on the real resume, not inside the step */
+		if (resume_thread(p, t, PTRACE_SINGLESTEP) == 0)
+			wait_thread(p, t, wake, &ev);
+		else
+			ev.kind = ZD_EV_NONE;
+		if (!p->exited) {
+			struct zd_thread *s = zd_pt_any_stopped(p);
+
+			if (s)
+				insert_one(p, s->tid, b);
+		}
+		if (sig && !t->pending_sig)
+			t->pending_sig = sig;
+		if (stepev)
+			*stepev = ev;
+		if (p->exited)
+			return 1;
+	}
+	return 0;
+}
+
+int
+zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t *wake, struct zd_pt_event *ev)
+{
+	struct zd_thread *ct = cur ? zd_pt_thread(p, cur) : NULL;
+	size_t i;
+
+	memset(ev, 0, sizeof(*ev));
+	p->nev = 0;
+	if (p->exited)
+		return -ESRCH;
+	if (how != ZD_RESUME_CONT && (!ct || !(ct->flags & ZD_TH_STOPPED)))
+		return -ESRCH;
+	p->syscall_mode = how == ZD_RESUME_SYSCALL;
+	if (how == ZD_RESUME_STEP) {
+		struct zd_pt_event sev;
+
+		memset(&sev, 0, sizeof(sev));
+		if (zd_pt_getregs(p, ct) == 0 && zd_bkpt_at(&p->bps, ct->regs.rip) &&
+		    zd_bkpt_at(&p->bps, ct->regs.rip)->inserted) {
+			step_over_breakpoints(p, ct->tid, wake, &sev);
+			*ev = sev;
+			if (ev->kind == ZD_EV_NONE)
+				ev->kind = ZD_EV_STEP;
+			return 0;
+		}
+		if (resume_thread(p, ct, PTRACE_SINGLESTEP) < 0)
+			return -errno;
+		return wait_thread(p, ct, wake, ev);
+	}
+	if (step_over_breakpoints(p, 0, wake, NULL)) {
+		ev->kind = ZD_EV_EXITED;
+		ev->status = p->exit_status;
+		return 0;
+	}
+	/* Anything that arrived during the step-overs is reported first. */
+	for (i = 0; i < p->nev; i++)
+		if (p->evq[i].kind != ZD_EV_INTERRUPTED) {
+			*ev = p->evq[i];
+			memmove(&p->evq[i], &p->evq[i + 1], (p->nev - i - 1) * sizeof(*p->evq));
+			p->nev--;
+			return 0;
+		}
+	p->nev = 0;
+	for (i = 0; i < p->nth; i++) {
+		struct zd_thread *t = &p->th[i];
+
+		resume_thread(p, t, (ct == t && how == ZD_RESUME_SYSCALL) ? PTRACE_SYSCALL : PTRACE_CONT);
+	}
+	p->pause_end_ns = zd_now_ns();
+	for (;;) {
+		pid_t tid;
+		int status, wsig = 0, r;
+		struct zd_thread *t;
+
+		r = wait_event(-1, wake, &tid, &status, &wsig);
+		if (r == 2) {
+			zd_pt_stop_all(p);
+			ev->kind = ZD_EV_WOKEN;
+			ev->sig = wsig;
+			ev->tid = cur;
+			return 0;
+		}
+		if (r < 0) {
+			ev->kind = ZD_EV_EXITED;
+			ev->status = p->exit_status;
+			p->exited = true;
+			return 0;
+		}
+		t = thread_of(p, tid, status);
+		if (!t)
+			continue;
+		if (note_status(p, t, status, ev))
+			break;
+		if (p->exited)
+			break;
+		/* Internal stop: keep it running. */
+		if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED)
+			resume_thread(p, t, PTRACE_CONT);
+	}
+	p->pause_begin_ns = zd_now_ns();
+	if (!p->exited)
+		zd_pt_stop_all(p);
+	return 0;
+}
+
+/* Let a TRACEME-attached thread take the SIGSTOP we sent it. */
+static void
+consume_sigstops(struct zd_ptrace *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nth; i++) {
+		struct zd_thread *t = &p->th[i];
+		int64_t deadline = zd_now_ns() + p->timeout_ms * 1000000LL;
+
+		if ((t->flags & (ZD_TH_EXPECT_SIGSTOP | ZD_TH_STOPPED | ZD_TH_GONE)) !=
+		    (ZD_TH_EXPECT_SIGSTOP | ZD_TH_STOPPED))
+			continue;
+		if (resume_thread(p, t, PTRACE_CONT) < 0)
+			continue;
+		while (!(t->flags & (ZD_TH_STOPPED | ZD_TH_GONE))) {
+			struct zd_pt_event ev;
+			pid_t tid;
+			int status, wsig, r = wait_event(deadline, NULL, &tid, &status, &wsig);
+			struct zd_thread *u;
+
+			if (r != 1)
+				break;
+			u = thread_of(p, tid, status);
+			if (u)
+				note_status(p, u, status, &ev);
+		}
+	}
+}
+
+int
+zd_pt_detach(struct zd_ptrace *p)
+{
+	size_t i;
+	int left = 0;
+
+	if (p->exited)
+		return 0;
+	zd_pt_stop_all(p);
+	consume_sigstops(p);
+	remove_all(p, 0);
+	p->bps.n = 0;
+	for (i = 0; i < p->nth; i++) {
+		struct zd_thread *t = &p->th[i];
+		int sig = t->pending_sig;
+
+		if (t->flags & ZD_TH_GONE)
+			continue;
+		if (!(t->flags & ZD_TH_STOPPED)) {
+			left++;
+			continue;
+		}
+		if (t->flags & ZD_TH_GROUP_STOP)
+			sig = 0;
+		if (pt(PTRACE_DETACH, t->tid, 0, (unsigned long)sig) < 0 && errno != ESRCH)
+			left++;
+		else
+			t->flags = (t->flags & ~ZD_TH_STOPPED) | ZD_TH_GONE;
+	}
+	p->pause_end_ns = zd_now_ns();
+	return left;
+}
+
+void
+zd_pt_emergency(struct zd_ptrace *p)
+{
+	pid_t tid = 0;
+	size_t i;
+
+	if (p->exited)
+		return;
+	for (i = 0; i < p->nth; i++)
+		if ((p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED) {
+			tid = p->th[i].tid;
+			break;
+		}
+	for (i = 0; tid && i < p->bps.n; i++)
+		if (p->bps.v[i].inserted && poke_bytes(tid, p->bps.v[i].addr, &p->bps.v[i].orig, 1) == 0)
+			p->bps.v[i].inserted = false;
+	for (i = 0; i < p->nth; i++)
+		if ((p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED)
+			pt(PTRACE_DETACH, p->th[i].tid, 0,
+			   (p->th[i].flags & ZD_TH_GROUP_STOP) ? 0 : (unsigned long)p->th[i].pending_sig);
+}
+
+int
+zd_pt_kill(struct zd_ptrace *p)
+{
+	int64_t deadline = zd_now_ns() + 5000LL * 1000000LL;
+
+	if (p->exited)
+		return 0;
+	if (kill(p->pid, SIGKILL) < 0)
+		return -errno;
+	while (!p->exited) {
+		struct zd_pt_event ev;
+		pid_t tid;
+		int status, wsig, r = wait_event(deadline, NULL, &tid, &status, &wsig);
+		struct zd_thread *t;
+
+		if (r != 1)
+			break;
+		t = zd_pt_thread(p, tid);
+		if (t)
+			note_status(p, t, status, &ev);
+	}
+	return 0;
+}

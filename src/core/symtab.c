@@ -1,0 +1,1025 @@
+/*
+ * ELF symbol tables loaded once per file, the vDSO from memory, debug files
+ * by build-id, and the modules of one address space.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <elfutils/libdw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zdiag/common.h"
+#include "zdiag/strbuf.h"
+#include "zdiag/symtab.h"
+#include "zdiag/xalloc.h"
+
+#define PAGE_MASK_4K (~(uint64_t)0xfff)
+
+struct zd_phdr {
+	uint64_t vaddr, memsz, offset, filesz;
+	uint32_t flags;
+};
+
+struct zd_elf {
+	unsigned char *image;     /* mmap'ed (or malloc'ed for memory images) */
+	size_t size;
+	bool mapped;
+	Elf *elf;
+	struct zd_phdr *load;     /* PT_LOAD headers */
+	size_t nload;
+	uint64_t eh_vaddr, eh_size;
+	bool has_eh;
+	char *build_id;
+	char *debuglink;
+	bool has_symtab;
+	struct zd_sym *syms;      /* sorted by address, then rank */
+	size_t nsyms;
+	size_t *by_name;          /* indices sorted by name (lazy) */
+	struct zd_elf *debug;     /* separate debug file, or NULL */
+	char **names;             /* names stripped of @VERSION (owned) */
+	size_t nnames, names_alloc;
+	Dwarf *dwarf;             /* lazy */
+	bool dwarf_tried;
+};
+
+struct zd_elf_cache_entry {
+	uint64_t dev, inode;
+	char *path;
+	struct zd_elf *elf;
+	int err;
+};
+
+struct zd_elf_cache {
+	struct zd_elf_cache_entry *v;
+	size_t n, alloc;
+};
+
+static void
+elf_lib_init(void)
+{
+	static bool done;
+
+	if (!done) {
+		elf_version(EV_CURRENT);
+		done = true;
+	}
+}
+
+/* Lower rank wins among symbols at one address. */
+static unsigned char
+sym_rank(const char *name, unsigned char bind, unsigned char type)
+{
+	unsigned r = 0;
+
+	if (!strncmp(name, "__GI_", 5) || !strncmp(name, "__GL_", 5) || strstr(name, "_internal"))
+		r += 8;
+	if (bind == STB_LOCAL)
+		r += 4;
+	else if (bind == STB_WEAK)
+		r += 2;
+	if (type == STT_NOTYPE)
+		r += 16;
+	while (*name == '_' && r < 200) {
+		r++;
+		name++;
+	}
+	return (unsigned char)ZD_MIN(r, 255u);
+}
+
+static int
+cmp_sym(const void *a, const void *b)
+{
+	const struct zd_sym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if ((x->size != 0) != (y->size != 0))
+		return x->size ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Read symbols from the first section of type `type` into e->syms. */
+static int
+load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
+{
+	Elf_Scn *scn = NULL;
+	size_t alloc = 0;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 1; i < n; i++) {
+			GElf_Sym s;
+			const char *name, *at;
+			unsigned char st, sb;
+			unsigned rank_extra;
+
+			if (!gelf_getsym(data, (int)i, &s))
+				break;
+			st = GELF_ST_TYPE(s.st_info);
+			sb = GELF_ST_BIND(s.st_info);
+			if (s.st_shndx == SHN_UNDEF || s.st_shndx == SHN_ABS)
+				continue;
+			if (st == STT_NOTYPE && s.st_shndx < SHN_LORESERVE) {
+				/* Assembly entry points (ld.so's _start): labels in code. */
+				Elf_Scn *ts = elf_getscn(elf, s.st_shndx);
+				GElf_Shdr tsh;
+
+				if (!ts || !gelf_getshdr(ts, &tsh) || !(tsh.sh_flags & SHF_EXECINSTR))
+					continue;
+			} else if (st != STT_FUNC && st != STT_OBJECT && st != STT_GNU_IFUNC) {
+				continue;
+			}
+			name = elf_strptr(elf, sh.sh_link, s.st_name);
+			if (!name || !*name || *name == '@')
+				continue;
+			rank_extra = 0;
+			if ((at = strchr(name, '@'))) {
+				/* "clock_nanosleep@@GLIBC_2.17": keep the plain name;
+				 * a non-default version ranks below its aliases. */
+				rank_extra = at[1] == '@' ? 1 : 32;
+				ZD_GROW(e->names, e->names_alloc, e->nnames + 1);
+				e->names[e->nnames] = zd_xstrndup(name, (size_t)(at - name));
+				name = e->names[e->nnames++];
+			}
+			ZD_GROW(e->syms, alloc, e->nsyms + 1);
+			e->syms[e->nsyms].addr = s.st_value;
+			e->syms[e->nsyms].size = s.st_size;
+			e->syms[e->nsyms].name = name;
+			e->syms[e->nsyms].type = st;
+			e->syms[e->nsyms].bind = sb;
+			e->syms[e->nsyms].rank = (unsigned char)ZD_MIN(255u, sym_rank(name, sb, st) + rank_extra);
+			e->nsyms++;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static void
+sort_syms(struct zd_elf *e)
+{
+	if (e->nsyms)
+		qsort(e->syms, e->nsyms, sizeof(*e->syms), cmp_sym);
+	free(e->by_name);
+	e->by_name = NULL;
+}
+
+static void
+read_notes(struct zd_elf *e)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t shstrndx;
+		const char *sname;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (elf_getshdrstrndx(e->elf, &shstrndx) < 0)
+			return;
+		sname = elf_strptr(e->elf, shstrndx, sh.sh_name);
+		if (sh.sh_type == SHT_NOTE && !e->build_id) {
+			size_t off = 0, name_off, desc_off;
+			GElf_Nhdr nh;
+
+			data = elf_getdata(scn, NULL);
+			while (data && (off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+				if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+				    !memcmp((char *)data->d_buf + name_off, "GNU", 4) && nh.n_descsz <= 64) {
+					const unsigned char *d = (unsigned char *)data->d_buf + desc_off;
+					char *hex = zd_xmalloc(nh.n_descsz * 2 + 1);
+
+					for (size_t k = 0; k < nh.n_descsz; k++)
+						snprintf(hex + 2 * k, 3, "%02x", d[k]);
+					e->build_id = hex;
+					break;
+				}
+			}
+		} else if (sname && !strcmp(sname, ".gnu_debuglink") && sh.sh_type == SHT_PROGBITS) {
+			data = elf_getdata(scn, NULL);
+			if (data && data->d_size > 4 && memchr(data->d_buf, '\0', data->d_size))
+				e->debuglink = zd_xstrdup(data->d_buf);
+		}
+	}
+}
+
+static int
+elf_setup(struct zd_elf *e, bool want_dynsym)
+{
+	size_t i, nph, alloc = 0;
+
+	elf_lib_init();
+	e->elf = elf_memory((char *)e->image, e->size);
+	if (!e->elf || elf_kind(e->elf) != ELF_K_ELF || gelf_getclass(e->elf) != ELFCLASS64)
+		return -ENOEXEC;
+	if (elf_getphdrnum(e->elf, &nph) < 0)
+		nph = 0;
+	for (i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e->elf, (int)i, &ph))
+			continue;
+		if (ph.p_type == PT_LOAD) {
+			ZD_GROW(e->load, alloc, e->nload + 1);
+			e->load[e->nload].vaddr = ph.p_vaddr;
+			e->load[e->nload].memsz = ph.p_memsz;
+			e->load[e->nload].offset = ph.p_offset;
+			e->load[e->nload].filesz = ph.p_filesz;
+			e->load[e->nload].flags = ph.p_flags;
+			e->nload++;
+		} else if (ph.p_type == PT_GNU_EH_FRAME) {
+			e->eh_vaddr = ph.p_vaddr;
+			e->eh_size = ph.p_memsz;
+			e->has_eh = true;
+		}
+	}
+	read_notes(e);
+	if (load_syms(e, e->elf, SHT_SYMTAB))
+		e->has_symtab = true;
+	else if (want_dynsym)
+		load_syms(e, e->elf, SHT_DYNSYM);
+	sort_syms(e);
+	return 0;
+}
+
+int
+zd_elf_open_fd(int fd, const char *path, struct zd_elf **out)
+{
+	struct zd_elf *e;
+	struct stat st;
+	void *p;
+	int ret;
+
+	(void)path;
+	*out = NULL;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size < 64)
+		return -ENOEXEC;
+	/* Private and writable so libelf may touch it; nothing is written back. */
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	e = zd_xcalloc(1, sizeof(*e));
+	e->image = p;
+	e->size = (size_t)st.st_size;
+	e->mapped = true;
+	ret = elf_setup(e, true);
+	if (ret < 0) {
+		zd_elf_free(e);
+		return ret;
+	}
+	*out = e;
+	return 0;
+}
+
+int
+zd_elf_open_mem(const void *data, size_t len, const char *name, struct zd_elf **out)
+{
+	struct zd_elf *e;
+	int ret;
+
+	(void)name;
+	*out = NULL;
+	if (len < 64)
+		return -ENOEXEC;
+	e = zd_xcalloc(1, sizeof(*e));
+	e->image = zd_xmemdup(data, len);
+	e->size = len;
+	ret = elf_setup(e, true);
+	if (ret < 0) {
+		zd_elf_free(e);
+		return ret;
+	}
+	*out = e;
+	return 0;
+}
+
+void
+zd_elf_free(struct zd_elf *e)
+{
+	if (!e)
+		return;
+	if (e->debug)
+		zd_elf_free(e->debug);
+	if (e->dwarf)
+		dwarf_end(e->dwarf);
+	if (e->elf)
+		elf_end(e->elf);
+	if (e->mapped)
+		munmap(e->image, e->size);
+	else
+		free(e->image);
+	free(e->load);
+	free(e->syms);
+	free(e->by_name);
+	free(e->build_id);
+	free(e->debuglink);
+	for (size_t i = 0; i < e->nnames; i++)
+		free(e->names[i]);
+	free(e->names);
+	free(e);
+}
+
+static bool
+has_section(const struct zd_elf *e, const char *want)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(e->elf, &shstrndx) < 0)
+		return false;
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		n = elf_strptr(e->elf, shstrndx, sh.sh_name);
+		if (n && !strcmp(n, want) && sh.sh_type != SHT_NOBITS)
+			return true;
+	}
+	return false;
+}
+
+static int
+try_debug(struct zd_elf *e, const char *path)
+{
+	struct zd_elf *d;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (zd_elf_open_fd(fd, path, &d) < 0) {
+		close(fd);
+		return -ENOEXEC;
+	}
+	close(fd);
+	if (e->build_id && d->build_id && strcmp(e->build_id, d->build_id)) {
+		zd_elf_free(d);
+		return -ESTALE;
+	}
+	if (!d->has_symtab && !has_section(d, ".debug_info")) {
+		zd_elf_free(d);
+		return -ENOENT;
+	}
+	e->debug = d;
+	if (d->has_symtab) {
+		/* The debug file's .symtab is complete: it replaces .dynsym. */
+		free(e->syms);
+		e->syms = d->syms;
+		e->nsyms = d->nsyms;
+		d->syms = NULL;
+		d->nsyms = 0;
+		e->has_symtab = true;
+		/* Already sorted (same order) when the debug file was loaded. */
+		free(e->by_name);
+		e->by_name = NULL;
+	}
+	return 0;
+}
+
+static int
+try_debug_sb(struct zd_elf *e, struct zd_sb *sb)
+{
+	int ret = try_debug(e, sb->buf);
+
+	zd_sb_reset(sb);
+	return ret;
+}
+
+int
+zd_elf_find_debug(struct zd_elf *e, const char *path, const char *debug_root)
+{
+	struct zd_sb sb = ZD_SB_INIT;
+	const char *slash;
+	int ret = -ENOENT;
+
+	if (e->debug)
+		return 0;
+	if (!debug_root)
+		debug_root = "/usr/lib/debug";
+	if (e->build_id && strlen(e->build_id) > 2) {
+		zd_sb_addf(&sb, "%s/.build-id/%.2s/%s.debug", debug_root, e->build_id, e->build_id + 2);
+		if (try_debug_sb(e, &sb) == 0)
+			ret = 0;
+	}
+	if (ret && e->debuglink && path && (slash = strrchr(path, '/'))) {
+		int dl = (int)(slash - path);
+
+		zd_sb_addf(&sb, "%.*s/%s", dl, path, e->debuglink);
+		if (strcmp(sb.buf, path) && try_debug_sb(e, &sb) == 0)
+			ret = 0;
+		zd_sb_reset(&sb);
+		if (ret) {
+			zd_sb_addf(&sb, "%.*s/.debug/%s", dl, path, e->debuglink);
+			if (try_debug_sb(e, &sb) == 0)
+				ret = 0;
+		}
+		if (ret) {
+			zd_sb_addf(&sb, "%s%.*s/%s", debug_root, dl, path, e->debuglink);
+			if (try_debug_sb(e, &sb) == 0)
+				ret = 0;
+		}
+	}
+	zd_sb_release(&sb);
+	return ret;
+}
+
+const struct zd_sym *
+zd_elf_syms(const struct zd_elf *e, size_t *n)
+{
+	*n = e->nsyms;
+	return e->syms;
+}
+
+/* Index of the last symbol with addr <= vaddr, or -1. */
+static long
+upper_index(const struct zd_elf *e, uint64_t vaddr)
+{
+	size_t lo = 0, hi = e->nsyms;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e->syms[mid].addr <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (long)lo - 1;
+}
+
+const struct zd_sym *
+zd_elf_sym_at(const struct zd_elf *e, uint64_t vaddr)
+{
+	long i = upper_index(e, vaddr), k;
+	const struct zd_sym *exact0 = NULL;
+
+	if (i < 0)
+		return NULL;
+	/* Walk back over symbols starting at or below vaddr; entries with the
+	 * same address are sorted sized-first and best rank first.  Nested or
+	 * overlapping symbols are rare: a bounded walk is enough. */
+	for (k = i; k >= 0 && i - k < 64; k--) {
+		const struct zd_sym *s = &e->syms[k];
+
+		if (s->size && vaddr < s->addr + s->size) {
+			/* The best-ranked alias at this address. */
+			while (k > 0 && e->syms[k - 1].addr == s->addr && e->syms[k - 1].size)
+				s = &e->syms[--k];
+			return s;
+		}
+		if (!s->size && s->addr == vaddr && !exact0)
+			exact0 = s;
+		if (s->addr + (1u << 20) < vaddr)
+			break;
+	}
+	if (!exact0 && !e->syms[i].size && vaddr - e->syms[i].addr < 0x1000)
+		/* Assembly without .size (ld.so's _start): the label before it,
+		 * when no sized symbol is closer. */
+		exact0 = &e->syms[i];
+	if (exact0) {
+		/* Prefer the best-ranked size-0 alias. */
+		while (exact0 > e->syms && exact0[-1].addr == exact0->addr && !exact0[-1].size)
+			exact0--;
+		return exact0;
+	}
+	return NULL;
+}
+
+static const struct zd_elf *sort_ctx;
+
+static int
+cmp_by_name(const void *a, const void *b)
+{
+	const struct zd_sym *x = &sort_ctx->syms[*(const size_t *)a];
+	const struct zd_sym *y = &sort_ctx->syms[*(const size_t *)b];
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if ((x->size != 0) != (y->size != 0))
+		return x->size ? -1 : 1;
+	if (x->bind != y->bind)
+		return x->bind == STB_GLOBAL ? -1 : y->bind == STB_GLOBAL ? 1 : 0;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+const struct zd_sym *
+zd_elf_sym_named(struct zd_elf *e, const char *name)
+{
+	size_t lo = 0, hi, i;
+
+	if (!e->nsyms)
+		return NULL;
+	if (!e->by_name) {
+		e->by_name = zd_xmalloc(e->nsyms * sizeof(*e->by_name));
+		for (i = 0; i < e->nsyms; i++)
+			e->by_name[i] = i;
+		sort_ctx = e;
+		qsort(e->by_name, e->nsyms, sizeof(*e->by_name), cmp_by_name);
+		sort_ctx = NULL;
+	}
+	hi = e->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(e->syms[e->by_name[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < e->nsyms && !strcmp(e->syms[e->by_name[lo]].name, name))
+		return &e->syms[e->by_name[lo]];
+	return NULL;
+}
+
+static Dwarf *
+get_dwarf(struct zd_elf *e)
+{
+	struct zd_elf *src;
+
+	if (e->dwarf_tried)
+		return e->dwarf;
+	e->dwarf_tried = true;
+	src = e->debug && has_section(e->debug, ".debug_info") ? e->debug : e;
+	if (!has_section(src, ".debug_info") && !has_section(src, ".zdebug_info"))
+		return NULL;
+	e->dwarf = dwarf_begin_elf(src->elf, DWARF_C_READ, NULL);
+	return e->dwarf;
+}
+
+int
+zd_elf_line(struct zd_elf *e, uint64_t vaddr, const char **file, int *line)
+{
+	Dwarf *dw = get_dwarf(e);
+	Dwarf_Die cu;
+	Dwarf_Line *l;
+	const char *src;
+	int ln;
+
+	if (!dw)
+		return -ENOENT;
+	if (!dwarf_addrdie(dw, vaddr, &cu))
+		return -ENOENT;
+	l = dwarf_getsrc_die(&cu, vaddr);
+	if (!l || dwarf_lineno(l, &ln) != 0 || !(src = dwarf_linesrc(l, NULL, NULL)))
+		return -ENOENT;
+	*file = src;
+	*line = ln;
+	return 0;
+}
+
+const char *
+zd_elf_build_id(const struct zd_elf *e)
+{
+	return e->build_id;
+}
+
+bool
+zd_elf_has_symtab(const struct zd_elf *e)
+{
+	return e->has_symtab;
+}
+
+bool
+zd_elf_has_debug_file(const struct zd_elf *e)
+{
+	return e->debug != NULL;
+}
+
+const unsigned char *
+zd_elf_image(const struct zd_elf *e, size_t *size)
+{
+	*size = e->size;
+	return e->image;
+}
+
+void
+zd_elf_load_range(const struct zd_elf *e, uint64_t *lo, uint64_t *hi)
+{
+	size_t i;
+
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (i = 0; i < e->nload; i++) {
+		*lo = ZD_MIN(*lo, e->load[i].vaddr & PAGE_MASK_4K);
+		*hi = ZD_MAX(*hi, e->load[i].vaddr + e->load[i].memsz);
+	}
+	if (*lo > *hi)
+		*lo = *hi = 0;
+}
+
+int
+zd_elf_vaddr_to_off(const struct zd_elf *e, uint64_t vaddr, uint64_t *off)
+{
+	size_t i;
+
+	for (i = 0; i < e->nload; i++) {
+		const struct zd_phdr *p = &e->load[i];
+
+		if (vaddr >= p->vaddr && vaddr < p->vaddr + p->filesz) {
+			*off = vaddr - p->vaddr + p->offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int
+zd_elf_bias_for(const struct zd_elf *e, uint64_t start, uint64_t pgoff, uint64_t *bias)
+{
+	size_t i;
+
+	for (i = 0; i < e->nload; i++) {
+		const struct zd_phdr *p = &e->load[i];
+
+		if ((p->offset & PAGE_MASK_4K) == pgoff) {
+			*bias = start - (p->vaddr & PAGE_MASK_4K);
+			return 0;
+		}
+	}
+	/* A mapping in the middle of a segment (split by mprotect). */
+	for (i = 0; i < e->nload; i++) {
+		const struct zd_phdr *p = &e->load[i];
+
+		if (pgoff >= (p->offset & PAGE_MASK_4K) && pgoff < p->offset + p->filesz) {
+			*bias = start - (p->vaddr & PAGE_MASK_4K) - (pgoff - (p->offset & PAGE_MASK_4K));
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int
+zd_elf_eh_frame_hdr(const struct zd_elf *e, uint64_t *vaddr, uint64_t *size)
+{
+	if (!e->has_eh)
+		return -ENOENT;
+	*vaddr = e->eh_vaddr;
+	*size = e->eh_size;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Address spaces                                                    */
+
+void
+zd_space_init(struct zd_space *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->cache = zd_xcalloc(1, sizeof(*sp->cache));
+}
+
+static void
+free_modules(struct zd_space *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->nmods; i++) {
+		free(sp->mods[i].path);
+		if (sp->mods[i].vdso)
+			zd_elf_free(sp->mods[i].elf);
+	}
+	free(sp->mods);
+	sp->mods = NULL;
+	sp->nmods = 0;
+}
+
+void
+zd_space_release(struct zd_space *sp)
+{
+	size_t i;
+
+	free_modules(sp);
+	zd_maps_release(&sp->maps);
+	if (sp->cache) {
+		for (i = 0; i < sp->cache->n; i++) {
+			zd_elf_free(sp->cache->v[i].elf);
+			free(sp->cache->v[i].path);
+		}
+		free(sp->cache->v);
+		free(sp->cache);
+		sp->cache = NULL;
+	}
+}
+
+/* Open the file of a mapping: map_files (exact, even deleted or in another
+ * mount namespace), then through the task's root, then the plain path. */
+static int
+open_mapped(pid_t tid, const struct zd_map *mp)
+{
+	char buf[PATH_MAX + 64];
+	struct stat st;
+	int fd;
+
+	snprintf(buf, sizeof(buf), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)tid, mp->start, mp->end);
+	fd = open(buf, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	snprintf(buf, sizeof(buf), "/proc/%d/root%s", (int)tid, mp->path);
+	fd = open(buf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(mp->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != mp->inode) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+static struct zd_elf_cache_entry *
+cache_get(struct zd_space *sp, pid_t tid, const struct zd_map *mp)
+{
+	struct zd_elf_cache *c = sp->cache;
+	struct zd_elf_cache_entry *ce;
+	uint64_t dev = ((uint64_t)mp->dev_major << 32) | mp->dev_minor;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].dev == dev && c->v[i].inode == mp->inode && !strcmp(c->v[i].path, mp->path))
+			return &c->v[i];
+	ZD_GROW(c->v, c->alloc, c->n + 1);
+	ce = &c->v[c->n++];
+	memset(ce, 0, sizeof(*ce));
+	ce->dev = dev;
+	ce->inode = mp->inode;
+	ce->path = zd_xstrdup(mp->path);
+	fd = open_mapped(tid, mp);
+	if (fd < 0) {
+		ce->err = fd;
+		return ce;
+	}
+	ce->err = zd_elf_open_fd(fd, mp->path, &ce->elf);
+	close(fd);
+	if (ce->elf && !ce->elf->has_symtab)
+		zd_elf_find_debug(ce->elf, mp->path, sp->debug_root);
+	else if (ce->elf && !has_section(ce->elf, ".debug_info"))
+		zd_elf_find_debug(ce->elf, mp->path, sp->debug_root);
+	return ce;
+}
+
+static int
+cmp_mod(const void *a, const void *b)
+{
+	const struct zd_module *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static bool
+same_file(const struct zd_map *a, const struct zd_map *b)
+{
+	return a->inode == b->inode && a->dev_major == b->dev_major && a->dev_minor == b->dev_minor &&
+	       !strcmp(a->path, b->path);
+}
+
+int
+zd_space_load_maps(struct zd_space *sp, pid_t tid, struct zd_maps *maps, zd_mem_reader reader, void *ctx)
+{
+	char exe[PATH_MAX + 1], buf[64];
+	ssize_t n;
+	size_t i, k, alloc = 0;
+
+	free_modules(sp);
+	zd_maps_release(&sp->maps);
+	sp->maps = *maps;
+	maps->v = NULL;
+	maps->n = 0;
+	sp->tid = tid;
+	snprintf(buf, sizeof(buf), "/proc/%d/exe", (int)tid);
+	n = readlink(buf, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))
+		exe[n - 10] = '\0';
+
+	for (i = 0; i < sp->maps.n; i++) {
+		const struct zd_map *mp = &sp->maps.v[i];
+		struct zd_module m;
+		bool exec = false, seen = false;
+
+		if (!(mp->perms & ZD_MAP_X) && !zd_map_is_file(mp))
+			continue;
+		memset(&m, 0, sizeof(m));
+		if (!strcmp(mp->path, "[vdso]")) {
+			unsigned char *img;
+
+			if (!reader)
+				continue;
+			img = zd_xmalloc(mp->end - mp->start);
+			n = reader(ctx, mp->start, img, mp->end - mp->start);
+			if (n == (ssize_t)(mp->end - mp->start))
+				m.err = zd_elf_open_mem(img, (size_t)n, "[vdso]", &m.elf);
+			else
+				m.err = n < 0 ? (int)n : -EIO;
+			free(img);
+			m.vdso = true;
+			m.path = zd_xstrdup("[vdso]");
+			m.start = mp->start;
+			m.end = mp->end;
+			if (m.elf && zd_elf_bias_for(m.elf, mp->start, 0, &m.bias) < 0)
+				m.bias = mp->start;
+		} else {
+			if (!zd_map_is_file(mp))
+				continue;
+			/* One module per file; only files with code are modules. */
+			for (k = 0; k < sp->nmods; k++)
+				if (!sp->mods[k].vdso && sp->mods[k].inode == mp->inode &&
+				    !strcmp(sp->mods[k].path, mp->path))
+					seen = true;
+			if (seen)
+				continue;
+			for (k = i; k < sp->maps.n; k++)
+				if (same_file(&sp->maps.v[k], mp) && (sp->maps.v[k].perms & ZD_MAP_X))
+					exec = true;
+			if (!exec)
+				continue;
+			{
+				struct zd_elf_cache_entry *ce = cache_get(sp, tid, mp);
+				uint64_t lo, hi;
+
+				m.elf = ce->elf;
+				m.err = ce->err;
+				m.path = zd_xstrdup(mp->path);
+				m.inode = mp->inode;
+				m.dev = ce->dev;
+				m.exe = exe[0] && !strcmp(exe, mp->path);
+				m.start = mp->start;
+				m.end = mp->end;
+				for (k = i + 1; k < sp->maps.n; k++)
+					if (same_file(&sp->maps.v[k], mp))
+						m.end = sp->maps.v[k].end;
+				if (m.elf && zd_elf_bias_for(m.elf, mp->start, mp->pgoff, &m.bias) == 0) {
+					zd_elf_load_range(m.elf, &lo, &hi);
+					m.start = ZD_MIN(m.start, lo + m.bias);
+					m.end = ZD_MAX(m.end, hi + m.bias);
+				}
+			}
+		}
+		{
+			const char *slash = strrchr(m.path, '/');
+
+			m.name = slash ? slash + 1 : m.path;
+		}
+		ZD_GROW(sp->mods, alloc, sp->nmods + 1);
+		sp->mods[sp->nmods++] = m;
+	}
+	qsort(sp->mods, sp->nmods, sizeof(*sp->mods), cmp_mod);
+	for (i = 0; i < sp->nmods; i++) {
+		const char *slash = strrchr(sp->mods[i].path, '/');
+
+		sp->mods[i].name = slash ? slash + 1 : sp->mods[i].path;
+	}
+	return 0;
+}
+
+int
+zd_space_load(struct zd_space *sp, pid_t tid, zd_mem_reader reader, void *ctx)
+{
+	struct zd_maps m;
+	char path[64];
+	int dfd, ret;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)tid);
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	ret = zd_maps_read(dfd, &m);
+	close(dfd);
+	if (ret < 0)
+		return ret;
+	return zd_space_load_maps(sp, tid, &m, reader, ctx);
+}
+
+const struct zd_module *
+zd_space_module(const struct zd_space *sp, uint64_t addr)
+{
+	size_t lo = 0, hi = sp->nmods;
+	long i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sp->mods[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Ranges may nest (a library mapped into another's reserved gap). */
+	for (i = (long)lo - 1; i >= 0 && (size_t)(lo - 1 - (size_t)i) < 8; i--)
+		if (addr >= sp->mods[i].start && addr < sp->mods[i].end) {
+			const struct zd_map *mp = zd_maps_find(&sp->maps, addr);
+
+			if (mp && zd_map_is_file(mp) && mp->inode != sp->mods[i].inode && !sp->mods[i].vdso)
+				continue;
+			return &sp->mods[i];
+		}
+	return NULL;
+}
+
+int
+zd_space_lookup(const struct zd_space *sp, uint64_t addr, unsigned flags, struct zd_where *w)
+{
+	uint64_t look = (flags & ZD_LOOKUP_CALLER) && addr ? addr - 1 : addr;
+	const struct zd_module *m = zd_space_module(sp, look);
+
+	memset(w, 0, sizeof(*w));
+	w->mod = m;
+	if (!m || !m->elf)
+		return -ENOENT;
+	w->vaddr = addr - m->bias;
+	w->sym = zd_elf_sym_at(m->elf, look - m->bias);
+	if (w->sym)
+		w->off = addr - m->bias - w->sym->addr;
+	if ((flags & ZD_LOOKUP_LINE) && (!(flags & ZD_LOOKUP_OWN_LINES) || !zd_elf_has_debug_file(m->elf)))
+		zd_elf_line(m->elf, look - m->bias, &w->file, &w->line);
+	return w->sym ? 0 : -ENOENT;
+}
+
+int
+zd_space_resolve(const struct zd_space *sp, const char *name, uint64_t *addr, const struct zd_sym **symp,
+		 const struct zd_module **modp)
+{
+	const char *bang = strchr(name, '!');
+	size_t modlen = bang ? (size_t)(bang - name) : 0;
+	const char *sname = bang ? bang + 1 : name;
+	int pass;
+
+	/* Pass 0: the executable; pass 1: everything else in address order. */
+	for (pass = 0; pass < 2; pass++) {
+		size_t i;
+
+		for (i = 0; i < sp->nmods; i++) {
+			const struct zd_module *m = &sp->mods[i];
+			const struct zd_sym *s;
+
+			if (!m->elf || (pass == 0) != m->exe)
+				continue;
+			if (bang && (strncmp(m->name, name, modlen) || (m->name[modlen] && m->name[modlen] != '.' &&
+									  m->name[modlen] != '-')))
+				continue;
+			s = zd_elf_sym_named(m->elf, sname);
+			if (!s)
+				continue;
+			*addr = s->addr + m->bias;
+			if (symp)
+				*symp = s;
+			if (modp)
+				*modp = m;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int
+zd_space_read_static(const struct zd_space *sp, uint64_t addr, void *buf, size_t len)
+{
+	const struct zd_map *mp = zd_maps_find(&sp->maps, addr);
+	const struct zd_module *m;
+	const unsigned char *img;
+	size_t size;
+	uint64_t off;
+
+	if (!mp || addr + len > mp->end || (mp->perms & ZD_MAP_W))
+		return -EFAULT;
+	m = zd_space_module(sp, addr);
+	if (!m || !m->elf)
+		return -EFAULT;
+	img = zd_elf_image(m->elf, &size);
+	if (m->vdso)
+		off = addr - mp->start;
+	else if (mp->inode == m->inode)
+		off = addr - mp->start + mp->pgoff;
+	else
+		return -EFAULT;
+	if (off + len > size)
+		return -EFAULT;
+	memcpy(buf, img + off, len);
+	return 0;
+}

@@ -1,0 +1,395 @@
+/*
+ * Remote unwinding from copies: libunwind (x86-64 DWARF CFI) with our
+ * accessors, and a frame-pointer fallback.
+ */
+#include <errno.h>
+#include <libunwind.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zdiag/common.h"
+#include "zdiag/unwind.h"
+#include "zdiag/xalloc.h"
+
+/* Exported by libunwind-x86_64 (perf uses it the same way), not declared
+ * in its public headers: search a .eh_frame_hdr table for ip. */
+extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip, unw_dyn_info_t *di,
+					      unw_proc_info_t *pi, int need_unwind_info, void *arg);
+
+#define RED_ZONE 128
+#define DW_EH_PE_omit 0xff
+#define DW_EH_PE_datarel_sdata4 0x3b
+
+struct di_cache {
+	const struct zd_module *mod;
+	unw_dyn_info_t di;
+	bool ok;
+};
+
+struct zd_unwinder {
+	unw_addr_space_t as;
+	const struct zd_space *sp;
+	struct di_cache *dic;
+	size_t ndic, alloc;
+};
+
+/* Per-walk state: the accessors' arg. */
+struct walk {
+	struct zd_unwinder *u;
+	const struct zd_tsnap *ts;
+	struct user_regs_struct regs;  /* the registers of the frame we start from */
+	zd_mem_reader live;
+	void *live_ctx;
+};
+
+int
+zd_tsnap_capture(struct zd_tsnap *ts, pid_t tid, const struct user_regs_struct *regs, const struct zd_maps *maps,
+		 zd_mem_reader reader, void *ctx, size_t max_stack)
+{
+	const struct zd_map *mp;
+	uint64_t lo, hi;
+	ssize_t n;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->tid = tid;
+	ts->regs = *regs;
+	mp = zd_maps_find(maps, regs->rsp);
+	if (!mp)
+		return -EFAULT;
+	lo = regs->rsp >= mp->start + RED_ZONE ? regs->rsp - RED_ZONE : mp->start;
+	hi = mp->end;
+	if (hi - lo > max_stack) {
+		hi = lo + max_stack;
+		ts->truncated = true;
+	}
+	ts->stack = zd_xmalloc(hi - lo);
+	n = reader(ctx, lo, ts->stack, hi - lo);
+	if (n <= 0) {
+		free(ts->stack);
+		ts->stack = NULL;
+		return n < 0 ? (int)n : -EFAULT;
+	}
+	ts->stack_base = lo;
+	ts->stack_len = (size_t)n;
+	return 0;
+}
+
+void
+zd_tsnap_release(struct zd_tsnap *ts)
+{
+	free(ts->stack);
+	ts->stack = NULL;
+	ts->stack_len = 0;
+}
+
+static int
+read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
+{
+	const struct zd_tsnap *ts = w->ts;
+
+	if (addr >= ts->stack_base && addr - ts->stack_base + len <= ts->stack_len) {
+		memcpy(buf, ts->stack + (addr - ts->stack_base), len);
+		return 0;
+	}
+	if (zd_space_read_static(w->u->sp, addr, buf, len) == 0)
+		return 0;
+	if (w->live && w->live(w->live_ctx, addr, buf, len) == (ssize_t)len)
+		return 0;
+	return -EFAULT;
+}
+
+static int
+acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need, void *arg)
+{
+	struct walk *w = arg;
+	struct zd_unwinder *u = w->u;
+	const struct zd_module *m = zd_space_module(u->sp, ip);
+	struct di_cache *c = NULL;
+	size_t i;
+
+	if (!m || !m->elf)
+		return -UNW_ENOINFO;
+	for (i = 0; i < u->ndic; i++)
+		if (u->dic[i].mod == m)
+			c = &u->dic[i];
+	if (!c) {
+		uint64_t vaddr, size, off;
+		const unsigned char *img, *h;
+		size_t isize;
+
+		ZD_GROW(u->dic, u->alloc, u->ndic + 1);
+		c = &u->dic[u->ndic++];
+		memset(c, 0, sizeof(*c));
+		c->mod = m;
+		img = zd_elf_image(m->elf, &isize);
+		if (zd_elf_eh_frame_hdr(m->elf, &vaddr, &size) == 0 && size >= 12 &&
+		    (m->vdso ? (off = vaddr, 0) : zd_elf_vaddr_to_off(m->elf, vaddr, &off)) == 0 &&
+		    off + 12 <= isize) {
+			uint32_t count;
+
+			h = img + off;
+			/* version 1; eh_frame_ptr 4 bytes; fde_count udata4; table datarel|sdata4 */
+			if (h[0] == 1 && (h[1] & 0x0f) == 0x0b && h[2] == 0x03 && h[3] == DW_EH_PE_datarel_sdata4) {
+				memcpy(&count, h + 8, 4);
+				c->di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+				c->di.start_ip = m->start;
+				c->di.end_ip = m->end;
+				c->di.gp = 0;
+				c->di.u.rti.name_ptr = 0;
+				c->di.u.rti.segbase = vaddr + m->bias;
+				c->di.u.rti.table_len = (unw_word_t)count * 8 / sizeof(unw_word_t);
+				c->di.u.rti.table_data = vaddr + m->bias + 12;
+				c->ok = true;
+			}
+		}
+	}
+	if (!c->ok)
+		return -UNW_ENOINFO;
+	return _Ux86_64_dwarf_search_unwind_table(as, ip, &c->di, pi, need, arg);
+}
+
+static void
+acc_put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
+{
+	(void)as;
+	(void)pi;
+	(void)arg;
+}
+
+static int
+acc_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *arg)
+{
+	(void)as;
+	(void)addr;
+	(void)arg;
+	return -UNW_ENOINFO;
+}
+
+static int
+acc_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
+{
+	(void)as;
+	if (write)
+		return -UNW_EINVAL;
+	return read_mem(arg, addr, val, sizeof(*val)) == 0 ? 0 : -UNW_EINVAL;
+}
+
+static unsigned long long *
+reg_slot(struct user_regs_struct *r, unw_regnum_t n)
+{
+	switch (n) {
+	case UNW_X86_64_RAX: return &r->rax;
+	case UNW_X86_64_RDX: return &r->rdx;
+	case UNW_X86_64_RCX: return &r->rcx;
+	case UNW_X86_64_RBX: return &r->rbx;
+	case UNW_X86_64_RSI: return &r->rsi;
+	case UNW_X86_64_RDI: return &r->rdi;
+	case UNW_X86_64_RBP: return &r->rbp;
+	case UNW_X86_64_RSP: return &r->rsp;
+	case UNW_X86_64_R8: return &r->r8;
+	case UNW_X86_64_R9: return &r->r9;
+	case UNW_X86_64_R10: return &r->r10;
+	case UNW_X86_64_R11: return &r->r11;
+	case UNW_X86_64_R12: return &r->r12;
+	case UNW_X86_64_R13: return &r->r13;
+	case UNW_X86_64_R14: return &r->r14;
+	case UNW_X86_64_R15: return &r->r15;
+	case UNW_X86_64_RIP: return &r->rip;
+	default: return NULL;
+	}
+}
+
+static int
+acc_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, void *arg)
+{
+	struct walk *w = arg;
+	unsigned long long *slot = reg_slot(&w->regs, reg);
+
+	(void)as;
+	if (!slot || write)
+		return -UNW_EBADREG;
+	*val = *slot;
+	return 0;
+}
+
+static int
+acc_access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write, void *arg)
+{
+	(void)as;
+	(void)reg;
+	(void)val;
+	(void)write;
+	(void)arg;
+	return -UNW_EBADREG;
+}
+
+static int
+acc_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
+{
+	(void)as;
+	(void)c;
+	(void)arg;
+	return -UNW_EINVAL;
+}
+
+static int
+acc_get_proc_name(unw_addr_space_t as, unw_word_t addr, char *buf, size_t len, unw_word_t *off, void *arg)
+{
+	(void)as;
+	(void)addr;
+	(void)buf;
+	(void)len;
+	(void)off;
+	(void)arg;
+	return -UNW_ENOINFO;
+}
+
+static unw_accessors_t accessors = {
+	.find_proc_info = acc_find_proc_info,
+	.put_unwind_info = acc_put_unwind_info,
+	.get_dyn_info_list_addr = acc_get_dyn_info_list_addr,
+	.access_mem = acc_access_mem,
+	.access_reg = acc_access_reg,
+	.access_fpreg = acc_access_fpreg,
+	.resume = acc_resume,
+	.get_proc_name = acc_get_proc_name,
+};
+
+struct zd_unwinder *
+zd_unwinder_new(const struct zd_space *sp)
+{
+	struct zd_unwinder *u = zd_xcalloc(1, sizeof(*u));
+
+	u->sp = sp;
+	u->as = unw_create_addr_space(&accessors, 0);
+	if (!u->as) {
+		free(u);
+		return NULL;
+	}
+	unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
+	return u;
+}
+
+void
+zd_unwinder_flush(struct zd_unwinder *u)
+{
+	unw_flush_cache(u->as, 0, 0);
+	u->ndic = 0;
+}
+
+void
+zd_unwinder_free(struct zd_unwinder *u)
+{
+	if (!u)
+		return;
+	unw_destroy_addr_space(u->as);
+	free(u->dic);
+	free(u);
+}
+
+bool
+zd_unwind_is_sigreturn(const struct zd_space *sp, uint64_t ip)
+{
+	/* mov $15, %rax; syscall (glibc's __restore_rt) */
+	static const unsigned char code[] = { 0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05 };
+	unsigned char buf[sizeof(code)];
+
+	return zd_space_read_static(sp, ip, buf, sizeof(buf)) == 0 && !memcmp(buf, code, sizeof(code));
+}
+
+static bool
+is_code(const struct zd_space *sp, uint64_t ip)
+{
+	const struct zd_map *mp = zd_maps_find(&sp->maps, ip);
+
+	return mp && (mp->perms & ZD_MAP_X);
+}
+
+/* One frame-pointer step from (ip, sp, rbp): [rbp] is the caller's rbp,
+ * [rbp+8] the return address.  Returns 0 and the caller's registers. */
+static int
+fp_step(struct walk *w, struct user_regs_struct *r)
+{
+	uint64_t saved[2];
+
+	if (!r->rbp || r->rbp < r->rsp || (r->rbp & 7) || r->rbp - r->rsp > (64u << 20))
+		return -EINVAL;
+	if (read_mem(w, r->rbp, saved, sizeof(saved)) < 0)
+		return -EFAULT;
+	if (!is_code(w->u->sp, saved[1]))
+		return -EINVAL;
+	r->rsp = r->rbp + 16;
+	r->rip = saved[1];
+	r->rbp = saved[0];
+	return 0;
+}
+
+size_t
+zd_unwind(struct zd_unwinder *u, const struct zd_tsnap *ts, zd_mem_reader live, void *live_ctx, struct zd_frame *fr,
+	  size_t max)
+{
+	struct walk w = { .u = u, .ts = ts, .regs = ts->regs, .live = live, .live_ctx = live_ctx };
+	size_t n = 0;
+	bool via_fp = false, next_exact = true;
+
+	while (n < max) {
+		unw_cursor_t c;
+		int r;
+
+		if (unw_init_remote(&c, u->as, &w) < 0)
+			break;
+		for (;;) {
+			unw_word_t ip = 0, sp = 0, bp = 0;
+
+			unw_get_reg(&c, UNW_REG_IP, &ip);
+			unw_get_reg(&c, UNW_REG_SP, &sp);
+			unw_get_reg(&c, UNW_X86_64_RBP, &bp);
+			if (!ip)
+				return n;
+			/* A caller's return address must point into code: anything
+			 * else is a walk gone wrong (no CFI, clobbered frame). */
+			if (n && !is_code(u->sp, ip))
+				return n;
+			/* A loop guard: the stack only grows towards higher addresses. */
+			if (n && sp < fr[n - 1].sp)
+				return n;
+			if (n && sp == fr[n - 1].sp && ip == fr[n - 1].ip)
+				return n;
+			fr[n].ip = ip;
+			fr[n].sp = sp;
+			fr[n].flags = (next_exact ? ZD_FRAME_EXACT : 0) | (via_fp ? ZD_FRAME_FP : 0);
+			next_exact = false;
+			via_fp = false;
+			if (zd_unwind_is_sigreturn(u->sp, ip)) {
+				fr[n].flags |= ZD_FRAME_SIGNAL | ZD_FRAME_EXACT;
+				next_exact = true;
+			}
+			if (++n >= max)
+				return n;
+			{
+				unw_proc_info_t pi;
+
+				/* No CFI for this frame: libunwind's step falls back on
+				 * rbp, so its caller is a frame-pointer guess.  (Without
+				 * an FDE, x86-64 libunwind reports a 1-byte dummy range.) */
+				if (unw_get_proc_info(&c, &pi) < 0 || pi.end_ip - pi.start_ip <= 1)
+					via_fp = true;
+			}
+			r = unw_step(&c);
+			if (r > 0)
+				continue;
+			if (r == 0)
+				return n;
+			/* No CFI here: try the frame-pointer chain from this frame. */
+			memset(&w.regs, 0, sizeof(w.regs));
+			w.regs.rip = ip;
+			w.regs.rsp = sp;
+			w.regs.rbp = bp;
+			if (fp_step(&w, &w.regs) < 0)
+				return n;
+			via_fp = true;
+			break;
+		}
+	}
+	return n;
+}
