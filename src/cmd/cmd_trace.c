@@ -86,7 +86,8 @@ struct trace_cli {
 	struct zd_tracer *tracer;
 };
 
-static volatile sig_atomic_t stop_sig;
+static volatile sig_atomic_t stop_sig;   /* for the tracer, which clears it */
+static volatile sig_atomic_t first_sig;  /* what zdiag dies of with -p */
 static volatile sig_atomic_t tick;
 
 static void
@@ -94,6 +95,8 @@ on_stop_signal(int sig)
 {
 	if (!stop_sig)
 		stop_sig = sig;
+	if (!first_sig)
+		first_sig = sig;
 }
 
 static void
@@ -743,8 +746,8 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 				close(cli.outfd);
 			die_by_signal(sig);
 		}
-	} else if (stop_sig) {
-		int sig = stop_sig;
+	} else if (first_sig) {
+		int sig = first_sig;
 
 		zd_tracer_free(cli.tracer);
 		zd_tfmt_release(&cli.fmt);

@@ -4,8 +4,9 @@
  *	raise SIG  die of SIG (default action)
  *	handle     catch SIGUSR1 sent to itself, then exit 0
  *	segv       dereference a null pointer
- *	stop       stop itself with SIGSTOP; a child continues it after
- *	           200 ms, and the parent exits 0 once it runs again
+ *	stop       stop itself with SIGSTOP; a child that saw it stopped
+ *	           continues it after 200 ms; exits with the child's status
+ *	           (0: it really stopped, 1: it never did)
  *	escape     write control bytes (ESC sequences, \r, BEL) to fd 2
  */
 #include <signal.h>
@@ -66,8 +67,13 @@ main(int argc, char **argv)
 			_exit(0);
 		}
 		raise(SIGSTOP);
-		waitpid(c, NULL, 0);
-		return 0;
+		{
+			int st;
+
+			if (waitpid(c, &st, 0) != c || !WIFEXITED(st))
+				return 3;
+			return WEXITSTATUS(st);
+		}
 	}
 	if (!strcmp(mode, "escape")) {
 		static const char bytes[] = "\033[31mred\033[0m\r\a\x9b" "2J";
