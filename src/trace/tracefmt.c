@@ -366,7 +366,8 @@ json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 	if (died || !c->exited) {
 		zd_json_knull(&j, "retval");
 		zd_json_knull(&j, "errno");
-		zd_json_kbool(&j, "unfinished", true);
+		zd_json_knull(&j, "error");
+		zd_json_knull(&j, "strerror");
 	} else if (zd_call_failed(c->rval)) {
 		int err = (int)-c->rval;
 		const char *n = err < 512 ? zd_errname(err) : NULL;
@@ -377,20 +378,33 @@ json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 			zd_json_kstr(&j, "error", n);
 			zd_json_kstr(&j, "strerror", strerror(err));
 		} else {
+			/* ERESTARTSYS & co: "? ERESTARTSYS (To be restarted ...)" */
 			struct zd_sb rv = ZD_SB_INIT;
+			char *sp;
 
 			zd_call_retval(c, &rv);
-			zd_json_kstr(&j, "error", rv.buf + 2);
+			sp = strchr(rv.buf + 2, ' ');
+			zd_json_kstrn(&j, "error", sp ? sp + 1 : rv.buf + 2, sp ? strcspn(sp + 1, " ") : strlen(rv.buf + 2));
+			sp = strchr(rv.buf, '(');
+			if (sp)
+				zd_json_kstrn(&j, "strerror", sp + 1, strlen(sp + 1) - 1);
+			else
+				zd_json_knull(&j, "strerror");
 			zd_sb_release(&rv);
 		}
 	} else {
 		zd_json_kint(&j, "retval", c->rval);
 		zd_json_knull(&j, "errno");
+		zd_json_knull(&j, "error");
+		zd_json_knull(&j, "strerror");
 	}
+	zd_json_kbool(&j, "unfinished", died || !c->exited);
 	if (!died && c->exited) {
 		double d = zd_ts_diff(&tcb->sc_start, &ev->mono);
 
 		zd_json_kdouble(&j, "duration", d < 0 ? 0 : d);
+	} else {
+		zd_json_knull(&j, "duration");
 	}
 	{
 		struct zd_sb t = ZD_SB_INIT;
@@ -437,6 +451,7 @@ json_exit(struct zd_tfmt *f, const struct zd_tev *ev)
 	if (WIFEXITED(s)) {
 		zd_json_kint(&j, "exit_code", WEXITSTATUS(s));
 		zd_json_knull(&j, "signal");
+		zd_json_kbool(&j, "core_dumped", false);
 	} else {
 		zd_json_knull(&j, "exit_code");
 		zd_json_kstr(&j, "signal", zd_dec_signame(WTERMSIG(s)));
@@ -480,6 +495,8 @@ json_simple(struct zd_tfmt *f, const struct zd_tev *ev)
 		zd_json_kint(&j, "child", ev->child);
 		if (p && p->exited)
 			zd_json_kdouble(&j, "zombie_seconds", zd_ts_diff(&p->t_exit, &p->t_reap));
+		else
+			zd_json_knull(&j, "zombie_seconds");
 		break;
 	}
 	case ZD_TEV_GROUP_STOP:

@@ -518,6 +518,34 @@ print('ok')
 EOF
 }
 
+@test "--json follows its schema (docs/trace.schema.json), event by event" {
+	require_pidns
+	in_ns '"$ZDIAG" trace -f --json --lifecycle -o $T/a "$HELPERS/trace_tree" > /dev/null
+	       "$ZDIAG" trace --json -C -o $T/b "$HELPERS/trace_sig" handle
+	       "$ZDIAG" trace --json -f -o $T/c "$HELPERS/trace_sig" stop
+	       "$ZDIAG" trace --json -o $T/d "$HELPERS/trace_sig" raise 9
+	       "$HELPERS/trace_loop" $T/count & P=$!
+	       for i in $(seq 100); do [ -s $T/count ] && break; sleep 0.05; done
+	       "$ZDIAG" trace --json -p $P -o $T/e & Z=$!
+	       sleep 0.3; kill -INT $Z; wait $Z; kill $P'
+	cat "$T/a" "$T/b" "$T/c" "$T/d" "$T/e" > "$T/all"
+	python3 - "$ROOT" "$T/all" <<'EOF'
+import json, sys
+sys.path.insert(0, sys.argv[1] + '/tests/lib')
+import schema
+root = json.load(open(sys.argv[1] + '/docs/trace.schema.json'))
+seen = set()
+for n, line in enumerate(open(sys.argv[2]), 1):
+    o = json.loads(line)
+    schema.check(root, o, root, '$')
+    schema.check(root['$defs'][o['event']], o, root, 'line %d' % n)
+    seen.add(o['event'])
+want = set(root['properties']['event']['enum'])
+assert seen == want, 'events never seen: %s' % sorted(want - seen)
+print('ok: %s' % sorted(seen))
+EOF
+}
+
 @test "--lifecycle: children reaped at once are not reported" {
 	require_pidns
 	in_ns '"$ZDIAG" trace --lifecycle -e trace=none -o $T/out "$HELPERS/trace_tree" > /dev/null'
