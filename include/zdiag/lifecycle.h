@@ -66,6 +66,7 @@ struct zd_tproc {
 	bool parent_exited_first;   /* its parent exited while it was a zombie */
 
 	void *user;                 /* renderer data (per-process -c) */
+	void (*user_free)(void *);  /* frees user with the record (NULL: free()) */
 };
 
 struct zd_lifecycle {

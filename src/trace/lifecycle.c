@@ -26,7 +26,10 @@ zd_lc_release(struct zd_lifecycle *lc)
 	size_t i;
 
 	for (i = 0; i < lc->n; i++) {
-		free(lc->v[i]->user);
+		if (lc->v[i]->user_free)
+			lc->v[i]->user_free(lc->v[i]->user);
+		else
+			free(lc->v[i]->user);
 		free(lc->v[i]);
 	}
 	free(lc->v);

@@ -529,6 +529,16 @@ stat_slot(struct zd_summary *sum, long nr)
 }
 
 static void
+summary_free(void *p)
+{
+	struct zd_summary *sum = p;
+
+	if (sum)
+		free(sum->by_nr);
+	free(sum);
+}
+
+static void
 count(struct zd_tfmt *f, const struct zd_tev *ev)
 {
 	struct zd_tcb *tcb = ev->tcb;
@@ -542,8 +552,10 @@ count(struct zd_tfmt *f, const struct zd_tev *ev)
 	s->errors += zd_call_failed(tcb->call.rval);
 	s->seconds += d;
 	if (f->per_process && tcb->proc) {
-		if (!tcb->proc->user)
+		if (!tcb->proc->user) {
 			tcb->proc->user = zd_xcalloc(1, sizeof(struct zd_summary));
+			tcb->proc->user_free = summary_free;
+		}
 		s = stat_slot(tcb->proc->user, tcb->sc_nr);
 		s->calls++;
 		s->errors += zd_call_failed(tcb->call.rval);
