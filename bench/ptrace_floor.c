@@ -1,9 +1,10 @@
 /*
- * The floor of ptrace tracing, for bench/trace.sh: run CMD under the
- * smallest possible PTRACE_SYSCALL loop (one blocking wait4 and one
- * restart per stop, plus one PTRACE_GET_SYSCALL_INFO per stop so it reads
- * what a tracer must read), printing nothing.  No tracer can be faster
- * than this on the same kernel; zdiag and strace are compared with it.
+ * The floor of ptrace tracing, for bench/trace.sh: run CMD and all its
+ * children under the smallest possible PTRACE_SYSCALL loop (one blocking
+ * wait4 and one restart per stop, plus one PTRACE_GET_SYSCALL_INFO per
+ * syscall stop so it reads what a tracer must read), printing nothing.
+ * No tracer that shows every syscall can be faster than this on the same
+ * kernel; zdiag and strace are compared with it.
  *
  *	ptrace_floor CMD [ARG...]
  */
@@ -37,7 +38,9 @@ main(int argc, char **argv)
 	}
 	if (waitpid(pid, &status, WSTOPPED) < 0)
 		return 2;
-	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)) < 0)
+	if (ptrace(PTRACE_SEIZE, pid, NULL,
+		   (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACEFORK |
+				  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE)) < 0)
 		return 2;
 	kill(pid, SIGCONT);
 	for (;;) {
@@ -49,10 +52,12 @@ main(int argc, char **argv)
 				continue;
 			break;
 		}
-		if (WIFEXITED(status))
-			return WEXITSTATUS(status);
-		if (WIFSIGNALED(status))
-			return 128 + WTERMSIG(status);
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (w != pid)
+				continue;
+			/* The command is done; its children (if any) die with us. */
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
 		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
 			ptrace(PTRACE_GET_SYSCALL_INFO, w, (void *)sizeof(info), &info);
 		else if (!(status >> 16) && WSTOPSIG(status) != SIGSTOP)

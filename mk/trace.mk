@@ -30,3 +30,11 @@ $(G)/xlat-defs.h: src/gen/gen-xlat.sh $(XLAT_INS)
 # Every object and unit test may include the trace headers (xlat.h pulls in
 # the generated declarations): generate before compiling anything.
 $(LIB_OBJS) $(CLI_OBJS) $(UNIT_BINS): | $(TRACE_GEN)
+
+# The bench: the floor tracer and the workloads, -O2 (bench/trace.sh).
+TRACE_BENCH := build/bench/ptrace_floor build/bench/trace_work
+BENCH_TARGETS += $(TRACE_BENCH)
+CLEAN_FILES +=
+build/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $<

@@ -104,6 +104,7 @@ struct zd_trace_opts {
 	bool decode;                /* decode arguments (false for -c only) */
 	bool want_wall;             /* fill zd_tev.wall */
 	bool want_mono;             /* fill zd_tev.mono and sc_start */
+	bool want_comm;             /* keep command names (/proc/PID/comm) in the records */
 	uint64_t show_signals;      /* -e signal=: bit N-1 for signal N */
 	bool seccomp;               /* may use a seccomp filter when launching */
 	struct zd_dec_opts dec;

@@ -641,6 +641,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	}
 	cli.o.decode = cli.fmt.text || cli.fmt.json;
 	cli.o.want_mono = true;
+	cli.o.want_comm = cli.lifecycle || cli.fmt.json || cli.fmt.per_process;
 	cli.o.want_wall = cli.fmt.json || cli.fmt.tsmode != ZD_TS_NONE;
 	cli.o.stop = &stop_sig;
 
@@ -710,7 +711,8 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		struct timespec now;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		zd_lc_finish(lc, "/proc", &now);
+		if (cli.lifecycle)
+			zd_lc_finish(lc, "/proc", &now);
 		if (cli.fmt.summary) {
 			if (cli.fmt.json)
 				json_summary(&cli);

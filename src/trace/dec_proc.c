@@ -170,11 +170,43 @@ zd_dec_clone3(struct zd_call *c, struct zd_sb *sb)
 	return ZD_DEC_DONE;
 }
 
+/*
+ * Pointer arrays (argv, envp) are read in blocks up to the end of a page:
+ * one process_vm_readv for a typical environment instead of one per
+ * pointer.
+ */
+struct ptr_reader {
+	const struct zd_call *c;
+	uint64_t addr;          /* of the next block */
+	uint64_t buf[64];
+	size_t n, i;            /* pointers in buf, next one */
+};
+
+/* The next pointer: 1, or 0 when unreadable. */
+static int
+next_ptr(struct ptr_reader *r, uint64_t *p)
+{
+	if (r->i == r->n) {
+		size_t room = (4096 - (r->addr & 4095)) / 8;
+		size_t want = ZD_MIN(room ? room : 1, ZD_ARRAY_SIZE(r->buf));
+		ssize_t got = zd_umove(r->c->tid, r->addr, r->buf, want * 8);
+
+		if (got < 8)
+			return 0;
+		r->n = (size_t)got / 8;
+		r->i = 0;
+		r->addr += r->n * 8;
+	}
+	*p = r->buf[r->i++];
+	return 1;
+}
+
 /* An argv/envp array: ["a", "b", ...], at most -s elements shown. */
 static void
 put_str_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 {
 	size_t max = c->opts && c->opts->strsize ? ZD_MAX(c->opts->strsize, 32) : (size_t)-1;
+	struct ptr_reader r = { c, addr, { 0 }, 0, 0 };
 	size_t i;
 
 	if (!addr) {
@@ -185,7 +217,7 @@ put_str_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	for (i = 0;; i++) {
 		uint64_t p;
 
-		if (zd_umove(c->tid, addr + i * 8, &p, 8) != 8) {
+		if (!next_ptr(&r, &p)) {
 			if (!i) {
 				sb->len--;
 				sb->buf[sb->len] = '\0';
@@ -211,6 +243,7 @@ put_str_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 static void
 put_env(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 {
+	struct ptr_reader r = { c, addr, { 0 }, 0, 0 };
 	size_t n;
 
 	if (c->opts && c->opts->verbose) {
@@ -220,10 +253,10 @@ put_env(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	put_ptr(sb, addr);
 	if (!addr)
 		return;
-	for (n = 0; n < 100000; n++) {
+	for (n = 0; n < 1000000; n++) {
 		uint64_t p;
 
-		if (zd_umove(c->tid, addr + n * 8, &p, 8) != 8)
+		if (!next_ptr(&r, &p))
 			return;
 		if (!p)
 			break;

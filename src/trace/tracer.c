@@ -310,7 +310,8 @@ proc_for(struct zd_tracer *t, pid_t pid, pid_t ppid, enum zd_lc_origin origin, c
 		return p;
 	p = zd_lc_add(&t->lc, pid, ppid, origin, now);
 	p->traced = shown;
-	read_comm(pid, p->comm, sizeof(p->comm));
+	if (t->o.want_comm)
+		read_comm(pid, p->comm, sizeof(p->comm));
 	return p;
 }
 
@@ -478,7 +479,7 @@ on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct scinfo *si)
 		}
 		return;
 	}
-	if (tcb->flags & TCB_WATCH)
+	if ((tcb->flags & TCB_WATCH) || (tcb->sc_shown && (tcb->sc_nr == NR_WAIT4 || tcb->sc_nr == NR_WAITID)))
 		check_reap(t, tcb, si->rval);
 	if (tcb->tid == t->root && !t->root_execd && (tcb->sc_nr == NR_EXECVE || tcb->sc_nr == NR_EXECVEAT)) {
 		if (!zd_call_failed(si->rval)) {
@@ -675,7 +676,8 @@ on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
 	if (tcb->proc) {
 		tcb->proc->execs++;
 		tcb->proc->threads = tcb->proc->threads_max = 1;
-		read_comm(tcb->pid, tcb->proc->comm, sizeof(tcb->proc->comm));
+		if (t->o.want_comm)
+			read_comm(tcb->pid, tcb->proc->comm, sizeof(tcb->proc->comm));
 	}
 	if (tcb->flags & TCB_PRE_EXEC) {
 		/* The launched command exec'd without a stop at execve's entry:

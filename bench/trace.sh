@@ -1,0 +1,103 @@
+#!/bin/sh
+# make bench: `zdiag trace` against strace and the floor of ptrace tracing
+# (build/bench/ptrace_floor: a minimal PTRACE_SYSCALL loop following forks,
+# reading each stop's syscall info and printing nothing), side by side:
+#   (a) a loop of 200,000 cheap syscalls (getppid)
+#   (b) decode-heavy: stat, open, read, close 3,000 files
+#   (c) 300 fork + exec /bin/true + wait
+# Full tracing (strace -f / zdiag trace -f, both -o /dev/null) for all three;
+# then (a) with -e trace=openat, where the seccomp filter lets the loop run
+# untouched, against the untraced run; and each tracer's peak RSS (VmHWM).
+#
+# This machine is shared and noisy, so the tools run interleaved, round
+# by round (untraced, floor, strace, zdiag, untraced, ...), and the report
+# gives medians and ratios of medians.  BENCH_RUNS sets the rounds
+# (default 7).  Everything runs in a private PID namespace; timing lives
+# only here (never in make check).
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${ZD_BENCH_INNER:-}" != 1 ]; then
+	ZD_BENCH_INNER=1 exec unshare --pid --fork --mount-proc --kill-child sh "$0" "$@"
+fi
+
+ZDIAG=$ROOT/zdiag
+FLOOR=$ROOT/build/bench/ptrace_floor
+WORK=$ROOT/build/bench/trace_work
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+for tool in strace python3; do
+	command -v $tool >/dev/null || { echo "bench/trace.sh: $tool is missing (make bench-deps)" >&2; exit 1; }
+done
+for f in "$ZDIAG" "$FLOOR" "$WORK"; do
+	[ -x "$f" ] || { echo "bench/trace.sh: $f is missing (make bench builds it)" >&2; exit 1; }
+done
+"$WORK" files "$TMP/files" 3000
+
+ZDIAG=$ZDIAG FLOOR=$FLOOR WORK=$WORK FILES=$TMP/files RUNS=${BENCH_RUNS:-7} python3 - <<'PY'
+import os, statistics, subprocess, sys, time
+
+Z, FLOOR, WORK, FILES = os.environ["ZDIAG"], os.environ["FLOOR"], os.environ["WORK"], os.environ["FILES"]
+RUNS = int(os.environ["RUNS"])
+STRACE = ["strace", "-qq", "-f", "-o", "/dev/null"]
+ZTRACE = [Z, "trace", "-q", "-f", "-o", "/dev/null"]
+
+def run(cmd):
+    t = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if r.returncode:
+        sys.exit("bench/trace.sh: %s exited %d" % (" ".join(cmd), r.returncode))
+    return time.perf_counter() - t
+
+def peak_rss(cmd):
+    """VmHWM of cmd's own process, polled until it exits (kB)."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while p.poll() is None:
+        try:
+            for line in open("/proc/%d/status" % p.pid):
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.005)
+    return peak
+
+def interleaved(cmds):
+    times = {k: [] for k in cmds}
+    for k, c in cmds.items():          # warm up caches once
+        run(c)
+    for _ in range(RUNS):
+        for k, c in cmds.items():
+            times[k].append(run(c))
+    return {k: statistics.median(v) for k, v in times.items()}
+
+print("zdiag trace vs strace %s: medians of %d interleaved rounds, seconds" %
+      (subprocess.run(["strace", "-V"], capture_output=True, text=True).stdout.split()[3], RUNS))
+print("machine: %d cpus, %s; other work on this machine adds noise" % (os.cpu_count(), os.uname().release))
+print("\n%-20s %9s %9s %9s %9s %13s %12s %13s %10s %10s" %
+      ("workload", "untraced", "floor", "strace", "zdiag", "zdiag/strace", "zdiag/floor", "strace/floor",
+       "rss zdiag", "rss strace"))
+workloads = [
+    ("(a) 200k getppid", [WORK, "loop", "200000"]),
+    ("(b) 3000 files", [WORK, "read", FILES, "3000"]),
+    ("(c) 300 fork+exec", [WORK, "forkexec", "300"]),
+]
+for name, w in workloads:
+    m = interleaved({"untraced": w, "floor": [FLOOR] + w, "strace": STRACE + w, "zdiag": ZTRACE + w})
+    rz, rs = peak_rss(ZTRACE + w), peak_rss(STRACE + w)
+    print("%-20s %9.3f %9.3f %9.3f %9.3f %12.3fx %11.3fx %12.3fx %8dkB %8dkB" %
+          (name, m["untraced"], m["floor"], m["strace"], m["zdiag"], m["zdiag"] / m["strace"],
+           m["zdiag"] / m["floor"], m["strace"] / m["floor"], rz, rs))
+
+w = workloads[0][1]
+m = interleaved({"untraced": w,
+                 "zdiag": [Z, "trace", "-q", "-e", "trace=openat", "-o", "/dev/null"] + w,
+                 "strace": ["strace", "-qq", "-f", "--seccomp-bpf", "-e", "trace=openat", "-o", "/dev/null"] + w})
+print("\n(a) with -e trace=openat (seccomp filter): untraced %.3fs; zdiag %.3fs = %.2fx untraced; "
+      "strace --seccomp-bpf %.3fs = %.2fx" % (m["untraced"], m["zdiag"], m["zdiag"] / m["untraced"],
+                                             m["strace"], m["strace"] / m["untraced"]))
+print("\ntargets (issue 3): full tracing <= 1.0x strace (aim 0.9x) on each workload;")
+print("-e trace=openat on (a) <= 1.5x untraced; peak RSS <= strace's")
+PY
