@@ -44,11 +44,15 @@ STRACE = ["strace", "-qq", "-f", "-o", "/dev/null"]
 ZTRACE = [Z, "trace", "-q", "-f", "-o", "/dev/null"]
 
 def run(cmd):
+    """Wall-clock and CPU (user + system, the tracee's included) seconds."""
     t = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if r.returncode:
-        sys.exit("bench/trace.sh: %s exited %d" % (" ".join(cmd), r.returncode))
-    return time.perf_counter() - t
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode:
+        sys.exit("bench/trace.sh: %s exited %d" % (" ".join(cmd), p.returncode))
+    return wall, ru.ru_utime + ru.ru_stime
 
 def peak_rss(cmd):
     """VmHWM of cmd's own process, polled until it exits (kB)."""
@@ -65,18 +69,24 @@ def peak_rss(cmd):
     return peak
 
 def interleaved(cmds):
-    times = {k: [] for k in cmds}
+    """Medians of wall-clock and of CPU time, the commands run in turn."""
+    wall = {k: [] for k in cmds}
+    cpu = {k: [] for k in cmds}
     for k, c in cmds.items():          # warm up caches once
         run(c)
     for _ in range(RUNS):
         for k, c in cmds.items():
-            times[k].append(run(c))
-    return {k: statistics.median(v) for k, v in times.items()}
+            w, u = run(c)
+            wall[k].append(w)
+            cpu[k].append(u)
+    return ({k: statistics.median(v) for k, v in wall.items()},
+            {k: statistics.median(v) for k, v in cpu.items()})
 
 print("zdiag trace vs strace %s: medians of %d interleaved rounds, seconds" %
       (subprocess.run(["strace", "-V"], capture_output=True, text=True).stdout.split()[3], RUNS))
 print("machine: %d cpus, %s; other work on this machine adds noise" % (os.cpu_count(), os.uname().release))
-print("\n%-20s %9s %9s %9s %9s %13s %12s %13s %10s %10s" %
+print("\nwall-clock time:")
+print("%-20s %9s %9s %9s %9s %13s %12s %13s %10s %10s" %
       ("workload", "untraced", "floor", "strace", "zdiag", "zdiag/strace", "zdiag/floor", "strace/floor",
        "rss zdiag", "rss strace"))
 workloads = [
@@ -84,15 +94,24 @@ workloads = [
     ("(b) 3000 files", [WORK, "read", FILES, "3000"]),
     ("(c) 300 fork+exec", [WORK, "forkexec", "300"]),
 ]
+cpu_rows = []
 for name, w in workloads:
-    m = interleaved({"untraced": w, "floor": [FLOOR] + w, "strace": STRACE + w, "zdiag": ZTRACE + w})
+    m, c = interleaved({"untraced": w, "floor": [FLOOR] + w, "strace": STRACE + w, "zdiag": ZTRACE + w})
     rz, rs = peak_rss(ZTRACE + w), peak_rss(STRACE + w)
     print("%-20s %9.3f %9.3f %9.3f %9.3f %12.3fx %11.3fx %12.3fx %8dkB %8dkB" %
           (name, m["untraced"], m["floor"], m["strace"], m["zdiag"], m["zdiag"] / m["strace"],
            m["zdiag"] / m["floor"], m["strace"] / m["floor"], rz, rs))
+    cpu_rows.append((name, c))
+print("\nCPU time (user + system of tracer and tracee; steadier than wall-clock on a busy machine):")
+print("%-20s %9s %9s %9s %9s %13s %12s %13s" %
+      ("workload", "untraced", "floor", "strace", "zdiag", "zdiag/strace", "zdiag/floor", "strace/floor"))
+for name, c in cpu_rows:
+    print("%-20s %9.3f %9.3f %9.3f %9.3f %12.3fx %11.3fx %12.3fx" %
+          (name, c["untraced"], c["floor"], c["strace"], c["zdiag"], c["zdiag"] / c["strace"],
+           c["zdiag"] / c["floor"], c["strace"] / c["floor"]))
 
 w = workloads[0][1]
-m = interleaved({"untraced": w,
+m, _ = interleaved({"untraced": w,
                  "zdiag": [Z, "trace", "-q", "-e", "trace=openat", "-o", "/dev/null"] + w,
                  "strace": ["strace", "-qq", "-f", "--seccomp-bpf", "-e", "trace=openat", "-o", "/dev/null"] + w})
 print("\n(a) with -e trace=openat (seccomp filter): untraced %.3fs; zdiag %.3fs = %.2fx untraced; "

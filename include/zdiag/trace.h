@@ -72,6 +72,7 @@ enum zd_tev_type {
 	ZD_TEV_REAP,            /* tcb reaped child (wait4/waitid): child */
 	ZD_TEV_ATTACH,          /* -p: tcb attached */
 	ZD_TEV_DETACH,          /* tcb detached (Ctrl-C with -p) */
+	ZD_TEV_SUPERSEDED,      /* tcb, a leader, vanished: thread child exec'd and took its tid */
 };
 
 struct zd_tev {
@@ -81,7 +82,8 @@ struct zd_tev {
 	struct timespec mono;       /* CLOCK_MONOTONIC of the event (when wanted) */
 	int status;                 /* EXIT: wait status; GROUP_STOP: signal */
 	const siginfo_t *si;        /* SIGNAL */
-	pid_t child;                /* SPAWN: the new tid; REAP: the reaped pid */
+	pid_t child;                /* SPAWN: the new tid; REAP: the reaped pid;
+				     * SUPERSEDED: the thread that exec'd */
 	enum zd_spawn_kind spawn;   /* SPAWN */
 	bool unfinished;            /* EXIT: died inside tcb->sc_nr (no return) */
 };

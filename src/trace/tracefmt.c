@@ -222,6 +222,7 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 	size_t w;
 	size_t end = tcb->line.len;
 	char nbuf[32];
+	bool resumed = false;
 
 	if (f->status != ZD_STATUS_ALL) {
 		if (died || !passes_status(f, tcb))
@@ -235,6 +236,7 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 		w = f->opencol + (end - tcb->call.entry_end);
 		f->open = NULL;
 	} else {
+		resumed = true;
 		interrupt_open(f);
 		w = line_start(f, tcb, wall);
 		zd_sb_addf(&f->out, "<... %s resumed>", call_name(tcb, nbuf, sizeof(nbuf)));
@@ -246,7 +248,7 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 		/* The tracee died inside the call. */
 		long nr = tcb->sc_nr;
 
-		if (nr != 60 && nr != 231) {   /* exit, exit_group never return */
+		if (nr != 60 && nr != 231 && !resumed) {   /* exit, exit_group never return */
 			zd_sb_adds(&f->out, " <unfinished ...>");
 			w += 17;
 		}
@@ -693,6 +695,18 @@ zd_tfmt_event(struct zd_tfmt *f, const struct zd_tev *ev)
 			json_exit(f, ev);
 		else if (f->text)
 			text_exit(f, ev);
+		if (f->open == ev->tcb)
+			f->open = NULL;
+		break;
+	case ZD_TEV_SUPERSEDED:
+		if (f->json) {
+			if (ev->tcb->in_syscall && ev->tcb->sc_shown)
+				json_syscall(f, ev, true);
+		} else if (f->text) {
+			if (ev->tcb->in_syscall && ev->tcb->sc_shown)
+				text_finish(f, ev->tcb, &ev->wall, &ev->mono, true);
+			text_event_line(f, ev, C_BOLD, "+++ superseded by execve in pid %d +++", (int)ev->child);
+		}
 		if (f->open == ev->tcb)
 			f->open = NULL;
 		break;

@@ -649,28 +649,30 @@ on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
 	struct zd_tev ev = { .type = ZD_TEV_EXEC, .tcb = tcb };
 
 	if (ptrace(PTRACE_GETEVENTMSG, tcb->tid, NULL, &old) == 0 && old && (pid_t)old != tcb->tid) {
-		/* A non-leader thread exec'd: it now has the leader's tid, and
-		 * its syscall state lives in its old tcb. */
+		/* A non-leader thread exec'd: the kernel gave it the leader's
+		 * tid and the leader is gone.  Close the leader's record and
+		 * let the exec'ing thread's tcb (its call state, and whatever
+		 * the renderer holds of it) live on under the leader's tid. */
 		struct zd_tcb *from = hget(t, (pid_t)old);
 
 		if (from) {
-			struct zd_sb keep = tcb->line;
+			pid_t leader = tcb->tid;
 
-			tcb->in_syscall = from->in_syscall;
-			tcb->sc_shown = from->sc_shown;
-			tcb->sc_nr = from->sc_nr;
-			tcb->call = from->call;
-			tcb->line = from->line;
-			tcb->sc_start = from->sc_start;
-			tcb->sc_start_wall = from->sc_start_wall;
-			tcb->flags = (tcb->flags & ~TCB_WATCH) | (from->flags & (TCB_WATCH | TCB_STATE_KNOWN));
-			tcb->ustate = from->ustate;
-			tcb->ucol = from->ucol;
-			from->line = keep;
-			from->in_syscall = false;
-			if (from->proc)
+			if (!hidden(tcb)) {
+				struct zd_tev sev = { .type = ZD_TEV_SUPERSEDED, .tcb = tcb, .child = (pid_t)old };
+
+				now_ts(t, &sev);
+				emit(t, &sev);
+			}
+			if (from->proc && from->proc->threads)
 				from->proc->threads--;
-			tcb_free(t, from);
+			tcb_free(t, tcb);
+			hdel(t, (pid_t)old);
+			from->tid = leader;
+			from->call.tid = leader;
+			hput(t, from);
+			tcb = from;
+			ev.tcb = tcb;
 		}
 	}
 	if (tcb->proc) {

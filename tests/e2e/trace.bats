@@ -551,3 +551,16 @@ EOF
 	in_ns '"$ZDIAG" trace --lifecycle -e trace=none -o $T/out "$HELPERS/trace_tree" > /dev/null'
 	grep -q "^every child was reaped within 1000 ms$" "$T/out"
 }
+
+@test "a thread's exec supersedes the leader, as strace says" {
+	require_pidns
+	in_ns '"$ZDIAG" trace -f -e trace=execve,pause -o $T/out "$HELPERS/trace_sig" thread-exec > $T/ids; echo rc=$? > $T/rc'
+	eval "$(cat "$T/ids")"
+	grep -qx rc=0 "$T/rc"
+	grep -q "^$leader  *pause( <unfinished ...>" "$T/out"
+	grep -q "^$thread  *execve(\"/bin/true\", \[\"true\"\]" "$T/out"
+	grep -q "^$leader  *<... pause resumed>) *= ?$" "$T/out"
+	grep -q "^$leader  *+++ superseded by execve in pid $thread +++" "$T/out"
+	grep -q "^$leader  *<... execve resumed>) *= 0" "$T/out"
+	[ "$(tail -1 "$T/out")" = "$leader  +++ exited with 0 +++" ] || [ "$(tail -1 "$T/out" | tr -s ' ')" = "$leader +++ exited with 0 +++" ]
+}

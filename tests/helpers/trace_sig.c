@@ -8,7 +8,10 @@
  *	           continues it after 200 ms; exits with the child's status
  *	           (0: it really stopped, 1: it never did)
  *	escape     write control bytes (ESC sequences, \r, BEL) to fd 2
+ *	thread-exec  a second thread execs /bin/true while the main thread
+ *	           waits in pause(); prints "thread=TID leader=PID" first
  */
+#include <pthread.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -16,6 +19,16 @@
 #include "helper.h"
 
 static volatile sig_atomic_t got;
+
+static void *
+exec_thread(void *arg)
+{
+	printf("thread=%d leader=%d\n", (int)syscall(SYS_gettid), (int)getpid());
+	fflush(stdout);
+	msleep(100);
+	execl("/bin/true", "true", (char *)NULL);
+	return arg;
+}
 
 static void
 on_usr1(int sig)
@@ -74,6 +87,14 @@ main(int argc, char **argv)
 				return 3;
 			return WEXITSTATUS(st);
 		}
+	}
+	if (!strcmp(mode, "thread-exec")) {
+		pthread_t th;
+
+		if (pthread_create(&th, NULL, exec_thread, NULL))
+			die("pthread_create");
+		for (;;)
+			pause();
 	}
 	if (!strcmp(mode, "escape")) {
 		static const char bytes[] = "\033[31mred\033[0m\r\a\x9b" "2J";
