@@ -480,7 +480,7 @@ int
 zd_check_need_proc(struct zd_check_ctx *c)
 {
 	if (access("/proc/self/stat", F_OK) < 0)
-		return zd_check_skip(c, "procfs is not mounted on /proc (access(\"/proc/self/stat\"): %s)",
-				     zd_check_errstr(errno));
+		return zd_check_skip(c, "no procfs on /proc (/proc/self/stat: %s)",
+				     zd_errname(errno) ? zd_errname(errno) : strerror(errno));
 	return ZD_CHECK_PASS;
 }

@@ -96,7 +96,7 @@ p_subreaper(struct zd_check_ctx *c)
 	ZD_CHECK_TRY(zd_check_sys(c, pipe2(ans, O_CLOEXEC), "pipe2()"));
 	a = zd_check_fork(c);
 	if (a == 0) {
-		pid_t g = fork();
+		pid_t g = zd_check_fork(c);
 
 		if (g == 0)
 			grandchild(cmd[0], ans[1]);
@@ -137,9 +137,9 @@ p_nearest(struct zd_check_ctx *c)
 
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0, 0, 0) < 0 || pipe(mid) < 0)
 			_exit(80);
-		a = fork();
+		a = zd_check_fork(c);
 		if (a == 0) {
-			pid_t gg = fork();
+			pid_t gg = zd_check_fork(c);
 
 			if (gg == 0)
 				grandchild(cmd[0], ans[1]);
@@ -226,7 +226,7 @@ p_pdeathsig(struct zd_check_ctx *c)
 
 		if (pipe(ready) < 0)
 			_exit(80);
-		g = fork();
+		g = zd_check_fork(c);
 		if (g == 0) {
 			if (prctl(PR_SET_PDEATHSIG, (unsigned long)SIGTERM, 0, 0, 0) < 0)
 				_exit(81);

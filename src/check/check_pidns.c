@@ -144,10 +144,10 @@ p_orphan_to_init(struct zd_check_ctx *c)
 	init = zd_check_fork(c);
 	if (init == 0) {
 		int bs = 0;
-		pid_t a = fork(), w;
+		pid_t a = zd_check_fork(c), w;
 
 		if (a == 0) {
-			pid_t b = fork();
+			pid_t b = zd_check_fork(c);
 
 			if (b == 0) {
 				zd_check_recv(go[0]);
@@ -245,7 +245,7 @@ p_init_exit_kills(struct zd_check_ctx *c)
 		if (pipe(kr) < 0)
 			_exit(80);
 		for (k = 0; k < 6; k++) {
-			kids[k] = fork();
+			kids[k] = zd_check_fork(c);
 			if (kids[k] < 0)
 				_exit(81);
 			if (kids[k])
@@ -257,7 +257,7 @@ p_init_exit_kills(struct zd_check_ctx *c)
 				setsid();
 				break;
 			case 2: /* with a grandchild */
-				if (fork() == 0) {
+				if (zd_check_fork(c) == 0) {
 					zd_check_send(kr[1], 1);
 					for (;;)
 						pause();
@@ -360,7 +360,7 @@ p_init_protected(struct zd_check_ctx *c)
 	ZD_CHECK_TRY(zd_check_unshare_pidns(c));
 	init = zd_check_fork(c);
 	if (init == 0) {
-		pid_t k = fork();
+		pid_t k = zd_check_fork(c);
 
 		if (k == 0) {
 			zd_check_recv(go[0]);

@@ -632,7 +632,7 @@ p_attach_traced(struct zd_check_ctx *c)
 	m = zd_check_fork(c);
 	if (m == 0) {
 		int st;
-		pid_t t = fork();
+		pid_t t = zd_check_fork(c);
 
 		if (t == 0) {
 			if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
@@ -718,7 +718,7 @@ p_exit_to_tracer_first(struct zd_check_ctx *c)
 	/* P is the real parent of T; this probe becomes T's tracer. */
 	p = zd_check_fork(c);
 	if (p == 0) {
-		pid_t tt = fork();
+		pid_t tt = zd_check_fork(c);
 
 		if (tt == 0) {
 			int b = zd_check_recv(go[0]);

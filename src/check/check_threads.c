@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -120,6 +121,7 @@ p_leader_zombie(struct zd_check_ctx *c)
 
 struct exec_args {
 	int fd;
+	const char *path;
 };
 
 static void *
@@ -132,7 +134,7 @@ thread_exec(void *arg)
 	long long v[3];
 
 	snprintf(env, sizeof(env), EXEC_ENV "=%d", a->fd);
-	execve("/proc/self/exe", argv, envp);
+	execve(a->path, argv, envp);
 	v[0] = -1;
 	v[1] = errno;
 	v[2] = 0;
@@ -144,13 +146,22 @@ thread_exec(void *arg)
 static int
 p_exec_from_thread(struct zd_check_ctx *c)
 {
+	const char *path = "/proc/self/exe";
 	int rep[2], st = 0;
 	long long v[3];
 	pid_t pid, w;
 	size_t off = 0;
 
-	if (access("/proc/self/exe", X_OK) < 0)
-		return zd_check_skip(c, "cannot re-execute this program: /proc/self/exe: %s", zd_check_errstr(errno));
+	/* This program, to re-execute: /proc/self/exe, or else the name it
+	 * was executed by (a kernel without procfs). */
+	if (access(path, X_OK) < 0) {
+		const char *fn = (const char *)getauxval(AT_EXECFN);
+
+		if (!fn || access(fn, X_OK) < 0)
+			return zd_check_skip(c, "cannot find this program to re-execute it: /proc/self/exe: %s",
+					     zd_check_errstr(errno));
+		path = fn;
+	}
 	ZD_CHECK_TRY(zd_check_sys(c, pipe(rep), "pipe()"));
 	fcntl(rep[0], F_SETFD, FD_CLOEXEC);
 	pid = zd_check_fork(c);
@@ -160,6 +171,7 @@ p_exec_from_thread(struct zd_check_ctx *c)
 
 		close(rep[0]);
 		a.fd = rep[1];
+		a.path = path;
 		if (pthread_create(&th, NULL, thread_exec, &a))
 			_exit(90);
 		/* The leader waits; de_thread() must kill it. */
@@ -185,7 +197,7 @@ p_exec_from_thread(struct zd_check_ctx *c)
 		return zd_check_fail(c, "the new image never reported (the process %s)",
 				     w == pid ? zd_check_wstr(st) : "could not be waited for");
 	if (v[0] == -1)
-		return zd_check_fail(c, "execve(\"/proc/self/exe\") failed with %s", zd_check_errstr((int)v[1]));
+		return zd_check_fail(c, "execve(\"%s\") failed with %s", path, zd_check_errstr((int)v[1]));
 	zd_check_note(c, "after exec: getpid() %lld, gettid() %lld, %lld task(s)", v[0], v[1], v[2]);
 	zd_check_expect(c, "after execve() from a non-leader thread the process keeps the leader's pid: "
 			   "getpid() == gettid() == %d", (int)pid);
