@@ -364,17 +364,34 @@ summary(struct zd_sb *sb, const struct check_cli *cli, size_t n, const size_t *c
 		   count[ZD_CHECK_SKIP], count[ZD_CHECK_TIMEOUT], col(cli, C_RESET), (double)elapsed / 1000.0);
 }
 
+static const int cancel_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction saved_sigs[ZD_ARRAY_SIZE(cancel_sigs)];
+
+/* SIGINT, SIGTERM and SIGHUP stop the suite cleanly (the runner kills the
+ * probe under way), unless they were ignored when zdiag started (a
+ * background job of a non-interactive shell). */
 static void
-set_handlers(void (*fn)(int))
+catch_cancel(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa;
 	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	for (i = 0; i < ZD_ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = on_cancel;
+	for (i = 0; i < ZD_ARRAY_SIZE(cancel_sigs); i++) {
+		sigaction(cancel_sigs[i], NULL, &saved_sigs[i]);
+		if (saved_sigs[i].sa_handler != SIG_IGN)
+			sigaction(cancel_sigs[i], &sa, NULL);
+	}
+}
+
+static void
+restore_cancel(void)
+{
+	size_t i;
+
+	for (i = 0; i < ZD_ARRAY_SIZE(cancel_sigs); i++)
+		sigaction(cancel_sigs[i], &saved_sigs[i], NULL);
 }
 
 static int
@@ -395,14 +412,14 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 	/* Output errors (EPIPE) are noticed between probes, never by dying
 	 * mid-probe: the runner must clean up first. */
 	signal(SIGPIPE, SIG_IGN);
-	set_handlers(on_cancel);
+	catch_cancel();
 	zd_check_runner_init(&r, &o);
 	if (out) {
 		header(&sb, cli, n, &u);
 		werr = flush_sb(&sb);
 	}
 	if (!r.subreaper && !cli->quiet)
-		zd_warn("cannot become a child subreaper (%s): processes left by a failed probe may escape to init",
+		zd_warn("cannot become a child subreaper (prctl: %s): orphans of a failed probe may escape to init",
 			strerror(-r.subreaper_err));
 	for (i = 0; i < n && !werr; i++) {
 		rerr = zd_check_runner_run(&r, sel[i], &res[i]);
@@ -419,7 +436,7 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 		werr = flush_sb(&sb);
 	}
 	zd_check_runner_release(&r);
-	set_handlers(SIG_DFL);
+	restore_cancel();
 
 	if (rerr == -EINTR) {
 		int sig = cancel_sig;
@@ -432,6 +449,7 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 		free(res);
 		zd_sb_release(&sb);
 		signal(SIGPIPE, SIG_DFL);
+		signal(sig, SIG_DFL);
 		raise(sig);
 		return 128 + sig;
 	}
@@ -554,7 +572,7 @@ cmd_check_fn(const struct zd_cmd *cmd, int argc, char **argv)
 			zd_esc_cs(&pats, cli.pats[i], ZD_ESC_QUOTE);
 			zd_sb_addc(&pats, '\'');
 		}
-		r = zd_usage_error(cmd->name, "no probe matches %s (see 'zdiag check --list')", pats.buf);
+		r = zd_usage_error(cmd->name, "no probe name matches %s", pats.buf);
 		zd_sb_release(&pats);
 	} else if (cli.list) {
 		r = cli.quiet ? ZD_EXIT_OK : do_list(&cli, sel, nsel);
