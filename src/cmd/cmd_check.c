@@ -20,6 +20,7 @@ enum {
 	OPT_TAP = ZD_OPT_LONG,
 	OPT_JSON,
 	OPT_TIMEOUT,
+	OPT_REPEAT,
 	OPT_COLOR,
 };
 
@@ -31,6 +32,7 @@ static const struct zd_opt check_opts[] = {
 	{ OPT_TAP, 0, "tap", ZD_ARG_NONE, NULL, "print TAP (Test Anything Protocol) version 13", NULL },
 	{ OPT_JSON, 0, "json", ZD_ARG_NONE, NULL, "print one JSON document (schema: docs/check.md)", NULL },
 	{ OPT_TIMEOUT, 0, "timeout", ZD_ARG_REQ, "SECS", "time limit per probe (default 10; fractions allowed)", NULL },
+	{ OPT_REPEAT, 0, "repeat", ZD_ARG_REQ, "N", "run each probe up to N times, stopping at its first failure (races)", NULL },
 	{ 'v', 'v', "verbose", ZD_ARG_NONE, NULL, "also show the rule and the observations of passing probes", NULL },
 	{ 'q', 'q', "quiet", ZD_ARG_NONE, NULL, "print nothing; only the exit status", NULL },
 	{ OPT_COLOR, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto",
@@ -44,6 +46,7 @@ struct check_cli {
 	enum fmt fmt;
 	bool list, verbose, quiet, color;
 	long long timeout_ms;
+	long long repeat;
 	const char **pats;
 	size_t npats;
 };
@@ -148,7 +151,7 @@ text_field(struct zd_sb *sb, const struct check_cli *cli, const char *label, con
 }
 
 static void
-text_result(struct zd_sb *sb, const struct check_cli *cli, const struct zd_check_result *r)
+text_result(struct zd_sb *sb, const struct check_cli *cli, const struct zd_check_result *r, long long runs)
 {
 	const struct zd_probe *p = r->probe;
 	bool detail = r->status == ZD_CHECK_FAIL || r->status == ZD_CHECK_TIMEOUT;
@@ -171,6 +174,12 @@ text_result(struct zd_sb *sb, const struct check_cli *cli, const struct zd_check
 	if (detail) {
 		text_field(sb, cli, "expected", r->expected);
 		text_field(sb, cli, "observed", r->observed);
+		if (cli->repeat > 1) {
+			char buf[96];
+
+			snprintf(buf, sizeof(buf), "on run %lld of %lld", runs, cli->repeat);
+			text_field(sb, cli, "run", buf);
+		}
 	}
 	if (detail || cli->verbose)
 		for (i = 0; i < r->n_notes; i++)
@@ -202,7 +211,7 @@ yaml_kv(struct zd_sb *sb, const char *key, const char *v)
 }
 
 static void
-tap_result(struct zd_sb *sb, size_t num, const struct zd_check_result *r)
+tap_result(struct zd_sb *sb, size_t num, const struct zd_check_result *r, long long runs)
 {
 	const struct zd_probe *p = r->probe;
 	size_t i;
@@ -226,6 +235,7 @@ tap_result(struct zd_sb *sb, size_t num, const struct zd_check_result *r)
 	yaml_kv(sb, "expected", r->expected);
 	yaml_kv(sb, "observed", r->observed);
 	yaml_kv(sb, "step", r->step);
+	zd_sb_addf(sb, "  runs: %lld\n", runs);
 	if (r->n_notes) {
 		zd_sb_adds(sb, "  notes:\n");
 		for (i = 0; i < r->n_notes; i++) {
@@ -238,7 +248,7 @@ tap_result(struct zd_sb *sb, size_t num, const struct zd_check_result *r)
 }
 
 static void
-json_result(struct zd_json *j, const struct zd_check_result *r)
+json_result(struct zd_json *j, const struct zd_check_result *r, long long runs)
 {
 	const struct zd_probe *p = r->probe;
 	size_t i;
@@ -258,6 +268,7 @@ json_result(struct zd_json *j, const struct zd_check_result *r)
 	for (i = 0; i < r->n_notes; i++)
 		zd_json_str(j, r->notes[i]);
 	zd_json_arr_end(j);
+	zd_json_kint(j, "runs", runs);
 	zd_json_kint(j, "duration_ms", r->elapsed_ms);
 	zd_json_kuint(j, "leftovers", r->leftovers);
 	zd_json_kuint(j, "unreaped", r->unreaped);
@@ -307,12 +318,15 @@ header(struct zd_sb *sb, const struct check_cli *cli, size_t n, const struct uts
 	put_esc(sb, u->release);
 	zd_sb_addc(sb, ' ');
 	put_esc(sb, u->machine);
-	zd_sb_addf(sb, ", euid %u: %zu probe%s, time limit %s each\n", (unsigned)geteuid(), n, n == 1 ? "" : "s", secs);
+	zd_sb_addf(sb, ", euid %u: %zu probe%s, time limit %s each", (unsigned)geteuid(), n, n == 1 ? "" : "s", secs);
+	if (cli->repeat > 1)
+		zd_sb_addf(sb, ", up to %lld runs each", cli->repeat);
+	zd_sb_addc(sb, '\n');
 }
 
 static void
 json_doc(struct zd_sb *sb, const struct check_cli *cli, const struct utsname *u, const struct zd_check_runner *r,
-	 const struct zd_check_result *res, size_t n, const size_t *count, long long elapsed)
+	 const struct zd_check_result *res, const long long *runs, size_t n, const size_t *count, long long elapsed)
 {
 	struct zd_json j;
 	size_t i;
@@ -330,6 +344,7 @@ json_doc(struct zd_sb *sb, const struct check_cli *cli, const struct utsname *u,
 	zd_json_kuint(&j, "euid", geteuid());
 	zd_json_obj_end(&j);
 	zd_json_kint(&j, "timeout_ms", cli->timeout_ms);
+	zd_json_kint(&j, "repeat", cli->repeat);
 	zd_json_kbool(&j, "subreaper", r->subreaper);
 	zd_json_kbool(&j, "ok", !count[ZD_CHECK_FAIL] && !count[ZD_CHECK_TIMEOUT]);
 	zd_json_key(&j, "summary");
@@ -344,7 +359,7 @@ json_doc(struct zd_sb *sb, const struct check_cli *cli, const struct utsname *u,
 	zd_json_key(&j, "probes");
 	zd_json_arr_begin(&j);
 	for (i = 0; i < n; i++)
-		json_result(&j, &res[i]);
+		json_result(&j, &res[i], runs[i]);
 	zd_json_arr_end(&j);
 	zd_json_obj_end(&j);
 	zd_sb_addc(sb, '\n');
@@ -399,6 +414,7 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 {
 	struct zd_check_opts o = { .timeout_ms = cli->timeout_ms, .cancel = &cancel_sig };
 	struct zd_check_result *res = zd_xcalloc(n ? n : 1, sizeof(*res));
+	long long *runs = zd_xcalloc(n ? n : 1, sizeof(*runs));
 	size_t count[ZD_CHECK__COUNT] = { 0 }, i, done = 0;
 	struct zd_sb sb = ZD_SB_INIT;
 	struct zd_check_runner r;
@@ -422,7 +438,16 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 		zd_warn("cannot become a child subreaper (prctl: %s): orphans of a failed probe may escape to init",
 			strerror(-r.subreaper_err));
 	for (i = 0; i < n && !werr; i++) {
-		rerr = zd_check_runner_run(&r, sel[i], &res[i]);
+		/* Up to --repeat runs; the first that does not pass is kept. */
+		for (;;) {
+			rerr = zd_check_runner_run(&r, sel[i], &res[i]);
+			if (rerr < 0)
+				break;
+			runs[i]++;
+			if (res[i].status != ZD_CHECK_PASS || runs[i] >= cli->repeat)
+				break;
+			zd_check_result_release(&res[i]);
+		}
 		if (rerr < 0)
 			break;
 		done++;
@@ -430,9 +455,9 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 		if (!out)
 			continue;
 		if (cli->fmt == FMT_TAP)
-			tap_result(&sb, i + 1, &res[i]);
+			tap_result(&sb, i + 1, &res[i], runs[i]);
 		else
-			text_result(&sb, cli, &res[i]);
+			text_result(&sb, cli, &res[i], runs[i]);
 		werr = flush_sb(&sb);
 	}
 	zd_check_runner_release(&r);
@@ -447,6 +472,7 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 		for (i = 0; i < done; i++)
 			zd_check_result_release(&res[i]);
 		free(res);
+		free(runs);
 		zd_sb_release(&sb);
 		signal(SIGPIPE, SIG_DFL);
 		signal(sig, SIG_DFL);
@@ -457,12 +483,13 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 		for (i = 0; i < done; i++)
 			zd_check_result_release(&res[i]);
 		free(res);
+		free(runs);
 		zd_sb_release(&sb);
 		return zd_error_errno(rerr, "cannot run probe '%s'", sel[done]->name);
 	}
 	if (!werr && !cli->quiet) {
 		if (cli->fmt == FMT_JSON)
-			json_doc(&sb, cli, &u, &r, res, n, count, now_ms() - start);
+			json_doc(&sb, cli, &u, &r, res, runs, n, count, now_ms() - start);
 		else
 			summary(&sb, cli, n, count, now_ms() - start);
 		werr = flush_sb(&sb);
@@ -470,6 +497,7 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 	for (i = 0; i < done; i++)
 		zd_check_result_release(&res[i]);
 	free(res);
+	free(runs);
 	zd_sb_release(&sb);
 	signal(SIGPIPE, SIG_DFL);
 	if (werr == -EPIPE) {
@@ -485,7 +513,7 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 static int
 cmd_check_fn(const struct zd_cmd *cmd, int argc, char **argv)
 {
-	struct check_cli cli = { .timeout_ms = ZD_CHECK_DEFAULT_TIMEOUT_MS };
+	struct check_cli cli = { .timeout_ms = ZD_CHECK_DEFAULT_TIMEOUT_MS, .repeat = 1 };
 	enum zd_color cmode = ZD_COLOR_AUTO;
 	const struct zd_probe *all, **sel;
 	size_t nall, nsel = 0, i, alloc = 0;
@@ -524,6 +552,17 @@ cmd_check_fn(const struct zd_cmd *cmd, int argc, char **argv)
 				return zd_usage_error(cmd->name, "invalid --timeout '%s' (seconds, 0.1-3600)", p.arg);
 			}
 			cli.timeout_ms = (long long)(d * 1000.0 + 0.5);
+			break;
+		}
+		case OPT_REPEAT: {
+			long long v;
+
+			if (zd_parse_ll(p.arg, 1, 1000000, &v) < 0) {
+				zd_opt_release(&p);
+				free(cli.pats);
+				return zd_usage_error(cmd->name, "invalid --repeat '%s' (1-1000000)", p.arg);
+			}
+			cli.repeat = v;
 			break;
 		}
 		case 'v':
@@ -588,7 +627,7 @@ const struct zd_cmd zd_cmd_check = {
 	.name = "check",
 	.fn = cmd_check_fn,
 	.summary = "process-lifecycle conformance suite for Linux-compatible kernels",
-	.synopsis = "[-k PATTERN]... [--tap | --json] [--timeout SECS] [-v | -q] [--color[=WHEN]]\n"
+	.synopsis = "[-k PATTERN]... [--tap | --json] [--timeout SECS] [--repeat N] [-v | -q] [--color[=WHEN]]\n"
 		    "--list [-k PATTERN]... [--json]",
 	.description =
 		"Probe the process-lifecycle ABI of the running kernel: /proc entries of\n"

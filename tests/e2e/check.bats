@@ -128,7 +128,7 @@ count_status() {
 	[ "$(jget "$j" 'len(d["probes"])')" -eq "$n" ]
 	[ "$(jget "$j" 'd["system"]["release"]')" = "$(uname -r)" ]
 	[ "$(jget "$j" 'd["timeout_ms"]')" = 10000 ]
-	[ "$(jget "$j" 'sorted(d["probes"][0].keys())')" = '["area", "duration_ms", "expected", "leftovers", "name", "notes", "observed", "reason", "rule", "source", "status", "step", "unreaped"]' ]
+	[ "$(jget "$j" 'sorted(d["probes"][0].keys())')" = '["area", "duration_ms", "expected", "leftovers", "name", "notes", "observed", "reason", "rule", "runs", "source", "status", "step", "unreaped"]' ]
 	[ "$(jget "$j" 'all(p["status"] == "PASS" and p["expected"] is None and p["unreaped"] == 0 for p in d["probes"])')" = true ]
 	"$ZDIAG" check --list | cut -d' ' -f1 > "$BATS_TEST_TMPDIR/names"
 	[ "$(jget "$j" '"\n".join(p["name"] for p in d["probes"])')" = "$(cat "$BATS_TEST_TMPDIR/names")" ]
@@ -277,7 +277,7 @@ count_status() {
 	[ -f "$ROOT/build/zdiag.1" ]
 	sect=$(sed -n '/^\.SS "zdiag check"/,/^\.SS /p' "$ROOT/build/zdiag.1")
 	[ -n "$sect" ]
-	for o in list match tap json timeout verbose quiet color; do
+	for o in list match tap json timeout repeat verbose quiet color; do
 		grep -q -- "--$o" <<<"$output"
 		grep -q -- "\\\\-\\\\-$o" <<<"$sect" || { echo "man page lacks --$o"; false; }
 	done
@@ -291,4 +291,22 @@ count_status() {
 	[ "$(tr '\n' ' ' <<<"$output")" = "procfs ptrace pidns " ]
 	run "$ZDIAG" __complete 1 zdiag ch
 	[ "$output" = "check" ]
+}
+
+@test "--repeat runs each probe up to N times and stops at the first failure" {
+	require_pidns
+	run in_ns '"$ZDIAG" check --repeat 5 -k wait.echild -k zombies.sigkill --json'
+	[ "$status" -eq 0 ]
+	echo "$output" > "$BATS_TEST_TMPDIR/r.json"
+	[ "$(jget "$BATS_TEST_TMPDIR/r.json" '[p["runs"] for p in d["probes"]]')" = "[5, 5]" ]
+	[ "$(jget "$BATS_TEST_TMPDIR/r.json" 'd["repeat"]')" = 5 ]
+	run ERRNO access 0 "$ZDIAG" check --repeat 5 -k procfs.reaped-access
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == *", up to 5 runs each" ]]
+	grep -q '^         run       on run 1 of 5$' <<<"$output"
+	for n in 0 -1 x 1000001; do
+		run "$ZDIAG" check --repeat "$n"
+		[ "$status" -eq 2 ]
+		[ "$output" = "zdiag check: invalid --repeat '$n' (1-1000000) (see 'zdiag check --help')" ]
+	done
 }
