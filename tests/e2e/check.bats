@@ -310,3 +310,17 @@ count_status() {
 		[ "$output" = "zdiag check: invalid --repeat '$n' (1-1000000) (see 'zdiag check --help')" ]
 	done
 }
+
+@test "docs/check.md lists every probe with its rule and every JSON field" {
+	doc="$ROOT/docs/check.md"
+	while read -r name; do
+		rule=$("$ZDIAG" check --list --json | python3 -c 'import json,sys; print(next(p["rule"] for p in json.load(sys.stdin)["probes"] if p["name"] == sys.argv[1]))' "$name")
+		grep -qF "| \`$name\` | ${rule//|/\\|} |" "$doc" || { echo "docs/check.md: $name is missing or stale"; false; }
+	done < <("$ZDIAG" check --list | cut -d' ' -f1)
+	for f in version system timeout_ms repeat subreaper ok summary; do
+		grep -q "^| \`$f\`" "$doc" || grep -q "^| \`[a-z_]*\`, \`$f\`" "$doc" || { echo "field $f"; false; }
+	done
+	for f in name area rule source status expected observed reason step notes runs duration_ms leftovers unreaped; do
+		grep -q "probes\[\]\.[a-z_, \`]*$f" "$doc" || grep -q "\`$f\`" "$doc" || { echo "field $f"; false; }
+	done
+}
