@@ -34,3 +34,4 @@ $(STATIC_B)/%.o: %.c | $(GEN_HDRS)
 CHECK_PREREQS += zdiag-static
 
 -include $(STATIC_OBJS:.o=.d)
+BENCH_TARGETS += zdiag-static
