@@ -117,6 +117,7 @@ struct zd_check_runner {
 	int old_subreaper;      /* restored by zd_check_runner_release() */
 	struct sigaction old_sigchld; /* SIGCHLD must not be ignored while running */
 	bool sigchld_changed;
+	bool no_pidfd;          /* pidfd_open() is ENOSYS: poll the probe instead */
 };
 
 struct zd_check_result {

@@ -422,7 +422,7 @@ fmt_secs(char *buf, size_t size, long long ms)
 
 /* The probe process: never returns. */
 static ZD_NORETURN void
-probe_main(const struct zd_probe *p, int wfd, long long deadline_ns, long long timeout_ms)
+probe_main(const struct zd_probe *p, int wfd, pid_t runner, long long deadline_ns, long long timeout_ms)
 {
 	struct zd_check_ctx c;
 	sigset_t none;
@@ -437,6 +437,8 @@ probe_main(const struct zd_probe *p, int wfd, long long deadline_ns, long long t
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL, 0, 0, 0);
+	if (getppid() != runner)
+		_exit(127); /* the runner died before PDEATHSIG was armed */
 	nul = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (nul >= 0) {
 		dup2(nul, 0);
@@ -475,6 +477,7 @@ zd_check_runner_run(struct zd_check_runner *r, const struct zd_probe *p, struct 
 {
 	long long start = zd_check_now_ns(), timeout_ms = r->opts.timeout_ms;
 	long long deadline = start + timeout_ms * 1000000LL;
+	pid_t self = getpid();
 	struct report rep;
 	bool exited = false, timed_out = false, interrupted = false, eof = false;
 	size_t notes_alloc = 0, left = 0;
@@ -497,14 +500,18 @@ zd_check_runner_run(struct zd_check_runner *r, const struct zd_probe *p, struct 
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		probe_main(p, fds[1], deadline, timeout_ms);
+		probe_main(p, fds[1], self, deadline, timeout_ms);
 	}
 	close(fds[1]);
 	/* Both sides set the group, so it exists whichever runs first. */
 	setpgid(pid, pid);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 #ifdef SYS_pidfd_open
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (!r->no_pidfd) {
+		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (pidfd < 0 && errno == ENOSYS)
+			r->no_pidfd = true;
+	}
 #endif
 
 	for (;;) {
