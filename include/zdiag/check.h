@@ -31,7 +31,8 @@
  * the caller had before zd_check_runner_init() are never touched.  The
  * runner is single-threaded and must not be used from two threads.
  *
- * Nothing here prints or exits; the front-end is src/cmd/cmd_check.c.
+ * The runner never prints or exits (probe processes end with _exit()); the
+ * front-end is src/cmd/cmd_check.c.
  */
 #ifndef ZDIAG_CHECK_H
 #define ZDIAG_CHECK_H
@@ -202,13 +203,13 @@ int zd_check_errno(struct zd_check_ctx *c, long ret, int err, const char *call_f
 	} while (0)
 
 /*
- * fork() for probes: the child closes the report pipe (only the probe
- * process reports), resets the signal mask and arms alarm() as a last
- * resort.  Returns what fork() returns.
+ * fork() for probes (and their children): the child closes the report pipe
+ * (only the probe process reports) and arms alarm() as a last resort; the
+ * rest is plain fork() (signal mask and dispositions are inherited).
+ * Returns what fork() returns.
  */
 pid_t zd_check_fork(struct zd_check_ctx *c);
-/* Tell the runner a child of the probe now holds the report pipe closed
- * (for children made with raw clone()): call in the child. */
+/* In a child made some other way (a raw clone()): close the report pipe. */
 void zd_check_child_detach(struct zd_check_ctx *c);
 
 /* One byte through a pipe: the usual handshake between a probe and its
