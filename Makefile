@@ -6,7 +6,7 @@
 #   make check           unit (cmocka) + end-to-end (bats) tests under prove
 #   make check SANITIZE=address,undefined
 #   make bench           side-by-side timings against ps/strace/gdb/eu-stack (not in check)
-#   make static          ./zdiag-static (statically linked; `check`, `scan` and `trace`)
+#   make static          ./zdiag-static (statically linked; `check` and `scan`)
 #   make install         PREFIX=/usr/local DESTDIR=
 #
 # Feature makefiles in mk/*.mk add their own targets and test programs.
