@@ -341,6 +341,8 @@ get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct scinfo *si)
 		struct ptrace_syscall_info info;
 		long n;
 
+		/* valgrind does not know this request fills info. */
+		memset(&info, 0, sizeof(info));
 		n = ptrace(PTRACE_GET_SYSCALL_INFO, tcb->tid, (void *)sizeof(info), &info);
 		if (!t->info_probed) {
 			t->info_probed = true;
