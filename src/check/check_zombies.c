@@ -96,10 +96,26 @@ autoreaped(struct zd_check_ctx *c, const char *how)
 		return zd_check_fail(c, "waitpid() returned %d with %s", (int)w, zd_check_wstr(st));
 	if (errno != ECHILD)
 		return zd_check_fail(c, "waitpid() failed with %s", zd_check_errstr(errno));
+	/*
+	 * An auto-reaped child is released (its pid unhashed) by the exiting
+	 * child itself, just after exit_notify() drops tasklist_lock; a waiter
+	 * woken meanwhile skips the EXIT_DEAD child and may return ECHILD a
+	 * moment before release_task() runs.  Allow that window, bounded.
+	 */
+	{
+		long long deadline = zd_check_now_ns() + ZD_MIN(zd_check_budget_ms(c), 2000) * 1000000LL;
+
+		while (kill(pid, 0) == 0 && zd_check_now_ns() < deadline)
+			zd_check_sleep_ms(1);
+	}
 	ZD_CHECK_TRY(zd_check_errno(c, kill(pid, 0), ESRCH, "kill(<auto-reaped child %d>, 0)", (int)pid));
 	if (have_proc()) {
+		int e = 0;
+
 		snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-		ZD_CHECK_TRY(zd_check_errno(c, access(path, F_OK), ENOENT, "access(\"%s\") after the auto-reap", path));
+		if (zd_check_wait_gone(c, path, &e) < 0)
+			return zd_check_fail(c, "access(\"%s\") after the auto-reap %s", path,
+					     e ? zd_check_errstr(e) : "still succeeds");
 	}
 	return zd_check_errno(c, wait(NULL), ECHILD, "wait() after the auto-reap");
 }
