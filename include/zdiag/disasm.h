@@ -32,7 +32,11 @@ struct zd_insn {
 
 struct zd_disasm;
 
+/* Returns 0, -ENOENT when libcapstone cannot be loaded (it is dlopen()ed on
+ * first use; zd_disasm_error() says why) or -EINVAL. */
 int zd_disasm_new(struct zd_disasm **out, enum zd_syntax syntax);
+/* Why the last zd_disasm_new() failed. */
+const char *zd_disasm_error(void);
 void zd_disasm_free(struct zd_disasm *d);
 int zd_disasm_set_syntax(struct zd_disasm *d, enum zd_syntax syntax);
 /*

@@ -1236,7 +1236,7 @@ cmd_disas(struct dbg *d, int argc, char **argv)
 	if (got <= 0)
 		return cmd_fail(d, "cannot read memory at 0x%" PRIx64 ": %s", addr, strerror(EFAULT));
 	if (!d->dis && zd_disasm_new(&d->dis, d->syntax) < 0)
-		return cmd_fail(d, "capstone is not usable");
+		return cmd_fail(d, "cannot disassemble: %s", zd_disasm_error());
 	while (off < (size_t)got && (whole || count < n)) {
 		struct zd_insn in;
 		struct zd_where w;
