@@ -29,6 +29,7 @@
 #include <readline/readline.h>
 
 #include "zdiag/cmd.h"
+#include "zdiag/decode.h"
 #include "zdiag/disasm.h"
 #include "zdiag/err.h"
 #include "zdiag/esc.h"
@@ -127,8 +128,9 @@ struct dbg {
 	int sigfd;
 	int end_signal;       /* a terminating signal arrived */
 	struct info0 *before; /* thread states seen before attaching */
-	struct ptrace_syscall_info last_entry; /* the last syscall-entry stop */
-	pid_t last_entry_tid;
+	struct zd_call call;   /* the syscall entered last (decoded by the tracer's decoders) */
+	struct zd_sb call_text; /* its entry half, completed at the exit stop */
+	pid_t call_tid;        /* 0: none pending */
 	size_t nbefore;
 };
 
@@ -1694,38 +1696,43 @@ cmd_delete(struct dbg *d, int argc, char **argv)
 	return 0;
 }
 
+static const struct zd_dec_opts syscall_dec_opts = ZD_DEC_OPTS_INIT;
+
 /*
- * One syscall stop of a stopped thread, strace-shaped, with raw arguments.
- * The one place that formats a syscall: the tracer's decoder can replace it.
+ * One syscall stop of a stopped thread, decoded strace-style by the tracer's
+ * decoders (include/zdiag/decode.h): at the entry stop the name and input
+ * arguments ("openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY <unfinished ...>"); at the exit
+ * stop of the same thread the whole call with its output arguments and
+ * return value.  An exit stop whose entry zdiag did not see shows only the
+ * return value.
  */
 static void
-format_syscall(struct zd_sb *sb, pid_t tid, const struct ptrace_syscall_info *sc)
+format_syscall(struct zd_sb *sb, struct dbg *d, pid_t tid, const struct ptrace_syscall_info *sc)
 {
-	const char *name;
-	int i, nargs = 6;
-
-	(void)tid;
 	if (sc->op == PTRACE_SYSCALL_INFO_ENTRY || sc->op == PTRACE_SYSCALL_INFO_SECCOMP) {
-		name = zd_sysname((long)sc->entry.nr);
-		if (name)
-			zd_sb_adds(sb, name);
-		else
-			zd_sb_addf(sb, "syscall_%llu", (unsigned long long)sc->entry.nr);
-		zd_sb_addc(sb, '(');
-		for (i = 0; i < nargs; i++)
-			zd_sb_addf(sb, "%s0x%llx", i ? ", " : "", (unsigned long long)sc->entry.args[i]);
-		zd_sb_adds(sb, ") ...");
+		if (d->call_tid)
+			zd_call_release(&d->call);
+		zd_sb_reset(&d->call_text);
+		zd_call_init(&d->call, tid, (long)sc->entry.nr, (const uint64_t *)sc->entry.args, &syscall_dec_opts);
+		zd_call_entry(&d->call, &d->call_text);
+		d->call_tid = tid;
+		zd_sb_addf(sb, "%s <unfinished ...>", d->call_text.buf);
+	} else if (sc->op == PTRACE_SYSCALL_INFO_EXIT && d->call_tid == tid) {
+		zd_call_exit(&d->call, &d->call_text, sc->exit.rval);
+		zd_call_pad(&d->call_text, 0);
+		zd_call_retval(&d->call, &d->call_text);
+		zd_sb_adds(sb, d->call_text.buf);
+		zd_call_release(&d->call);
+		d->call_tid = 0;
 	} else if (sc->op == PTRACE_SYSCALL_INFO_EXIT) {
 		long long rv = (long long)sc->exit.rval;
 
 		if (sc->exit.is_error) {
 			const char *en = zd_errname((int)-rv);
 
-			zd_sb_addf(sb, "... = -1 %s (%s)", en ? en : "E?", strerror((int)-rv));
+			zd_sb_addf(sb, "<... resumed> = -1 %s (%s)", en ? en : "E?", strerror((int)-rv));
 		} else {
-			zd_sb_addf(sb, "... = %lld", rv);
-			if (rv > 0xffff || rv < -0xffff)
-				zd_sb_addf(sb, " (0x%llx)", (unsigned long long)rv);
+			zd_sb_addf(sb, "<... resumed> = %lld", rv);
 		}
 	} else {
 		zd_sb_adds(sb, "(syscall stop)");
@@ -1795,23 +1802,7 @@ report_event(struct zd_sb *sb, struct dbg *d, const struct zd_pt_event *ev, bool
 		break;
 	case ZD_EV_SYSCALL:
 		zd_sb_addf(sb, "thread %d: ", (int)ev->tid);
-		if (ev->sc.op == PTRACE_SYSCALL_INFO_ENTRY) {
-			d->last_entry = ev->sc;
-			d->last_entry_tid = ev->tid;
-		} else if (ev->sc.op == PTRACE_SYSCALL_INFO_EXIT && d->last_entry_tid == ev->tid) {
-			/* The exit stop carries no number: show the entry it ends. */
-			struct zd_sb ex = ZD_SB_INIT;
-
-			format_syscall(sb, ev->tid, &d->last_entry);
-			zd_sb_setlen(sb, sb->len - 4);
-			format_syscall(&ex, ev->tid, &ev->sc);
-			zd_sb_adds(sb, ex.buf + 3);
-			zd_sb_release(&ex);
-			d->last_entry_tid = 0;
-			zd_sb_addc(sb, '\n');
-			break;
-		}
-		format_syscall(sb, ev->tid, &ev->sc);
+		format_syscall(sb, d, ev->tid, &ev->sc);
 		zd_sb_addc(sb, '\n');
 		break;
 	case ZD_EV_INTERRUPTED:
@@ -2515,6 +2506,9 @@ dbg_release(struct dbg *d)
 	zd_space_release(&d->space);
 	zd_procfs_close(&d->pfs);
 	free(d->before);
+	if (d->call_tid)
+		zd_call_release(&d->call);
+	zd_sb_release(&d->call_text);
 	if (d->sigfd >= 0)
 		close(d->sigfd);
 }
@@ -2538,6 +2532,7 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 	d.timeout_ms = 1000;
 	d.syntax = ZD_SYNTAX_ATT;
 	d.sigfd = -1;
+	zd_sb_init(&d.call_text);
 	d.color = zd_color_use(ZD_COLOR_AUTO, 1);
 	zd_opt_init(&p, cmd, argc, argv);
 	while ((id = zd_opt_next(&p)) != ZD_OPT_END) {
