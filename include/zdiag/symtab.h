@@ -151,6 +151,13 @@ int zd_space_lookup(const struct zd_space *sp, uint64_t addr, unsigned flags, st
 int zd_space_resolve(const struct zd_space *sp, const char *name, uint64_t *addr,
 		     const struct zd_sym **sym, const struct zd_module **mod);
 /*
+ * The read-only file-backed span around addr whose bytes zdiag holds (from
+ * the module's ELF image): [*lo, *hi) is at *img.  Lets a reader of many
+ * small words (libunwind's table search) cache one lookup.  0 or -EFAULT.
+ */
+int zd_space_static_span(const struct zd_space *sp, uint64_t addr, uint64_t *lo, uint64_t *hi,
+			 const unsigned char **img);
+/*
  * Read len bytes at addr from the file image of a read-only file mapping
  * (or the vDSO copy): what unwinding needs from code and .eh_frame after
  * the target has been let go.  Returns 0, or -EFAULT if not available.

@@ -174,13 +174,62 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 	return 0;
 }
 
+/*
+ * Sort symbols by address: a stable LSD radix sort over the address bits
+ * that vary (11 bits a pass; two passes for a libc), then cmp_sym within
+ * each run of equal addresses (aliases).  qsort() with a comparator over
+ * libc's 10,000-entry debug symtab cost more than the rest of a 64-thread
+ * backtrace.
+ */
 static void
 sort_syms(struct zd_elf *e)
 {
-	if (e->nsyms)
-		qsort(e->syms, e->nsyms, sizeof(*e->syms), cmp_sym);
+	size_t n = e->nsyms, i, j;
+	struct zd_sym *tmp, *src, *dst;
+	uint64_t maxa = 0;
+	unsigned shift;
+
 	free(e->by_name);
 	e->by_name = NULL;
+	if (n < 64) {
+		if (n)
+			qsort(e->syms, n, sizeof(*e->syms), cmp_sym);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		maxa = ZD_MAX(maxa, e->syms[i].addr);
+	tmp = zd_xmalloc(n * sizeof(*tmp));
+	src = e->syms;
+	dst = tmp;
+	for (shift = 0; shift < 64 && (maxa >> shift); shift += 11) {
+		size_t pos[2048] = { 0 }, sum = 0;
+
+		for (i = 0; i < n; i++)
+			pos[(src[i].addr >> shift) & 2047]++;
+		for (i = 0; i < 2048; i++) {
+			size_t c = pos[i];
+
+			pos[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[pos[(src[i].addr >> shift) & 2047]++] = src[i];
+		tmp = src;
+		src = dst;
+		dst = tmp;
+	}
+	if (src != e->syms) {
+		memcpy(e->syms, src, n * sizeof(*src));
+		free(src);
+	} else {
+		free(dst);
+	}
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && e->syms[j].addr == e->syms[i].addr; j++)
+			;
+		if (j - i > 1)
+			qsort(e->syms + i, j - i, sizeof(*e->syms), cmp_sym);
+	}
 }
 
 static void
@@ -998,28 +1047,44 @@ zd_space_resolve(const struct zd_space *sp, const char *name, uint64_t *addr, co
 }
 
 int
-zd_space_read_static(const struct zd_space *sp, uint64_t addr, void *buf, size_t len)
+zd_space_static_span(const struct zd_space *sp, uint64_t addr, uint64_t *lo, uint64_t *hi,
+		     const unsigned char **img)
 {
 	const struct zd_map *mp = zd_maps_find(&sp->maps, addr);
 	const struct zd_module *m;
-	const unsigned char *img;
+	const unsigned char *base;
 	size_t size;
 	uint64_t off;
 
-	if (!mp || addr + len > mp->end || (mp->perms & ZD_MAP_W))
+	if (!mp || (mp->perms & ZD_MAP_W))
 		return -EFAULT;
 	m = zd_space_module(sp, addr);
 	if (!m || !m->elf)
 		return -EFAULT;
-	img = zd_elf_image(m->elf, &size);
+	base = zd_elf_image(m->elf, &size);
 	if (m->vdso)
-		off = addr - mp->start;
+		off = 0;
 	else if (mp->inode == m->inode)
-		off = addr - mp->start + mp->pgoff;
+		off = mp->pgoff;
 	else
 		return -EFAULT;
-	if (off + len > size)
+	if (off >= size)
 		return -EFAULT;
-	memcpy(buf, img + off, len);
+	/* the map, clipped to the bytes the image has */
+	*lo = mp->start;
+	*hi = mp->start + ZD_MIN(mp->end - mp->start, size - off);
+	*img = base + off;
+	return addr < *hi ? 0 : -EFAULT;
+}
+
+int
+zd_space_read_static(const struct zd_space *sp, uint64_t addr, void *buf, size_t len)
+{
+	const unsigned char *img;
+	uint64_t lo, hi;
+
+	if (zd_space_static_span(sp, addr, &lo, &hi, &img) < 0 || len > hi - addr)
+		return -EFAULT;
+	memcpy(buf, img + (addr - lo), len);
 	return 0;
 }

@@ -40,6 +40,9 @@ struct walk {
 	struct user_regs_struct regs;  /* the registers of the frame we start from */
 	zd_mem_reader live;
 	void *live_ctx;
+	/* the last static span read from: [span_lo, span_hi) at span_img */
+	uint64_t span_lo, span_hi;
+	const unsigned char *span_img;
 };
 
 int
@@ -91,8 +94,14 @@ read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
 		memcpy(buf, ts->stack + (addr - ts->stack_base), len);
 		return 0;
 	}
-	if (zd_space_read_static(w->u->sp, addr, buf, len) == 0)
+	/* Unwind tables are read a word at a time: keep the last span found. */
+	if (!(addr >= w->span_lo && addr < w->span_hi) &&
+	    zd_space_static_span(w->u->sp, addr, &w->span_lo, &w->span_hi, &w->span_img) < 0)
+		w->span_lo = w->span_hi = 0;
+	if (addr >= w->span_lo && addr < w->span_hi && len <= w->span_hi - addr) {
+		memcpy(buf, w->span_img + (addr - w->span_lo), len);
 		return 0;
+	}
 	if (w->live && w->live(w->live_ctx, addr, buf, len) == (ssize_t)len)
 		return 0;
 	return -EFAULT;

@@ -21,6 +21,7 @@
 #define NOINLINE __attribute__((noinline))
 
 volatile long zd_unit_sink;
+static int ready_fd = -1; /* the child says it is inside zd_unit_park */
 
 NOINLINE void zd_unit_park(void);
 NOINLINE void zd_unit_mid(void);
@@ -29,6 +30,12 @@ NOINLINE void zd_unit_top(void);
 NOINLINE void
 zd_unit_park(void)
 {
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "r", 1) != 1)
+			_exit(3);
+		close(ready_fd);
+		ready_fd = -1;
+	}
 	for (;;) {
 		struct timespec ts = { 0, 5000000 };
 
@@ -51,18 +58,30 @@ zd_unit_top(void)
 	zd_unit_sink++;
 }
 
+/* A child parked in zd_unit_top > zd_unit_mid > zd_unit_park: returns once
+ * it has said (from inside zd_unit_park) that it got there. */
 static pid_t
 spawn(void)
 {
-	pid_t c = fork();
+	int p[2];
+	char b;
+	pid_t c;
 
+	if (pipe(p) < 0)
+		return -1;
+	c = fork();
 	if (c == 0) {
+		close(p[0]);
+		ready_fd = p[1];
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		alarm(60);
 		zd_unit_top();
 		_exit(0);
 	}
-	usleep(50000);
+	close(p[1]);
+	if (c > 0 && read(p[0], &b, 1) != 1)
+		c = -1;
+	close(p[0]);
 	return c;
 }
 
@@ -102,6 +121,7 @@ test_capture_detach_unwind(void **state)
 	pid_t c = spawn();
 
 	(void)state;
+	assert_true(c > 0);
 	zd_pt_init(&pt);
 	ret = zd_pt_attach(&pt, c, 2000);
 	if (ret == -EPERM) {
@@ -164,6 +184,7 @@ test_memory_and_breakpoints(void **state)
 	pid_t c = spawn();
 
 	(void)state;
+	assert_true(c > 0);
 	zd_pt_init(&pt);
 	if (zd_pt_attach(&pt, c, 2000) < 0) {
 		kill(c, SIGKILL);
