@@ -172,18 +172,15 @@ assert d[\"stopped_ms\"] >= 0
 
 @test "a breakpoint is hit the expected number of times; after delete and detach the program finishes" {
 	in_ns "$PRELUDE"'
-		mkfifo $T/go
-		"$HELPERS/attach_chain" loop 5 < $T/go > $T/P.out 2>&1 &
+		"$HELPERS/attach_chain" loop 5 poke > $T/P.out 2>&1 &
 		P=$!
-		exec 3> $T/go
 		i=0; while ! grep -q ready $T/P.out; do i=$((i+1)); [ $i -lt 500 ] || exit 98; sleep 0.01; done
-		(sleep 0.2; echo go >&3) &
-		"$ZDIAG" attach $P -e "break tick" -e cont -e cont -e cont -e "list breaks" -e "delete 1" -e "list breaks" > $T/o.txt || exit 1
+		# the target starts ticking only when the debugger pokes zd_go
+		"$ZDIAG" attach $P -e "break tick" -e "poke zd_go 1" -e cont -e cont -e cont -e "list breaks" -e "delete 1" -e "list breaks" > $T/o.txt || exit 1
 		cat $T/o.txt
 		[ $(grep -c "hit breakpoint 1" $T/o.txt) = 3 ] || exit 2
 		grep -qE "^1 +0x[0-9a-f]+ 3 +tick" $T/o.txt || exit 3
 		grep -q "no breakpoints" $T/o.txt || exit 4
-		exec 3>&-
 		wait $P; rc=$?
 		[ $rc = 0 ] && grep -q "^ticks=5$" $T/P.out
 	'
@@ -191,13 +188,10 @@ assert d[\"stopped_ms\"] >= 0
 
 @test "breakpoints do not leak into forked children" {
 	in_ns "$PRELUDE"'
-		mkfifo $T/go
-		"$HELPERS/attach_chain" fork 3 < $T/go > $T/P.out 2>&1 &
+		"$HELPERS/attach_chain" fork 3 poke > $T/P.out 2>&1 &
 		P=$!
-		exec 3> $T/go
 		i=0; while ! grep -q ready $T/P.out; do i=$((i+1)); [ $i -lt 500 ] || exit 98; sleep 0.01; done
-		(sleep 0.2; echo go >&3) &
-		"$ZDIAG" attach $P -e "break tick" -e cont -e cont -e cont > $T/o.txt || exit 1
+		"$ZDIAG" attach $P -e "break tick" -e "poke zd_go 1" -e cont -e cont -e cont > $T/o.txt || exit 1
 		cat $T/o.txt
 		[ $(grep -c "hit breakpoint 1" $T/o.txt) = 3 ] || exit 2
 		wait $P; rc=$?

@@ -5,17 +5,22 @@
  *
  *   park      main > outer > middle > inner > park (nanosleep loop); exits 0
  *             with "value=N" on stdout when zd_value changes from 42
- *   loop N    calls tick() N times (every 20 ms), then exits 0 printing
- *             "ticks=N"; waits for a byte on stdin before starting
+ *   loop N [poke]
+ *             calls tick() N times (every 20 ms), then exits 0 printing
+ *             "ticks=N"; waits for a byte on stdin before starting, or with
+ *             "poke" until a debugger sets zd_go (no timing in the test)
  *   signal    inner raises SIGUSR1; the handler parks:
  *             park < handler_body < on_usr1 < <signal> < ... < inner < middle < outer < main
  *   spin      main > outer > middle > inner > spin (busy loop on clock_gettime: vDSO)
- *   fork      calls tick() then fork()s a child that calls tick() and exits 7,
- *             N times; prints "children=N" (breakpoints must not kill the child)
+ *   fork N [poke]
+ *             calls tick() then fork()s a child that calls tick() and exits 7,
+ *             N times; prints "children=N" (breakpoints must not kill the child);
+ *             starts like loop
  *
  * ZD_COMM=NAME sets the process name (to test escaping).
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/prctl.h>
 #include <stdint.h>
 #include <sys/wait.h>
@@ -25,10 +30,27 @@
 #define NOINLINE __attribute__((noinline))
 
 long zd_value = 42;
+volatile long zd_go;      /* set by a debugger: start (loop/fork with "poke") */
+static bool wait_poke;
 volatile long zd_sink;
 const char zd_greeting[] = "hello, \"zdiag\"\n";
 static const char *mode = "park";
 static long loops;
+
+/* Wait for the start signal: a byte on stdin, or zd_go set by a debugger. */
+static void
+wait_go(void)
+{
+	char c;
+
+	if (wait_poke) {
+		while (!zd_go)
+			msleep(1);
+		return;
+	}
+	if (read(0, &c, 1) < 0)
+		die("read");
+}
 
 NOINLINE void
 park(void)
@@ -88,12 +110,9 @@ inner(void)
 	} else if (!strcmp(mode, "spin")) {
 		spin();
 	} else if (!strcmp(mode, "loop")) {
-		char c;
-
 		printf("ready\n");
 		fflush(stdout);
-		if (read(0, &c, 1) < 0)
-			die("read");
+		wait_go();
 		for (long i = 0; i < loops; i++) {
 			tick();
 			msleep(20);
@@ -101,13 +120,11 @@ inner(void)
 		printf("ticks=%ld\n", loops);
 		exit(0);
 	} else if (!strcmp(mode, "fork")) {
-		char c;
 		long n = 0;
 
 		printf("ready\n");
 		fflush(stdout);
-		if (read(0, &c, 1) < 0)
-			die("read");
+		wait_go();
 		for (long i = 0; i < loops; i++) {
 			pid_t p;
 			int st;
@@ -152,6 +169,7 @@ main(int argc, char **argv)
 	if (argc > 1)
 		mode = argv[1];
 	loops = argc > 2 ? atol(argv[2]) : 3;
+	wait_poke = argc > 3 && !strcmp(argv[3], "poke");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	outer();
 	zd_sink++;
