@@ -29,6 +29,16 @@ wait_file() {
 	echo "timed out waiting for $2 in $1" >&2
 	return 1
 }
+# advances FILE: the counter in FILE goes up (within 10 s): the process runs.
+advances() {
+	a=$(cat "$1")
+	for i in $(seq 200); do
+		[ "$(cat "$1")" -gt "$a" ] && return 0
+		sleep 0.05
+	done
+	echo "$1 stayed at $a" >&2
+	return 1
+}
 '
 
 # ---------------------------------------------------------------- usage
@@ -322,8 +332,7 @@ EOF
 	       wait_file $T/out getppid || exit 3
 	       kill -INT $Z; wait $Z; echo rc=$? > $T/rc
 	       not_stopped $P || exit 4
-	       a=$(cat $T/count); sleep 0.3; b=$(cat $T/count)
-	       [ "$b" -gt "$a" ] || exit 5
+	       advances $T/count || exit 5
 	       kill $P'
 	grep -qx rc=130 "$T/rc"
 	grep -q "^zdiag: process [0-9]* attached$" "$T/err"
@@ -338,14 +347,13 @@ EOF
 	       wait_file $T/count 1 || exit 1
 	       kill -STOP $P
 	       for i in $(seq 100); do grep -q "^State:.T" /proc/$P/status && break; sleep 0.02; done
-	       "$ZDIAG" trace -p $P -o $T/out 2> /dev/null & Z=$!
-	       sleep 0.5
+	       "$ZDIAG" trace -p $P -o $T/out 2> $T/err & Z=$!
+	       wait_file $T/err attached || exit 2
 	       kill -INT $Z; wait $Z
 	       grep "^State:" /proc/$P/status > $T/state
 	       grep "^TracerPid:" /proc/$P/status > $T/tracer
 	       kill -CONT $P
-	       a=$(cat $T/count); sleep 0.3; b=$(cat $T/count)
-	       [ "$b" -gt "$a" ] || exit 5
+	       advances $T/count || exit 5
 	       kill $P'
 	grep -q 'T (stopped)' "$T/state"
 	grep -q 'TracerPid:.0' "$T/tracer"
