@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "zdiag/common.h"
@@ -40,6 +41,8 @@ void zd_sb_adds(struct zd_sb *sb, const char *s);
 void zd_sb_addc(struct zd_sb *sb, char c);
 void zd_sb_addf(struct zd_sb *sb, const char *fmt, ...) ZD_PRINTF(2, 3);
 void zd_sb_vaddf(struct zd_sb *sb, const char *fmt, va_list ap) ZD_PRINTF(2, 0);
+/* Append "0x" and v in lower-case hex, without printf (hot in the tracer). */
+void zd_sb_addhex(struct zd_sb *sb, uint64_t v);
 /* Append n copies of c. */
 void zd_sb_addpad(struct zd_sb *sb, char c, size_t n);
 /* Detach the buffer: the caller owns the returned string (never NULL). */

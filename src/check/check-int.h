@@ -3,6 +3,7 @@
 #define ZDIAG_CHECK_INT_H
 
 #include "zdiag/check.h"
+#include "zdiag/procfs.h"
 
 /*
  * The probe's side of the report pipe.  Records are
@@ -31,6 +32,8 @@ enum zd_check_rec {
 };
 
 void zd_check_send_rec(struct zd_check_ctx *c, char type, const char *text);
+/* /proc/PID/status of pid: 0 or -errno. */
+int zd_check_read_status(pid_t pid, struct zd_status *st);
 long long zd_check_now_ns(void);
 void zd_check_sleep_ms(long long ms);
 

@@ -484,3 +484,18 @@ zd_check_need_proc(struct zd_check_ctx *c)
 				     zd_errname(errno) ? zd_errname(errno) : strerror(errno));
 	return ZD_CHECK_PASS;
 }
+
+int
+zd_check_read_status(pid_t pid, struct zd_status *st)
+{
+	char path[64];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = zd_proc_read_status(fd, st);
+	close(fd);
+	return r;
+}

@@ -18,21 +18,6 @@
 #include "zdiag/xalloc.h"
 
 static int
-read_status(pid_t pid, struct zd_status *st)
-{
-	char path[64];
-	int fd, r;
-
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = zd_proc_read_status(fd, st);
-	close(fd);
-	return r;
-}
-
-static int
 p_init_pid1(struct zd_check_ctx *c)
 {
 	long long v[2] = { 0, 0 };
@@ -84,7 +69,7 @@ p_nspid(struct zd_check_ctx *c)
 	pid_t pid;
 
 	ZD_CHECK_TRY(zd_check_need_proc(c));
-	r = read_status(getpid(), &self);
+	r = zd_check_read_status(getpid(), &self);
 	ZD_CHECK_TRY(zd_check_sys(c, r, "reading /proc/self/status"));
 	if (!self.nspid_n)
 		return zd_check_skip(c, "/proc/PID/status has no NSpid line (kernels before 4.1)");
@@ -92,7 +77,7 @@ p_nspid(struct zd_check_ctx *c)
 	ZD_CHECK_TRY(zd_check_unshare_pidns(c));
 	pid = zd_check_fork_waiter(c, go[0]);
 	ZD_CHECK_TRY(zd_check_sys(c, pid, "fork() into a new PID namespace"));
-	r = read_status(pid, &st);
+	r = zd_check_read_status(pid, &st);
 	zd_check_expect(c, "/proc/%d/status of the namespace's init is readable", (int)pid);
 	if (r < 0)
 		return zd_check_fail(c, "reading it failed with %s", zd_check_errstr(-r));

@@ -31,21 +31,6 @@ have_proc(void)
 	return access("/proc/self/stat", F_OK) == 0;
 }
 
-static int
-read_status(pid_t pid, struct zd_status *st)
-{
-	char path[64];
-	int fd, r;
-
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = zd_proc_read_status(fd, st);
-	close(fd);
-	return r;
-}
-
 /* /proc/PID/status says TracerPid `tracer` (when /proc is there). */
 static int
 check_tracer(struct zd_check_ctx *c, pid_t pid, pid_t tracer, const char *when)
@@ -55,7 +40,7 @@ check_tracer(struct zd_check_ctx *c, pid_t pid, pid_t tracer, const char *when)
 
 	if (!have_proc())
 		return ZD_CHECK_PASS;
-	r = read_status(pid, &st);
+	r = zd_check_read_status(pid, &st);
 	zd_check_expect(c, "/proc/%d/status says TracerPid %d %s", (int)pid, (int)tracer, when);
 	if (r < 0)
 		return zd_check_fail(c, "reading it failed with %s", zd_check_errstr(-r));

@@ -121,6 +121,22 @@ zd_sb_addf(struct zd_sb *sb, const char *fmt, ...)
 }
 
 void
+zd_sb_addhex(struct zd_sb *sb, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[20];
+	int i = sizeof(buf);
+
+	do {
+		buf[--i] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[--i] = 'x';
+	buf[--i] = '0';
+	zd_sb_add(sb, buf + i, sizeof(buf) - (size_t)i);
+}
+
+void
 zd_sb_addpad(struct zd_sb *sb, char c, size_t n)
 {
 	if (!n)

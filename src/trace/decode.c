@@ -46,21 +46,10 @@ put_dec(struct zd_sb *sb, int64_t v)
 void
 put_hex(struct zd_sb *sb, uint64_t v)
 {
-	static const char digits[] = "0123456789abcdef";
-	char buf[20];
-	int i = sizeof(buf);
-
-	if (!v) {
+	if (!v)
 		zd_sb_addc(sb, '0');
-		return;
-	}
-	do {
-		buf[--i] = digits[v & 15];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	zd_sb_add(sb, buf + i, sizeof(buf) - (size_t)i);
+	else
+		zd_sb_addhex(sb, v);
 }
 
 void

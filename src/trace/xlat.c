@@ -29,21 +29,6 @@
 /* The tables: build/gen/xlat-defs.h, asserted against the headers above. */
 #include "xlat-defs.h"
 
-static void
-add_hex(struct zd_sb *sb, uint64_t v)
-{
-	static const char digits[] = "0123456789abcdef";
-	char buf[20];
-	int i = sizeof(buf);
-
-	do {
-		buf[--i] = digits[v & 15];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	zd_sb_add(sb, buf + i, sizeof(buf) - (size_t)i);
-}
 
 const char *
 zd_xlat_name(const struct zd_xlat_tab *t, uint64_t v)
@@ -87,7 +72,7 @@ zd_xlat_val(struct zd_sb *sb, const struct zd_xlat_tab *t, uint64_t v)
 		zd_sb_adds(sb, n);
 		return;
 	}
-	add_hex(sb, v);
+	zd_sb_addhex(sb, v);
 	unknown_comment(sb, t);
 }
 
@@ -136,10 +121,10 @@ zd_xlat_flags(struct zd_sb *sb, const struct zd_xlat_tab *t, uint64_t v)
 		return;
 	if (first) {
 		/* Nothing known: the number and what it should have been. */
-		add_hex(sb, rest);
+		zd_sb_addhex(sb, rest);
 		unknown_comment(sb, t);
 		return;
 	}
 	zd_sb_addc(sb, '|');
-	add_hex(sb, rest);
+	zd_sb_addhex(sb, rest);
 }
