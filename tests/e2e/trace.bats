@@ -264,7 +264,7 @@ import re, sys, difflib
 PIDRET = {'clone', 'clone3', 'fork', 'vfork', 'wait4', 'waitid', 'getpid', 'gettid', 'getppid',
           'set_tid_address', 'getpgrp', 'getpgid', 'getsid', 'setsid', 'rt_sigreturn'}
 def parse(path):
-    procs, order = {}, []
+    procs, order, prog = {}, [], {}
     for raw in open(path, errors='replace'):
         m = re.match(r'^(\d+)\s+(.*)$', raw.rstrip('\n'))
         if not m:
@@ -273,6 +273,11 @@ def parse(path):
         if pid not in procs:
             procs[pid] = []
             order.append(pid)
+        # Processes that run at the same time (ls and wc in a pipeline) start
+        # in either order: match them by the program they exec.
+        m = re.match(r'^execve\("([^"]*)"', rest)
+        if m and pid not in prog:
+            prog[pid] = m.group(1)
         if rest.startswith(('+++', '---')) or rest.endswith('<unfinished ...>'):
             continue
         m = re.match(r'^<\.\.\. (\S+) resumed>', rest)
@@ -291,6 +296,8 @@ def parse(path):
         elif name in PIDRET and re.match(r'^\d+$', ret):
             ret = 'PID'
         procs[pid].append('%s = %s' % (name, ret))
+    # stable: processes running the same program keep their order
+    order.sort(key=lambda p: prog.get(p, ''))
     return [procs[p] for p in order]
 a, b = parse(sys.argv[1]), parse(sys.argv[2])
 ok = len(a) == len(b) and all(x == y for x, y in zip(a, b))
