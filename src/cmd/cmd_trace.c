@@ -161,8 +161,11 @@ cb_notice(void *ctx, const char *msg)
 
 	if (cli->quiet)
 		return;
-	zd_tfmt_close(&cli->fmt);
-	flush_out(cli);
+	if (cli->outfd == 2) {
+		/* The same stream as the trace: end the pending line first. */
+		zd_tfmt_close(&cli->fmt);
+		flush_out(cli);
+	}
 	zd_warn("%s", msg);
 }
 

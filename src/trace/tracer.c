@@ -442,6 +442,10 @@ get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct zd_scinfo *si)
 				t->info_probed = true;
 				t->have_info = true;
 			}
+			/* The kernel knows entry from exit only with
+			 * PTRACE_O_TRACESYSGOOD: without it, registers. */
+			if (info.op == PTRACE_SYSCALL_INFO_NONE)
+				goto regs;
 			memset(si, 0, sizeof(*si));
 			si->op = info.op;
 			si->arch = info.arch;
@@ -465,6 +469,7 @@ get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct zd_scinfo *si)
 	}
 	/* No PTRACE_GET_SYSCALL_INFO (kernels before 5.3, or the classic
 	 * flows): registers, and entry or exit from our own bookkeeping. */
+regs:
 	{
 		struct user_regs_struct r;
 
