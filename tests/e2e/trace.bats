@@ -410,6 +410,28 @@ EOF
 	done
 }
 
+@test "classic flows, -p: a kill -STOP while traced does not stop the target; it is stopped again at the detach" {
+	require_pidns
+	in_ns "$FUNCS"'"$HELPERS/trace_loop" $T/count & P=$!
+	       wait_file $T/count 1 || exit 1
+	       "$ZDIAG" trace --ptrace=classic -p $P -o $T/out 2> /dev/null & Z=$!
+	       wait_file $T/out pwrite64 || exit 2
+	       kill -STOP $P
+	       wait_file $T/out "stopped by SIGSTOP" || exit 3
+	       a=$(cat $T/count)
+	       for i in $(seq 200); do [ "$(cat $T/count)" -gt $((a + 1)) ] && break; sleep 0.05; done
+	       [ "$(cat $T/count)" -gt $((a + 1)) ] || exit 4
+	       kill -INT $Z; wait $Z
+	       grep "^State:" /proc/$P/status > $T/state
+	       grep "^TracerPid:" /proc/$P/status > $T/tracer
+	       kill -CONT $P
+	       not_stopped $P || exit 5
+	       kill $P'
+	grep -q -- '--- SIGSTOP {si_signo=SIGSTOP, si_code=SI_USER, ' "$T/out"
+	grep -q 'T (stopped)' "$T/state"
+	grep -q 'TracerPid:.0' "$T/tracer"
+}
+
 @test "-p on a stopped process leaves it stopped (both flows)" {
 	require_pidns
 	in_ns "$FUNCS"'for m in '"$MODES"'; do
