@@ -429,7 +429,8 @@ zd_trace_regs_info(const struct user_regs_struct *r, bool exiting, struct zd_sci
 static int
 get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct zd_scinfo *si)
 {
-	if (t->have_info || !t->info_probed) {
+	/* (Without TRACESYSGOOD the kernel's answer would be op NONE.) */
+	if ((t->have_info || !t->info_probed) && t->sysgood) {
 		struct ptrace_syscall_info info;
 		long n;
 		int e;
