@@ -422,6 +422,7 @@ EOF
 	       for i in $(seq 200); do [ "$(cat $T/count)" -gt $((a + 1)) ] && break; sleep 0.05; done
 	       [ "$(cat $T/count)" -gt $((a + 1)) ] || exit 4
 	       kill -INT $Z; wait $Z
+	       for i in $(seq 100); do grep -q "^State:.T" /proc/$P/status && break; sleep 0.02; done
 	       grep "^State:" /proc/$P/status > $T/state
 	       grep "^TracerPid:" /proc/$P/status > $T/tracer
 	       kill -CONT $P
@@ -442,6 +443,8 @@ EOF
 	         "$ZDIAG" trace --ptrace=$m -p $P -o $T/out.$m 2> /dev/null & Z=$!
 	         sleep 0.5
 	         kill -INT $Z; wait $Z
+	         # (detached, it must run to stop again: on a busy machine, later)
+	         for i in $(seq 100); do grep -q "^State:.T" /proc/$P/status && break; sleep 0.02; done
 	         grep "^State:" /proc/$P/status > $T/state.$m
 	         grep "^TracerPid:" /proc/$P/status > $T/tracer.$m
 	         kill -CONT $P
