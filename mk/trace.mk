@@ -38,3 +38,8 @@ CLEAN_FILES +=
 build/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $<
+
+# The simulated-old-kernel helper of tests/e2e/trace.bats links libseccomp.
+build/helpers/trace_oldkernel: tests/helpers/trace_oldkernel.c tests/helpers/helper.h
+	@mkdir -p $(@D)
+	$(CC) $(HELPER_CFLAGS) -Itests/helpers -o $@ $< $(shell $(PKG_CONFIG) --libs libseccomp 2>/dev/null || echo -lseccomp) -pthread

@@ -132,6 +132,18 @@ ssize_t zd_umove(pid_t tid, uint64_t addr, void *buf, size_t len);
  * its length, or -errno; *terminated says whether the NUL was seen.
  */
 ssize_t zd_umove_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *terminated);
+/*
+ * Read with PTRACE_PEEKDATA only (true), as on a kernel without
+ * process_vm_readv, or go back to process_vm_readv first (false: the
+ * default; also forgets an earlier fallback).  Process-wide.
+ */
+void zd_umove_peek_only(bool peek);
+/*
+ * The errno with which process_vm_readv failed when zd_umove fell back to
+ * PTRACE_PEEKDATA for good (ENOSYS, EPERM), or 0 (no fallback, or
+ * zd_umove_peek_only).
+ */
+int zd_umove_fallback_errno(void);
 
 /* ---------------------------------------------------------------- */
 /* Pieces shared with the tracer's event lines                       */

@@ -16,6 +16,14 @@
  * (SECCOMP_RET_TRACE for the wanted ones) keeps the others from stopping
  * at all.
  *
+ * Tracees are PTRACE_SEIZEd (group-stops stay stops, PTRACE_LISTEN).  On
+ * a kernel without PTRACE_SEIZE, or when asked (ZD_PTRACE_CLASSIC), the
+ * classic flows are used instead: PTRACE_TRACEME in the launched child,
+ * PTRACE_ATTACH per thread (its SIGSTOP swallowed), SIGSTOP then
+ * PTRACE_DETACH to detach; group-stops then do not keep a tracee stopped
+ * (see docs/trace.md).  Every fallback is reported once through
+ * zd_trace_ops.notice.
+ *
  *	struct zd_tracer *t = zd_tracer_new(&opts, &ops, ctx);
  *	r = zd_tracer_launch(t, argv, path);      // or zd_tracer_attach(t, pid)
  *	r = zd_tracer_run(t);
@@ -97,7 +105,25 @@ struct zd_trace_ops {
 	 * buffered output.  May be NULL.
 	 */
 	void (*idle)(void *ctx);
+	/*
+	 * The tracer fell back to something less capable, once per kind: the
+	 * classic ptrace flows, PTRACE_GETREGS, PTRACE_PEEKDATA, a
+	 * PTRACE_O_* option the kernel rejects.  msg is one line of ASCII
+	 * ("PTRACE_SEIZE is not available (Input/output error): ...").  May
+	 * be NULL.
+	 */
+	void (*notice)(void *ctx, const char *msg);
 };
+
+/* How tracees are taken and read (--ptrace=). */
+enum zd_ptrace_mode {
+	ZD_PTRACE_AUTO,     /* SEIZE; the classic flows where the kernel has no SEIZE */
+	ZD_PTRACE_SEIZE,    /* SEIZE only (an error where the kernel has none) */
+	ZD_PTRACE_CLASSIC,  /* TRACEME/ATTACH, PTRACE_GETREGS and PTRACE_PEEKDATA */
+};
+
+/* "auto", "seize", "classic" -> *mode; -EINVAL for anything else. */
+int zd_ptrace_mode_parse(const char *s, enum zd_ptrace_mode *mode);
 
 struct zd_trace_opts {
 	bool follow;                /* -f: follow forks, vforks, clones */
@@ -109,6 +135,7 @@ struct zd_trace_opts {
 	bool want_comm;             /* keep command names (/proc/PID/comm) in the records */
 	uint64_t show_signals;      /* -e signal=: bit N-1 for signal N */
 	bool seccomp;               /* may use a seccomp filter when launching */
+	enum zd_ptrace_mode mode;   /* ZD_PTRACE_AUTO unless asked */
 	struct zd_dec_opts dec;
 	/* Set asynchronously (signal handlers): the loop checks it whenever
 	 * wait4 is interrupted.  *stop = signal number: detach or stop. */
@@ -125,9 +152,11 @@ void zd_tracer_free(struct zd_tracer *t);
  * Start argv[0] (already resolved to path) traced: fork, the child stops
  * itself, the tracer seizes it (options set, PTRACE_O_EXITKILL: it dies
  * with zdiag), then it installs the seccomp filter if one is used and
- * execs.  Returns the child's pid, or -errno (fork or seize failed).
- * Whether exec itself failed is known after zd_tracer_run:
- * zd_tracer_exec_errno().
+ * execs.  In the classic flows the child calls PTRACE_TRACEME before it
+ * stops itself, and the tracer sets the options at that stop.  Returns
+ * the child's pid, or -errno (fork, seize or PTRACE_TRACEME failed:
+ * zd_tracer_failed_call() names the request).  Whether exec itself
+ * failed is known after zd_tracer_run: zd_tracer_exec_errno().
  */
 pid_t zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path);
 /* errno of the launched command's failed exec, or 0. */
@@ -139,10 +168,17 @@ const char *zd_tracer_seccomp_note(const struct zd_tracer *t);
 
 /*
  * Attach to process pid and all its threads (PTRACE_SEIZE and
- * PTRACE_INTERRUPT each, re-reading task/ until no new thread appears).
- * Returns 0, or -errno of the first failure (nothing stays attached then).
+ * PTRACE_INTERRUPT each, or PTRACE_ATTACH in the classic flows,
+ * re-reading task/ until no new thread appears).  Returns 0, or -errno of
+ * the first failure (then zd_tracer_detach_all() lets go of the threads
+ * already taken).
  */
 int zd_tracer_attach(struct zd_tracer *t, pid_t pid);
+
+/* Whether the classic flows are in use (asked for, or SEIZE failed). */
+bool zd_tracer_classic(const struct zd_tracer *t);
+/* The ptrace request behind the last launch or attach failure ("PTRACE_SEIZE"), or NULL. */
+const char *zd_tracer_failed_call(const struct zd_tracer *t);
 
 /*
  * Run until no tracee is left, or *opts->stop is set: then every tracee

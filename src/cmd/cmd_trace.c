@@ -37,6 +37,7 @@ enum {
 	OPT_PER_PROCESS,
 	OPT_TRACE,
 	OPT_SIGNAL,
+	OPT_PTRACE,
 };
 
 static const struct zd_opt trace_opts[] = {
@@ -63,6 +64,7 @@ static const struct zd_opt trace_opts[] = {
 	{ OPT_COLOR, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto", "auto always never" },
 	{ OPT_NO_SECCOMP, 0, "no-seccomp", ZD_ARG_NONE, NULL, "never use a seccomp filter (every syscall stops the tracee)", NULL },
 	{ OPT_SECCOMP, 0, "seccomp-bpf", ZD_ARG_NONE, NULL, "use a seccomp filter when possible (the default; accepted for strace users)", NULL },
+	{ OPT_PTRACE, 0, "ptrace", ZD_ARG_REQ, "MODE", "auto (default: seize, classic where the kernel has no PTRACE_SEIZE), seize, classic (TRACEME/ATTACH, GETREGS, PEEKDATA)", "auto seize classic" },
 	{ 0 },
 };
 
@@ -149,6 +151,22 @@ cb_event(void *ctx, const struct zd_tev *ev)
 	}
 	if (cli->fmt.out.len >= FLUSH_BYTES)
 		flush_out(cli);
+}
+
+/* The tracer fell back to something (no PTRACE_SEIZE, ...): one warning. */
+static void
+cb_notice(void *ctx, const char *msg)
+{
+	struct trace_cli *cli = ctx;
+
+	if (cli->quiet)
+		return;
+	if (cli->outfd == 2) {
+		/* The same stream as the trace: end the pending line first. */
+		zd_tfmt_close(&cli->fmt);
+		flush_out(cli);
+	}
+	zd_warn("%s", msg);
 }
 
 /* Before the tracer blocks: on a terminal, show everything now (a blocked
@@ -447,6 +465,10 @@ attach_all(struct trace_cli *cli)
 				memset(&tg, 0, sizeof(tg));
 				tg.pid = cli->pids[i];
 			}
+			if ((r == -EIO || r == -EINVAL || r == -ENOSYS) && zd_tracer_failed_call(cli->tracer))
+				return zd_error("cannot attach to %d: %s failed: %s%s", (int)cli->pids[i],
+						zd_tracer_failed_call(cli->tracer), strerror(-r),
+						cli->o.mode == ZD_PTRACE_SEIZE ? " (try --ptrace=classic)" : "");
 			zd_target_explain(&tg, r, why, sizeof(why));
 			return zd_error("cannot attach to %d: %s", (int)cli->pids[i], why);
 		}
@@ -490,7 +512,7 @@ static int
 cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 {
 	struct trace_cli cli;
-	struct zd_trace_ops ops = { cb_event, cb_idle };
+	struct zd_trace_ops ops = { cb_event, cb_idle, cb_notice };
 	struct zd_optparse p;
 	struct zd_sb path = ZD_SB_INIT;
 	char **cargv = NULL;
@@ -606,6 +628,13 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		case OPT_SECCOMP:
 			cli.o.seccomp = true;
 			break;
+		case OPT_PTRACE:
+			if (zd_ptrace_mode_parse(p.arg, &cli.o.mode) < 0) {
+				zd_opt_release(&p);
+				r = zd_usage_error(cmd->name, "invalid --ptrace '%s' (auto, seize, classic)", p.arg);
+				goto out_rc;
+			}
+			break;
 		default:
 			r = zd_opt_default(&p, id);
 			goto out_rc;
@@ -683,8 +712,15 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	if (cargv) {
 		root = zd_tracer_launch(cli.tracer, cargv, path.buf);
 		if (root < 0) {
+			const char *call = zd_tracer_failed_call(cli.tracer);
+
 			zd_tracer_detach_all(cli.tracer);
-			r = zd_error_errno((int)root, "cannot run '%s'", cargv[0]);
+			if (call)
+				r = zd_error("cannot run '%s': %s failed: %s%s", cargv[0], call, strerror((int)-root),
+					     cli.o.mode == ZD_PTRACE_SEIZE && (root == -EIO || root == -EINVAL || root == -ENOSYS)
+						     ? " (try --ptrace=classic)" : "");
+			else
+				r = zd_error_errno((int)root, "cannot run '%s'", cargv[0]);
 			stop_tick_timer();
 			goto out_tracer;
 		}
@@ -776,8 +812,8 @@ const struct zd_cmd zd_cmd_trace = {
 	.fn = cmd_trace_fn,
 	.summary = "trace syscalls, signals and process lifecycles (strace-compatible)",
 	.synopsis =
-		"[-fcCTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--color[=WHEN]] CMD [ARG...]\n"
-		"[-fcCTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--color[=WHEN]] -p PID[,PID...]",
+		"[-fcCTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--ptrace=MODE] [--color[=WHEN]] CMD [ARG...]\n"
+		"[-fcCTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--ptrace=MODE] [--color[=WHEN]] -p PID[,PID...]",
 	.description =
 		"Trace the system calls and signals of a command, or of running processes\n"
 		"(-p), printing one strace-style line per call:\n"
@@ -788,7 +824,10 @@ const struct zd_cmd zd_cmd_trace = {
 		"out, a seccomp filter keeps those from stopping the command (--no-seccomp\n"
 		"turns it off).  --lifecycle follows every process: who forked it, its execs,\n"
 		"exit, who reaped it and how long it stayed a zombie, then prints the process\n"
-		"tree and the children reaped late or never.",
+		"tree and the children reaped late or never.  Tracees are taken with\n"
+		"PTRACE_SEIZE; on a kernel without it (or with --ptrace=classic), with\n"
+		"PTRACE_TRACEME and PTRACE_ATTACH, and a kill -STOP then does not keep a\n"
+		"tracee stopped.",
 	.opts = trace_opts,
 	.positional = "@command",
 	.exit_status =

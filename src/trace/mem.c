@@ -1,7 +1,9 @@
 /*
  * Reading tracee memory: process_vm_readv of whole buffers (one syscall),
  * falling back to PTRACE_PEEKDATA, one word per call, where the kernel
- * refuses process_vm_readv (ENOSYS, or EPERM under some security modules).
+ * refuses process_vm_readv (ENOSYS, or EPERM under some security modules)
+ * or when asked (zd_umove_peek_only: zdiag trace --ptrace=classic).
+ * PEEKDATA reads strings word by word up to their NUL.
  */
 #include <errno.h>
 #include <string.h>
@@ -13,7 +15,21 @@
 
 #define PAGE 4096UL
 
-static int vm_readv_broken;   /* process_vm_readv failed with ENOSYS/EPERM */
+static int vm_readv_broken;   /* PEEKDATA only: process_vm_readv failed, or asked */
+static int vm_readv_errno;    /* how process_vm_readv failed (ENOSYS, EPERM) */
+
+void
+zd_umove_peek_only(bool peek)
+{
+	vm_readv_broken = peek;
+	vm_readv_errno = 0;
+}
+
+int
+zd_umove_fallback_errno(void)
+{
+	return vm_readv_errno;
+}
 
 static ssize_t
 peek_read(pid_t tid, uint64_t addr, void *buf, size_t len)
@@ -41,6 +57,39 @@ peek_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return (ssize_t)done;
 }
 
+/* A string with PEEKDATA: word by word, up to its NUL (not to max). */
+static ssize_t
+peek_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *terminated)
+{
+	size_t done = 0;
+
+	while (done < max) {
+		uint64_t a = addr + done;
+		uint64_t aligned = a & ~7ULL;
+		size_t off = (size_t)(a - aligned);
+		size_t n = ZD_MIN(8 - off, max - done);
+		long word;
+		char *nul;
+
+		errno = 0;
+		word = ptrace(PTRACE_PEEKDATA, tid, (void *)aligned, NULL);
+		if (errno) {
+			if (!done)
+				return errno == EIO ? -EFAULT : -errno;
+			break;
+		}
+		memcpy(buf + done, (unsigned char *)&word + off, n);
+		nul = memchr(buf + done, '\0', n);
+		if (nul) {
+			*terminated = true;
+			return nul - buf;
+		}
+		done += n;
+	}
+	buf[done] = '\0';
+	return (ssize_t)done;
+}
+
 ssize_t
 zd_umove(pid_t tid, uint64_t addr, void *buf, size_t len)
 {
@@ -57,6 +106,7 @@ zd_umove(pid_t tid, uint64_t addr, void *buf, size_t len)
 		if (n >= 0)
 			return n;
 		if (errno == ENOSYS || errno == EPERM) {
+			vm_readv_errno = errno;
 			vm_readv_broken = 1;
 		} else if (errno == EFAULT) {
 			/* Partly mapped: read what lies before the first hole, page
@@ -92,6 +142,13 @@ zd_umove_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *terminated)
 	buf[0] = '\0';
 	if (!addr)
 		return -EFAULT;
+	if (vm_readv_broken) {
+		ssize_t n = peek_str(tid, addr, buf, max, terminated);
+
+		if (n < 0)
+			buf[0] = '\0';
+		return n;
+	}
 	/* Read up to each page end, so an unmapped next page cannot make a
 	 * string that ends before it unreadable. */
 	while (done < max) {

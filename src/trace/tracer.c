@@ -8,6 +8,23 @@
  * one PTRACE_GET_SYSCALL_INFO per syscall stop (none at the exit of a
  * syscall that is neither shown nor watched); one restart.
  *
+ * The classic flows (t->classic: asked for, or the kernel has no
+ * PTRACE_SEIZE) use what every ptrace has: the launched child calls
+ * PTRACE_TRACEME and stops itself; -p takes each thread with
+ * PTRACE_ATTACH; options are set with PTRACE_SETOPTIONS at a tracee's
+ * first stop.  The SIGSTOP that PTRACE_ATTACH queues, the one a new child
+ * of a non-seized tracee starts with and the one sent to detach are
+ * swallowed at their signal-delivery-stop (TCB_IGNORE_SIGSTOP), so the
+ * program never sees them.  Without PTRACE_EVENT_STOP, a stop-signal stop
+ * is a group-stop when PTRACE_GETSIGINFO fails with EINVAL; without
+ * PTRACE_LISTEN the tracee is restarted from it, as strace does without
+ * SEIZE (it keeps running; its parent was told it stopped).  Detaching
+ * sends each attached thread a SIGSTOP (tgkill) and detaches it at that
+ * SIGSTOP's stop, passing every other signal on meanwhile.  Kernels
+ * without PTRACE_GET_SYSCALL_INFO: PTRACE_GETREGS; without
+ * process_vm_readv: PTRACE_PEEKDATA (src/trace/mem.c); options the kernel
+ * rejects are dropped one by one, each with its own degradation.
+ *
  * With a seccomp filter (launched command, partial -e trace set) tracees
  * run under PTRACE_CONT: only the filtered syscalls stop (a seccomp stop
  * at entry, then PTRACE_SYSCALL for the exit stop).  Children must stay
@@ -17,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +47,10 @@
 
 #include "dec.h"
 #include "seccomp-int.h"
+#include "tracer-int.h"
 #include "zdiag/lifecycle.h"
 #include "zdiag/procfs.h"
+#include "zdiag/sig.h"
 #include "zdiag/trace.h"
 #include "zdiag/xalloc.h"
 
@@ -44,7 +64,8 @@
 #define NR_WAITID 247
 #define NR_RESTART 219
 
-#define AUDIT_ARCH_X86_64_ 0xc000003eU
+#define AUDIT_ARCH_X86_64_ ZD_AUDIT_ARCH_X86_64
+#define FOLLOW_OPTS (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE)
 
 enum {
 	TCB_HIDDEN = 1 << 0,        /* no events (followed only for seccomp) */
@@ -56,6 +77,17 @@ enum {
 	TCB_DETACHING = 1 << 6,     /* PTRACE_INTERRUPT sent to detach */
 	TCB_STATE_KNOWN = 1 << 7,   /* in_syscall is known to be right */
 	TCB_SPAWN_SEEN = 1 << 8,    /* the parent's fork event arrived */
+	TCB_IGNORE_SIGSTOP = 1 << 9, /* classic: a SIGSTOP of ours is still to come */
+	TCB_SET_OPTS = 1 << 10,     /* PTRACE_SETOPTIONS at its first stop */
+	TCB_EXEC_TRAP = 1 << 11,    /* no PTRACE_O_TRACEEXEC: execve's SIGTRAP is to come */
+};
+
+/* Fallbacks reported once each (zd_trace_ops.notice). */
+enum {
+	NOTE_CLASSIC = 1 << 0,
+	NOTE_GETREGS = 1 << 1,
+	NOTE_PEEK = 1 << 2,
+	NOTE_SETOPTIONS = 1 << 3,
 };
 
 struct zd_tracer {
@@ -73,9 +105,17 @@ struct zd_tracer {
 
 	struct zd_lifecycle lc;
 
-	unsigned ptrace_opts;
+	unsigned ptrace_opts;       /* options of launched tracees */
+	unsigned attach_opts;       /* options of attached ones (no EXITKILL) */
+	unsigned opts_dropped;      /* PTRACE_O_* the kernel rejects */
+	bool sysgood;               /* PTRACE_O_TRACESYSGOOD in effect */
 	bool have_info;             /* PTRACE_GET_SYSCALL_INFO works */
 	bool info_probed;
+	bool classic;               /* TRACEME/ATTACH flows (no PTRACE_SEIZE) */
+	bool seize_ok;              /* a PTRACE_SEIZE succeeded: no fallback now */
+	unsigned noted;             /* NOTE_* already reported */
+	const char *failed_call;    /* the request behind a launch/attach error */
+	pid_t self;                 /* getpid(): our own SIGSTOPs */
 
 	pid_t root;                 /* the launched command, 0 if none */
 	bool root_execd;            /* its exec succeeded */
@@ -250,6 +290,39 @@ emit(struct zd_tracer *t, struct zd_tev *ev)
 		t->ops.event(t->ctx, ev);
 }
 
+/* Report a fallback of the given kind (NOTE_*), once. */
+static void ZD_PRINTF(3, 4)
+notice(struct zd_tracer *t, unsigned kind, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (kind && (t->noted & kind))
+		return;
+	t->noted |= kind;
+	if (!t->ops.notice)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->ops.notice(t->ctx, msg);
+}
+
+static const char *
+ename(int e)
+{
+	const char *n = zd_errname(e);
+
+	return n ? n : "unknown error";
+}
+
+/* The errno that says "this kernel has no such ptrace request". */
+static bool
+unsupported(int e)
+{
+	return e == EIO || e == EINVAL || e == ENOSYS;
+}
+
 static bool
 hidden(const struct zd_tcb *tcb)
 {
@@ -321,34 +394,60 @@ mono_now(struct timespec *ts)
 	clock_gettime(CLOCK_MONOTONIC, ts);
 }
 
+static struct zd_tcb *exec_done(struct zd_tracer *t, struct zd_tcb *tcb, unsigned long old);
+
 /* ---------------------------------------------------------------- */
 /* Syscall state                                                     */
 
-struct scinfo {
-	int op;             /* PTRACE_SYSCALL_INFO_ENTRY/EXIT/SECCOMP, 0: unknown */
-	long nr;
-	uint64_t args[6];
-	uint64_t sp;
-	int64_t rval;
-	uint32_t arch;
-};
-
-static int
-get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct scinfo *si)
+void
+zd_trace_regs_info(const struct user_regs_struct *r, bool exiting, struct zd_scinfo *si)
 {
 	memset(si, 0, sizeof(*si));
-	if (t->have_info || !t->info_probed) {
+	si->op = exiting ? PTRACE_SYSCALL_INFO_EXIT : PTRACE_SYSCALL_INFO_ENTRY;
+	si->arch = r->cs == 0x23 ? ZD_AUDIT_ARCH_I386 : ZD_AUDIT_ARCH_X86_64;
+	si->nr = (long)r->orig_rax;
+	if (si->arch == ZD_AUDIT_ARCH_I386) {
+		si->nr = (long)(uint32_t)r->orig_rax;
+		si->args[0] = (uint32_t)r->rbx;
+		si->args[1] = (uint32_t)r->rcx;
+		si->args[2] = (uint32_t)r->rdx;
+		si->args[3] = (uint32_t)r->rsi;
+		si->args[4] = (uint32_t)r->rdi;
+		si->args[5] = (uint32_t)r->rbp;
+	} else {
+		si->args[0] = r->rdi;
+		si->args[1] = r->rsi;
+		si->args[2] = r->rdx;
+		si->args[3] = r->r10;
+		si->args[4] = r->r8;
+		si->args[5] = r->r9;
+	}
+	si->rval = (int64_t)r->rax;
+	si->sp = r->rsp;
+}
+
+static int
+get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct zd_scinfo *si)
+{
+	/* (Without TRACESYSGOOD the kernel's answer would be op NONE.) */
+	if ((t->have_info || !t->info_probed) && t->sysgood) {
 		struct ptrace_syscall_info info;
 		long n;
+		int e;
 
 		/* valgrind does not know this request fills info. */
 		memset(&info, 0, sizeof(info));
 		n = ptrace(PTRACE_GET_SYSCALL_INFO, tcb->tid, (void *)sizeof(info), &info);
-		if (!t->info_probed) {
-			t->info_probed = true;
-			t->have_info = n > 0;
-		}
 		if (n > 0) {
+			if (!t->info_probed) {
+				t->info_probed = true;
+				t->have_info = true;
+			}
+			/* The kernel knows entry from exit only with
+			 * PTRACE_O_TRACESYSGOOD: without it, registers. */
+			if (info.op == PTRACE_SYSCALL_INFO_NONE)
+				goto regs;
+			memset(si, 0, sizeof(*si));
 			si->op = info.op;
 			si->arch = info.arch;
 			si->sp = info.stack_pointer;
@@ -360,34 +459,31 @@ get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct scinfo *si)
 			}
 			return 0;
 		}
-		if (t->have_info)
-			return -errno;
+		e = n < 0 ? errno : EIO;
+		/* Only "no such request" decides; a tracee that died decides nothing. */
+		if (t->have_info || !unsupported(e))
+			return -e;
+		t->info_probed = true;
+		t->have_info = false;
+		notice(t, NOTE_GETREGS, "PTRACE_GET_SYSCALL_INFO is not available (%s): syscall state from PTRACE_GETREGS",
+		       ename(e));
 	}
-	/* No PTRACE_GET_SYSCALL_INFO (kernels before 5.3): registers, and
-	 * entry or exit from our own bookkeeping. */
+	/* No PTRACE_GET_SYSCALL_INFO (kernels before 5.3, or the classic
+	 * flows): registers, and entry or exit from our own bookkeeping. */
+regs:
 	{
 		struct user_regs_struct r;
 
 		if (ptrace(PTRACE_GETREGS, tcb->tid, NULL, &r) < 0)
 			return -errno;
-		si->op = tcb->in_syscall ? PTRACE_SYSCALL_INFO_EXIT : PTRACE_SYSCALL_INFO_ENTRY;
-		si->arch = AUDIT_ARCH_X86_64_;
-		si->nr = (long)r.orig_rax;
-		si->args[0] = r.rdi;
-		si->args[1] = r.rsi;
-		si->args[2] = r.rdx;
-		si->args[3] = r.r10;
-		si->args[4] = r.r8;
-		si->args[5] = r.r9;
-		si->rval = (int64_t)r.rax;
-		si->sp = r.rsp;
+		zd_trace_regs_info(&r, tcb->in_syscall, si);
 	}
 	return 0;
 }
 
 /* A syscall number in our table's space (other ABIs are unknown numbers). */
 static long
-table_nr(const struct scinfo *si)
+table_nr(const struct zd_scinfo *si)
 {
 	if (si->arch && si->arch != AUDIT_ARCH_X86_64_)
 		return 0x40000000L | si->nr;   /* never in the table */
@@ -395,7 +491,7 @@ table_nr(const struct scinfo *si)
 }
 
 static void
-on_entry(struct zd_tracer *t, struct zd_tcb *tcb, const struct scinfo *si)
+on_entry(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
 {
 	long nr = table_nr(si);
 
@@ -468,7 +564,7 @@ check_reap(struct zd_tracer *t, struct zd_tcb *tcb, int64_t rval)
 }
 
 static void
-on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct scinfo *si)
+on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
 {
 	if (!tcb->in_syscall) {
 		/* An exit without its entry: attached in the middle of a call. */
@@ -496,6 +592,14 @@ on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct scinfo *si)
 				t->hide_root_after = true;
 		}
 	}
+	if ((t->opts_dropped & PTRACE_O_TRACEEXEC) && (tcb->sc_nr == NR_EXECVE || tcb->sc_nr == NR_EXECVEAT) &&
+	    !zd_call_failed(si->rval)) {
+		/* No PTRACE_EVENT_EXEC: the successful return is the exec (a
+		 * non-seized tracee also gets a SIGTRAP, swallowed later). */
+		exec_done(t, tcb, 0);
+		if (t->classic)
+			tcb->flags |= TCB_EXEC_TRAP;
+	}
 	if (tcb->sc_shown) {
 		struct zd_tev ev = { .type = ZD_TEV_SYSCALL_EXIT, .tcb = tcb };
 
@@ -519,7 +623,7 @@ on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct scinfo *si)
 static void
 on_syscall_stop(struct zd_tracer *t, struct zd_tcb *tcb)
 {
-	struct scinfo si;
+	struct zd_scinfo si;
 
 	/* The exit of a call nobody looks at needs no syscall info. */
 	if (tcb->in_syscall && (tcb->flags & TCB_STATE_KNOWN) && !tcb->sc_shown && !(tcb->flags & TCB_WATCH)) {
@@ -551,7 +655,7 @@ on_syscall_stop(struct zd_tracer *t, struct zd_tcb *tcb)
 static void
 on_seccomp_stop(struct zd_tracer *t, struct zd_tcb *tcb)
 {
-	struct scinfo si;
+	struct zd_scinfo si;
 
 	if (get_info(t, tcb, &si) < 0) {
 		restart(t, tcb, 0);
@@ -615,7 +719,8 @@ on_spawn(struct zd_tracer *t, struct zd_tcb *tcb, int event)
 		   thread ? ZD_SPAWN_THREAD : ZD_SPAWN_CLONE;
 	child = hget(t, cpid);
 	if (!child) {
-		child = tcb_new(t, cpid, thread ? tcb->pid : cpid, child_flags(t, tcb) | TCB_STARTUP);
+		child = tcb_new(t, cpid, thread ? tcb->pid : cpid,
+				child_flags(t, tcb) | TCB_STARTUP | (t->classic ? TCB_IGNORE_SIGSTOP : 0));
 	} else {
 		/* Its first stop came before this event: set it right. */
 		child->pid = thread ? tcb->pid : cpid;
@@ -644,13 +749,14 @@ on_spawn(struct zd_tracer *t, struct zd_tcb *tcb, int event)
 	restart(t, tcb, 0);
 }
 
-static void
-on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
+/* tcb exec'd; old: the tid that exec'd (a thread, which took the
+ * leader's tid), or 0.  Returns the tcb that lives on. */
+static struct zd_tcb *
+exec_done(struct zd_tracer *t, struct zd_tcb *tcb, unsigned long old)
 {
-	unsigned long old = 0;
 	struct zd_tev ev = { .type = ZD_TEV_EXEC, .tcb = tcb };
 
-	if (ptrace(PTRACE_GETEVENTMSG, tcb->tid, NULL, &old) == 0 && old && (pid_t)old != tcb->tid) {
+	if (old && (pid_t)old != tcb->tid) {
 		/* A non-leader thread exec'd: the kernel gave it the leader's
 		 * tid and the leader is gone.  Close the leader's record and
 		 * let the exec'ing thread's tcb (its call state, and whatever
@@ -696,6 +802,17 @@ on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
 		now_ts(t, &ev);
 		emit(t, &ev);
 	}
+	return tcb;
+}
+
+static void
+on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
+{
+	unsigned long old = 0;
+
+	if (ptrace(PTRACE_GETEVENTMSG, tcb->tid, NULL, &old) < 0)
+		old = 0;
+	tcb = exec_done(t, tcb, old);
 	restart(t, tcb, 0);
 }
 
@@ -726,18 +843,24 @@ on_gone(struct zd_tracer *t, struct zd_tcb *tcb, int status)
 	tcb_free(t, tcb);
 }
 
+/* A signal-delivery-stop: show it (known: its siginfo, or NULL) and pass
+ * the signal on. */
 static void
-on_signal(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
+on_signal(struct zd_tracer *t, struct zd_tcb *tcb, int sig, const siginfo_t *known)
 {
 	siginfo_t si;
 
 	if (!hidden(tcb) && sig >= 1 && sig <= 64 && ((t->o.show_signals >> (sig - 1)) & 1)) {
 		struct zd_tev ev = { .type = ZD_TEV_SIGNAL, .tcb = tcb };
 
-		memset(&si, 0, sizeof(si));
-		if (ptrace(PTRACE_GETSIGINFO, tcb->tid, NULL, &si) < 0) {
-			si.si_signo = sig;
-			si.si_code = SI_KERNEL;
+		if (known) {
+			si = *known;
+		} else {
+			memset(&si, 0, sizeof(si));
+			if (ptrace(PTRACE_GETSIGINFO, tcb->tid, NULL, &si) < 0) {
+				si.si_signo = sig;
+				si.si_code = SI_KERNEL;
+			}
 		}
 		ev.si = &si;
 		now_ts(t, &ev);
@@ -785,6 +908,230 @@ on_event_stop(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
 	restart(t, tcb, 0);
 }
 
+bool
+zd_trace_own_sigstop(const siginfo_t *si, pid_t self, pid_t tid)
+{
+	if (si->si_signo != SIGSTOP)
+		return false;
+	switch (si->si_code) {
+	case SI_KERNEL:
+	case SI_USER:
+	case SI_TKILL:
+		return si->si_pid == 0 || si->si_pid == self || si->si_pid == tid;
+	default:
+		return false;
+	}
+}
+
+/* A stop of a non-seized tracee that is not a syscall or an event stop:
+ * a signal-delivery-stop or, for a stop signal, maybe a group-stop. */
+static void
+on_classic_stop(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
+{
+	siginfo_t si;
+
+	if (tcb->flags & TCB_STARTUP) {
+		/* Its first stop: not inside a syscall (no syscall stops yet). */
+		tcb->flags &= ~TCB_STARTUP;
+		tcb->flags |= TCB_STATE_KNOWN;
+		if ((tcb->flags & TCB_ATTACHED) && !hidden(tcb) && !(tcb->flags & TCB_SPAWN_SEEN)) {
+			struct zd_tev ev = { .type = ZD_TEV_ATTACH, .tcb = tcb };
+
+			now_ts(t, &ev);
+			emit(t, &ev);
+		}
+	}
+	if (sig == SIGTRAP && (tcb->flags & TCB_EXEC_TRAP)) {
+		/* The legacy SIGTRAP after execve (no PTRACE_O_TRACEEXEC). */
+		tcb->flags &= ~TCB_EXEC_TRAP;
+		restart(t, tcb, 0);
+		return;
+	}
+	if (!is_stop_signal(sig)) {
+		on_signal(t, tcb, sig, NULL);
+		return;
+	}
+	memset(&si, 0, sizeof(si));
+	if (ptrace(PTRACE_GETSIGINFO, tcb->tid, NULL, &si) < 0) {
+		if (errno != EINVAL) {
+			restart(t, tcb, 0);   /* gone (ESRCH): its exit follows */
+			return;
+		}
+		/* A group-stop.  Without PTRACE_LISTEN the only way to keep
+		 * the tracee stopped is not to restart it, and then SIGCONT
+		 * could not wake it: restart it, as strace does without
+		 * PTRACE_SEIZE.  Its parent has been told it stopped. */
+		if (!hidden(tcb)) {
+			struct zd_tev ev = { .type = ZD_TEV_GROUP_STOP, .tcb = tcb, .status = sig };
+
+			now_ts(t, &ev);
+			emit(t, &ev);
+		}
+		restart(t, tcb, 0);
+		return;
+	}
+	if (sig == SIGSTOP && (tcb->flags & TCB_IGNORE_SIGSTOP) && zd_trace_own_sigstop(&si, t->self, tcb->tid)) {
+		/* PTRACE_ATTACH's, a new child's, or the launched child's own
+		 * SIGSTOP: swallowed, so the program never stops. */
+		tcb->flags &= ~TCB_IGNORE_SIGSTOP;
+		restart(t, tcb, 0);
+		return;
+	}
+	on_signal(t, tcb, sig, &si);
+}
+
+/* Without PTRACE_O_TRACESYSGOOD a syscall stop is a plain SIGTRAP stop:
+ * its siginfo says which (si_code SIGTRAP, from ptrace_notify). */
+static bool
+is_syscall_trap(const struct zd_tcb *tcb)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return ptrace(PTRACE_GETSIGINFO, tcb->tid, NULL, &si) == 0 && si.si_code == SIGTRAP;
+}
+
+/* ---------------------------------------------------------------- */
+/* Options the kernel rejects                                        */
+
+int
+zd_trace_opts_probe(unsigned want, int (*set)(void *ctx, unsigned opts), void *ctx, unsigned *dropped)
+{
+	static const unsigned order[] = {
+		PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEEXEC, PTRACE_O_TRACEFORK, PTRACE_O_TRACEVFORK,
+		PTRACE_O_TRACECLONE, PTRACE_O_TRACEEXIT, PTRACE_O_TRACESECCOMP, PTRACE_O_EXITKILL,
+	};
+	unsigned acc = 0, rest = want;
+	size_t i;
+	int r;
+
+	*dropped = 0;
+	/* The known options in order, then any other bit, lowest first. */
+	for (i = 0; rest; i++) {
+		unsigned bit = i < ZD_ARRAY_SIZE(order) ? order[i] & rest : rest & -rest;
+
+		if (!bit)
+			continue;
+		rest &= ~bit;
+		if ((bit & FOLLOW_OPTS) && (*dropped & FOLLOW_OPTS)) {
+			*dropped |= bit;
+			continue;
+		}
+		r = set(ctx, acc | bit);
+		if (r == -ESRCH)
+			return r;
+		if (r == 0)
+			acc |= bit;
+		else
+			*dropped |= bit;
+	}
+	if ((*dropped & FOLLOW_OPTS) && (acc & FOLLOW_OPTS)) {
+		/* Following needs all three. */
+		*dropped |= want & FOLLOW_OPTS;
+		acc &= ~FOLLOW_OPTS;
+		r = set(ctx, acc);
+		if (r == -ESRCH)
+			return r;
+	}
+	return 0;
+}
+
+static int
+setopts(void *ctx, unsigned opts)
+{
+	pid_t tid = *(pid_t *)ctx;
+
+	return ptrace(PTRACE_SETOPTIONS, tid, NULL, (void *)(unsigned long)opts) < 0 ? -errno : 0;
+}
+
+/* The options a tracee should have. */
+static unsigned
+opts_for(const struct zd_tracer *t, const struct zd_tcb *tcb)
+{
+	return ((tcb->flags & TCB_ATTACHED) ? t->attach_opts : t->ptrace_opts) & ~t->opts_dropped;
+}
+
+/* Clear a bool in the launched child's copy of the tracer (it reads it
+ * after its self-stop, before exec): PEEKDATA, POKEDATA. */
+static void
+poke_false(pid_t tid, bool *field)
+{
+	uintptr_t a = (uintptr_t)field, aligned = a & ~(uintptr_t)7;
+	long word;
+
+	errno = 0;
+	word = ptrace(PTRACE_PEEKDATA, tid, (void *)aligned, NULL);
+	if (errno)
+		return;
+	((unsigned char *)&word)[a - aligned] = 0;
+	ptrace(PTRACE_POKEDATA, tid, (void *)aligned, (void *)word);
+}
+
+/* The launched command cannot have its seccomp filter (why): tell the
+ * child, which has not installed it yet, and trace every syscall. */
+static void
+drop_seccomp(struct zd_tracer *t, const char *why)
+{
+	struct zd_tcb *root = t->root ? hget(t, t->root) : NULL;
+
+	if (!t->use_seccomp)
+		return;
+	if (root && (root->flags & TCB_PRE_EXEC))
+		poke_false(root->tid, &t->use_seccomp);
+	t->use_seccomp = false;
+	t->seccomp_active = false;
+	t->ptrace_opts &= ~PTRACE_O_TRACESECCOMP;
+	notice(t, 0, "%s: no seccomp filter; every syscall stops the tracee", why);
+}
+
+/* Options just found rejected: degrade, and say so once each. */
+static void
+options_dropped(struct zd_tracer *t, unsigned bits)
+{
+	bits &= ~t->opts_dropped;
+	t->opts_dropped |= bits;
+	if (bits & PTRACE_O_TRACESYSGOOD) {
+		t->sysgood = false;
+		notice(t, 0, "the kernel rejects PTRACE_O_TRACESYSGOOD: every SIGTRAP stop is checked with PTRACE_GETSIGINFO");
+	}
+	if (bits & PTRACE_O_TRACEEXEC) {
+		/* Watch every execve's return instead of the exec event. */
+		zd_scset_add(&t->o.also_stop, NR_EXECVE);
+		zd_scset_add(&t->o.also_stop, NR_EXECVEAT);
+		notice(t, 0, "the kernel rejects PTRACE_O_TRACEEXEC: execs are seen at execve's return (a thread's exec is not recognized)");
+	}
+	if (bits & FOLLOW_OPTS) {
+		if (t->o.follow)
+			notice(t, 0, "the kernel rejects PTRACE_O_TRACEFORK/VFORK/CLONE: children and threads are not followed");
+		drop_seccomp(t, "the kernel cannot follow children (PTRACE_O_TRACEFORK)");
+	}
+	if (bits & PTRACE_O_TRACESECCOMP)
+		drop_seccomp(t, "the kernel rejects PTRACE_O_TRACESECCOMP");
+	if (bits & PTRACE_O_TRACEEXIT)
+		notice(t, 0, "the kernel rejects PTRACE_O_TRACEEXIT (zdiag does not need it)");
+	if (bits & PTRACE_O_EXITKILL)
+		notice(t, 0, "the kernel rejects PTRACE_O_EXITKILL: the command survives if zdiag is killed");
+}
+
+/* PTRACE_SETOPTIONS at a tracee's first stop, dropping what the kernel
+ * rejects. */
+static void
+set_options(struct zd_tracer *t, struct zd_tcb *tcb)
+{
+	unsigned want = opts_for(t, tcb), dropped = 0;
+	pid_t tid = tcb->tid;
+	int r;
+
+	tcb->flags &= ~TCB_SET_OPTS;
+	r = setopts(&tid, want);
+	if (r == 0 || r == -ESRCH)
+		return;
+	if (zd_trace_opts_probe(want, setopts, &tid, &dropped) < 0)
+		return;
+	if (dropped)
+		options_dropped(t, dropped);
+}
+
 /* A stop of a task we do not know yet: a new child whose parent's fork
  * event is still to come. */
 static struct zd_tcb *
@@ -800,6 +1147,8 @@ adopt_unknown(struct zd_tracer *t, pid_t tid)
 		flags |= child_flags(t, parent);
 	else if (!t->o.follow)
 		flags |= TCB_HIDDEN;
+	if (t->classic)
+		flags |= TCB_IGNORE_SIGSTOP;   /* a new child starts with one */
 	tcb = tcb_new(t, tid, tgid, flags);
 	if (tgid != tid) {
 		struct zd_tcb *leader = hget(t, tgid);
@@ -832,14 +1181,24 @@ handle(struct zd_tracer *t, pid_t tid, int status)
 		on_syscall_stop(t, tcb);
 		return;
 	}
+	if (tcb->flags & TCB_SET_OPTS)
+		set_options(t, tcb);
 	switch (event) {
 	case 0:
+		if (sig == SIGTRAP && !t->sysgood && is_syscall_trap(tcb)) {
+			on_syscall_stop(t, tcb);
+			return;
+		}
+		if (t->classic) {
+			on_classic_stop(t, tcb, sig);
+			return;
+		}
 		if (tcb->flags & TCB_STARTUP) {
 			/* Attached (not seized) children report a plain SIGSTOP. */
 			on_event_stop(t, tcb, sig);
 			return;
 		}
-		on_signal(t, tcb, sig);
+		on_signal(t, tcb, sig, NULL);
 		return;
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
@@ -866,6 +1225,20 @@ handle(struct zd_tracer *t, pid_t tid, int status)
 /* ---------------------------------------------------------------- */
 /* Public API                                                        */
 
+int
+zd_ptrace_mode_parse(const char *s, enum zd_ptrace_mode *mode)
+{
+	if (!strcmp(s, "auto"))
+		*mode = ZD_PTRACE_AUTO;
+	else if (!strcmp(s, "seize"))
+		*mode = ZD_PTRACE_SEIZE;
+	else if (!strcmp(s, "classic"))
+		*mode = ZD_PTRACE_CLASSIC;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 struct zd_tracer *
 zd_tracer_new(const struct zd_trace_opts *opts, const struct zd_trace_ops *ops, void *ctx)
 {
@@ -877,6 +1250,15 @@ zd_tracer_new(const struct zd_trace_opts *opts, const struct zd_trace_ops *ops, 
 	t->ctx = ctx;
 	t->root_status = -1;
 	t->errpipe = -1;
+	t->self = getpid();
+	t->sysgood = true;
+	if (opts->mode == ZD_PTRACE_CLASSIC) {
+		/* Also what a kernel without PTRACE_SEIZE usually lacks. */
+		t->classic = true;
+		t->info_probed = true;
+		t->have_info = false;
+		zd_umove_peek_only(true);
+	}
 	zd_lc_init(&t->lc);
 	return t;
 }
@@ -896,6 +1278,8 @@ zd_tracer_free(struct zd_tracer *t)
 	free(t->prog.filter);
 	if (t->errpipe >= 0)
 		close(t->errpipe);
+	if (t->o.mode == ZD_PTRACE_CLASSIC)
+		zd_umove_peek_only(false);
 	zd_lc_release(&t->lc);
 	free(t);
 }
@@ -926,27 +1310,74 @@ trap_set(const struct zd_tracer *t, struct zd_scset *trap)
 	zd_scset_add(trap, NR_EXECVEAT);
 }
 
-pid_t
-zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
+/* waitpid, again when a signal (the output timer) interrupts it. */
+static pid_t
+wait_pid(pid_t pid, int *status, int flags)
+{
+	pid_t r;
+
+	do
+		r = waitpid(pid, status, flags);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* PTRACE_SEIZE is not there (e): the classic flows from now on. */
+static void
+use_classic(struct zd_tracer *t, int e)
+{
+	t->classic = true;
+	notice(t, NOTE_CLASSIC,
+	       "PTRACE_SEIZE is not available (%s): using PTRACE_TRACEME and PTRACE_ATTACH (kill -STOP does not keep a tracee stopped)",
+	       ename(e));
+}
+
+/*
+ * PTRACE_SEIZE tid with options opts.  Returns 0 (*later: seized without
+ * options, which the kernel refused: to be set at the first stop), -errno,
+ * or 1: the kernel has no PTRACE_SEIZE and the classic flows are in use
+ * now (not with ZD_PTRACE_SEIZE, nor once a seize has worked).
+ */
+static int
+seize(struct zd_tracer *t, pid_t tid, unsigned opts, bool *later)
+{
+	int e;
+
+	*later = false;
+	if (ptrace(PTRACE_SEIZE, tid, NULL, (void *)(unsigned long)opts) == 0)
+		goto ok;
+	e = errno;
+	if (!unsupported(e))
+		return -e;
+	/* The options (an unknown one is EIO here), or SEIZE itself? */
+	if (opts) {
+		if (ptrace(PTRACE_SEIZE, tid, NULL, NULL) == 0) {
+			*later = true;
+			goto ok;
+		}
+		e = errno;
+		if (!unsupported(e))
+			return -e;
+	}
+	if (t->o.mode == ZD_PTRACE_SEIZE || t->seize_ok)
+		return -e;
+	use_classic(t, e);
+	return 1;
+ok:
+	t->seize_ok = true;
+	return 0;
+}
+
+/*
+ * Fork the command.  The child (classic: after PTRACE_TRACEME) stops
+ * itself until the tracer has it with its options, then installs the
+ * seccomp filter if still wanted and execs.  Returns its pid or -errno.
+ */
+static pid_t
+spawn(struct zd_tracer *t, char *const argv[], const char *path)
 {
 	int pfd[2];
 	pid_t pid;
-	int status;
-	struct timespec now;
-
-	if (t->o.seccomp) {
-		struct zd_scset trap;
-
-		trap_set(t, &trap);
-		if (zd_scset_full(&t->o.show)) {
-			t->seccomp_note = NULL;   /* nothing to filter */
-		} else if (zd_seccomp_build(&trap, &t->prog, t->seccomp_why, sizeof(t->seccomp_why)) == 0) {
-			t->use_seccomp = true;
-		} else {
-			t->seccomp_note = t->seccomp_why;
-		}
-	}
-	t->ptrace_opts = base_options(t, t->o.follow || t->use_seccomp) | PTRACE_O_EXITKILL;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
@@ -962,9 +1393,21 @@ zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
 		int err;
 
 		close(pfd[0]);
-		/* Wait here until the tracer has seized us. */
+		if (t->classic && ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
+			char msg[8] = { 'T' };
+
+			err = errno;
+			memcpy(msg + 1, &err, sizeof(err));
+			if (write(pfd[1], msg, 1 + sizeof(err)) < 0) {
+				/* nothing to do */
+			}
+			_exit(126);
+		}
+		/* Wait here until the tracer has us. */
 		raise(SIGSTOP);
-		if (t->use_seccomp) {
+		/* The tracer clears this (PTRACE_POKEDATA) when the kernel
+		 * cannot report seccomp stops. */
+		if (*(volatile bool *)&t->use_seccomp) {
 			err = zd_seccomp_install(&t->prog);
 			if (err < 0) {
 				char msg = 'S';
@@ -1005,33 +1448,123 @@ zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
 	close(pfd[1]);
 	t->errpipe = pfd[0];
 	t->root = pid;
+	return pid;
+}
 
-	/* The child stopped itself; seize it and let it go on. */
-	if (waitpid(pid, &status, WSTOPPED) < 0 || !WIFSTOPPED(status)) {
-		int e = errno ? errno : ECHILD;
+/* Give up the child before its exec: kill and reap it. */
+static void
+unspawn(struct zd_tracer *t, pid_t pid)
+{
+	int status;
 
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		return -e;
+	kill(pid, SIGKILL);
+	wait_pid(pid, &status, __WALL);
+	if (t->errpipe >= 0)
+		close(t->errpipe);
+	t->errpipe = -1;
+	t->root = 0;
+}
+
+/* The errno the child sent before exiting ("T": PTRACE_TRACEME failed). */
+static int
+child_errno(struct zd_tracer *t, char kind)
+{
+	char msg[16];
+	ssize_t n;
+	int e = 0;
+
+	if (t->errpipe < 0)
+		return 0;
+	do
+		n = read(t->errpipe, msg, sizeof(msg));
+	while (n < 0 && errno == EINTR);
+	if (n >= (ssize_t)(1 + sizeof(int)) && msg[0] == kind)
+		memcpy(&e, msg + 1, sizeof(int));
+	return e;
+}
+
+pid_t
+zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
+{
+	pid_t pid;
+	int status, r;
+	bool later = false;
+	struct timespec now;
+	struct zd_tcb *tcb;
+
+	t->failed_call = NULL;
+	if (t->o.seccomp) {
+		struct zd_scset trap;
+
+		trap_set(t, &trap);
+		if (zd_scset_full(&t->o.show)) {
+			t->seccomp_note = NULL;   /* nothing to filter */
+		} else if (zd_seccomp_build(&trap, &t->prog, t->seccomp_why, sizeof(t->seccomp_why)) == 0) {
+			t->use_seccomp = true;
+		} else {
+			t->seccomp_note = t->seccomp_why;
+		}
 	}
-	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(unsigned long)t->ptrace_opts) < 0) {
-		int e = errno;
+	t->ptrace_opts = base_options(t, t->o.follow || t->use_seccomp) | PTRACE_O_EXITKILL;
+	if ((t->opts_dropped & FOLLOW_OPTS) && t->use_seccomp)
+		drop_seccomp(t, "the kernel cannot follow children (PTRACE_O_TRACEFORK)");
+	if ((t->opts_dropped & PTRACE_O_TRACESECCOMP) && t->use_seccomp)
+		drop_seccomp(t, "the kernel rejects PTRACE_O_TRACESECCOMP");
 
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		return -e;
+	pid = spawn(t, argv, path);
+	if (pid < 0)
+		return pid;
+	if (!t->classic) {
+		/* The child stopped itself; seize it and let it go on. */
+		if (wait_pid(pid, &status, WSTOPPED) < 0 || !WIFSTOPPED(status)) {
+			int e = errno ? errno : ECHILD;
+
+			unspawn(t, pid);
+			return -e;
+		}
+		r = seize(t, pid, t->ptrace_opts & ~t->opts_dropped, &later);
+		if (r < 0) {
+			t->failed_call = "PTRACE_SEIZE";
+			unspawn(t, pid);
+			return r;
+		}
+		if (r == 1) {
+			/* No PTRACE_SEIZE: start again, the classic way. */
+			unspawn(t, pid);
+			pid = spawn(t, argv, path);
+			if (pid < 0)
+				return pid;
+		}
 	}
 	t->seccomp_active = t->use_seccomp;
-	{
-		struct zd_tcb *tcb = tcb_new(t, pid, pid, TCB_PRE_EXEC | TCB_STARTUP);
-
-		mono_now(&now);
-		tcb->proc = proc_for(t, pid, getpid(), ZD_LC_LAUNCHED, &now, true);
-		tcb->proc->threads = tcb->proc->threads_max = 1;
+	tcb = tcb_new(t, pid, pid,
+		      TCB_PRE_EXEC | TCB_STARTUP | (t->classic || later ? TCB_SET_OPTS : 0) |
+			      (t->classic ? TCB_IGNORE_SIGSTOP : 0));
+	mono_now(&now);
+	tcb->proc = proc_for(t, pid, getpid(), ZD_LC_LAUNCHED, &now, true);
+	tcb->proc->threads = tcb->proc->threads_max = 1;
+	if (!t->classic) {
+		/* End the self-inflicted stop: the tracer sees it as an event
+		 * stop (handled as the startup stop) and a SIGCONT. */
+		kill(pid, SIGCONT);
+		return pid;
 	}
-	/* End the self-inflicted stop: the tracer sees it as an event stop
-	 * (handled as the startup stop) and a SIGCONT. */
-	kill(pid, SIGCONT);
+	/* Classic: the child's SIGSTOP stop sets the options and is
+	 * swallowed; or the child exits: PTRACE_TRACEME failed. */
+	r = (int)wait_pid(pid, &status, __WALL);
+	if (r < 0 || !WIFSTOPPED(status)) {
+		int e = r < 0 ? errno : child_errno(t, 'T');
+
+		if (r >= 0)
+			t->failed_call = "PTRACE_TRACEME";   /* it exited, saying why */
+		if (!e)
+			e = ECHILD;
+		tcb_free(t, tcb);
+		t->seccomp_active = false;
+		unspawn(t, pid);
+		return -e;
+	}
+	handle(t, pid, status);
 	return pid;
 }
 
@@ -1061,8 +1594,9 @@ zd_tracer_attach(struct zd_tracer *t, pid_t pid)
 	struct timespec now;
 	struct zd_tproc *proc;
 
-	if (!t->ptrace_opts)
-		t->ptrace_opts = base_options(t, t->o.follow);
+	t->failed_call = NULL;
+	if (!t->attach_opts)
+		t->attach_opts = base_options(t, t->o.follow);
 	mono_now(&now);
 	proc = proc_for(t, pid, 0, ZD_LC_ATTACHED, &now, true);
 	{
@@ -1089,18 +1623,39 @@ zd_tracer_attach(struct zd_tracer *t, pid_t pid)
 		}
 		for (i = 0; i < n; i++) {
 			struct zd_tcb *tcb;
+			unsigned flags = TCB_ATTACHED | TCB_STARTUP;
 
 			if (hget(t, tids[i]))
 				continue;
-			if (ptrace(PTRACE_SEIZE, tids[i], NULL, (void *)(unsigned long)t->ptrace_opts) < 0) {
-				int e = errno;
+			if (!t->classic) {
+				bool later;
 
-				if (e == ESRCH && tids[i] != pid)
-					continue;   /* a thread that just exited */
-				free(tids);
-				return -e;
+				r = seize(t, tids[i], t->attach_opts & ~t->opts_dropped, &later);
+				if (r < 0) {
+					if (r == -ESRCH && tids[i] != pid)
+						continue;   /* a thread that just exited */
+					t->failed_call = "PTRACE_SEIZE";
+					free(tids);
+					return r;
+				}
+				if (r == 0 && later)
+					flags |= TCB_SET_OPTS;
 			}
-			tcb = tcb_new(t, tids[i], pid, TCB_ATTACHED | TCB_STARTUP);
+			if (t->classic) {
+				/* It gets a SIGSTOP, swallowed at its stop, where
+				 * the options are set. */
+				if (ptrace(PTRACE_ATTACH, tids[i], NULL, NULL) < 0) {
+					int e = errno;
+
+					if (e == ESRCH && tids[i] != pid)
+						continue;
+					t->failed_call = "PTRACE_ATTACH";
+					free(tids);
+					return -e;
+				}
+				flags |= TCB_SET_OPTS | TCB_IGNORE_SIGSTOP;
+			}
+			tcb = tcb_new(t, tids[i], pid, flags);
 			tcb->proc = proc;
 			{
 				/* The call it is blocked in: the interrupt makes it
@@ -1120,7 +1675,7 @@ zd_tracer_attach(struct zd_tracer *t, pid_t pid)
 			proc->threads++;
 			if (proc->threads > proc->threads_max)
 				proc->threads_max = proc->threads;
-			if (ptrace(PTRACE_INTERRUPT, tids[i], NULL, NULL) < 0 && errno != ESRCH) {
+			if (!t->classic && ptrace(PTRACE_INTERRUPT, tids[i], NULL, NULL) < 0 && errno != ESRCH) {
 				/* It will still stop at its next event. */
 			}
 			changed = true;
@@ -1128,6 +1683,18 @@ zd_tracer_attach(struct zd_tracer *t, pid_t pid)
 		free(tids);
 	}
 	return 0;
+}
+
+bool
+zd_tracer_classic(const struct zd_tracer *t)
+{
+	return t->classic;
+}
+
+const char *
+zd_tracer_failed_call(const struct zd_tracer *t)
+{
+	return t->failed_call;
 }
 
 static void
@@ -1194,6 +1761,10 @@ zd_tracer_run(struct zd_tracer *t)
 			if (!t->ntcb)
 				break;
 		}
+		if (!(t->noted & NOTE_PEEK) && zd_umove_fallback_errno())
+			notice(t, NOTE_PEEK,
+			       "process_vm_readv is not available (%s): tracee memory is read with PTRACE_PEEKDATA",
+			       ename(zd_umove_fallback_errno()));
 		if (t->ops.idle)
 			t->ops.idle(t->ctx);
 		pid = wait4(-1, &status, __WALL, NULL);
@@ -1210,12 +1781,147 @@ zd_tracer_run(struct zd_tracer *t)
 	return 0;
 }
 
+/*
+ * A stop of an attached tracee being detached the classic way: it runs
+ * on (PTRACE_CONT, signals passed on) until the SIGSTOP we sent it, where
+ * it is detached.  New children are detached the same way (at their own
+ * first SIGSTOP).  Returns the change to the number of tracees still to
+ * detach.
+ */
+static int
+detach_stop(struct zd_tracer *t, struct zd_tcb *tcb, int status)
+{
+	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
+	siginfo_t si;
+
+	if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+		unsigned long msg = 0;
+		int more = 0;
+
+		if (ptrace(PTRACE_GETEVENTMSG, tcb->tid, NULL, &msg) == 0 && msg) {
+			struct zd_tcb *c = hget(t, (pid_t)msg);
+			bool thread = event == PTRACE_EVENT_CLONE && is_thread_of(tcb->pid, (pid_t)msg);
+
+			if (!c) {
+				c = tcb_new(t, (pid_t)msg, thread ? tcb->pid : (pid_t)msg,
+					    TCB_HIDDEN | TCB_ATTACHED | TCB_STARTUP | TCB_IGNORE_SIGSTOP);
+				if (thread)
+					c->proc = tcb->proc;
+			}
+			if (!(c->flags & TCB_DETACHING)) {
+				c->flags |= TCB_DETACHING | TCB_ATTACHED;
+				more = 1;
+			}
+		}
+		ptrace(PTRACE_CONT, tcb->tid, NULL, NULL);
+		return more;
+	}
+	if (event || sig == (SIGTRAP | 0x80)) {
+		ptrace(PTRACE_CONT, tcb->tid, NULL, NULL);
+		return 0;
+	}
+	memset(&si, 0, sizeof(si));
+	if (ptrace(PTRACE_GETSIGINFO, tcb->tid, NULL, &si) < 0) {
+		/* A group-stop (EINVAL): it runs on, and is stopped again
+		 * when detached if no SIGCONT came meanwhile (the kernel keeps
+		 * the group-stop for it).  Or gone (ESRCH): its exit follows. */
+		ptrace(PTRACE_CONT, tcb->tid, NULL, NULL);
+		return 0;
+	}
+	if (sig == SIGTRAP && (si.si_code == SIGTRAP || (tcb->flags & TCB_EXEC_TRAP))) {
+		/* A syscall stop without TRACESYSGOOD, or execve's SIGTRAP. */
+		tcb->flags &= ~TCB_EXEC_TRAP;
+		ptrace(PTRACE_CONT, tcb->tid, NULL, NULL);
+		return 0;
+	}
+	if (sig == SIGSTOP && (tcb->flags & TCB_IGNORE_SIGSTOP) && zd_trace_own_sigstop(&si, t->self, tcb->tid)) {
+		if (!hidden(tcb) && !(tcb->flags & TCB_STARTUP)) {
+			struct zd_tev ev = { .type = ZD_TEV_DETACH, .tcb = tcb };
+
+			now_ts(t, &ev);
+			emit(t, &ev);
+		}
+		ptrace(PTRACE_DETACH, tcb->tid, NULL, NULL);
+		if (tcb->proc && tcb->tid == tcb->pid && tcb->proc->threads)
+			tcb->proc->threads--;
+		tcb_free(t, tcb);
+		return -1;
+	}
+	/* Any other signal: delivered as it would be without us. */
+	ptrace(PTRACE_CONT, tcb->tid, NULL, (void *)(long)sig);
+	return 0;
+}
+
+/*
+ * Detach every attached tracee without PTRACE_INTERRUPT: a tgkill SIGSTOP
+ * to each thread (unless one of ours is already coming), then
+ * PTRACE_DETACH at that SIGSTOP's signal-delivery-stop, with no signal,
+ * so the process never stops (a group-stop in effect is put back by the
+ * kernel at the detach).  Launched tracees go on being traced meanwhile.
+ */
+static void
+detach_classic(struct zd_tracer *t)
+{
+	size_t i;
+	long pending = 0;
+	struct zd_tcb *tcb;
+
+	FOR_EACH_TCB(t, i, tcb) {
+		if (!(tcb->flags & TCB_ATTACHED) || (tcb->flags & TCB_DETACHING))
+			continue;
+		tcb->flags |= TCB_DETACHING;
+		if (!(tcb->flags & TCB_IGNORE_SIGSTOP)) {
+			/* If it is gone (ESRCH), its exit is still to come. */
+			syscall(SYS_tgkill, (int)tcb->pid, (int)tcb->tid, SIGSTOP);
+			tcb->flags |= TCB_IGNORE_SIGSTOP;
+		}
+		pending++;
+	}
+	while (pending > 0) {
+		int status;
+		pid_t pid = wait4(-1, &status, __WALL, NULL);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		tcb = hget(t, pid);
+		if (!tcb && WIFSTOPPED(status)) {
+			/* A new child, before its parent's fork event. */
+			tcb = adopt_unknown(t, pid);
+			if (tcb->flags & TCB_ATTACHED) {
+				tcb->flags |= TCB_DETACHING;
+				pending++;
+			}
+		}
+		if (!tcb)
+			continue;
+		if (!(tcb->flags & TCB_DETACHING)) {
+			/* A launched tracee's event meanwhile: handle it normally. */
+			handle(t, pid, status);
+			continue;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			on_gone(t, tcb, status);
+			pending--;
+			continue;
+		}
+		if (WIFSTOPPED(status))
+			pending += detach_stop(t, tcb, status);
+	}
+}
+
 void
 zd_tracer_detach_all(struct zd_tracer *t)
 {
 	size_t i, pending = 0;
 	struct zd_tcb *tcb;
 
+	if (t->classic) {
+		detach_classic(t);
+		return;
+	}
 	FOR_EACH_TCB(t, i, tcb) {
 		if (!(tcb->flags & TCB_ATTACHED))
 			continue;

@@ -8,9 +8,15 @@
  *	           continues it after 200 ms; exits with the child's status
  *	           (0: it really stopped, 1: it never did)
  *	escape     write control bytes (ESC sequences, \r, BEL) to fd 2
+ *	stop-child a child stops itself (raise SIGSTOP), then tells the
+ *	           parent it runs; the parent prints what waitpid(WUNTRACED)
+ *	           said ("stopped 19"), whether the child ran before any
+ *	           SIGCONT ("ran on", or "stayed stopped" after 10 s), then
+ *	           continues it and prints its exit ("exited 0")
  *	thread-exec  a second thread execs /bin/true while the main thread
  *	           waits in pause(); prints "thread=TID leader=PID" first
  */
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -87,6 +93,46 @@ main(int argc, char **argv)
 				return 3;
 			return WEXITSTATUS(st);
 		}
+	}
+	if (!strcmp(mode, "stop-child")) {
+		int up[2], go[2], st;
+		struct pollfd pfd;
+		char c = 0;
+		pid_t child;
+
+		if (pipe(up) < 0 || pipe(go) < 0)
+			die("pipe");
+		child = fork();
+		if (child < 0)
+			die("fork");
+		if (child == 0) {
+			raise(SIGSTOP);
+			if (write(up[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+				_exit(1);
+			_exit(0);
+		}
+		if (waitpid(child, &st, WUNTRACED) != child)
+			die("waitpid");
+		if (WIFSTOPPED(st))
+			printf("stopped %d\n", WSTOPSIG(st));
+		else
+			printf("status 0x%x\n", st);
+		pfd.fd = up[0];
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 10000) == 1 && read(up[0], &c, 1) == 1)
+			printf("ran on\n");
+		else
+			printf("stayed stopped\n");
+		if (write(go[1], "g", 1) != 1)
+			die("write");
+		kill(child, SIGCONT);
+		if (waitpid(child, &st, 0) != child)
+			die("waitpid");
+		if (WIFEXITED(st))
+			printf("exited %d\n", WEXITSTATUS(st));
+		else
+			printf("status 0x%x\n", st);
+		return 0;
 	}
 	if (!strcmp(mode, "thread-exec")) {
 		pthread_t th;
