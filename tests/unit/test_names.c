@@ -1,7 +1,9 @@
 /* Signal/errno names, wait statuses, the generated syscall table, number parsing. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -133,9 +135,27 @@ option_parsing(void **state)
 	assert_int_equal(zd_opt_next(&p), ZD_OPT_END);
 	assert_string_equal(argv2[p.ind], "cmd");
 
+	/* an unknown option: ERROR and one line on stderr (captured) */
 	c.flags = 0;
-	zd_opt_init(&p, &c, 2, argv3);
-	assert_int_equal(zd_opt_next(&p), ZD_OPT_ERROR);
+	{
+		FILE *cap = tmpfile();
+		int saved = dup(2);
+		char line[256] = "";
+
+		assert_non_null(cap);
+		fflush(stderr);
+		dup2(fileno(cap), 2);
+		zd_opt_init(&p, &c, 2, argv3);
+		id = zd_opt_next(&p);
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
+		rewind(cap);
+		assert_non_null(fgets(line, sizeof line, cap));
+		fclose(cap);
+		assert_int_equal(id, ZD_OPT_ERROR);
+		assert_string_equal(line, "zdiag t: unknown option '--bogus' (see 'zdiag t --help')\n");
+	}
 	zd_opt_release(&p);
 }
 
