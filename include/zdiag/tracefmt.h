@@ -60,12 +60,14 @@ struct zd_tfmt {
 	bool color;
 	enum zd_pidmode pidmode;
 	enum zd_tsmode tsmode;
+	bool relative;               /* -r: time since the previous line */
 	enum zd_status_filter status;
 	struct zd_tracer *tracer;    /* for the number of tracees */
 
 	/* state */
 	struct zd_tcb *open;         /* whose line is open (entry half printed) */
 	size_t opencol;              /* its visible width so far */
+	struct timespec rel_last;    /* -r: monotonic time of the previous line */
 	struct zd_summary sum;
 };
 

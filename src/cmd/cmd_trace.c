@@ -50,6 +50,7 @@ static const struct zd_opt trace_opts[] = {
 	{ 's', 's', "string-limit", ZD_ARG_REQ, "N", "show at most N bytes of strings and buffers (default 32; 0: no limit)", NULL },
 	{ 'T', 'T', "syscall-times", ZD_ARG_NONE, NULL, "show the time spent in each call: <0.000011>", NULL },
 	{ 't', 't', "timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: epoch)", NULL },
+	{ 'r', 'r', "relative-timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time since the previous line: 0.000123", NULL },
 	{ 'c', 'c', "summary-only", ZD_ARG_NONE, NULL, "count time, calls and errors per syscall; print a table at the end instead of the trace", NULL },
 	{ 'C', 'C', "summary", ZD_ARG_NONE, NULL, "like -c, but also print the trace", NULL },
 	{ OPT_PER_PROCESS, 0, "per-process", ZD_ARG_NONE, NULL, "with -c/-C: one table per process, then the total", NULL },
@@ -576,6 +577,9 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		case 't':
 			cli.tcount++;
 			break;
+		case 'r':
+			cli.fmt.relative = true;
+			break;
 		case 'c':
 			cli.summary_only = true;
 			cli.fmt.summary = true;
@@ -812,8 +816,8 @@ const struct zd_cmd zd_cmd_trace = {
 	.fn = cmd_trace_fn,
 	.summary = "trace syscalls, signals and process lifecycles (strace-compatible)",
 	.synopsis =
-		"[-fcCTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--ptrace=MODE] [--color[=WHEN]] CMD [ARG...]\n"
-		"[-fcCTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--ptrace=MODE] [--color[=WHEN]] -p PID[,PID...]",
+		"[-fcCrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--ptrace=MODE] [--color[=WHEN]] CMD [ARG...]\n"
+		"[-fcCrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--ptrace=MODE] [--color[=WHEN]] -p PID[,PID...]",
 	.description =
 		"Trace the system calls and signals of a command, or of running processes\n"
 		"(-p), printing one strace-style line per call:\n"

@@ -74,9 +74,34 @@ zd_tfmt_timestamp(struct zd_sb *sb, enum zd_tsmode mode, const struct timespec *
 	}
 }
 
-/* Start a line: pid prefix and timestamp.  Returns the visible width. */
+/* -r: the time since the previous line's (monotonic), "     0.000123";
+ * with -t/-tt/-ttt, "(+     0.000123) " after the time of day. */
+static void
+put_relative(struct zd_tfmt *f, const struct timespec *mono)
+{
+	struct timespec d = { 0, 0 };
+
+	if (f->rel_last.tv_sec || f->rel_last.tv_nsec) {
+		d.tv_sec = mono->tv_sec - f->rel_last.tv_sec;
+		d.tv_nsec = mono->tv_nsec - f->rel_last.tv_nsec;
+		if (d.tv_nsec < 0) {
+			d.tv_sec--;
+			d.tv_nsec += 1000000000L;
+		}
+		if (d.tv_sec < 0)   /* a line for an earlier stop (a -z/-Z call) */
+			d.tv_sec = d.tv_nsec = 0;
+	}
+	if (mono->tv_sec > f->rel_last.tv_sec ||
+	    (mono->tv_sec == f->rel_last.tv_sec && mono->tv_nsec > f->rel_last.tv_nsec))
+		f->rel_last = *mono;
+	zd_sb_addf(&f->out, f->tsmode != ZD_TS_NONE ? "(+%6lld.%06ld) " : "%6lld.%06ld ",
+		   (long long)d.tv_sec, d.tv_nsec / 1000);
+}
+
+/* Start a line: pid prefix and timestamps.  Returns the visible width. */
 static size_t
-line_start(struct zd_tfmt *f, const struct zd_tcb *tcb, const struct timespec *wall)
+line_start(struct zd_tfmt *f, const struct zd_tcb *tcb, const struct timespec *wall,
+	   const struct timespec *mono)
 {
 	size_t start = f->out.len, colors = 0;
 	bool pid = f->pidmode == ZD_PID_ALWAYS ||
@@ -98,6 +123,8 @@ line_start(struct zd_tfmt *f, const struct zd_tcb *tcb, const struct timespec *w
 	}
 	if (f->tsmode != ZD_TS_NONE)
 		zd_tfmt_timestamp(&f->out, f->tsmode, wall);
+	if (f->relative)
+		put_relative(f, mono);
 	return f->out.len - start - colors;
 }
 
@@ -208,7 +235,7 @@ text_enter(struct zd_tfmt *f, const struct zd_tev *ev)
 		return;   /* the whole line is written at the exit */
 	if (f->open != tcb)
 		interrupt_open(f);
-	w = line_start(f, tcb, &ev->wall);
+	w = line_start(f, tcb, &ev->wall, &tcb->sc_start);
 	put_call_text(f, tcb, 0, tcb->call.entry_end);
 	f->open = tcb;
 	f->opencol = w + tcb->call.entry_end;
@@ -228,7 +255,7 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 		if (died || !passes_status(f, tcb))
 			return;
 		interrupt_open(f);
-		w = line_start(f, tcb, &tcb->sc_start_wall);
+		w = line_start(f, tcb, &tcb->sc_start_wall, &tcb->sc_start);
 		put_call_text(f, tcb, 0, end);
 		w += end;
 	} else if (f->open == tcb && !(tcb->ustate & US_UNFINISHED)) {
@@ -238,7 +265,7 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 	} else {
 		resumed = true;
 		interrupt_open(f);
-		w = line_start(f, tcb, wall);
+		w = line_start(f, tcb, wall, mono);
 		zd_sb_addf(&f->out, "<... %s resumed>", call_name(tcb, nbuf, sizeof(nbuf)));
 		w += strlen(call_name(tcb, nbuf, sizeof(nbuf))) + 14;
 		put_call_text(f, tcb, tcb->call.entry_end, end);
@@ -273,7 +300,7 @@ text_event_line(struct zd_tfmt *f, const struct zd_tev *ev, const char *color, c
 	va_list ap;
 
 	interrupt_open(f);
-	line_start(f, ev->tcb, &ev->wall);
+	line_start(f, ev->tcb, &ev->wall, &ev->mono);
 	zd_sb_adds(&f->out, col(f, color));
 	va_start(ap, fmt);
 	zd_sb_vaddf(&f->out, fmt, ap);

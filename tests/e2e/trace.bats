@@ -187,6 +187,20 @@ calls_match() {
 	grep -Eq '^[0-9]{10}\.[0-9]{6} \+\+\+ exited with 0 \+\+\+$' "$T/ttt"
 }
 
+@test "-r: the time since the previous line; with -tt after the time of day" {
+	require_pidns
+	in_ns '"$ZDIAG" trace -r -e trace=clock_nanosleep,exit_group -o $T/r sleep 0.3
+	       "$ZDIAG" trace -r -tt -e trace=clock_nanosleep,exit_group -o $T/rtt sleep 0.3'
+	cat "$T/r"
+	# First line 0; every line has the stamp; exit_group comes >= 0.3 s after
+	# the entry of the sleep (a call's line counts from its entry).
+	grep -Eq '^     0\.000000 clock_nanosleep\(' "$T/r"
+	[ "$(grep -Evc '^ *[0-9]+\.[0-9]{6} ' "$T/r")" = 0 ]
+	awk '/exit_group/ { exit !($1 >= 0.29 && $1 < 5) }' "$T/r"
+	grep -Eq '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} \(\+ +0\.[0-9]{6}\) clock_nanosleep\(' "$T/rtt"
+	grep -Eq '^[0-9:.]+ \(\+ +0\.(29|[3-9])[0-9]+\) exit_group\(0\)' "$T/rtt"
+}
+
 @test "-y shows the path of every fd" {
 	require_pidns
 	in_ns '"$ZDIAG" trace -y -e trace=read,close -o $T/out cat /etc/hostname > /dev/null'
