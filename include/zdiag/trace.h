@@ -64,6 +64,7 @@ struct zd_tcb {
 	/* Owned by the caller (renderer state) */
 	unsigned ustate;
 	size_t ucol;
+	struct timespec urel;
 };
 
 /* Kinds of new task (ZD_TEV_SPAWN). */

@@ -61,6 +61,10 @@ struct zd_tfmt {
 	enum zd_pidmode pidmode;
 	enum zd_tsmode tsmode;
 	bool relative;               /* -r: time since the previous line */
+	bool separate;               /* -ff: each tcb's lines go to a stream of
+					their own (the caller routes out after
+					every event): no line of one interrupts
+					another's */
 	enum zd_status_filter status;
 	struct zd_tracer *tracer;    /* for the number of tracees */
 

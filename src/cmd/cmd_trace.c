@@ -38,10 +38,12 @@ enum {
 	OPT_TRACE,
 	OPT_SIGNAL,
 	OPT_PTRACE,
+	OPT_SEPARATELY,
 };
 
 static const struct zd_opt trace_opts[] = {
-	{ 'f', 'f', "follow-forks", ZD_ARG_NONE, NULL, "follow forks, vforks and clones (threads and child processes)", NULL },
+	{ 'f', 'f', "follow-forks", ZD_ARG_NONE, NULL, "follow forks, vforks and clones (threads and child processes); -ff with -o FILE: see --output-separately", NULL },
+	{ OPT_SEPARATELY, 0, "output-separately", ZD_ARG_NONE, NULL, "with -o FILE: write each thread's trace to FILE.TID (like -ff)", NULL },
 	{ 'p', 'p', "attach", ZD_ARG_REQ, "PID", "attach to PID (and all its threads); repeat or list: -p 12,34", "@pid" },
 	{ 'o', 'o', "output", ZD_ARG_REQ, "FILE", "write the trace to FILE instead of stderr", "@file" },
 	{ 'e', 'e', "expr", ZD_ARG_REQ, "EXPR", "trace=SET (names, !neg, %file %process %network %signal %memory %desc ...), signal=SET", "trace= signal= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc" },
@@ -83,8 +85,17 @@ struct trace_cli {
 	pid_t *pids;
 	size_t npids, apids;
 	int outfd;
+	int fcount;                 /* -f given twice: -ff */
+	bool ff;                    /* -ff -o FILE: FILE.TID per thread */
+	struct ff_file *ffv;        /* the open ones */
+	size_t ffn, ffcap, fflast;
+	pid_t *ffseen;              /* tids given a file so far (appended to if reused) */
+	size_t nseen, aseen;
+	int ff_errno;
+	char *ff_errname;           /* the first file that could not be written */
 	bool eager;                 /* flush before every blocking wait */
 	bool write_failed;
+	bool ff_pending;            /* -ff: some file's buffer has lines */
 	struct timespec pending_since;
 	struct zd_tracer *tracer;
 };
@@ -112,24 +123,137 @@ on_tick(int sig)
 /* ---------------------------------------------------------------- */
 /* Output                                                            */
 
-static void
-flush_out(struct trace_cli *cli)
+/* Write all of sb to fd and empty it; the errno of a failed write. */
+static int
+write_sb(int fd, struct zd_sb *sb)
 {
-	struct zd_sb *sb = &cli->fmt.out;
 	size_t off = 0;
+	int err = 0;
 
-	while (off < sb->len && !cli->write_failed) {
-		ssize_t n = write(cli->outfd, sb->buf + off, sb->len - off);
+	while (off < sb->len) {
+		ssize_t n = write(fd, sb->buf + off, sb->len - off);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			cli->write_failed = true;
+			err = errno;
 			break;
 		}
 		off += (size_t)n;
 	}
 	zd_sb_reset(sb);
+	return err;
+}
+
+/* -ff -o FILE: one file per traced thread, FILE.TID, as strace names them.
+ * A file is closed when its thread ends, so the number open is the number
+ * of live tracees; a tid used again in the same trace appends. */
+struct ff_file {
+	pid_t tid;
+	int fd;
+	struct zd_sb buf;
+};
+
+static void
+ff_failed(struct trace_cli *cli, int err, const char *name)
+{
+	if (cli->ff_errno)
+		return;
+	cli->ff_errno = err;
+	cli->ff_errname = zd_xstrdup(name);
+}
+
+static struct ff_file *
+ff_get(struct trace_cli *cli, pid_t tid)
+{
+	struct ff_file *f;
+	struct zd_sb name = ZD_SB_INIT;
+	bool seen = false;
+	size_t i;
+
+	if (cli->fflast < cli->ffn && cli->ffv[cli->fflast].tid == tid)
+		return &cli->ffv[cli->fflast];
+	for (i = 0; i < cli->ffn; i++)
+		if (cli->ffv[i].tid == tid) {
+			cli->fflast = i;
+			return &cli->ffv[i];
+		}
+	for (i = 0; i < cli->nseen && !seen; i++)
+		seen = cli->ffseen[i] == tid;
+	if (!seen) {
+		ZD_GROW(cli->ffseen, cli->aseen, cli->nseen + 1);
+		cli->ffseen[cli->nseen++] = tid;
+	}
+	ZD_GROW(cli->ffv, cli->ffcap, cli->ffn + 1);
+	cli->fflast = cli->ffn;
+	f = &cli->ffv[cli->ffn++];
+	f->tid = tid;
+	zd_sb_init(&f->buf);
+	zd_sb_addf(&name, "%s.%d", cli->outfile, (int)tid);
+	f->fd = open(name.buf, O_WRONLY | O_CREAT | O_CLOEXEC | (seen ? O_APPEND : O_TRUNC), 0644);
+	if (f->fd < 0)
+		ff_failed(cli, errno, name.buf);
+	zd_sb_release(&name);
+	return f;
+}
+
+static void
+ff_flush(struct trace_cli *cli, struct ff_file *f)
+{
+	int err;
+
+	if (f->fd < 0) {
+		zd_sb_reset(&f->buf);
+		return;
+	}
+	if ((err = write_sb(f->fd, &f->buf))) {
+		struct zd_sb name = ZD_SB_INIT;
+
+		zd_sb_addf(&name, "%s.%d", cli->outfile, (int)f->tid);
+		ff_failed(cli, err, name.buf);
+		zd_sb_release(&name);
+		close(f->fd);
+		f->fd = -1;
+	}
+}
+
+static void
+ff_close(struct trace_cli *cli, pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < cli->ffn; i++) {
+		if (cli->ffv[i].tid != tid)
+			continue;
+		ff_flush(cli, &cli->ffv[i]);
+		if (cli->ffv[i].fd >= 0)
+			close(cli->ffv[i].fd);
+		zd_sb_release(&cli->ffv[i].buf);
+		cli->ffv[i] = cli->ffv[--cli->ffn];
+		return;
+	}
+}
+
+static void
+ff_release(struct trace_cli *cli)
+{
+	while (cli->ffn)
+		ff_close(cli, cli->ffv[0].tid);
+	free(cli->ffv);
+	free(cli->ffseen);
+	free(cli->ff_errname);
+}
+
+static void
+flush_out(struct trace_cli *cli)
+{
+	size_t i;
+
+	if (!cli->write_failed && write_sb(cli->outfd, &cli->fmt.out))
+		cli->write_failed = true;
+	zd_sb_reset(&cli->fmt.out);
+	for (i = 0; i < cli->ffn; i++)
+		ff_flush(cli, &cli->ffv[i]);
 	cli->pending_since.tv_sec = 0;
 }
 
@@ -142,6 +266,20 @@ cb_event(void *ctx, const struct zd_tev *ev)
 	struct trace_cli *cli = ctx;
 
 	zd_tfmt_event(&cli->fmt, ev);
+	if (cli->ff) {
+		/* Everything an event writes is its own thread's. */
+		if (cli->fmt.out.len) {
+			struct ff_file *f = ff_get(cli, ev->tcb->tid);
+
+			zd_sb_add(&f->buf, cli->fmt.out.buf, cli->fmt.out.len);
+			zd_sb_reset(&cli->fmt.out);
+			cli->ff_pending = true;
+			if (f->buf.len >= FLUSH_BYTES)
+				ff_flush(cli, f);
+		}
+		if (ev->type == ZD_TEV_EXIT || ev->type == ZD_TEV_SUPERSEDED || ev->type == ZD_TEV_DETACH)
+			ff_close(cli, ev->tcb->tid);
+	}
 	if (!cli->quiet && !cli->fmt.json && ev->tcb->tid == ev->tcb->pid) {
 		if (ev->type == ZD_TEV_ATTACH || ev->type == ZD_TEV_DETACH) {
 			zd_tfmt_close(&cli->fmt);
@@ -179,7 +317,7 @@ cb_idle(void *ctx)
 	struct trace_cli *cli = ctx;
 	struct timespec now;
 
-	if (!cli->fmt.out.len)
+	if (!cli->fmt.out.len && !cli->ff_pending)
 		return;
 	if (cli->eager) {
 		flush_out(cli);
@@ -191,9 +329,28 @@ cb_idle(void *ctx)
 		return;
 	}
 	if ((now.tv_sec - cli->pending_since.tv_sec) * 1000000000L + (now.tv_nsec - cli->pending_since.tv_nsec) >=
-	    FLUSH_AGE_NS)
+	    FLUSH_AGE_NS) {
 		flush_out(cli);
+		cli->ff_pending = false;
+	}
 	tick = 0;
+}
+
+/* -ff: the folder of FILE.TID must take new files (else one clear error
+ * now, not one per thread later). */
+static int
+ff_check_dir(const char *prefix)
+{
+	char *copy = zd_xstrdup(prefix), *slash = strrchr(copy, '/');
+	const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
+	int r = 0;
+
+	if (slash && slash != copy)
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) < 0)
+		r = zd_error_errno(errno, "cannot write '%s.TID' files in '%s'", prefix, dir);
+	free(copy);
+	return r;
 }
 
 /* ---------------------------------------------------------------- */
@@ -534,6 +691,10 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		switch (id) {
 		case 'f':
 			cli.o.follow = true;
+			cli.fcount++;
+			break;
+		case OPT_SEPARATELY:
+			cli.fcount = 2;
 			break;
 		case 'p':
 			if ((r = parse_pids(&cli, cmd->name, p.arg))) {
@@ -657,6 +818,15 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		zd_scset_fill(&cli.o.show);
 	if (cli.lifecycle)
 		cli.o.follow = true;
+	if (cli.fcount >= 2) {
+		/* -ff without -o is -f, as in strace */
+		cli.o.follow = true;
+		cli.ff = cli.outfile != NULL;
+		if (cli.fmt.summary) {
+			r = zd_usage_error(cmd->name, "-c/-C and -ff (--output-separately) cannot be used together");
+			goto out_rc;
+		}
+	}
 	if (cli.fmt.per_process && !cli.fmt.summary) {
 		r = zd_usage_error(cmd->name, "--per-process needs -c or -C");
 		goto out_rc;
@@ -689,16 +859,24 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	if (cli.npids && (r = check_targets(&cli, cmd)))
 		goto out_rc;
 
-	if (cli.outfile) {
+	if (cli.ff) {
+		/* FILE.TID files, made as threads appear; the end-of-trace
+		 * reports (--lifecycle) go to stderr. */
+		if ((r = ff_check_dir(cli.outfile)))
+			goto out_rc;
+		cli.fmt.separate = true;
+	} else if (cli.outfile) {
 		cli.outfd = open(cli.outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (cli.outfd < 0) {
 			r = zd_error_errno(errno, "cannot open '%s'", cli.outfile);
 			goto out_rc;
 		}
 	}
-	cli.eager = isatty(cli.outfd);
-	cli.fmt.color = !cli.fmt.json && zd_color_use(cli.cmode, cli.outfd);
-	if (cli.o.follow)
+	cli.eager = !cli.ff && isatty(cli.outfd);
+	cli.fmt.color = !cli.fmt.json && (cli.ff ? cli.cmode == ZD_COLOR_ALWAYS : zd_color_use(cli.cmode, cli.outfd));
+	if (cli.ff)
+		cli.fmt.pidmode = ZD_PID_NONE;
+	else if (cli.o.follow)
 		cli.fmt.pidmode = cli.outfile ? ZD_PID_ALWAYS : ZD_PID_MULTI;
 	else
 		cli.fmt.pidmode = ZD_PID_MULTI;
@@ -767,6 +945,8 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		}
 	}
 	flush_out(&cli);
+	while (cli.ffn)
+		ff_close(&cli, cli.ffv[0].tid);
 
 	if (cargv) {
 		int st = zd_tracer_root_status(cli.tracer);
@@ -784,7 +964,8 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 			zd_tfmt_release(&cli.fmt);
 			zd_sb_release(&path);
 			free(cli.pids);
-			if (cli.outfile)
+			ff_release(&cli);
+			if (cli.outfile && !cli.ff)
 				close(cli.outfd);
 			die_by_signal(sig);
 		}
@@ -794,17 +975,21 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		zd_tracer_free(cli.tracer);
 		zd_tfmt_release(&cli.fmt);
 		free(cli.pids);
+		ff_release(&cli);
 		die_by_signal(sig);
 	}
 	if (cli.write_failed && rc == ZD_EXIT_OK)
 		rc = zd_error_errno(EIO, "cannot write the trace%s%s%s", cli.outfile ? " to '" : "",
 				    cli.outfile ? cli.outfile : "", cli.outfile ? "'" : "");
+	if (cli.ff_errno && rc == ZD_EXIT_OK)
+		rc = zd_error_errno(cli.ff_errno, "cannot write the trace to '%s'", cli.ff_errname);
 	r = rc;
 out_tracer:
 	zd_tracer_free(cli.tracer);
-	if (cli.outfile && cli.outfd >= 0)
+	if (cli.outfile && !cli.ff && cli.outfd >= 0)
 		close(cli.outfd);
 out_rc:
+	ff_release(&cli);
 	zd_sb_release(&path);
 	zd_tfmt_release(&cli.fmt);
 	free(cli.pids);

@@ -25,7 +25,8 @@
 #define ALIGN_COLUMN 40
 
 /* tcb->ustate bits */
-enum { US_UNFINISHED = 1 };
+/* US_OPEN: with separate streams (-ff), this tcb's line is open (ucol: its width) */
+enum { US_UNFINISHED = 1, US_OPEN = 2 };
 
 void
 zd_tfmt_init(struct zd_tfmt *f)
@@ -77,13 +78,14 @@ zd_tfmt_timestamp(struct zd_sb *sb, enum zd_tsmode mode, const struct timespec *
 /* -r: the time since the previous line's (monotonic), "     0.000123";
  * with -t/-tt/-ttt, "(+     0.000123) " after the time of day. */
 static void
-put_relative(struct zd_tfmt *f, const struct timespec *mono)
+put_relative(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *mono)
 {
 	struct timespec d = { 0, 0 };
+	struct timespec *last = f->separate ? &tcb->urel : &f->rel_last;
 
-	if (f->rel_last.tv_sec || f->rel_last.tv_nsec) {
-		d.tv_sec = mono->tv_sec - f->rel_last.tv_sec;
-		d.tv_nsec = mono->tv_nsec - f->rel_last.tv_nsec;
+	if (last->tv_sec || last->tv_nsec) {
+		d.tv_sec = mono->tv_sec - last->tv_sec;
+		d.tv_nsec = mono->tv_nsec - last->tv_nsec;
 		if (d.tv_nsec < 0) {
 			d.tv_sec--;
 			d.tv_nsec += 1000000000L;
@@ -91,16 +93,15 @@ put_relative(struct zd_tfmt *f, const struct timespec *mono)
 		if (d.tv_sec < 0)   /* a line for an earlier stop (a -z/-Z call) */
 			d.tv_sec = d.tv_nsec = 0;
 	}
-	if (mono->tv_sec > f->rel_last.tv_sec ||
-	    (mono->tv_sec == f->rel_last.tv_sec && mono->tv_nsec > f->rel_last.tv_nsec))
-		f->rel_last = *mono;
+	if (mono->tv_sec > last->tv_sec || (mono->tv_sec == last->tv_sec && mono->tv_nsec > last->tv_nsec))
+		*last = *mono;
 	zd_sb_addf(&f->out, f->tsmode != ZD_TS_NONE ? "(+%6lld.%06ld) " : "%6lld.%06ld ",
 		   (long long)d.tv_sec, d.tv_nsec / 1000);
 }
 
 /* Start a line: pid prefix and timestamps.  Returns the visible width. */
 static size_t
-line_start(struct zd_tfmt *f, const struct zd_tcb *tcb, const struct timespec *wall,
+line_start(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall,
 	   const struct timespec *mono)
 {
 	size_t start = f->out.len, colors = 0;
@@ -124,25 +125,51 @@ line_start(struct zd_tfmt *f, const struct zd_tcb *tcb, const struct timespec *w
 	if (f->tsmode != ZD_TS_NONE)
 		zd_tfmt_timestamp(&f->out, f->tsmode, wall);
 	if (f->relative)
-		put_relative(f, mono);
+		put_relative(f, tcb, mono);
 	return f->out.len - start - colors;
 }
 
-/* End the open line of another tracee, as strace does. */
-static void
-interrupt_open(struct zd_tfmt *f)
+/* The line tcb is about to write after: in one stream, whichever tracee's
+ * line is open; with separate streams (-ff), only tcb's own. */
+static struct zd_tcb *
+open_line(const struct zd_tfmt *f, struct zd_tcb *tcb)
 {
-	if (!f->open)
+	if (f->separate)
+		return tcb && (tcb->ustate & US_OPEN) ? tcb : NULL;
+	return f->open;
+}
+
+static void
+set_open(struct zd_tfmt *f, struct zd_tcb *tcb, size_t col)
+{
+	if (f->separate) {
+		tcb->ustate |= US_OPEN;
+		tcb->ucol = col;
+	} else {
+		f->open = tcb;
+		f->opencol = col;
+	}
+}
+
+/* End the open line before tcb writes (as strace does): it goes on later
+ * as "<... name resumed>". */
+static void
+interrupt_open(struct zd_tfmt *f, struct zd_tcb *tcb)
+{
+	struct zd_tcb *o = open_line(f, tcb);
+
+	if (!o)
 		return;
 	zd_sb_adds(&f->out, " <unfinished ...>\n");
-	f->open->ustate |= US_UNFINISHED;
-	f->open = NULL;
+	o->ustate = (o->ustate | US_UNFINISHED) & ~US_OPEN;
+	if (!f->separate)
+		f->open = NULL;
 }
 
 void
 zd_tfmt_close(struct zd_tfmt *f)
 {
-	interrupt_open(f);
+	interrupt_open(f, NULL);
 }
 
 /* The call's text with the name coloured. */
@@ -233,12 +260,11 @@ text_enter(struct zd_tfmt *f, const struct zd_tev *ev)
 	tcb->ustate &= ~US_UNFINISHED;
 	if (f->status != ZD_STATUS_ALL)
 		return;   /* the whole line is written at the exit */
-	if (f->open != tcb)
-		interrupt_open(f);
+	if (open_line(f, tcb) != tcb || f->separate)
+		interrupt_open(f, tcb);
 	w = line_start(f, tcb, &ev->wall, &tcb->sc_start);
 	put_call_text(f, tcb, 0, tcb->call.entry_end);
-	f->open = tcb;
-	f->opencol = w + tcb->call.entry_end;
+	set_open(f, tcb, w + tcb->call.entry_end);
 }
 
 /* The end of a call: exit half (or the resumed line), padding, value. */
@@ -254,17 +280,20 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 	if (f->status != ZD_STATUS_ALL) {
 		if (died || !passes_status(f, tcb))
 			return;
-		interrupt_open(f);
+		interrupt_open(f, tcb);
 		w = line_start(f, tcb, &tcb->sc_start_wall, &tcb->sc_start);
 		put_call_text(f, tcb, 0, end);
 		w += end;
-	} else if (f->open == tcb && !(tcb->ustate & US_UNFINISHED)) {
+	} else if (open_line(f, tcb) == tcb && !(tcb->ustate & US_UNFINISHED)) {
 		put_call_text(f, tcb, tcb->call.entry_end, end);
-		w = f->opencol + (end - tcb->call.entry_end);
-		f->open = NULL;
+		w = (f->separate ? tcb->ucol : f->opencol) + (end - tcb->call.entry_end);
+		if (f->separate)
+			tcb->ustate &= ~US_OPEN;
+		else
+			f->open = NULL;
 	} else {
 		resumed = true;
-		interrupt_open(f);
+		interrupt_open(f, tcb);
 		w = line_start(f, tcb, wall, mono);
 		zd_sb_addf(&f->out, "<... %s resumed>", call_name(tcb, nbuf, sizeof(nbuf)));
 		w += strlen(call_name(tcb, nbuf, sizeof(nbuf))) + 14;
@@ -299,7 +328,7 @@ text_event_line(struct zd_tfmt *f, const struct zd_tev *ev, const char *color, c
 {
 	va_list ap;
 
-	interrupt_open(f);
+	interrupt_open(f, ev->tcb);
 	line_start(f, ev->tcb, &ev->wall, &ev->mono);
 	zd_sb_adds(&f->out, col(f, color));
 	va_start(ap, fmt);
@@ -674,7 +703,7 @@ zd_tfmt_summary(struct zd_tfmt *f, struct zd_lifecycle *lc)
 {
 	size_t i;
 
-	interrupt_open(f);
+	interrupt_open(f, NULL);
 	if (!f->per_process || !lc) {
 		summary_table(&f->out, &f->sum);
 		return;
@@ -750,8 +779,8 @@ zd_tfmt_event(struct zd_tfmt *f, const struct zd_tev *ev)
 	case ZD_TEV_DETACH:
 		if (f->json)
 			json_simple(f, ev);
-		if (ev->type == ZD_TEV_DETACH && f->open == ev->tcb)
-			interrupt_open(f);
+		if (ev->type == ZD_TEV_DETACH && open_line(f, ev->tcb) == ev->tcb)
+			interrupt_open(f, ev->tcb);
 		break;
 	}
 }

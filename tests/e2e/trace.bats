@@ -336,11 +336,11 @@ tree_match() {
 	[ "$(tail -1 "$T/out")" = "+++ exited with 0 +++" ]
 }
 
-@test "compared with strace: the same calls, in the same order, with the same results (both flows)" {
-	command -v strace > /dev/null || skip "strace not installed"
-	require_pidns
-	T=$BATS_TEST_TMPDIR
-	cat > "$T/cmp.py" <<'EOF'
+# write_cmp_py FILE: a script comparing two traces (strace's and zdiag's,
+# "PID line" each) process by process: the same calls in the same order with
+# the same results.
+write_cmp_py() {
+	cat > "$1" <<'EOF'
 import re, sys, difflib
 # Return values that differ from run to run by nature: pids and addresses.
 PIDRET = {'clone', 'clone3', 'fork', 'vfork', 'wait4', 'waitid', 'getpid', 'gettid', 'getppid',
@@ -393,6 +393,13 @@ n = sum(len(x) for x in a)
 print('%d calls compared' % n)
 sys.exit(0 if ok and n > 10 else 1)
 EOF
+}
+
+@test "compared with strace: the same calls, in the same order, with the same results (both flows)" {
+	command -v strace > /dev/null || skip "strace not installed"
+	require_pidns
+	T=$BATS_TEST_TMPDIR
+	write_cmp_py "$T/cmp.py"
 	in_ns 'cd /; for w in 1 2 3; do
 	         case $w in
 	         1) set -- ls / ;;
@@ -409,6 +416,62 @@ EOF
 			[ "$status" = 0 ]
 		done
 	done
+}
+
+@test "-ff -o FILE: one file per thread, FILE.TID, without pid prefixes; strace -ff writes the same calls" {
+	require_pidns
+	T=$BATS_TEST_TMPDIR
+	write_cmp_py "$T/cmp.py"
+	in_ns 'cd /; for m in '"$MODES"'; do
+	         mkdir $T/ff.$m $T/ffn.$m
+	         "$ZDIAG" trace --ptrace=$m -ff -e trace=chdir,exit,exit_group -o $T/ff.$m/t "$HELPERS/trace_tree" > $T/ids.$m
+	         "$ZDIAG" trace --ptrace=$m --no-seccomp -ff -o $T/ffn.$m/t sh -c "ls / | wc -l" > /dev/null
+	       done
+	       if command -v strace > /dev/null; then
+	         mkdir $T/sff; strace -ff -o $T/sff/t sh -c "ls / | wc -l" > /dev/null
+	       fi'
+	for m in $MODES; do
+		echo "($m)"
+		eval "$(cat "$T/ids.$m")"
+		ls "$T/ff.$m"
+		[ "$(ls "$T/ff.$m" | wc -l)" = 5 ]
+		for who in fork vfork clone thread; do
+			eval "id=\$$who"
+			grep -qx "chdir(\"/zdiag-tree-$who\") *= -1 ENOENT (No such file or directory)" "$T/ff.$m/t.$id"
+		done
+		grep -qx '+++ exited with 1 +++' "$T/ff.$m/t.$fork"
+		grep -qx '+++ exited with 2 +++' "$T/ff.$m/t.$vfork"
+		grep -qx '+++ exited with 3 +++' "$T/ff.$m/t.$clone"
+		grep -qx '+++ exited with 0 +++' "$T/ff.$m/t.$thread"
+		[ "$(tail -1 "$T/ff.$m/t.$parent")" = "+++ exited with 0 +++" ]
+		# No pid prefix, and a file holds only its own thread's calls.
+		! grep -h '^\[pid\|^[0-9]' "$T"/ff.$m/*
+		! grep -q zdiag-tree "$T/ff.$m/t.$parent"
+		# Each file is whole lines of its own: nothing interrupted it.
+		! grep -h 'resumed>' "$T"/ffn.$m/*
+		[ "$(ls "$T/ffn.$m" | wc -l)" = 3 ]
+		if [ -d "$T/sff" ]; then
+			for d in sff ffn.$m; do
+				for f in "$T"/$d/t.*; do sed "s/^/${f##*.} /" "$f"; done > "$T/$d.all"
+			done
+			run python3 "$T/cmp.py" "$T/sff.all" "$T/ffn.$m.all"
+			echo "$output"
+			[ "$status" = 0 ]
+		fi
+	done
+}
+
+@test "-ff: without -o it is -f; with -c it is refused; an unwritable folder is one error" {
+	require_pidns
+	in_ns '"$ZDIAG" trace -ff -e trace=chdir "$HELPERS/trace_tree" > /dev/null 2> $T/err; echo rc=$? >> $T/err
+	       "$ZDIAG" trace -ff -c -o $T/x true 2> $T/c; echo rc=$? >> $T/c
+	       "$ZDIAG" trace -ff -o /nonexistent/dir/t true 2> $T/dir; echo rc=$? >> $T/dir'
+	grep -q '^\[pid  *[0-9]*\] chdir("/zdiag-tree-fork")' "$T/err"
+	grep -qx rc=0 "$T/err"
+	grep -q "^zdiag trace: -c/-C and -ff (--output-separately) cannot be used together" "$T/c"
+	grep -qx rc=2 "$T/c"
+	[ "$(cat "$T/dir")" = "$(printf "zdiag: cannot write '/nonexistent/dir/t.TID' files in '/nonexistent/dir': No such file or directory\nrc=2")" ]
+	[ ! -e "$T/x" ]
 }
 
 # ---------------------------------------------------------------- -p
