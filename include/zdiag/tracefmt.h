@@ -67,6 +67,10 @@ struct zd_tfmt {
 					another's */
 	enum zd_status_filter status;
 	struct zd_tracer *tracer;    /* for the number of tracees */
+	/* Called when a call's text line is complete (-k appends the stack
+	 * taken at its entry); NULL: nothing. */
+	void (*after_call)(void *ctx, struct zd_tcb *tcb, struct zd_sb *out);
+	void *after_ctx;
 
 	/* state */
 	struct zd_tcb *open;         /* whose line is open (entry half printed) */

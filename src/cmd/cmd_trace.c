@@ -22,6 +22,7 @@
 #include "zdiag/strbuf.h"
 #include "zdiag/syscall.h"
 #include "zdiag/sysname.h"
+#include "zdiag/kstack.h"
 #include "zdiag/target.h"
 #include "zdiag/trace.h"
 #include "zdiag/tracefmt.h"
@@ -52,6 +53,7 @@ static const struct zd_opt trace_opts[] = {
 	{ 's', 's', "string-limit", ZD_ARG_REQ, "N", "show at most N bytes of strings and buffers (default 32; 0: no limit)", NULL },
 	{ 'T', 'T', "syscall-times", ZD_ARG_NONE, NULL, "show the time spent in each call: <0.000011>", NULL },
 	{ 't', 't', "timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: epoch)", NULL },
+	{ 'k', 'k', "stack-trace", ZD_ARG_NONE, NULL, "print the user stack of each call after its line (taken at its entry)", NULL },
 	{ 'r', 'r', "relative-timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time since the previous line: 0.000123", NULL },
 	{ 'c', 'c', "summary-only", ZD_ARG_NONE, NULL, "count time, calls and errors per syscall; print a table at the end instead of the trace", NULL },
 	{ 'C', 'C', "summary", ZD_ARG_NONE, NULL, "like -c, but also print the trace", NULL },
@@ -95,6 +97,8 @@ struct trace_cli {
 	char *ff_errname;           /* the first file that could not be written */
 	bool eager;                 /* flush before every blocking wait */
 	bool write_failed;
+	struct zd_kstack *kstack;   /* -k */
+	bool kstack_before_exec;    /* -k: the launched command has not exec'd yet */
 	bool ff_pending;            /* -ff: some file's buffer has lines */
 	struct timespec pending_since;
 	struct zd_tracer *tracer;
@@ -265,7 +269,23 @@ cb_event(void *ctx, const struct zd_tev *ev)
 {
 	struct trace_cli *cli = ctx;
 
+	if (cli->kstack) {
+		/* At the entry (execve: the caller's stack, as strace), except
+		 * the launched command's first execve, whose caller is zdiag:
+		 * that one is taken after the exec, at the new program's start. */
+		if (ev->type == ZD_TEV_SYSCALL_ENTER && !cli->kstack_before_exec) {
+			zd_kstack_capture(cli->kstack, ev->tcb->pid, ev->tcb->tid);
+		} else if (ev->type == ZD_TEV_EXEC) {
+			zd_kstack_forget(cli->kstack, ev->tcb->pid, 0);
+			if (cli->kstack_before_exec) {
+				cli->kstack_before_exec = false;
+				zd_kstack_capture(cli->kstack, ev->tcb->pid, ev->tcb->tid);
+			}
+		}
+	}
 	zd_tfmt_event(&cli->fmt, ev);
+	if (cli->kstack && (ev->type == ZD_TEV_EXIT || ev->type == ZD_TEV_SUPERSEDED || ev->type == ZD_TEV_DETACH))
+		zd_kstack_forget(cli->kstack, ev->tcb->tid == ev->tcb->pid ? ev->tcb->pid : 0, ev->tcb->tid);
 	if (cli->ff) {
 		/* Everything an event writes is its own thread's. */
 		if (cli->fmt.out.len) {
@@ -290,6 +310,13 @@ cb_event(void *ctx, const struct zd_tev *ev)
 	}
 	if (cli->fmt.out.len >= FLUSH_BYTES)
 		flush_out(cli);
+}
+
+/* -k: the stack taken at the entry of tcb's call, after its line. */
+static void
+put_stack(void *ctx, struct zd_tcb *tcb, struct zd_sb *out)
+{
+	zd_kstack_put(ctx, tcb->tid, out);
 }
 
 /* The tracer fell back to something (no PTRACE_SEIZE, ...): one warning. */
@@ -741,6 +768,10 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		case 'r':
 			cli.fmt.relative = true;
 			break;
+		case 'k':
+			if (!cli.kstack)
+				cli.kstack = zd_kstack_new();
+			break;
 		case 'c':
 			cli.summary_only = true;
 			cli.fmt.summary = true;
@@ -826,6 +857,16 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 			r = zd_usage_error(cmd->name, "-c/-C and -ff (--output-separately) cannot be used together");
 			goto out_rc;
 		}
+	}
+	if (cli.kstack && (cli.fmt.json || cli.summary_only)) {
+		r = zd_usage_error(cmd->name, "-k prints stacks in the text trace: not with %s",
+				   cli.fmt.json ? "--json" : "-c");
+		goto out_rc;
+	}
+	if (cli.kstack) {
+		cli.kstack_before_exec = cargv != NULL;
+		cli.fmt.after_call = put_stack;
+		cli.fmt.after_ctx = cli.kstack;
 	}
 	if (cli.fmt.per_process && !cli.fmt.summary) {
 		r = zd_usage_error(cmd->name, "--per-process needs -c or -C");
@@ -990,6 +1031,7 @@ out_tracer:
 		close(cli.outfd);
 out_rc:
 	ff_release(&cli);
+	zd_kstack_free(cli.kstack);
 	zd_sb_release(&path);
 	zd_tfmt_release(&cli.fmt);
 	free(cli.pids);
@@ -1001,8 +1043,8 @@ const struct zd_cmd zd_cmd_trace = {
 	.fn = cmd_trace_fn,
 	.summary = "trace syscalls, signals and process lifecycles (strace-compatible)",
 	.synopsis =
-		"[-fcCrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--ptrace=MODE] [--color[=WHEN]] CMD [ARG...]\n"
-		"[-fcCrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--ptrace=MODE] [--color[=WHEN]] -p PID[,PID...]",
+		"[-fcCkrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--ptrace=MODE] [--color[=WHEN]] CMD [ARG...]\n"
+		"[-fcCkrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--ptrace=MODE] [--color[=WHEN]] -p PID[,PID...]",
 	.description =
 		"Trace the system calls and signals of a command, or of running processes\n"
 		"(-p), printing one strace-style line per call:\n"

@@ -317,6 +317,8 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 		put_duration(f, tcb, mono);
 	zd_sb_addc(&f->out, '\n');
 	tcb->ustate &= ~US_UNFINISHED;
+	if (f->after_call)
+		f->after_call(f->after_ctx, tcb, &f->out);
 }
 
 static void

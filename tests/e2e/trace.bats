@@ -474,6 +474,115 @@ EOF
 	[ ! -e "$T/x" ]
 }
 
+@test "-k: each call's stack, innermost first, by the functions of the program" {
+	require_pidns
+	in_ns 'for m in '"$MODES"'; do
+	         echo | "$ZDIAG" trace --ptrace=$m -k -e trace=clock_nanosleep -o $T/k.$m "$HELPERS/attach_chain" loop 3 > /dev/null
+	       done'
+	for m in $MODES; do
+		echo "($m)"
+		sed -n 1,12p "$T/k.$m"
+		# The first sleep (parked in inner) and a tick's: the chain in order.
+		awk '/^clock_nanosleep/ { n++ } n == 1 && /^ > / { sub(/\+0x.*/, ""); sub(/.*\(/, ""); print }' "$T/k.$m" |
+			grep -E '^(msleep|inner|middle|outer|main)$' | tr '\n' ' ' > "$T/chain.$m"
+		[ "$(cat "$T/chain.$m")" = "msleep inner middle outer main " ]
+		# every sleep is in inner (the loop's sleeps too)
+		[ "$(awk '/^clock_nanosleep/ { n++ } /^ > .*\(inner\+/ { i++ } END { print n - i }' "$T/k.$m")" = 0 ]
+		grep -q "^ > .*/libc\.so\.6(__libc_start_call_main+0x[0-9a-f]*) \[0x[0-9a-f]*\]$" "$T/k.$m"
+		# a stack after every call line
+		[ "$(grep -c '^clock_nanosleep' "$T/k.$m")" -ge 3 ]
+		[ "$(awk '/^clock_nanosleep/ { c = $0; next } c && /^ > / { print c; c = "" }' "$T/k.$m" | wc -l)" = "$(grep -c '^clock_nanosleep' "$T/k.$m")" ]
+	done
+}
+
+@test "-k: the same stacks (modules and file offsets) as strace -k, across fork and exec" {
+	command -v strace > /dev/null || skip "strace not installed"
+	strace -k -e trace=none true 2> /dev/null || skip "this strace has no -k"
+	require_pidns
+	T=$BATS_TEST_TMPDIR
+	cat > "$T/kcmp.py" <<'EOF'
+import re, sys, difflib
+# Per process (matched by the program it execs, then pid order): each call's
+# name and its stack as (module, file offset) pairs; symbol names are left
+# out (strace's differ: it names __libc_start_call_main __libc_init_first).
+def parse(path):
+    procs, prog, last = {}, {}, None
+    for raw in open(path, errors='replace'):
+        raw = raw.rstrip('\n')
+        if raw.startswith(' > '):
+            if last is not None:
+                m = re.match(r'^ > (.*)\(.*\) \[(0x[0-9a-f]+)\]$', raw)
+                last.append((m.group(1), m.group(2)) if m else raw)
+            continue
+        m = re.match(r'^(\d+)\s+(.*)$', raw)
+        pid, rest = (int(m.group(1)), m.group(2)) if m else (0, raw)
+        procs.setdefault(pid, [])
+        last = None
+        m = re.match(r'^execve\("([^"]*)"', rest)
+        if m and pid not in prog:
+            prog[pid] = m.group(1)
+        if rest.startswith(('+++', '---')) or rest.endswith('<unfinished ...>'):
+            continue
+        m = re.match(r'^<\.\.\. (\S+) resumed>', rest)
+        name = m.group(1) if m else rest.split('(', 1)[0]
+        if not re.match(r'^[a-z0-9_]+$', name):
+            continue
+        ret = rest.rsplit(' = ', 1)[1] if ' = ' in rest else '?'
+        if name == 'rt_sigreturn' or re.match(r'^(\? ERESTART|-1 EINTR)', ret):
+            continue
+        stack = []
+        procs[pid].append((name, stack))
+        # strace prints exit_group's stack after "+++ exited": not compared
+        last = stack if name not in ('exit', 'exit_group') else None
+    order = sorted(procs, key=lambda p: (prog.get(p, ''), p))
+    return [['%s %s' % (n, ' '.join('%s:%s' % f if isinstance(f, tuple) else f for f in st)) for n, st in procs[p]]
+            for p in order]
+a, b = parse(sys.argv[1]), parse(sys.argv[2])
+ok = len(a) == len(b) and a == b
+if len(a) != len(b):
+    print('%d processes with strace, %d with zdiag' % (len(a), len(b)))
+for i, (x, y) in enumerate(zip(a, b)):
+    if x != y:
+        print('process #%d:' % i)
+        for l in list(difflib.unified_diff(x, y, 'strace', 'zdiag', lineterm='', n=0))[:12]:
+            print('  ' + l[:300])
+n = sum(len(x) for x in a)
+frames = sum(len(l.split()) - 1 for x in a for l in x)
+print('%d calls, %d frames compared' % (n, frames))
+sys.exit(0 if ok and n > 10 and frames > 3 * n else 1)
+EOF
+	in_ns 'cd /
+	       strace -k -o $T/s1 ls / > /dev/null
+	       strace -f -k -o $T/s2 sh -c "ls / | wc -l" > /dev/null
+	       for m in '"$MODES"'; do
+	         "$ZDIAG" trace --ptrace=$m -k -o $T/z1.$m ls / > /dev/null
+	         "$ZDIAG" trace --ptrace=$m -f -k -o $T/z2.$m sh -c "ls / | wc -l" > /dev/null
+	       done'
+	for w in 1 2; do
+		for m in $MODES; do
+			run python3 "$T/kcmp.py" "$T/s$w" "$T/z$w.$m"
+			echo "workload $w, $m: $output"
+			[ "$status" = 0 ]
+		done
+	done
+}
+
+@test "-k is refused with --json and -c; escapes what it prints" {
+	run "$ZDIAG" trace -k --json true
+	[ "$status" = 2 ]
+	[ "$output" = "zdiag trace: -k prints stacks in the text trace: not with --json (see 'zdiag trace --help')" ]
+	run "$ZDIAG" trace -k -c true
+	[ "$status" = 2 ]
+	[ "$output" = "zdiag trace: -k prints stacks in the text trace: not with -c (see 'zdiag trace --help')" ]
+	require_pidns
+	# a program whose path has a newline and an escape byte
+	in_ns 'd=$(printf "$T/a\\nb\\033c"); mkdir -p "$d"; cp "$HELPERS/trace_calls" "$d/prog"
+	       "$ZDIAG" trace -k -e trace=umask -o $T/out "$d/prog" $T > /dev/null'
+	# (/proc/PID/maps writes the newline as \012; the backslash is escaped)
+	grep -qF ' > '"$T"'/a\\012b\33c/prog(main+0x' "$T/out"
+	! grep -q "$(printf '\033')" "$T/out"
+}
+
 # ---------------------------------------------------------------- -p
 
 @test "-p attaches to every thread; SIGINT detaches and the target keeps running (both flows)" {
