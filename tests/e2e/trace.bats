@@ -337,21 +337,29 @@ tree_match() {
 }
 
 # write_cmp_py FILE: a script comparing two traces (strace's and zdiag's,
-# "PID line" each) process by process: the same calls in the same order with
-# the same results.
+# "PID line" each, or one process without PIDs) process by process: the
+# same calls in the same order with the same results; with --stacks also
+# each call's -k stack as module:file offset pairs (symbol names are left
+# out: strace 6.1 calls __libc_start_call_main __libc_init_first).
 write_cmp_py() {
 	cat > "$1" <<'EOF'
 import re, sys, difflib
 # Return values that differ from run to run by nature: pids and addresses.
 PIDRET = {'clone', 'clone3', 'fork', 'vfork', 'wait4', 'waitid', 'getpid', 'gettid', 'getppid',
           'set_tid_address', 'getpgrp', 'getpgid', 'getsid', 'setsid', 'rt_sigreturn'}
+STACKS = '--stacks' in sys.argv[3:]
 def parse(path):
-    procs, prog = {}, {}
+    procs, prog, last = {}, {}, None
     for raw in open(path, errors='replace'):
-        m = re.match(r'^(\d+)\s+(.*)$', raw.rstrip('\n'))
-        if not m:
+        raw = raw.rstrip('\n')
+        if raw.startswith(' > '):
+            if STACKS and last:
+                m = re.match(r'^ > (.*)\(.*\) \[(0x[0-9a-f]+)\]$', raw)
+                procs[last[0]][last[1]] += ' | ' + ('%s:%s' % m.groups() if m else raw)
             continue
-        pid, rest = int(m.group(1)), m.group(2)
+        last = None
+        m = re.match(r'^(?:(\d+)\s+)?(.*)$', raw)
+        pid, rest = int(m.group(1) or 0), m.group(2)
         if pid not in procs:
             procs[pid] = []
         m = re.match(r'^execve\("([^"]*)"', rest)
@@ -375,6 +383,9 @@ def parse(path):
         elif name in PIDRET and re.match(r'^\d+$', ret):
             ret = 'PID'
         procs[pid].append('%s = %s' % (name, ret))
+        # (strace prints exit_group's stack after "+++ exited": not compared)
+        if name not in ('exit', 'exit_group'):
+            last = (pid, len(procs[pid]) - 1)
     # In creation order (pids grow in the test's namespace): which
     # sibling's first line comes first is up to the scheduler.
     # (Processes running at the same time, ls and wc in a pipeline, are
@@ -390,8 +401,9 @@ for i, (x, y) in enumerate(zip(a, b)):
         for l in difflib.unified_diff(x, y, 'strace', 'zdiag', lineterm='', n=1):
             print('  ' + l)
 n = sum(len(x) for x in a)
-print('%d calls compared' % n)
-sys.exit(0 if ok and n > 10 else 1)
+frames = sum(c.count(' | ') for x in a for c in x)
+print('%d calls compared' % n + (', %d frames' % frames if STACKS else ''))
+sys.exit(0 if ok and n > 10 and (not STACKS or frames > 3 * n) else 1)
 EOF
 }
 
@@ -500,57 +512,7 @@ EOF
 	strace -k -e trace=none true 2> /dev/null || skip "this strace has no -k"
 	require_pidns
 	T=$BATS_TEST_TMPDIR
-	cat > "$T/kcmp.py" <<'EOF'
-import re, sys, difflib
-# Per process (matched by the program it execs, then pid order): each call's
-# name and its stack as (module, file offset) pairs; symbol names are left
-# out (strace's differ: it names __libc_start_call_main __libc_init_first).
-def parse(path):
-    procs, prog, last = {}, {}, None
-    for raw in open(path, errors='replace'):
-        raw = raw.rstrip('\n')
-        if raw.startswith(' > '):
-            if last is not None:
-                m = re.match(r'^ > (.*)\(.*\) \[(0x[0-9a-f]+)\]$', raw)
-                last.append((m.group(1), m.group(2)) if m else raw)
-            continue
-        m = re.match(r'^(\d+)\s+(.*)$', raw)
-        pid, rest = (int(m.group(1)), m.group(2)) if m else (0, raw)
-        procs.setdefault(pid, [])
-        last = None
-        m = re.match(r'^execve\("([^"]*)"', rest)
-        if m and pid not in prog:
-            prog[pid] = m.group(1)
-        if rest.startswith(('+++', '---')) or rest.endswith('<unfinished ...>'):
-            continue
-        m = re.match(r'^<\.\.\. (\S+) resumed>', rest)
-        name = m.group(1) if m else rest.split('(', 1)[0]
-        if not re.match(r'^[a-z0-9_]+$', name):
-            continue
-        ret = rest.rsplit(' = ', 1)[1] if ' = ' in rest else '?'
-        if name == 'rt_sigreturn' or re.match(r'^(\? ERESTART|-1 EINTR)', ret):
-            continue
-        stack = []
-        procs[pid].append((name, stack))
-        # strace prints exit_group's stack after "+++ exited": not compared
-        last = stack if name not in ('exit', 'exit_group') else None
-    order = sorted(procs, key=lambda p: (prog.get(p, ''), p))
-    return [['%s %s' % (n, ' '.join('%s:%s' % f if isinstance(f, tuple) else f for f in st)) for n, st in procs[p]]
-            for p in order]
-a, b = parse(sys.argv[1]), parse(sys.argv[2])
-ok = len(a) == len(b) and a == b
-if len(a) != len(b):
-    print('%d processes with strace, %d with zdiag' % (len(a), len(b)))
-for i, (x, y) in enumerate(zip(a, b)):
-    if x != y:
-        print('process #%d:' % i)
-        for l in list(difflib.unified_diff(x, y, 'strace', 'zdiag', lineterm='', n=0))[:12]:
-            print('  ' + l[:300])
-n = sum(len(x) for x in a)
-frames = sum(len(l.split()) - 1 for x in a for l in x)
-print('%d calls, %d frames compared' % (n, frames))
-sys.exit(0 if ok and n > 10 and frames > 3 * n else 1)
-EOF
+	write_cmp_py "$T/cmp.py"
 	in_ns 'cd /
 	       strace -k -o $T/s1 ls / > /dev/null
 	       strace -f -k -o $T/s2 sh -c "ls / | wc -l" > /dev/null
@@ -560,7 +522,7 @@ EOF
 	       done'
 	for w in 1 2; do
 		for m in $MODES; do
-			run python3 "$T/kcmp.py" "$T/s$w" "$T/z$w.$m"
+			run python3 "$T/cmp.py" "$T/s$w" "$T/z$w.$m" --stacks
 			echo "workload $w, $m: $output"
 			[ "$status" = 0 ]
 		done
