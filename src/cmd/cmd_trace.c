@@ -155,6 +155,7 @@ write_sb(int fd, struct zd_sb *sb)
 struct ff_file {
 	pid_t tid;
 	int fd;
+	char *name;                 /* FILE.TID */
 	struct zd_sb buf;
 };
 
@@ -173,6 +174,7 @@ ff_get(struct trace_cli *cli, pid_t tid)
 	struct ff_file *f;
 	struct zd_sb name = ZD_SB_INIT;
 	bool seen = false;
+
 	size_t i;
 
 	if (cli->fflast < cli->ffn && cli->ffv[cli->fflast].tid == tid)
@@ -194,10 +196,10 @@ ff_get(struct trace_cli *cli, pid_t tid)
 	f->tid = tid;
 	zd_sb_init(&f->buf);
 	zd_sb_addf(&name, "%s.%d", cli->outfile, (int)tid);
-	f->fd = open(name.buf, O_WRONLY | O_CREAT | O_CLOEXEC | (seen ? O_APPEND : O_TRUNC), 0644);
+	f->name = zd_sb_detach(&name);
+	f->fd = open(f->name, O_WRONLY | O_CREAT | O_CLOEXEC | (seen ? O_APPEND : O_TRUNC), 0644);
 	if (f->fd < 0)
-		ff_failed(cli, errno, name.buf);
-	zd_sb_release(&name);
+		ff_failed(cli, errno, f->name);
 	return f;
 }
 
@@ -211,11 +213,7 @@ ff_flush(struct trace_cli *cli, struct ff_file *f)
 		return;
 	}
 	if ((err = write_sb(f->fd, &f->buf))) {
-		struct zd_sb name = ZD_SB_INIT;
-
-		zd_sb_addf(&name, "%s.%d", cli->outfile, (int)f->tid);
-		ff_failed(cli, err, name.buf);
-		zd_sb_release(&name);
+		ff_failed(cli, err, f->name);
 		close(f->fd);
 		f->fd = -1;
 	}
@@ -233,6 +231,7 @@ ff_close(struct trace_cli *cli, pid_t tid)
 		if (cli->ffv[i].fd >= 0)
 			close(cli->ffv[i].fd);
 		zd_sb_release(&cli->ffv[i].buf);
+		free(cli->ffv[i].name);
 		cli->ffv[i] = cli->ffv[--cli->ffn];
 		return;
 	}
@@ -268,6 +267,7 @@ static void
 cb_event(void *ctx, const struct zd_tev *ev)
 {
 	struct trace_cli *cli = ctx;
+	bool gone;
 
 	if (cli->kstack) {
 		/* At the entry (execve: the caller's stack, as strace), except
@@ -284,7 +284,8 @@ cb_event(void *ctx, const struct zd_tev *ev)
 		}
 	}
 	zd_tfmt_event(&cli->fmt, ev);
-	if (cli->kstack && (ev->type == ZD_TEV_EXIT || ev->type == ZD_TEV_SUPERSEDED || ev->type == ZD_TEV_DETACH))
+	gone = ev->type == ZD_TEV_EXIT || ev->type == ZD_TEV_SUPERSEDED || ev->type == ZD_TEV_DETACH;
+	if (cli->kstack && gone)
 		zd_kstack_forget(cli->kstack, ev->tcb->tid == ev->tcb->pid ? ev->tcb->pid : 0, ev->tcb->tid);
 	if (cli->ff) {
 		/* Everything an event writes is its own thread's. */
@@ -297,7 +298,7 @@ cb_event(void *ctx, const struct zd_tev *ev)
 			if (f->buf.len >= FLUSH_BYTES)
 				ff_flush(cli, f);
 		}
-		if (ev->type == ZD_TEV_EXIT || ev->type == ZD_TEV_SUPERSEDED || ev->type == ZD_TEV_DETACH)
+		if (gone)
 			ff_close(cli, ev->tcb->tid);
 	}
 	if (!cli->quiet && !cli->fmt.json && ev->tcb->tid == ev->tcb->pid) {

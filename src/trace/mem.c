@@ -31,10 +31,15 @@ zd_umove_fallback_errno(void)
 	return vm_readv_errno;
 }
 
+/*
+ * Copy len bytes at addr with PTRACE_PEEKDATA, word by word; with to_nul,
+ * stop after the word holding a NUL (*nul then says where it is, relative
+ * to buf, or stays -1).  Returns the bytes copied (short at an unreadable
+ * word) or -errno when the first word is unreadable.
+ */
 static ssize_t
-peek_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+peek_copy(pid_t tid, uint64_t addr, unsigned char *buf, size_t len, bool to_nul, ssize_t *nul)
 {
-	unsigned char *out = buf;
 	size_t done = 0;
 
 	while (done < len) {
@@ -42,52 +47,46 @@ peek_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 		uint64_t aligned = a & ~7ULL;
 		size_t off = (size_t)(a - aligned);
 		size_t n = ZD_MIN(8 - off, len - done);
+		unsigned char *z;
 		long word;
 
 		errno = 0;
 		word = ptrace(PTRACE_PEEKDATA, tid, (void *)aligned, NULL);
 		if (errno) {
 			if (done)
-				return (ssize_t)done;
+				break;
 			return errno == EIO ? -EFAULT : -errno;
 		}
-		memcpy(out + done, (unsigned char *)&word + off, n);
+		memcpy(buf + done, (unsigned char *)&word + off, n);
+		if (to_nul && (z = memchr(buf + done, '\0', n))) {
+			*nul = z - buf;
+			return (ssize_t)(done + n);
+		}
 		done += n;
 	}
 	return (ssize_t)done;
+}
+
+static ssize_t
+peek_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	return peek_copy(tid, addr, buf, len, false, NULL);
 }
 
 /* A string with PEEKDATA: word by word, up to its NUL (not to max). */
 static ssize_t
 peek_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *terminated)
 {
-	size_t done = 0;
+	ssize_t nul = -1, r = peek_copy(tid, addr, (unsigned char *)buf, max, true, &nul);
 
-	while (done < max) {
-		uint64_t a = addr + done;
-		uint64_t aligned = a & ~7ULL;
-		size_t off = (size_t)(a - aligned);
-		size_t n = ZD_MIN(8 - off, max - done);
-		long word;
-		char *nul;
-
-		errno = 0;
-		word = ptrace(PTRACE_PEEKDATA, tid, (void *)aligned, NULL);
-		if (errno) {
-			if (!done)
-				return errno == EIO ? -EFAULT : -errno;
-			break;
-		}
-		memcpy(buf + done, (unsigned char *)&word + off, n);
-		nul = memchr(buf + done, '\0', n);
-		if (nul) {
-			*terminated = true;
-			return nul - buf;
-		}
-		done += n;
+	if (r < 0)
+		return r;
+	if (nul >= 0) {
+		*terminated = true;
+		return nul;
 	}
-	buf[done] = '\0';
-	return (ssize_t)done;
+	buf[r] = '\0';
+	return r;
 }
 
 ssize_t
