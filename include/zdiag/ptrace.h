@@ -100,6 +100,7 @@ struct zd_ptrace {
 	unsigned options;        /* PTRACE_O_* in use */
 	struct zd_bkpts bps;
 	bool bps_out;            /* bytes removed while a vfork child runs */
+	bool bps_live;           /* the process runs: breakpoints belong in memory */
 	int64_t pause_begin_ns, pause_end_ns; /* first stop .. last resume/detach */
 	sigset_t saved_mask;
 	struct zd_pt_event *evq; /* extra events seen while stopping everything */

@@ -1840,7 +1840,9 @@ resume(struct dbg *d, enum zd_resume how)
 	d->space_ok = false;
 	if (ret < 0)
 		return cmd_fail(d, "cannot resume thread %d: %s", (int)t->tid, strerror(-ret));
-	if (ev.kind == ZD_EV_WOKEN && ev.sig != SIGINT)
+	/* A termination signal ends the session; so does Ctrl-C unless a
+	 * person at the prompt used it to interrupt the process (gdb). */
+	if (ev.kind == ZD_EV_WOKEN && (ev.sig != SIGINT || !d->interactive))
 		d->end_signal = ev.sig;
 	if (ev.kind == ZD_EV_EXITED) {
 		session_over(d, ev.status);

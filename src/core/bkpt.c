@@ -16,7 +16,41 @@ void
 zd_bkpts_release(struct zd_bkpts *b)
 {
 	free(b->v);
+	free(b->gone);
 	zd_bkpts_init(b);
+}
+
+void
+zd_bkpt_retire(struct zd_bkpts *b, const struct zd_bkpt *p)
+{
+	size_t i;
+
+	for (i = 0; i < b->ngone; i++)
+		if (b->gone[i].addr == p->addr) {
+			b->gone[i].orig = p->orig;
+			return;
+		}
+	if (!b->gone)
+		b->gone = zd_xcalloc(ZD_BKPT_GONE_MAX, sizeof(*b->gone));
+	b->gone[b->gonenext].addr = p->addr;
+	b->gone[b->gonenext].orig = p->orig;
+	b->gonenext = (b->gonenext + 1) % ZD_BKPT_GONE_MAX;
+	if (b->ngone < ZD_BKPT_GONE_MAX)
+		b->ngone++;
+}
+
+bool
+zd_bkpt_ours(const struct zd_bkpts *b, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].addr == addr)
+			return b->v[i].orig != ZD_INT3;
+	for (i = 0; i < b->ngone; i++)
+		if (b->gone[i].addr == addr)
+			return b->gone[i].orig != ZD_INT3;
+	return false;
 }
 
 struct zd_bkpt *

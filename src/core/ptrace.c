@@ -197,6 +197,8 @@ is_quiet_signal(int sig)
 	       sig == 32 || sig == 33;
 }
 
+static int
+resume_thread(struct zd_ptrace *p, struct zd_thread *t, enum __ptrace_request req);
 static void
 insert_all(struct zd_ptrace *p);
 static void
@@ -244,6 +246,22 @@ syscall_info(pid_t tid, struct ptrace_syscall_info *sc)
 {
 	memset(sc, 0, sizeof(*sc));
 	return pt(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*sc), (unsigned long)sc) > 0 ? 0 : -errno;
+}
+
+/*
+ * Thread t (stopped) reports the trap of an int3: if the int3 was ours (in
+ * memory now, or taken out since the thread executed it), put its pc back
+ * on the original instruction so the trap is never delivered.  Only
+ * syscalls (also used by zd_pt_emergency in a signal handler).
+ */
+static bool
+rewind_if_ours(struct zd_ptrace *p, struct zd_thread *t)
+{
+	if (pt(PTRACE_GETREGS, t->tid, 0, (unsigned long)&t->regs) < 0 ||
+	    !zd_bkpt_ours(&p->bps, t->regs.rip - 1))
+		return false;
+	t->regs.rip--;
+	return pt(PTRACE_SETREGS, t->tid, 0, (unsigned long)&t->regs) == 0;
 }
 
 /*
@@ -313,7 +331,8 @@ note_status(struct zd_ptrace *p, struct zd_thread *t, int status, struct zd_pt_e
 	case PTRACE_EVENT_VFORK_DONE:
 		if (p->bps_out) {
 			p->bps_out = false;
-			insert_all(p);
+			if (p->bps_live)
+				insert_all(p);
 		}
 		return false;
 	case PTRACE_EVENT_EXEC: {
@@ -351,22 +370,29 @@ note_status(struct zd_ptrace *p, struct zd_thread *t, int status, struct zd_pt_e
 		memset(&si, 0, sizeof(si));
 		pt(PTRACE_GETSIGINFO, t->tid, 0, (unsigned long)&si);
 		t->flags &= ~ZD_TH_STEPPING;
-		if (si.si_code == SI_KERNEL && zd_pt_getregs(p, t) == 0) {
-			struct zd_bkpt *b = zd_bkpt_at(&p->bps, t->regs.rip - 1);
+		if (si.si_code == SI_KERNEL && rewind_if_ours(p, t)) {
+			struct zd_bkpt *b = zd_bkpt_at(&p->bps, t->regs.rip);
 
-			if (b && b->inserted) {
-				t->regs.rip--;
-				zd_pt_setregs(p, t);
-				b->hits++;
-				t->bp_hit = b->id;
-				ev->kind = ZD_EV_BREAK;
-				ev->bp_id = b->id;
-				return true;
+			t->regs_valid = true;
+			if (!b) {
+				ev->kind = ZD_EV_INTERRUPTED;
+				return false;
 			}
+			b->hits++;
+			t->bp_hit = b->id;
+			ev->kind = ZD_EV_BREAK;
+			ev->bp_id = b->id;
+			return true;
 		}
 		if (stepping && si.si_code != SI_USER && si.si_code != SI_TKILL) {
 			ev->kind = ZD_EV_STEP;
 			return true;
+		}
+		if (si.si_code == TRAP_TRACE) {
+			/* The late trap of a single-step that was interrupted
+			 * (a wake signal came first): ours, swallowed. */
+			ev->kind = ZD_EV_INTERRUPTED;
+			return false;
 		}
 	}
 	if (sig == SIGSTOP && (t->flags & ZD_TH_EXPECT_SIGSTOP)) {
@@ -503,17 +529,74 @@ wait_all_stopped(struct zd_ptrace *p, int64_t deadline)
 	return (int)left;
 }
 
+/*
+ * Does thread tid have a trap of ours queued but not yet taken?  That is a
+ * thread stopped (PTRACE_INTERRUPT, a group-stop) after it executed an int3
+ * or finished a single-step but before it dequeued the SIGTRAP: let go in
+ * that state it would die of the signal.  PTRACE_PEEKSIGINFO reads the
+ * thread's private queue without taking anything out of it.
+ */
+static bool
+trap_pending(pid_t tid)
+{
+	struct ptrace_peeksiginfo_args a = { .off = 0, .flags = 0, .nr = 8 };
+	siginfo_t si[8];
+	long i, n = pt(PTRACE_PEEKSIGINFO, tid, (unsigned long)&a, (unsigned long)si);
+
+	for (i = 0; i < n; i++)
+		if (si[i].si_signo == SIGTRAP &&
+		    (si[i].si_code == SI_KERNEL || si[i].si_code == TRAP_TRACE || si[i].si_code == TRAP_BRKPT))
+			return true;
+	return false;
+}
+
+/*
+ * Let every stopped thread with a pending trap take it now: resumed, it
+ * dequeues the SIGTRAP (synchronous signals come first) and reports it
+ * before running a single instruction, and note_status rewinds it.  What it
+ * reports is queued in p->evq.  Bounded: a few rounds, each with the
+ * session timeout.
+ */
+static void
+drain_traps(struct zd_ptrace *p)
+{
+	int round;
+
+	for (round = 0; round < 4 && !p->exited; round++) {
+		size_t i, n = 0;
+
+		for (i = 0; i < p->nth; i++) {
+			struct zd_thread *t = &p->th[i];
+			int sig = t->pending_sig;
+
+			if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED || !trap_pending(t->tid))
+				continue;
+			/* Its held signal (if any) waits for the real resume. */
+			t->pending_sig = 0;
+			if (resume_thread(p, t, PTRACE_CONT) == 0)
+				n++;
+			t->pending_sig = sig;
+		}
+		if (!n)
+			return;
+		wait_all_stopped(p, zd_now_ns() + p->timeout_ms * 1000000LL);
+	}
+}
+
 int
 zd_pt_stop_all(struct zd_ptrace *p)
 {
 	size_t i;
+	int left;
 
 	if (p->exited)
 		return 0;
 	for (i = 0; i < p->nth; i++)
 		if (!(p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)))
 			interrupt(p, &p->th[i]);
-	return wait_all_stopped(p, zd_now_ns() + p->timeout_ms * 1000000LL);
+	left = wait_all_stopped(p, zd_now_ns() + p->timeout_ms * 1000000LL);
+	drain_traps(p);
+	return left;
 }
 
 static char
@@ -770,6 +853,18 @@ zd_pt_write(struct zd_ptrace *p, uint64_t addr, const void *buf, size_t len)
 	return ret;
 }
 
+/* Write code bytes: PTRACE_POKEDATA through a stopped thread, else through
+ * /proc/PID/mem (which also works while every thread runs). */
+static int
+poke_text(struct zd_ptrace *p, pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	if (tid && poke_bytes(tid, addr, buf, len) == 0)
+		return 0;
+	if (open_mem(p) == 0 && pwrite(p->memfd, buf, len, (off_t)addr) == (ssize_t)len)
+		return 0;
+	return -EFAULT;
+}
+
 static int
 insert_one(struct zd_ptrace *p, pid_t tid, struct zd_bkpt *b)
 {
@@ -780,7 +875,7 @@ insert_one(struct zd_ptrace *p, pid_t tid, struct zd_bkpt *b)
 		return 0;
 	if (zd_pt_read_raw(p, b->addr, &orig, 1) != 1)
 		return -EFAULT;
-	ret = poke_bytes(tid, b->addr, &int3, 1);
+	ret = poke_text(p, tid, b->addr, &int3, 1);
 	if (ret == 0) {
 		b->orig = orig;
 		b->inserted = true;
@@ -793,10 +888,9 @@ remove_one(struct zd_ptrace *p, pid_t tid, struct zd_bkpt *b)
 {
 	int ret;
 
-	(void)p;
 	if (!b->inserted)
 		return 0;
-	ret = poke_bytes(tid, b->addr, &b->orig, 1);
+	ret = poke_text(p, tid, b->addr, &b->orig, 1);
 	if (ret == 0)
 		b->inserted = false;
 	return ret;
@@ -827,8 +921,8 @@ remove_all(struct zd_ptrace *p, pid_t tid)
 			continue;
 		if (tid)
 			poke_bytes(tid, b->addr, &b->orig, 1);
-		else if (t)
-			remove_one(p, t->tid, b);
+		else
+			remove_one(p, t ? t->tid : 0, b);
 	}
 }
 
@@ -844,7 +938,11 @@ zd_pt_break(struct zd_ptrace *p, uint64_t addr, struct zd_bkpt **out)
 	if (zd_bkpt_at(&p->bps, addr))
 		return -EEXIST;
 	b = zd_bkpt_add(&p->bps, addr);
+	/* In and out again: the address must take an int3 (the bytes go in
+	 * for real when the process runs). */
 	ret = insert_one(p, t->tid, b);
+	if (ret == 0 && !p->bps_live)
+		ret = remove_one(p, t->tid, b);
 	if (ret < 0) {
 		zd_bkpt_remove(&p->bps, b->id);
 		p->bps.next_id--;
@@ -868,6 +966,7 @@ zd_pt_delete(struct zd_ptrace *p, int id)
 	ret = remove_one(p, t->tid, b);
 	if (ret < 0)
 		return ret;
+	zd_bkpt_retire(&p->bps, b);
 	zd_bkpt_remove(&p->bps, id);
 	return 0;
 }
@@ -907,6 +1006,7 @@ wait_thread(struct zd_ptrace *p, struct zd_thread *want, const sigset_t *wake, s
 		if (r == 2) {
 			interrupt(p, want);
 			wait_all_stopped(p, zd_now_ns() + p->timeout_ms * 1000000LL);
+			drain_traps(p);
 			memset(ev, 0, sizeof(*ev));
 			ev->kind = ZD_EV_WOKEN;
 			ev->sig = wsig;
@@ -943,47 +1043,61 @@ wait_thread(struct zd_ptrace *p, struct zd_thread *want, const sigset_t *wake, s
 	}
 }
 
-/* Step every thread that sits on an inserted breakpoint over it. */
+/*
+ * Breakpoints are in memory only while the process runs (gdb's default,
+ * "breakpoint always-inserted off"): while zdiag waits at its prompt no
+ * int3 is in the process, so nothing is left behind whatever becomes of
+ * zdiag then (even SIGKILL).  Step every stopped thread that sits on a
+ * breakpoint address over it first (the bytes are out, so a plain step).
+ * Returns 1 if the process exited, 2 if a wake signal came (*ev says
+ * which), else 0.
+ */
 static int
-step_over_breakpoints(struct zd_ptrace *p, pid_t only, const sigset_t *wake, struct zd_pt_event *stepev)
+step_off_breakpoints(struct zd_ptrace *p, const sigset_t *wake, struct zd_pt_event *ev)
 {
 	size_t i;
 
 	for (i = 0; i < p->nth; i++) {
 		struct zd_thread *t = &p->th[i];
-		struct zd_bkpt *b;
-		struct zd_pt_event ev;
+		struct zd_pt_event sev;
 		int sig;
 
-		if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED || (only && t->tid != only))
+		if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED || zd_pt_getregs(p, t) < 0 ||
+		    !zd_bkpt_at(&p->bps, t->regs.rip))
 			continue;
-		if (zd_pt_getregs(p, t) < 0)
-			continue;
-		b = zd_bkpt_at(&p->bps, t->regs.rip);
-		if (!b || !b->inserted)
-			continue;
-		remove_one(p, t->tid, b);
-		memset(&ev, 0, sizeof(ev));
+		memset(&sev, 0, sizeof(sev));
 		sig = t->pending_sig;
 		t->pending_sig = 0;   /* delivered on the real resume, not inside the step */
 		if (resume_thread(p, t, PTRACE_SINGLESTEP) == 0)
-			wait_thread(p, t, wake, &ev);
-		else
-			ev.kind = ZD_EV_NONE;
-		if (!p->exited) {
-			struct zd_thread *s = zd_pt_any_stopped(p);
-
-			if (s)
-				insert_one(p, s->tid, b);
-		}
+			wait_thread(p, t, wake, &sev);
 		if (sig && !t->pending_sig)
 			t->pending_sig = sig;
-		if (stepev)
-			*stepev = ev;
 		if (p->exited)
 			return 1;
+		if (sev.kind == ZD_EV_WOKEN) {
+			*ev = sev;
+			return 2;
+		}
 	}
 	return 0;
+}
+
+/* Put the breakpoints in (unless a vfork child shares the memory now). */
+static void
+bps_in(struct zd_ptrace *p)
+{
+	p->bps_live = true;
+	if (!p->bps_out)
+		insert_all(p);
+}
+
+/* Take them out: everything is stopped (or gone). */
+static void
+bps_off(struct zd_ptrace *p)
+{
+	p->bps_live = false;
+	if (!p->exited)
+		remove_all(p, 0);
 }
 
 int
@@ -991,6 +1105,7 @@ zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t 
 {
 	struct zd_thread *ct = cur ? zd_pt_thread(p, cur) : NULL;
 	size_t i;
+	int r;
 
 	memset(ev, 0, sizeof(*ev));
 	p->nev = 0;
@@ -1000,27 +1115,20 @@ zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t 
 		return -ESRCH;
 	p->syscall_mode = how == ZD_RESUME_SYSCALL;
 	if (how == ZD_RESUME_STEP) {
-		struct zd_pt_event sev;
-
-		memset(&sev, 0, sizeof(sev));
-		if (zd_pt_getregs(p, ct) == 0 && zd_bkpt_at(&p->bps, ct->regs.rip) &&
-		    zd_bkpt_at(&p->bps, ct->regs.rip)->inserted) {
-			step_over_breakpoints(p, ct->tid, wake, &sev);
-			*ev = sev;
-			if (ev->kind == ZD_EV_NONE)
-				ev->kind = ZD_EV_STEP;
-			return 0;
-		}
+		/* One instruction of one thread: no breakpoint needs to be in. */
 		if (resume_thread(p, ct, PTRACE_SINGLESTEP) < 0)
 			return -errno;
 		return wait_thread(p, ct, wake, ev);
 	}
-	if (step_over_breakpoints(p, 0, wake, NULL)) {
+	r = step_off_breakpoints(p, wake, ev);
+	if (r == 1) {
 		ev->kind = ZD_EV_EXITED;
 		ev->status = p->exit_status;
 		return 0;
 	}
-	/* Anything that arrived during the step-overs is reported first. */
+	if (r == 2)
+		return 0;
+	/* Anything that arrived during the steps is reported first. */
 	for (i = 0; i < p->nev; i++)
 		if (p->evq[i].kind != ZD_EV_INTERRUPTED) {
 			*ev = p->evq[i];
@@ -1029,6 +1137,7 @@ zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t 
 			return 0;
 		}
 	p->nev = 0;
+	bps_in(p);
 	for (i = 0; i < p->nth; i++) {
 		struct zd_thread *t = &p->th[i];
 
@@ -1037,7 +1146,7 @@ zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t 
 	p->pause_end_ns = zd_now_ns();
 	for (;;) {
 		pid_t tid;
-		int status, wsig = 0, r;
+		int status, wsig = 0;
 		struct zd_thread *t;
 
 		r = wait_event(-1, wake, &tid, &status, &wsig);
@@ -1046,7 +1155,7 @@ zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t 
 			ev->kind = ZD_EV_WOKEN;
 			ev->sig = wsig;
 			ev->tid = cur;
-			return 0;
+			break;
 		}
 		if (r < 0) {
 			ev->kind = ZD_EV_EXITED;
@@ -1066,8 +1175,9 @@ zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t 
 			resume_thread(p, t, PTRACE_CONT);
 	}
 	p->pause_begin_ns = zd_now_ns();
-	if (!p->exited)
+	if (!p->exited && ev->kind != ZD_EV_WOKEN)
 		zd_pt_stop_all(p);
+	bps_off(p);
 	return 0;
 }
 
@@ -1112,6 +1222,8 @@ zd_pt_detach(struct zd_ptrace *p)
 	zd_pt_stop_all(p);
 	consume_sigstops(p);
 	remove_all(p, 0);
+	for (i = 0; i < p->bps.n; i++)
+		zd_bkpt_retire(&p->bps, &p->bps.v[i]);
 	p->bps.n = 0;
 	for (i = 0; i < p->nth; i++) {
 		struct zd_thread *t = &p->th[i];
@@ -1134,26 +1246,76 @@ zd_pt_detach(struct zd_ptrace *p)
 	return left;
 }
 
+/* In a SIGTRAP stop: rewind an int3 trap of ours (async-signal-safe). */
+static void
+emergency_trap(struct zd_ptrace *p, struct zd_thread *t)
+{
+	siginfo_t si;
+
+	si.si_code = 0;
+	if (pt(PTRACE_GETSIGINFO, t->tid, 0, (unsigned long)&si) == 0 && si.si_signo == SIGTRAP &&
+	    si.si_code == SI_KERNEL)
+		rewind_if_ours(p, t);
+}
+
+/* Is the thread in a ptrace-stop now (whether or not its wait status was
+ * collected)?  Polls until deadline; async-signal-safe. */
+static bool
+emergency_stopped(pid_t tid, int64_t deadline)
+{
+	struct user_regs_struct r;
+	struct timespec ts = { 0, 200000 };
+	int st;
+
+	for (;;) {
+		if (pt(PTRACE_GETREGS, tid, 0, (unsigned long)&r) == 0)
+			return true;
+		if (errno != ESRCH || zd_now_ns() > deadline)
+			return false;
+		if (waitpid(tid, &st, WNOHANG | __WALL) == tid && !WIFSTOPPED(st))
+			return false;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * zdiag is dying (a fatal signal): it may be anywhere, with a wait status
+ * collected but not looked at, threads running with int3 in memory, or a
+ * step under way.  So trust the kernel, not the table: take every int3
+ * out through /proc/PID/mem, stop every thread (bounded), rewind any that
+ * sits just past an int3 of ours, let any with a queued trap take it, and
+ * detach.  Only syscalls, no allocation.
+ */
 void
 zd_pt_emergency(struct zd_ptrace *p)
 {
-	pid_t tid = 0;
+	int64_t deadline;
 	size_t i;
 
 	if (p->exited)
 		return;
-	for (i = 0; i < p->nth; i++)
-		if ((p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED) {
-			tid = p->th[i].tid;
-			break;
-		}
-	for (i = 0; tid && i < p->bps.n; i++)
-		if (p->bps.v[i].inserted && poke_bytes(tid, p->bps.v[i].addr, &p->bps.v[i].orig, 1) == 0)
+	for (i = 0; i < p->bps.n; i++)
+		if (p->bps.v[i].inserted && p->memfd >= 0 &&
+		    pwrite(p->memfd, &p->bps.v[i].orig, 1, (off_t)p->bps.v[i].addr) == 1)
 			p->bps.v[i].inserted = false;
 	for (i = 0; i < p->nth; i++)
-		if ((p->th[i].flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED)
-			pt(PTRACE_DETACH, p->th[i].tid, 0,
-			   (p->th[i].flags & ZD_TH_GROUP_STOP) ? 0 : (unsigned long)p->th[i].pending_sig);
+		if (!(p->th[i].flags & ZD_TH_GONE) && (p->th[i].flags & ZD_TH_SEIZED))
+			pt(PTRACE_INTERRUPT, p->th[i].tid, 0, 0);
+	deadline = zd_now_ns() + 300 * 1000000LL;
+	for (i = 0; i < p->nth; i++) {
+		struct zd_thread *t = &p->th[i];
+
+		if ((t->flags & ZD_TH_GONE) || !emergency_stopped(t->tid, deadline))
+			continue;
+		emergency_trap(p, t);
+		/* A stop may come first (our INTERRUPT), hence a few rounds. */
+		for (int k = 0; k < 3 && trap_pending(t->tid); k++)
+			if (pt(PTRACE_CONT, t->tid, 0, 0) == 0 &&
+			    emergency_stopped(t->tid, zd_now_ns() + 100 * 1000000LL))
+				emergency_trap(p, t);
+		pt(PTRACE_DETACH, t->tid, 0,
+		   (t->flags & (ZD_TH_GROUP_STOP | ZD_TH_STOPPED)) == ZD_TH_STOPPED ? (unsigned long)t->pending_sig : 0);
+	}
 }
 
 int
