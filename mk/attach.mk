@@ -18,3 +18,13 @@ CHECK_PREREQS += $(ATTACH_NOCFI_HELPERS)
 build/helpers/attach_%-nocfi: tests/helpers/attach_%.c tests/helpers/helper.h
 	@mkdir -p $(@D)
 	$(CC) $(HELPER_CFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables -Itests/helpers -o $@ $< -pthread
+
+# Randomized trials of every way a debugger session ends (tests/trials/):
+# the target must stay alive, running, untraced.  `make check` runs a few
+# per path (tests/e2e/attach_trials.bats); this is the long run.
+TRIALS ?= 200
+.PHONY: trials
+trials: zdiag helpers
+	unshare --pid --fork --mount-proc --kill-child \
+		python3 tests/trials/bp_trials.py --trials $(TRIALS) --zdiag $(CURDIR)/zdiag \
+		--target $(CURDIR)/build/helpers/bp_target

@@ -39,6 +39,7 @@
 #include <linux/ptrace.h>
 
 #include "zdiag/bkpt.h"
+#include "zdiag/guard.h"
 
 enum zd_th_flags {
 	ZD_TH_SEIZED = 1 << 0,        /* attached by SEIZE (PTRACE_INTERRUPT works) */
@@ -101,6 +102,7 @@ struct zd_ptrace {
 	struct zd_bkpts bps;
 	bool bps_out;            /* bytes removed while a vfork child runs */
 	bool bps_live;           /* the process runs: breakpoints belong in memory */
+	struct zd_guard *guard;  /* told of every int3 in memory, or NULL */
 	int64_t pause_begin_ns, pause_end_ns; /* first stop .. last resume/detach */
 	sigset_t saved_mask;
 	struct zd_pt_event *evq; /* extra events seen while stopping everything */

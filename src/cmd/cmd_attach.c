@@ -100,6 +100,7 @@ struct info0 {
 
 struct dbg {
 	struct zd_ptrace pt;
+	struct zd_guard guard;  /* restores int3 bytes if zdiag is killed */
 	struct zd_space space;
 	bool space_ok;
 	struct zd_unwinder *uw;
@@ -2637,6 +2638,10 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 			return rc;
 		}
 		zd_pt_set_session_options(&d.pt);
+		/* SIGKILL cannot be caught: a guardian process takes our int3
+		 * bytes out if we die while the process runs with them. */
+		if (zd_guard_start(&d.guard, d.pid) == 0)
+			d.pt.guard = &d.guard;
 	} else {
 		zd_pt_init(&d.pt);
 		d.pt.timeout_ms = d.timeout_ms;
@@ -2711,6 +2716,8 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 			d.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		}
 	}
+	if (d.pt.guard)
+		zd_guard_stop(&d.guard);
 	zd_pt_release(&d.pt);
 	rc = d.failed ? ZD_EXIT_FOUND : ZD_EXIT_OK;
 	if (d.end_signal)

@@ -875,6 +875,8 @@ insert_one(struct zd_ptrace *p, pid_t tid, struct zd_bkpt *b)
 		return 0;
 	if (zd_pt_read_raw(p, b->addr, &orig, 1) != 1)
 		return -EFAULT;
+	if (p->guard)
+		zd_guard_set(p->guard, b->addr, orig);
 	ret = poke_text(p, tid, b->addr, &int3, 1);
 	if (ret == 0) {
 		b->orig = orig;
@@ -891,8 +893,11 @@ remove_one(struct zd_ptrace *p, pid_t tid, struct zd_bkpt *b)
 	if (!b->inserted)
 		return 0;
 	ret = poke_text(p, tid, b->addr, &b->orig, 1);
-	if (ret == 0)
+	if (ret == 0) {
 		b->inserted = false;
+		if (p->guard)
+			zd_guard_clear(p->guard, b->addr);
+	}
 	return ret;
 }
 
@@ -992,6 +997,29 @@ resume_thread(struct zd_ptrace *p, struct zd_thread *t, enum __ptrace_request re
 	return 0;
 }
 
+/*
+ * After a single-step the thread still has the trap flag set, and only a
+ * resume or an explicit detach clears it: were zdiag killed now, the
+ * kernel's implicit detach would leave it set and the next instruction
+ * would raise a SIGTRAP nobody catches.  So resume it at once into a
+ * PTRACE_INTERRUPT stop (which clears the flag and runs no instruction).
+ */
+static void
+park(struct zd_ptrace *p, struct zd_thread *t)
+{
+	int sig = t->pending_sig;
+
+	if (!(t->flags & ZD_TH_SEIZED) || (t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED)
+		return;
+	if (pt(PTRACE_INTERRUPT, t->tid, 0, 0) < 0)
+		return;
+	t->pending_sig = 0;
+	if (resume_thread(p, t, PTRACE_CONT) == 0)
+		wait_all_stopped(p, zd_now_ns() + p->timeout_ms * 1000000LL);
+	t->pending_sig = sig;
+	t->regs_valid = false;
+}
+
 /* Wait for one thread's next reportable event (others stay as they are). */
 static int
 wait_thread(struct zd_ptrace *p, struct zd_thread *want, const sigset_t *wake, struct zd_pt_event *ev)
@@ -1019,6 +1047,8 @@ wait_thread(struct zd_ptrace *p, struct zd_thread *want, const sigset_t *wake, s
 		if (!t)
 			continue;
 		if (note_status(p, t, status, &e)) {
+			if (t == want && e.kind == ZD_EV_STEP)
+				park(p, t);
 			if (t == want || e.kind == ZD_EV_EXITED) {
 				*ev = e;
 				return 0;

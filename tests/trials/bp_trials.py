@@ -27,10 +27,11 @@ import tempfile
 import time
 
 PATHS = ["detach", "quit", "batch-end", "eof", "sigint", "sigterm", "sighup",
-         "crash", "abort", "sigkill"]
+         "crash", "abort", "sigkill", "sigkill-idle"]
 SIGNAL_OF = {"sigint": signal.SIGINT, "sigterm": signal.SIGTERM,
              "sighup": signal.SIGHUP, "crash": signal.SIGSEGV,
-             "abort": signal.SIGABRT, "sigkill": signal.SIGKILL}
+             "abort": signal.SIGABRT, "sigkill": signal.SIGKILL,
+             "sigkill-idle": signal.SIGKILL}
 
 
 def reap_orphans(target):
@@ -148,6 +149,19 @@ def zdiag_trial(zdiag, path, pid, rng, tmp):
             cmds.append(path)
         for c in cmds:
             argv += ["-e", c]
+    elif path == "sigkill-idle":
+        # SIGKILL while zdiag waits for its next command (the process
+        # stopped at a breakpoint): the way a session usually spends time.
+        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+        p.stdin.write(("\n".join(cmds) + "\n").encode())
+        p.stdin.flush()
+        time.sleep(rng.uniform(0.2, 0.5))
+        p.kill()
+        p.wait(timeout=60)
+        p.stdin.close()
+        p.stderr.close()
+        return "" if p.returncode == -signal.SIGKILL else "zdiag exit %d" % p.returncode
     else:
         # Commands from standard input (a file: no prompt).
         if path != "eof":
