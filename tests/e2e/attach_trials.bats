@@ -19,3 +19,35 @@ load '../lib/common'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" 0 failed"* ]]
 }
+
+@test "zdiag killed with SIGKILL while the process runs with a breakpoint in: the guardian takes the int3 out" {
+	require_pidns
+	run in_ns '
+		"$HELPERS"/bp_target 2 "$T/progress" 60 > "$T/out" & tp=$!
+		until grep -q ready "$T/out"; do sleep 0.01; done
+		mkfifo "$T/cmds"
+		"$ZDIAG" attach $tp < "$T/cmds" 2> "$T/err" & zp=$!
+		exec 3> "$T/cmds"
+		echo "break bp_cold" >&3
+		echo "cont" >&3
+		# Running, int3 in bp_cold (never called yet): wait until zdiag
+		# is inside cont (all threads running again), then kill it.
+		until grep -q "attached to" "$T/err"; do sleep 0.01; done
+		while grep -q "^State:.*tracing stop" /proc/$tp/task/*/status; do sleep 0.01; done
+		sleep 0.2
+		pgrep -x zdiag-guard > /dev/null || { echo "no guardian"; exit 1; }
+		kill -9 $zp; wait $zp
+		exec 3>&-
+		# The guardian exits once it has written the bytes back.
+		n=0; while pgrep -x zdiag-guard > /dev/null && [ $n -lt 500 ]; do sleep 0.01; n=$((n+1)); done
+		grep -q TracerPid:.0 /proc/$tp/status || { echo "still traced"; exit 1; }
+		kill -USR1 $tp
+		n=0; until [ "$(awk "{print \$2}" "$T/progress")" = 1 ] || [ $n -ge 500 ]; do sleep 0.01; n=$((n+1)); done
+		kill -0 $tp || { echo "target died"; exit 1; }
+		[ "$(awk "{print \$2}" "$T/progress")" = 1 ] || { echo "bp_cold not called"; exit 1; }
+		echo survived
+	'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *survived* ]]
+}
