@@ -69,6 +69,8 @@ enum zd_sr_source {
 	ZD_SR_NAME,        /* unreadable: known names (containerd-shim, conmon, ...) are hints only */
 };
 const char *zd_sr_source_name(enum zd_sr_source s);
+/* Why the subreaper flags could not be read (subreaper_err), in words. */
+const char *zd_sr_error_str(int err);
 
 struct zd_pidcomm {
 	pid_t pid;

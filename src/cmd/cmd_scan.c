@@ -853,7 +853,7 @@ render_json(struct zd_sb *sb, const struct scan_cli *cli, const struct zd_scan *
 	zd_json_kuint(&j, "vanished", s->vanished);
 	zd_json_kuint(&j, "malformed", s->malformed);
 	zd_json_kstr(&j, "subreaper_source", zd_sr_source_name(s->subreaper_source));
-	zd_json_kstr(&j, "subreaper_error", s->subreaper_source == ZD_SR_NAME ? strerror(-s->subreaper_err) : NULL);
+	zd_json_kstr(&j, "subreaper_error", s->subreaper_source == ZD_SR_NAME ? zd_sr_error_str(s->subreaper_err) : NULL);
 	zd_json_key(&j, "unreadable");
 	zd_json_obj_begin(&j);
 	zd_json_kuint(&j, "syscall", s->unreadable_syscall);
@@ -1245,7 +1245,7 @@ const struct zd_cmd zd_cmd_scan = {
 	.name = "scan",
 	.fn = cmd_scan_fn,
 	.summary = "explain every zombie that is not being reaped, and why",
-	.synopsis = "[--json | --prom] [--all] [-p PID] [--proc-root DIR] [--settle MS] [--watch SECS [--count N]] [-q] [--color[=WHEN]]",
+	.synopsis = "[--json | --prom | --prom-file PATH] [--all] [-x] [-p PID] [--proc-root DIR] [--settle MS] [--watch SECS [--count N]] [--no-bpf] [-q] [--color[=WHEN]]",
 	.description =
 		"Walk /proc and explain every zombie (<defunct>) that is not being reaped:\n"
 		"the cause (parent-not-waiting, parent-waits-for-other, sigchld-blocked,\n"
@@ -1253,10 +1253,15 @@ const struct zd_cmd zd_cmd_scan = {
 		"init-not-reaping, ...), the evidence, the remedy, who inherits the zombie\n"
 		"if its parent dies, and whether killing the parent would help.  Zombies\n"
 		"are re-checked after a short settle interval so ordinary churn is\n"
-		"reported as transient, not stuck.",
+		"reported as transient, not stuck; a leader whose threads run on\n"
+		"(threads-alive) is a running process, not a stuck zombie.  Zombies of one\n"
+		"parent with one cause share a block (-x: one each).  As root, child\n"
+		"subreapers are read from the kernel with BPF; without that, an heir that\n"
+		"depends on them is reported as uncertain, never guessed.",
 	.opts = scan_opts,
 	.exit_status =
-		"  0  no stuck zombies (and, with --all, no D-state threads)\n"
+		"  0  no stuck zombies (and, with --all, no D-state threads); with\n"
+		"     --prom-file: the file was written, whatever was found\n"
 		"  1  stuck zombies found (or, with --all, D-state threads)\n"
-		"  2  usage error, or the proc root cannot be read",
+		"  2  usage error, the proc root cannot be read, or --prom-file failed",
 };

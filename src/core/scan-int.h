@@ -70,8 +70,9 @@ int zd_scan_task_detail(struct zd_scan_ctx *c, int tdfd, struct zd_task *t, bool
  * from the walk's entry. */
 void zd_scan_zombie_init(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zd_pentry *pe,
 			 const struct zd_stat *st);
-/* Read the subreaper flags of the proc root's namespace into c->sr
- * (0 or -errno: no BPF, not root, not our own live namespace). */
+/* Read the subreaper flags of the proc root's namespace into c->sr: 0,
+ * or -errno: -ECANCELED (opts->no_bpf), -EXDEV (the proc root is not the
+ * live /proc of our own PID namespace), or zd_subreaper_read()'s error. */
 int zd_scan_load_subreapers(struct zd_scan_ctx *c);
 /* Free the per-scan process cache. */
 void zd_scan_cache_release(struct zd_scan_ctx *c);

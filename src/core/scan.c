@@ -367,17 +367,17 @@ zd_scan_load_subreapers(struct zd_scan_ctx *c)
 	ssize_t n;
 
 	if (c->opts->no_bpf)
-		return -EOPNOTSUPP;
+		return -ECANCELED;
 	if (!c->pfs->live)
-		return -EOPNOTSUPP;
+		return -EXDEV;
 	/* the iterator sees the caller's namespace: only the proc root of
 	 * that namespace has a /proc/self that names the caller */
 	n = readlinkat(c->pfs->rootfd, "self", link, sizeof(link) - 1);
 	if (n <= 0)
-		return -EOPNOTSUPP;
+		return -EXDEV;
 	link[n] = '\0';
 	if (strtol(link, NULL, 10) != (long)getpid())
-		return -EOPNOTSUPP;
+		return -EXDEV;
 	return zd_subreaper_read(&c->sr);
 }
 

@@ -912,6 +912,22 @@ zd_sr_source_name(enum zd_sr_source s)
 	return (unsigned)s < ZD_ARRAY_SIZE(names) ? names[s] : "?";
 }
 
+const char *
+zd_sr_error_str(int err)
+{
+	switch (err) {
+	case 0: return "none";
+	case -ECANCELED: return "--no-bpf";
+	case -EXDEV: return "the proc root is not the live /proc of zdiag's own PID namespace";
+	case -EPERM:
+	case -EACCES: return "BPF needs root (CAP_BPF and CAP_PERFMON)";
+	case -ENOENT: return "no kernel BTF (/sys/kernel/btf/vmlinux)";
+	case -EOPNOTSUPP:
+	case -EINVAL: return "the kernel's BPF or BTF lacks what the task iterator needs";
+	default: return "BPF failed";
+	}
+}
+
 /* Is pid a child subreaper?  From the kernel (BPF, loaded once per scan
  * and only when a verdict depends on it); ZD_UNKNOWN when unreadable. */
 static enum zd_tristate
@@ -1057,9 +1073,7 @@ kill_parent_default(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pvi
 	}
 	if (z->heir_source == ZD_HEIR_UNKNOWN) {
 		kill_parent(z, ZD_UNKNOWN, "unknown: the zombie goes to the nearest ancestor with PR_SET_CHILD_SUBREAPER, else to %d (%s), and zdiag cannot read that flag here (%s)",
-			    (int)z->heir_fallback.pid, z->heir_fallback.comm,
-			    c->sr_err == -EPERM || c->sr_err == -EACCES ? "it needs root for BPF" :
-			    "BPF is unavailable");
+			    (int)z->heir_fallback.pid, z->heir_fallback.comm, zd_sr_error_str(c->sr_err));
 		return;
 	}
 	if (!z->reaper) {

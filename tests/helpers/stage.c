@@ -302,8 +302,9 @@ scenario(const char *name, const char *arg, const char *arg2)
 		waitpid(-1, NULL, __WCLONE);
 		forever();
 	}
-	if (!strcmp(name, "sigchld-blocked")) {
-		signal(SIGCHLD, reap_handler);
+	if (!strcmp(name, "sigchld-blocked") || !strcmp(name, "sigchld-blocked-nohandler")) {
+		if (!strcmp(name, "sigchld-blocked"))
+			signal(SIGCHLD, reap_handler);
 		sigemptyset(&set);
 		sigaddset(&set, SIGCHLD);
 		sigprocmask(SIG_BLOCK, &set, NULL);
@@ -321,6 +322,34 @@ scenario(const char *name, const char *arg, const char *arg2)
 		report("zombie=%d parent=%d", z, self);
 		for (;;)
 			sleep_raw(600);
+	}
+	if (!strcmp(name, "ctl-parent")) {
+		/* a parent whose name holds ESC, BEL and DEL */
+		prctl(PR_SET_NAME, "p\033[1m\a\177");
+		z = zombie_child(7);
+		report("zombie=%d parent=%d", z, self);
+		forever();
+	}
+	if (!strcmp(name, "parent-traced-stop")) {
+		/* the parent sits in a ptrace stop: its tracer never continues it */
+		pid_t tracer;
+		int st;
+
+		z = zombie_child(7);
+		tracer = fork();
+		if (tracer < 0)
+			die("fork");
+		if (tracer == 0) {
+			prctl(PR_SET_NAME, "zd-tracer");
+			if (ptrace(PTRACE_ATTACH, self, 0, 0) < 0)
+				_exit(96);
+			if (waitpid(self, &st, __WALL) != self || wait_state(self, 0, "t") < 0)
+				_exit(98);
+			report("zombie=%d parent=%d tracer=%d", z, self, getpid());
+			forever();
+		}
+		close(report_fd);
+		forever();
 	}
 	if (!strcmp(name, "sigchld-ignored")) {
 		z = zombie_child(7);
@@ -424,6 +453,8 @@ scenario(const char *name, const char *arg, const char *arg2)
 		if (wait_state(z, 0, "Z") < 0)
 			return 98;
 		report("zombie=%d parent=%d tracer=%d", z, self, tracer);
+		if (arg && !strcmp(arg, "pause"))
+			forever(); /* the parent never waits either */
 		waitpid(z, NULL, 0);
 		forever();
 	}
