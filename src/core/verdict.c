@@ -47,7 +47,7 @@ static const struct {
 	const char *describe;
 } causes[] = {
 	{ ZD_CAUSE_TRANSIENT, "transient",
-	  "not stuck: reaped during the settle interval, or the parent is in a wait that will reap it" },
+	  "not stuck: reaped during the settle interval, the parent is in a wait that will reap it, or the parent is exiting" },
 	{ ZD_CAUSE_THREADS_ALIVE, "threads-alive",
 	  "not stuck: the thread-group leader exited (pthread_exit) but the process runs on in its other threads; it is reaped when the last one exits" },
 	{ ZD_CAUSE_BLOCKED_BY_D, "blocked-by-d-state-thread",
@@ -1250,6 +1250,17 @@ verdict_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 			evidence(z, "parent kernel stack: %s", z->parent.stack);
 		advise(z, "find what the parent waits for in the kernel (see its kernel stack) and fix it (storage, NFS/FUSE, driver); kill -KILL %d only works if the wait is killable",
 		       (int)z->ppid);
+		pview_release(&p);
+		return;
+	}
+	if ((p.st.flags & ZD_PF_EXITING) && p.st.state != 'Z' && p.st.state != 'X') {
+		/* exit_notify() is about to hand the zombie to the heir: a
+		 * moment's state, not a stuck zombie (a parent stuck in D while
+		 * exiting was caught above) */
+		verdict(z, ZD_CAUSE_TRANSIENT, "its parent %d (%s) is exiting (PF_EXITING); the zombie is being reparented",
+			(int)z->ppid, pc);
+		advise(z, "nothing yet: scan again to see its new parent");
+		kill_parent(z, ZD_NO, "not needed: the parent is already exiting");
 		pview_release(&p);
 		return;
 	}

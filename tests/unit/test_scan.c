@@ -217,8 +217,13 @@ running_leader_and_heirs(void **state)
 
 	(void)state;
 	run("running-parent", &o, &s);
-	assert_int_equal(s.zombies, 3);
+	assert_int_equal(s.zombies, 4);
 	assert_int_equal(s.stuck, 2);
+	/* a parent caught exiting is about to hand the zombie on */
+	z = find(&s, 101);
+	assert_int_equal(z->cause, ZD_CAUSE_TRANSIENT);
+	assert_false(z->stuck);
+	assert_non_null(strstr(z->headline, "is exiting"));
 	z = find(&s, 90);
 	assert_int_equal(z->cause, ZD_CAUSE_THREADS_ALIVE);
 	assert_false(z->stuck);
