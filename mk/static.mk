@@ -9,7 +9,7 @@
 # ignores SANITIZE= (the sanitizers cannot link statically).
 
 STATIC_B := build/static
-STATIC_LIB_SRCS := $(addprefix src/core/,esc.c json.c procfs.c scan.c sig.c strbuf.c sysname.c verdict.c xalloc.c) \
+STATIC_LIB_SRCS := $(addprefix src/core/,esc.c json.c procfs.c scan.c sig.c strbuf.c subreaper.c sysname.c verdict.c xalloc.c) \
 	$(sort $(wildcard src/check/*.c))
 STATIC_CLI_SRCS := src/cli/err.c src/cli/opt.c src/cmd/cmd_scan.c src/cmd/cmd_check.c src/cmd/cmd_complete.c \
 	src/main.c

@@ -37,7 +37,9 @@ char *zd_esc_dup(const char *s);
  */
 void zd_esc_json(struct zd_sb *sb, const void *data, size_t len);
 
-/* Prometheus label value: \, " and newline escaped. */
+/* Prometheus label value: \, " and newline escaped; other control bytes
+ * and bytes that are not UTF-8 become the text \xNN (a literal backslash),
+ * so the value is valid UTF-8 without raw control characters. */
 void zd_esc_prom(struct zd_sb *sb, const char *s);
 
 #endif

@@ -64,6 +64,8 @@ struct zd_tproc {
 	pid_t reaper;               /* who reaped it (0: unknown) */
 	struct timespec t_reap;     /* monotonic: reaped */
 	bool parent_exited_first;   /* its parent exited while it was a zombie */
+	bool orphaned;              /* its parent exited while it still ran: it went
+				     * to a reaper, and its parent is not to blame */
 
 	void *user;                 /* renderer data (per-process -c) */
 	void (*user_free)(void *);  /* frees user with the record (NULL: free()) */

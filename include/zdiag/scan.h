@@ -48,6 +48,37 @@ int zd_cause_lookup(const char *name);
 
 enum zd_tristate { ZD_NO = 0, ZD_YES = 1, ZD_UNKNOWN = 2 };
 
+/*
+ * How zdiag knows who inherits a zombie whose parent dies.  The kernel
+ * hands orphans to the nearest ancestor of the parent that set
+ * PR_SET_CHILD_SUBREAPER, else to PID 1 of the namespace; /proc does not
+ * show that flag (include/zdiag/subreaper.h reads it with BPF).
+ */
+enum zd_heir_source {
+	ZD_HEIR_NONE,      /* not applicable (the parent is a namespace init, or unseen) */
+	ZD_HEIR_BPF,       /* the subreaper flags were read from the kernel */
+	ZD_HEIR_TREE,      /* no ancestor between the parent and init: init, certainly */
+	ZD_HEIR_UNKNOWN,   /* flags unreadable: one of heir_candidates, else heir_fallback */
+};
+const char *zd_heir_source_name(enum zd_heir_source s);
+
+/* How the scan knew about subreapers at all. */
+enum zd_sr_source {
+	ZD_SR_NOT_NEEDED,  /* no verdict depended on the flag */
+	ZD_SR_BPF,         /* read from the kernel with a BPF task iterator */
+	ZD_SR_NAME,        /* unreadable: known names (containerd-shim, conmon, ...) are hints only */
+};
+const char *zd_sr_source_name(enum zd_sr_source s);
+/* Why the subreaper flags could not be read (subreaper_err), in words. */
+const char *zd_sr_error_str(int err);
+
+struct zd_pidcomm {
+	pid_t pid;
+	char comm[ZD_COMM_MAX + 1];
+	bool known_subreaper;   /* a name on the known-subreaper list (a hint, not a fact) */
+};
+#define ZD_HEIR_CANDIDATES_MAX 16
+
 /* A thread or process looked at in detail.  Strings are owned. */
 struct zd_task {
 	pid_t pid;              /* thread-group id */
@@ -64,11 +95,14 @@ struct zd_task {
 	bool sigkill_pending;   /* SIGKILL in SigPnd or ShdPnd */
 	bool frozen;            /* cgroup freezer */
 	char *frozen_by;        /* the freezer control file, when known */
+	pid_t vfork_child;      /* in vfork(): the child it waits for (0: none/unknown) */
+	char vfork_comm[ZD_COMM_MAX + 1];
 };
 
 struct zd_zombie {
 	pid_t pid;
 	unsigned long long starttime;
+	double age_s;           /* seconds since it started (not since it died); -1 unknown */
 	char comm[ZD_COMM_MAX + 1];
 	pid_t ppid;
 	pid_t nspid;            /* pid in its innermost namespace (== pid if none) */
@@ -99,6 +133,13 @@ struct zd_zombie {
 
 	pid_t reaper;           /* who inherits it if the parent dies; 0 unknown */
 	char reaper_comm[ZD_COMM_MAX + 1];
+	enum zd_heir_source heir_source;
+	/* ZD_HEIR_UNKNOWN: the heir is the nearest of these (nearest first)
+	 * that is a subreaper, else heir_fallback (PID 1 of the namespace) */
+	struct zd_pidcomm heir_candidates[ZD_HEIR_CANDIDATES_MAX];
+	size_t n_heir_candidates;
+	bool heir_candidates_truncated;
+	struct zd_pidcomm heir_fallback;
 	enum zd_tristate kill_parent_helps;
 	char *kill_parent_note;
 };
@@ -120,6 +161,7 @@ struct zd_scan_opts {
 	int settle_ms;          /* re-check zombies after this long (0: no re-check) */
 	bool all;               /* list every D-state thread (walks task/ everywhere) */
 	bool walk_threads;      /* read every thread's stat: exact D-state count */
+	bool no_bpf;            /* never read subreaper flags with BPF (tests of the fallback) */
 	pid_t only_pid;         /* explain just this pid (0: all) */
 };
 
@@ -138,10 +180,12 @@ struct zd_scan {
 	struct zd_hung_group *hung; /* --all */
 	size_t nhung;
 
-	/* PID pressure */
-	unsigned long long tasks;       /* /proc/loadavg total, zombies included */
+	/* PID pressure.  tasks and threads_max are host-wide; pid_max is per
+	 * PID namespace (since 6.14) and so is `threads` (what the walk saw). */
+	unsigned long long tasks;       /* /proc/loadavg total, zombies included (host) */
 	unsigned long long pid_max;     /* 0 when unreadable */
 	unsigned long long threads_max;
+	enum zd_tristate pidns_nested;  /* the proc root shows a nested PID namespace */
 	struct zd_parent_count top[5];  /* parents holding the most zombies */
 	size_t ntop;
 
@@ -153,6 +197,8 @@ struct zd_scan {
 	size_t unreadable_syscall;      /* EACCES on syscall files */
 	size_t unreadable_stack;
 	size_t malformed;               /* stat files that did not parse */
+	enum zd_sr_source subreaper_source;
+	int subreaper_err;              /* ZD_SR_NAME: why BPF failed (-errno) */
 
 	/* -p PID */
 	bool target_found;

@@ -25,6 +25,8 @@ enum {
 	OPT_WATCH,
 	OPT_COUNT,
 	OPT_COLOR,
+	OPT_PROM_FILE,
+	OPT_NO_BPF,
 };
 
 static const struct zd_opt scan_opts[] = {
@@ -32,11 +34,14 @@ static const struct zd_opt scan_opts[] = {
 	{ 'p', 'p', "pid", ZD_ARG_REQ, "PID", "explain just this pid", "@pid" },
 	{ OPT_JSON, 0, "json", ZD_ARG_NONE, NULL, "one JSON document (schema: docs/scan-json.md)", NULL },
 	{ OPT_PROM, 0, "prom", ZD_ARG_NONE, NULL, "Prometheus text exposition (node_exporter textfile collector)", NULL },
+	{ OPT_PROM_FILE, 0, "prom-file", ZD_ARG_REQ, "PATH", "write the Prometheus exposition to PATH atomically (PATH.tmp, then rename); exit 0 whatever is found", "@file" },
 	{ OPT_PROC_ROOT, 0, "proc-root", ZD_ARG_REQ, "DIR", "read a /proc tree from DIR (fixtures, snapshots)", "@dir" },
 	{ OPT_SETTLE, 0, "settle", ZD_ARG_REQ, "MS", "re-check zombies after MS milliseconds (default 200; 0: no re-check)", NULL },
 	{ OPT_WATCH, 0, "watch", ZD_ARG_REQ, "SECS", "repeat every SECS seconds, showing zombies that appear and are reaped", NULL },
 	{ OPT_COUNT, 0, "count", ZD_ARG_REQ, "N", "with --watch: stop after N scans", NULL },
 	{ 'q', 'q', "quiet", ZD_ARG_NONE, NULL, "print nothing; only the exit status", NULL },
+	{ OPT_NO_BPF, 0, "no-bpf", ZD_ARG_NONE, NULL, "do not read PR_SET_CHILD_SUBREAPER flags with BPF (heirs are then reported as uncertain)", NULL },
+	{ 'x', 'x', "expand", ZD_ARG_NONE, NULL, "one block per zombie (default: zombies with the same parent and cause share one block)", NULL },
 	{ OPT_COLOR, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto", "auto always never" },
 	{ 0 },
 };
@@ -47,6 +52,8 @@ struct scan_cli {
 	enum fmt fmt;
 	bool quiet;
 	bool color;
+	bool expand;
+	const char *prom_file;
 	long long watch_ms;
 	long long count;
 	struct zd_scan_opts so;
@@ -153,15 +160,35 @@ put_stack(struct out *o, const char *stack, int err, const char *indent)
 	}
 }
 
+/* "STUCK", "transient", or "running" for a leader whose threads run on. */
+static const char *
+zombie_tag(const struct out *o, const struct zd_zombie *z, const char **color)
+{
+	*color = z->stuck ? col(o, C_RED) : col(o, C_GREEN);
+	return z->stuck ? "STUCK" : z->cause == ZD_CAUSE_TRANSIENT ? "transient" : "running";
+}
+
+/* Everything of a zombie's block after its title line; `group` > 1 when
+ * it stands for that many zombies of the same parent and cause. */
+static void text_zombie_body(struct out *o, const struct zd_zombie *z, size_t group);
+
 static void
 text_zombie(struct out *o, const struct zd_zombie *z)
 {
-	size_t i;
+	const char *c;
+	const char *tag = zombie_tag(o, z, &c);
 
-	zd_sb_addf(&o->sb, "%s%s%s  zombie %d (", z->stuck ? col(o, C_RED) : col(o, C_GREEN),
-		   z->stuck ? "STUCK" : "transient", col(o, C_RESET), (int)z->pid);
+	zd_sb_addf(&o->sb, "%s%s%s  zombie %d (", c, tag, col(o, C_RESET), (int)z->pid);
 	put_esc(o, z->comm);
 	zd_sb_addf(&o->sb, ")  %s%s%s\n", col(o, C_YELLOW), zd_cause_name(z->cause), col(o, C_RESET));
+	text_zombie_body(o, z, 1);
+}
+
+static void
+text_zombie_body(struct out *o, const struct zd_zombie *z, size_t group)
+{
+	size_t i;
+
 	label(o, "why");
 	put_esc(o, z->headline);
 	zd_sb_addc(&o->sb, '\n');
@@ -177,6 +204,8 @@ text_zombie(struct out *o, const struct zd_zombie *z)
 		zd_sb_addf(&o->sb, "              ... and %zu more threads\n", z->n_blockers - 64);
 	for (i = 0; i < z->n_evidence; i++) {
 		label(o, i ? "" : "evidence");
+		if (!i && group > 1)
+			zd_sb_addf(&o->sb, "(zombie %d) ", (int)z->pid);
 		put_esc(o, z->evidence[i]);
 		zd_sb_addc(&o->sb, '\n');
 	}
@@ -193,7 +222,24 @@ text_zombie(struct out *o, const struct zd_zombie *z)
 		label(o, "reaper");
 		zd_sb_addf(&o->sb, "if the parent dies, %d (", (int)z->reaper);
 		put_esc(o, z->reaper_comm);
-		zd_sb_adds(&o->sb, ") inherits it\n");
+		zd_sb_adds(&o->sb, ") inherits it");
+		if (z->heir_source == ZD_HEIR_BPF)
+			zd_sb_adds(&o->sb, " (subreaper flags read from the kernel)");
+		zd_sb_addc(&o->sb, '\n');
+	} else if (z->stuck && z->heir_source == ZD_HEIR_UNKNOWN) {
+		label(o, "heir");
+		zd_sb_adds(&o->sb, "the nearest child subreaper among ancestors ");
+		for (i = 0; i < z->n_heir_candidates; i++) {
+			zd_sb_addf(&o->sb, "%s%d (", i ? ", " : "", (int)z->heir_candidates[i].pid);
+			put_esc(o, z->heir_candidates[i].comm);
+			zd_sb_adds(&o->sb, z->heir_candidates[i].known_subreaper ? ", a known subreaper name)" : ")");
+		}
+		if (z->heir_candidates_truncated)
+			zd_sb_adds(&o->sb, ", ...");
+		zd_sb_addf(&o->sb, " if any has PR_SET_CHILD_SUBREAPER (not visible in /proc), else %d (",
+			   (int)z->heir_fallback.pid);
+		put_esc(o, z->heir_fallback.comm);
+		zd_sb_adds(&o->sb, ")\n");
 	}
 	zd_sb_addc(&o->sb, '\n');
 }
@@ -213,21 +259,46 @@ text_scope(struct out *o, const struct zd_scan *s)
 			   s->malformed == 1 ? "" : "s", s->malformed == 1 ? "was" : "were");
 }
 
+/*
+ * Pids in use against pid_max, in one scope: pid_max is per PID namespace
+ * and /proc/loadavg counts the whole host, so in a nested namespace the
+ * numerator is what the walk saw there (zombies included).
+ */
+static unsigned long long
+pids_in_use(const struct zd_scan *s)
+{
+	if (s->pidns_nested == ZD_YES || !s->tasks)
+		return s->threads;
+	return s->tasks;
+}
+
 static void
 text_pressure(struct out *o, const struct zd_scan *s)
 {
 	size_t i;
 
 	zd_sb_adds(&o->sb, "pid pressure: ");
-	if (s->tasks)
-		zd_sb_addf(&o->sb, "%llu tasks in use (zombies included)", s->tasks);
-	else
-		zd_sb_addf(&o->sb, "%zu threads seen", s->threads);
-	if (s->pid_max)
-		zd_sb_addf(&o->sb, ", pid_max %llu (%.1f%%)", s->pid_max,
-			   100.0 * (double)(s->tasks ? s->tasks : s->threads) / (double)s->pid_max);
-	if (s->threads_max)
-		zd_sb_addf(&o->sb, ", threads-max %llu", s->threads_max);
+	if (s->pidns_nested == ZD_YES) {
+		zd_sb_addf(&o->sb, "this PID namespace: %zu threads, zombies included", s->threads);
+		if (s->pid_max)
+			zd_sb_addf(&o->sb, ", pid_max %llu (%.1f%%)", s->pid_max,
+				   100.0 * (double)s->threads / (double)s->pid_max);
+		zd_sb_adds(&o->sb, "; host:");
+		if (s->tasks)
+			zd_sb_addf(&o->sb, " %llu tasks in use", s->tasks);
+		if (s->threads_max)
+			zd_sb_addf(&o->sb, "%s threads-max %llu", s->tasks ? "," : "", s->threads_max);
+	} else {
+		if (s->tasks)
+			zd_sb_addf(&o->sb, "%llu tasks in use (zombies included)", s->tasks);
+		else
+			zd_sb_addf(&o->sb, "%zu threads seen", s->threads);
+		if (s->pid_max)
+			zd_sb_addf(&o->sb, ", pid_max %llu (%.1f%%)", s->pid_max,
+				   100.0 * (double)pids_in_use(s) / (double)s->pid_max);
+		if (s->threads_max)
+			zd_sb_addf(&o->sb, ", threads-max %llu", s->threads_max);
+	}
 	zd_sb_addc(&o->sb, '\n');
 	if (s->ntop) {
 		zd_sb_adds(&o->sb, "most stuck zombies held by:");
@@ -264,10 +335,135 @@ text_hung(struct out *o, const struct zd_scan *s)
 	zd_sb_addc(&o->sb, '\n');
 }
 
+/* ---- Many zombies of one parent: one block ---- */
+
+/* The scan being rendered, for the qsort comparator below. */
+static const struct zd_scan *block_scan;
+
+/* Order of the text blocks: stuck first, then by parent, cause and pid, so
+ * zombies sharing a block are adjacent. */
+static int
+cmp_block(const void *a, const void *b)
+{
+	const struct zd_zombie *x = &block_scan->zv[*(const size_t *)a], *y = &block_scan->zv[*(const size_t *)b];
+
+	if (x->stuck != y->stuck)
+		return x->stuck ? -1 : 1;
+	if (x->ppid != y->ppid)
+		return x->ppid < y->ppid ? -1 : 1;
+	if (x->cause != y->cause)
+		return x->cause < y->cause ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static bool
+same_block(const struct zd_zombie *a, const struct zd_zombie *b)
+{
+	return a->ppid == b->ppid && a->cause == b->cause && a->stuck == b->stuck;
+}
+
+static int
+cmp_pid_t(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* "10-19, 25, 31-40": at most ZD_RANGES_MAX runs, then how many more pids. */
+#define ZD_RANGES_MAX 24
+static void
+put_ranges(struct out *o, pid_t *v, size_t n)
+{
+	size_t i = 0, runs = 0;
+
+	qsort(v, n, sizeof(*v), cmp_pid_t);
+	while (i < n && runs < ZD_RANGES_MAX) {
+		size_t j = i;
+
+		while (j + 1 < n && v[j + 1] == v[j] + 1)
+			j++;
+		zd_sb_addf(&o->sb, "%s%d", runs ? ", " : "", (int)v[i]);
+		if (j > i)
+			zd_sb_addf(&o->sb, "-%d", (int)v[j]);
+		runs++;
+		i = j + 1;
+	}
+	if (i < n)
+		zd_sb_addf(&o->sb, ", ... %zu more", n - i);
+	zd_sb_addc(&o->sb, '\n');
+}
+
+static void
+put_age(struct out *o, double s)
+{
+	if (s < 120)
+		zd_sb_addf(&o->sb, "%.0f s", s);
+	else if (s < 7200)
+		zd_sb_addf(&o->sb, "%.0f min", s / 60);
+	else if (s < 172800)
+		zd_sb_addf(&o->sb, "%.1f h", s / 3600);
+	else
+		zd_sb_addf(&o->sb, "%.1f days", s / 86400);
+}
+
+/* One block for n zombies of one parent with one cause (idx into s->zv). */
+static void
+text_group(struct out *o, const struct zd_scan *s, const size_t *idx, size_t n)
+{
+	const struct zd_zombie *z = &s->zv[idx[0]], *oldest = z;
+	pid_t *pids = zd_xcalloc(n, sizeof(*pids));
+	bool one_comm = true;
+	const char *c, *tag;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct zd_zombie *y = &s->zv[idx[i]];
+
+		pids[i] = y->pid;
+		if (strcmp(y->comm, z->comm))
+			one_comm = false;
+		if (y->starttime < oldest->starttime)
+			oldest = y;
+	}
+	tag = zombie_tag(o, z, &c);
+	zd_sb_addf(&o->sb, "%s%s%s  %zu zombies", c, tag, col(o, C_RESET), n);
+	if (one_comm) {
+		zd_sb_adds(&o->sb, " (");
+		put_esc(o, z->comm);
+		zd_sb_adds(&o->sb, ")");
+	}
+	zd_sb_addf(&o->sb, " of parent %d", (int)z->ppid);
+	if (z->parent_seen) {
+		zd_sb_adds(&o->sb, " (");
+		put_esc(o, z->parent.comm);
+		zd_sb_adds(&o->sb, ")");
+	}
+	zd_sb_addf(&o->sb, "  %s%s%s\n", col(o, C_YELLOW), zd_cause_name(z->cause), col(o, C_RESET));
+	label(o, "pids");
+	put_ranges(o, pids, n);
+	free(pids);
+	label(o, "oldest");
+	zd_sb_addf(&o->sb, "zombie %d (", (int)oldest->pid);
+	put_esc(o, oldest->comm);
+	zd_sb_adds(&o->sb, ")");
+	if (oldest->age_s >= 0) {
+		zd_sb_adds(&o->sb, ", started ");
+		put_age(o, oldest->age_s);
+		zd_sb_adds(&o->sb, " ago");
+	}
+	zd_sb_addc(&o->sb, '\n');
+	text_zombie_body(o, oldest, n);
+	zd_sb_setlen(&o->sb, o->sb.len - 1); /* the body's blank line comes after the hint */
+	zd_sb_addf(&o->sb, "  %s(one block per zombie: --expand; every zombie: --json)%s\n\n", col(o, C_DIM),
+		   col(o, C_RESET));
+}
+
 static void
 render_text(struct out *o, const struct scan_cli *cli, const struct zd_scan *s)
 {
-	size_t i, ntrans = 0;
+	size_t i, ntrans = 0, nrun = 0;
+	size_t *idx;
 	bool visible = s->hidepid_limits;
 
 	if (cli->so.only_pid && !s->nz) {
@@ -293,21 +489,46 @@ render_text(struct out *o, const struct scan_cli *cli, const struct zd_scan *s)
 		if (s->d_state_complete || s->d_state)
 			zd_sb_addf(&o->sb, "; %zu thread%s in D state%s", s->d_state, s->d_state == 1 ? "" : "s",
 				   s->d_state_complete ? "" : " seen, --all for a full count");
+		for (i = 0; i < s->nz; i++)
+			nrun += s->zv[i].cause == ZD_CAUSE_THREADS_ALIVE;
+		if (nrun)
+			zd_sb_addf(&o->sb, "; %zu process%s running on after %s leader exited", nrun,
+				   nrun == 1 ? "" : "es", nrun == 1 ? "its" : "their");
 		zd_sb_adds(&o->sb, ")\n\n");
 	}
-	for (i = 0; i < s->nz; i++) {
-		if (s->zv[i].stuck || cli->so.only_pid)
-			text_zombie(o, &s->zv[i]);
-		else
+	/* Stuck zombies and running processes get blocks; zombies of one parent
+	 * with one cause share a block unless --expand. */
+	idx = zd_xcalloc(s->nz ? s->nz : 1, sizeof(*idx));
+	for (i = 0; i < s->nz; i++)
+		idx[i] = i;
+	block_scan = s;
+	if (s->nz)
+		qsort(idx, s->nz, sizeof(*idx), cmp_block);
+	for (i = 0; i < s->nz;) {
+		const struct zd_zombie *z = &s->zv[idx[i]];
+		size_t n = 1;
+
+		if (!z->stuck && z->cause == ZD_CAUSE_TRANSIENT && !cli->so.only_pid) {
 			ntrans++;
+			i++;
+			continue;
+		}
+		while (!cli->expand && i + n < s->nz && same_block(z, &s->zv[idx[i + n]]))
+			n++;
+		if (n == 1)
+			text_zombie(o, z);
+		else
+			text_group(o, s, idx + i, n);
+		i += n;
 	}
+	free(idx);
 	if (ntrans) {
 		size_t k = 0;
 
 		zd_sb_addf(&o->sb, "%s%zu transient zombie%s%s (reaped or about to be):", col(o, C_GREEN), ntrans,
 			   ntrans == 1 ? "" : "s", col(o, C_RESET));
 		for (i = 0; i < s->nz && k < 20; i++) {
-			if (s->zv[i].stuck)
+			if (s->zv[i].stuck || s->zv[i].cause != ZD_CAUSE_TRANSIENT)
 				continue;
 			zd_sb_addf(&o->sb, "%s %d (", k++ ? "," : "", (int)s->zv[i].pid);
 			put_esc(o, s->zv[i].comm);
@@ -391,6 +612,26 @@ json_task(struct zd_json *j, const struct zd_task *t)
 	json_stack(j, t->stack);
 	zd_json_kbool(j, "sigkill_pending", t->sigkill_pending);
 	zd_json_kbool(j, "frozen", t->frozen);
+	zd_json_key(j, "vfork_child");
+	if (t->vfork_child) {
+		zd_json_obj_begin(j);
+		zd_json_kint(j, "pid", t->vfork_child);
+		zd_json_kstr(j, "comm", t->vfork_comm);
+		zd_json_obj_end(j);
+	} else {
+		zd_json_null(j);
+	}
+	zd_json_obj_end(j);
+}
+
+static void
+json_pidcomm(struct zd_json *j, const struct zd_pidcomm *pc, bool with_hint)
+{
+	zd_json_obj_begin(j);
+	zd_json_kint(j, "pid", pc->pid);
+	zd_json_kstr(j, "comm", pc->comm);
+	if (with_hint)
+		zd_json_kbool(j, "known_subreaper_name", pc->known_subreaper);
 	zd_json_obj_end(j);
 }
 
@@ -405,6 +646,11 @@ json_zombie(struct zd_json *j, const struct zd_zombie *z)
 	zd_json_kint(j, "ppid", z->ppid);
 	zd_json_kint(j, "nspid", z->nspid);
 	zd_json_kuint(j, "starttime", z->starttime);
+	zd_json_key(j, "age_seconds");
+	if (z->age_s >= 0)
+		zd_json_double(j, z->age_s);
+	else
+		zd_json_null(j);
 	zd_json_kstr(j, "cause", zd_cause_name(z->cause));
 	zd_json_kbool(j, "stuck", z->stuck);
 	zd_json_kstr(j, "headline", z->headline);
@@ -475,6 +721,17 @@ json_zombie(struct zd_json *j, const struct zd_zombie *z)
 	} else {
 		zd_json_null(j);
 	}
+	zd_json_kstr(j, "heir_source", zd_heir_source_name(z->heir_source));
+	zd_json_key(j, "heir_candidates");
+	zd_json_arr_begin(j);
+	for (i = 0; i < z->n_heir_candidates; i++)
+		json_pidcomm(j, &z->heir_candidates[i], true);
+	zd_json_arr_end(j);
+	zd_json_key(j, "heir_fallback");
+	if (z->heir_source == ZD_HEIR_UNKNOWN)
+		json_pidcomm(j, &z->heir_fallback, false);
+	else
+		zd_json_null(j);
 	zd_json_key(j, "killing_parent_helps");
 	if (z->kill_parent_helps == ZD_UNKNOWN)
 		zd_json_null(j);
@@ -541,6 +798,9 @@ render_json(struct zd_sb *sb, const struct scan_cli *cli, const struct zd_scan *
 	zd_json_kuint(&j, "tasks", s->tasks);
 	zd_json_kuint(&j, "pid_max", s->pid_max);
 	zd_json_kuint(&j, "threads_max", s->threads_max);
+	zd_json_kstr(&j, "pid_namespace", s->pidns_nested == ZD_UNKNOWN ? NULL :
+					      s->pidns_nested == ZD_YES ? "nested" : "host");
+	zd_json_kuint(&j, "pids_in_use", pids_in_use(s));
 	zd_json_key(&j, "top_parents");
 	zd_json_arr_begin(&j);
 	for (i = 0; i < s->ntop; i++) {
@@ -592,6 +852,8 @@ render_json(struct zd_sb *sb, const struct scan_cli *cli, const struct zd_scan *
 	zd_json_kbool(&j, "visible_only", s->hidepid_limits);
 	zd_json_kuint(&j, "vanished", s->vanished);
 	zd_json_kuint(&j, "malformed", s->malformed);
+	zd_json_kstr(&j, "subreaper_source", zd_sr_source_name(s->subreaper_source));
+	zd_json_kstr(&j, "subreaper_error", s->subreaper_source == ZD_SR_NAME ? zd_sr_error_str(s->subreaper_err) : NULL);
 	zd_json_key(&j, "unreadable");
 	zd_json_obj_begin(&j);
 	zd_json_kuint(&j, "syscall", s->unreadable_syscall);
@@ -617,25 +879,26 @@ render_prom(struct zd_sb *sb, const struct zd_scan *s)
 {
 	size_t i;
 
-	prom_metric(sb, "zdiag_zombies", "gauge", "Zombie processes by cause; every cause but transient is stuck.");
+	prom_metric(sb, "zdiag_zombies", "gauge", "Zombie processes by cause; all but transient and threads-alive (a running process whose leader exited) are stuck.");
 	for (i = 0; i < ZD_CAUSE__COUNT; i++)
 		zd_sb_addf(sb, "zdiag_zombies{cause=\"%s\"} %zu\n", zd_cause_name((enum zd_cause)i), s->by_cause[i]);
 	prom_metric(sb, "zdiag_zombies_stuck", "gauge", "Zombies that are not being reaped.");
 	zd_sb_addf(sb, "zdiag_zombies_stuck %zu\n", s->stuck);
-	prom_metric(sb, "zdiag_d_state_threads", "gauge", "Threads in uninterruptible sleep (D state).");
-	zd_sb_addf(sb, "zdiag_d_state_threads %zu\n", s->d_state);
-	prom_metric(sb, "zdiag_processes", "gauge", "Thread groups seen in /proc.");
+	/* not "d_state": promtool reads "_d_" as an abbreviated unit (days) */
+	prom_metric(sb, "zdiag_uninterruptible_threads", "gauge", "Threads in uninterruptible sleep (D state).");
+	zd_sb_addf(sb, "zdiag_uninterruptible_threads %zu\n", s->d_state);
+	prom_metric(sb, "zdiag_processes", "gauge", "Thread groups seen in /proc (this PID namespace).");
 	zd_sb_addf(sb, "zdiag_processes %zu\n", s->processes);
-	prom_metric(sb, "zdiag_threads", "gauge", "Threads seen in /proc.");
+	prom_metric(sb, "zdiag_threads", "gauge", "Threads seen in /proc (this PID namespace).");
 	zd_sb_addf(sb, "zdiag_threads %zu\n", s->threads);
-	prom_metric(sb, "zdiag_tasks", "gauge", "Tasks in use, zombies included (/proc/loadavg).");
+	prom_metric(sb, "zdiag_tasks", "gauge", "Tasks in use on the host, zombies included (/proc/loadavg).");
 	zd_sb_addf(sb, "zdiag_tasks %llu\n", s->tasks);
-	prom_metric(sb, "zdiag_pid_max", "gauge", "kernel.pid_max.");
+	prom_metric(sb, "zdiag_pid_max", "gauge", "kernel.pid_max of this PID namespace.");
 	zd_sb_addf(sb, "zdiag_pid_max %llu\n", s->pid_max);
-	prom_metric(sb, "zdiag_threads_max", "gauge", "kernel.threads-max.");
+	prom_metric(sb, "zdiag_threads_max", "gauge", "kernel.threads-max (host).");
 	zd_sb_addf(sb, "zdiag_threads_max %llu\n", s->threads_max);
-	prom_metric(sb, "zdiag_pid_usage_ratio", "gauge", "Tasks in use divided by pid_max.");
-	zd_sb_addf(sb, "zdiag_pid_usage_ratio %.6f\n", s->pid_max ? (double)s->tasks / (double)s->pid_max : 0.0);
+	prom_metric(sb, "zdiag_pid_usage_ratio", "gauge", "Pids in use in this PID namespace divided by its pid_max.");
+	zd_sb_addf(sb, "zdiag_pid_usage_ratio %.6f\n", s->pid_max ? (double)pids_in_use(s) / (double)s->pid_max : 0.0);
 	prom_metric(sb, "zdiag_parent_stuck_zombies", "gauge", "Stuck zombies held by a parent (top parents only).");
 	for (i = 0; i < s->ntop; i++) {
 		zd_sb_addf(sb, "zdiag_parent_stuck_zombies{pid=\"%d\",comm=\"", (int)s->top[i].pid);
@@ -766,6 +1029,41 @@ watch_diff(struct out *o, const struct zd_scan *prev, const struct zd_scan *s)
 	}
 }
 
+/*
+ * Write sb to path the way a textfile collector wants it: to PATH.tmp in
+ * the same directory, then rename(2) over PATH, so a reader never sees a
+ * half-written file.  Exit 0 on success whatever the scan found: the
+ * findings are in the metrics, and a cron job must not mail every minute.
+ */
+static int
+write_atomic(const char *path, const struct zd_sb *sb)
+{
+	struct zd_sb tmp = ZD_SB_INIT;
+	FILE *f;
+	int e = 0;
+
+	zd_sb_addf(&tmp, "%s.tmp", path);
+	f = fopen(tmp.buf, "we");
+	if (!f) {
+		e = errno;
+		zd_error_errno(e, "cannot create '%s'", tmp.buf);
+		zd_sb_release(&tmp);
+		return ZD_EXIT_ERROR;
+	}
+	if (zd_sb_write(sb, f) < 0 || fflush(f) == EOF || fsync(fileno(f)) < 0)
+		e = errno ? errno : EIO;
+	if (fclose(f) == EOF && !e)
+		e = errno;
+	if (!e && rename(tmp.buf, path) < 0)
+		e = errno;
+	if (e) {
+		unlink(tmp.buf);
+		zd_error_errno(e, "cannot write '%s'", path);
+	}
+	zd_sb_release(&tmp);
+	return e ? ZD_EXIT_ERROR : ZD_EXIT_OK;
+}
+
 static int
 run_once(const struct zd_procfs *pfs, struct scan_cli *cli, struct zd_scan *s, const struct zd_scan *prev)
 {
@@ -779,6 +1077,12 @@ run_once(const struct zd_procfs *pfs, struct scan_cli *cli, struct zd_scan *s, c
 		return zd_error("no process %d in '%s'", (int)cli->so.only_pid, pfs->root);
 	if (cli->quiet)
 		return exit_status_of(cli, s);
+	if (cli->prom_file) {
+		render_prom(&o.sb, s);
+		r = write_atomic(cli->prom_file, &o.sb);
+		zd_sb_release(&o.sb);
+		return r;
+	}
 	switch (cli->fmt) {
 	case FMT_JSON:
 		render_json(&o.sb, cli, s, !cli->watch_ms, prev);
@@ -826,6 +1130,16 @@ cmd_scan_fn(const struct zd_cmd *cmd, int argc, char **argv)
 			break;
 		case 'q':
 			cli.quiet = true;
+			break;
+		case 'x':
+			cli.expand = true;
+			break;
+		case OPT_NO_BPF:
+			cli.so.no_bpf = true;
+			break;
+		case OPT_PROM_FILE:
+			cli.prom_file = p.arg;
+			cli.fmt = FMT_PROM;
 			break;
 		case OPT_JSON:
 			cli.fmt = FMT_JSON;
@@ -877,6 +1191,8 @@ cmd_scan_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		return zd_usage_error(cmd->name, "--count needs --watch");
 	if (cli.watch_ms && cli.fmt == FMT_PROM)
 		return zd_usage_error(cmd->name, "--watch cannot be combined with --prom");
+	if (cli.prom_file && (cli.quiet || !*cli.prom_file))
+		return zd_usage_error(cmd->name, cli.quiet ? "--prom-file cannot be combined with -q" : "--prom-file needs a path");
 	/* Prometheus needs an exact D-state count: read every thread. */
 	if (cli.fmt == FMT_PROM)
 		cli.so.walk_threads = true;
@@ -929,7 +1245,7 @@ const struct zd_cmd zd_cmd_scan = {
 	.name = "scan",
 	.fn = cmd_scan_fn,
 	.summary = "explain every zombie that is not being reaped, and why",
-	.synopsis = "[--json | --prom] [--all] [-p PID] [--proc-root DIR] [--settle MS] [--watch SECS [--count N]] [-q] [--color[=WHEN]]",
+	.synopsis = "[--json | --prom | --prom-file PATH] [--all] [-x] [-p PID] [--proc-root DIR] [--settle MS] [--watch SECS [--count N]] [--no-bpf] [-q] [--color[=WHEN]]",
 	.description =
 		"Walk /proc and explain every zombie (<defunct>) that is not being reaped:\n"
 		"the cause (parent-not-waiting, parent-waits-for-other, sigchld-blocked,\n"
@@ -937,10 +1253,15 @@ const struct zd_cmd zd_cmd_scan = {
 		"init-not-reaping, ...), the evidence, the remedy, who inherits the zombie\n"
 		"if its parent dies, and whether killing the parent would help.  Zombies\n"
 		"are re-checked after a short settle interval so ordinary churn is\n"
-		"reported as transient, not stuck.",
+		"reported as transient, not stuck; a leader whose threads run on\n"
+		"(threads-alive) is a running process, not a stuck zombie.  Zombies of one\n"
+		"parent with one cause share a block (-x: one each).  As root, child\n"
+		"subreapers are read from the kernel with BPF; without that, an heir that\n"
+		"depends on them is reported as uncertain, never guessed.",
 	.opts = scan_opts,
 	.exit_status =
-		"  0  no stuck zombies (and, with --all, no D-state threads)\n"
+		"  0  no stuck zombies (and, with --all, no D-state threads); with\n"
+		"     --prom-file: the file was written, whatever was found\n"
 		"  1  stuck zombies found (or, with --all, D-state threads)\n"
-		"  2  usage error, or the proc root cannot be read",
+		"  2  usage error, the proc root cannot be read, or --prom-file failed",
 };

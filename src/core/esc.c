@@ -140,14 +140,31 @@ zd_esc_json(struct zd_sb *sb, const void *data, size_t len)
 void
 zd_esc_prom(struct zd_sb *sb, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\')
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, n;
+
+	while (i < len) {
+		unsigned char c = p[i];
+
+		if (c == '\\') {
 			zd_sb_adds(sb, "\\\\");
-		else if (*s == '"')
+		} else if (c == '"') {
 			zd_sb_adds(sb, "\\\"");
-		else if (*s == '\n')
+		} else if (c == '\n') {
 			zd_sb_adds(sb, "\\n");
-		else
-			zd_sb_addc(sb, *s);
+		} else if (c < 0x20 || c == 0x7f) {
+			/* the format has no escape for these: spell the byte out
+			 * (a literal backslash, so the value reads "\x1b") */
+			zd_sb_addf(sb, "\\\\x%02x", c);
+		} else if (c < 0x80) {
+			zd_sb_addc(sb, (char)c);
+		} else if ((n = utf8_seq_len(p + i, len - i))) {
+			zd_sb_add(sb, p + i, n);
+			i += n;
+			continue;
+		} else {
+			zd_sb_addf(sb, "\\\\x%02x", c); /* label values must be UTF-8 */
+		}
+		i++;
 	}
 }

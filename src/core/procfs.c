@@ -87,7 +87,8 @@ zd_proc_list(int dirfd, const char *sub, pid_t **out, size_t *n)
 		v[len++] = (pid_t)val;
 	}
 	closedir(d);
-	qsort(v, len, sizeof(*v), cmp_pid);
+	if (len) /* qsort(NULL, 0, ...) is undefined (UBSan aborts) */
+		qsort(v, len, sizeof(*v), cmp_pid);
 	*out = v;
 	*n = len;
 	return 0;

@@ -5,6 +5,7 @@
 #include "zdiag/procfs.h"
 #include "zdiag/scan.h"
 #include "zdiag/strbuf.h"
+#include "zdiag/subreaper.h"
 
 /* One process from the walk: what a stat read gives. */
 struct zd_pentry {
@@ -46,6 +47,9 @@ struct zd_scan_ctx {
 	struct zd_sb tmp;
 	struct zd_pcache *pc;   /* processes examined so far */
 	size_t npc, apc;
+	bool sr_tried;          /* subreaper flags: looked up (lazily, once) */
+	int sr_err;             /* 0: sr holds them; -errno: unknown */
+	struct zd_subreapers sr;
 };
 
 struct zd_zwork {
@@ -66,6 +70,10 @@ int zd_scan_task_detail(struct zd_scan_ctx *c, int tdfd, struct zd_task *t, bool
  * from the walk's entry. */
 void zd_scan_zombie_init(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zd_pentry *pe,
 			 const struct zd_stat *st);
+/* Read the subreaper flags of the proc root's namespace into c->sr: 0,
+ * or -errno: -ECANCELED (opts->no_bpf), -EXDEV (the proc root is not the
+ * live /proc of our own PID namespace), or zd_subreaper_read()'s error. */
+int zd_scan_load_subreapers(struct zd_scan_ctx *c);
 /* Free the per-scan process cache. */
 void zd_scan_cache_release(struct zd_scan_ctx *c);
 /* The zombie went away during the settle interval. */

@@ -84,7 +84,7 @@ static int
 walk(struct zd_scan_ctx *c)
 {
 	struct zd_scan *s = c->s;
-	bool threads = c->opts->all || c->opts->walk_threads;
+	bool threads = c->opts->all || c->opts->walk_threads, kthreads = false;
 	pid_t *pids;
 	size_t n, i;
 	int r;
@@ -126,11 +126,17 @@ walk(struct zd_scan_ctx *c)
 		s->threads += (size_t)e->num_threads;
 		if (st.state == 'D')
 			zd_scan_note_d(c, st.pid, st.pid);
+		if (st.flags & ZD_PF_KTHREAD)
+			kthreads = true;
 		if (threads && e->num_threads > 1)
 			walk_tasks(c, st.pid);
 	}
 	free(pids);
 	s->d_state_complete = threads;
+	/* Kernel threads live in the initial PID namespace only: a live proc
+	 * root that shows none is a nested namespace (unless hidepid hides
+	 * them from us). */
+	s->pidns_nested = !c->pfs->live || s->hidepid_limits ? ZD_UNKNOWN : kthreads ? ZD_NO : ZD_YES;
 	return 0;
 }
 
@@ -194,6 +200,21 @@ read_pressure(struct zd_scan_ctx *c)
 		s->pid_max = 0;
 	if (zd_read_ull(c->pfs->rootfd, "sys/kernel/threads-max", &s->threads_max) < 0)
 		s->threads_max = 0;
+}
+
+/* Seconds since boot in the proc root's view (-1: unknown). */
+static double
+read_uptime(const struct zd_procfs *pfs)
+{
+	char buf[128];
+	ssize_t n = zd_read_small(pfs->rootfd, "uptime", buf, sizeof(buf));
+	char *end;
+	double up;
+
+	if (n <= 0)
+		return -1;
+	up = strtod(buf, &end);
+	return end == buf || up < 0 ? -1 : up;
 }
 
 static int
@@ -339,6 +360,27 @@ pin_zombie(struct zd_scan_ctx *c, const struct zd_pentry *e, struct zd_zwork *w)
 	return 0;
 }
 
+int
+zd_scan_load_subreapers(struct zd_scan_ctx *c)
+{
+	char link[32];
+	ssize_t n;
+
+	if (c->opts->no_bpf)
+		return -ECANCELED;
+	if (!c->pfs->live)
+		return -EXDEV;
+	/* the iterator sees the caller's namespace: only the proc root of
+	 * that namespace has a /proc/self that names the caller */
+	n = readlinkat(c->pfs->rootfd, "self", link, sizeof(link) - 1);
+	if (n <= 0)
+		return -EXDEV;
+	link[n] = '\0';
+	if (strtol(link, NULL, 10) != (long)getpid())
+		return -EXDEV;
+	return zd_subreaper_read(&c->sr);
+}
+
 /* The -p target when it is not a zombie: its stat, for a one-line answer. */
 static void
 read_target(struct zd_scan_ctx *c)
@@ -365,6 +407,8 @@ zd_scan_run(const struct zd_procfs *pfs, const struct zd_scan_opts *opts, struct
 	struct zd_scan_ctx c;
 	struct zd_zwork *zw = NULL;
 	size_t nzw = 0, nheld = 0, held_max, i;
+	double uptime;
+	long hz;
 	int r;
 
 	memset(s, 0, sizeof(*s));
@@ -415,6 +459,8 @@ zd_scan_run(const struct zd_procfs *pfs, const struct zd_scan_opts *opts, struct
 		sleep_ms(opts->settle_ms);
 
 	s->zv = zd_xcalloc(nzw ? nzw : 1, sizeof(*s->zv));
+	uptime = nzw ? read_uptime(pfs) : -1;
+	hz = sysconf(_SC_CLK_TCK);
 	for (i = 0; i < nzw; i++) {
 		struct zd_zwork *w = &zw[i];
 		struct zd_zombie *z;
@@ -436,6 +482,9 @@ zd_scan_run(const struct zd_procfs *pfs, const struct zd_scan_opts *opts, struct
 		z = &s->zv[s->nz++];
 		w->z = z;
 		zd_scan_zombie_init(&c, z, w->pe, w->dirfd >= 0 ? &w->st : NULL);
+		z->age_s = -1;
+		if (uptime >= 0 && hz > 0 && (double)z->starttime / (double)hz <= uptime)
+			z->age_s = uptime - (double)z->starttime / (double)hz;
 		if (zd_proc_gone(rr))
 			zd_verdict_reaped(&c, z);
 		else if (rr < 0)
@@ -458,6 +507,7 @@ zd_scan_run(const struct zd_procfs *pfs, const struct zd_scan_opts *opts, struct
 out:
 	free(zw);
 	zd_scan_cache_release(&c);
+	zd_subreaper_release(&c.sr);
 	free(c.pe);
 	free(c.dv);
 	zd_sb_release(&c.tmp);

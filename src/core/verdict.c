@@ -47,9 +47,9 @@ static const struct {
 	const char *describe;
 } causes[] = {
 	{ ZD_CAUSE_TRANSIENT, "transient",
-	  "not stuck: reaped during the settle interval, or the parent is in a wait that will reap it" },
+	  "not stuck: reaped during the settle interval, the parent is in a wait that will reap it, or the parent is exiting" },
 	{ ZD_CAUSE_THREADS_ALIVE, "threads-alive",
-	  "the thread-group leader exited but sibling threads still run; it cannot be reaped until the last one exits" },
+	  "not stuck: the thread-group leader exited (pthread_exit) but the process runs on in its other threads; it is reaped when the last one exits" },
 	{ ZD_CAUSE_BLOCKED_BY_D, "blocked-by-d-state-thread",
 	  "the leader exited and a sibling thread is stuck in D state, so the thread group cannot finish exiting" },
 	{ ZD_CAUSE_TRACED, "traced",
@@ -59,7 +59,7 @@ static const struct {
 	{ ZD_CAUSE_PARENT_IN_D, "parent-in-d-state",
 	  "the parent is blocked in the kernel (D state) and cannot run its wait" },
 	{ ZD_CAUSE_SIGCHLD_BLOCKED, "sigchld-blocked",
-	  "the parent has SIGCHLD blocked and pending, so its SIGCHLD handler cannot run" },
+	  "the parent has SIGCHLD blocked and pending and is not waiting: a handler, if any, cannot run" },
 	{ ZD_CAUSE_SIGNALFD_NOT_READ, "signalfd-not-read",
 	  "the parent takes SIGCHLD through a signalfd that its event loop does not read" },
 	{ ZD_CAUSE_SIGCHLD_IGNORED, "sigchld-ignored",
@@ -158,7 +158,9 @@ static void
 verdict(struct zd_zombie *z, enum zd_cause cause, const char *fmt, ...)
 {
 	z->cause = cause;
-	z->stuck = cause != ZD_CAUSE_TRANSIENT;
+	/* A zombie leader whose threads run on is a running process, not a
+	 * stuck zombie (its D-state variant is ZD_CAUSE_BLOCKED_BY_D). */
+	z->stuck = cause != ZD_CAUSE_TRANSIENT && cause != ZD_CAUSE_THREADS_ALIVE;
 	FORMAT_INTO(z->headline, fmt);
 }
 
@@ -691,6 +693,38 @@ zd_verdict_unreadable(struct zd_scan_ctx *c, struct zd_zombie *z, int err)
 	kill_parent(z, ZD_UNKNOWN, "unknown: the zombie could not be examined");
 }
 
+/*
+ * The child a thread blocked in vfork() waits for: the one in the thread's
+ * own children list (task/TID/children); without that file, the only
+ * live child of the process, if there is exactly one.
+ */
+static void
+find_vfork_child(struct zd_scan_ctx *c, int tfd, pid_t pid, struct zd_task *t)
+{
+	char buf[256];
+	const struct zd_pentry *e;
+	pid_t child = 0;
+	size_t i, n = 0;
+
+	if (zd_read_small(tfd, "children", buf, sizeof(buf)) > 0) {
+		child = (pid_t)strtol(buf, NULL, 10);
+	} else {
+		for (i = 0; i < c->npe; i++) {
+			if (c->pe[i].ppid == pid && c->pe[i].state != 'Z') {
+				child = c->pe[i].pid;
+				n++;
+			}
+		}
+		if (n != 1)
+			child = 0;
+	}
+	e = child > 0 ? zd_scan_lookup(c, child) : NULL;
+	if (!e)
+		return;
+	t->vfork_child = child;
+	memcpy(t->vfork_comm, e->comm, sizeof(t->vfork_comm));
+}
+
 /* Live sibling threads of a zombie leader: the blockers. */
 static void
 collect_threads(struct zd_scan_ctx *c, struct zd_zombie *z, int dirfd, size_t *n_d)
@@ -730,6 +764,8 @@ collect_threads(struct zd_scan_ctx *c, struct zd_zombie *z, int dirfd, size_t *n
 			zd_sb_release(&sb);
 			nd++;
 			zd_scan_note_d(c, z->pid, t->tid);
+			if (t->sc.kind == ZD_SC_IN && t->sc.nr == ZD_NR_VFORK)
+				find_vfork_child(c, tfd, z->pid, t);
 		}
 		close(tfd);
 		z->n_blockers++;
@@ -806,15 +842,26 @@ verdict_threads(struct zd_scan_ctx *c, struct zd_zombie *z, size_t nd)
 	kill_parent(z, ZD_NO, "no: a leader with live threads cannot be reaped by anyone, a new parent included; the thread group must finish exiting first");
 	if (!nd) {
 		verdict(z, ZD_CAUSE_THREADS_ALIVE,
-			"the thread-group leader exited, but %zu sibling thread%s still run%s; the parent cannot reap it until the last one exits",
-			z->n_blockers, z->n_blockers == 1 ? "" : "s", z->n_blockers == 1 ? "s" : "");
-		advise(z, "the process is still running in its other threads; it is reaped when they exit. To end it now: kill -KILL %d", (int)z->pid);
+			"not stuck: the thread-group leader exited (pthread_exit), and the process runs on in %zu live thread%s; it is reaped when the last one exits",
+			z->n_blockers, z->n_blockers == 1 ? "" : "s");
+		advise(z, "nothing to do: this is a running process, not a leaked zombie. To end it: kill %d", (int)z->pid);
 		return;
 	}
 	{
 		char frame[160];
 
 		first_stack_frame(d->stack, frame, sizeof(frame));
+		if (d->vfork_child && !d->frozen) {
+			verdict(z, ZD_CAUSE_BLOCKED_BY_D,
+				"the leader exited, but thread %d (%s) is in vfork() (D state), waiting for its vfork child %d (%s) to exec or exit%s; the thread group cannot finish exiting, so it cannot be reaped",
+				(int)d->tid, d->comm, (int)d->vfork_child, d->vfork_comm,
+				d->sigkill_pending ? ", with SIGKILL pending" : "");
+			evidence(z, "thread %d's vfork child: %d (%s)", (int)d->tid, (int)d->vfork_child, d->vfork_comm);
+			advise(z, "the vfork child %d (%s) must exec or exit: find why it does not (zdiag scan -p %d, zdiag trace -p %d), or kill -KILL %d; the vfork wait is killable, so kill -KILL %d also ends the thread group and lets the parent reap it",
+			       (int)d->vfork_child, d->vfork_comm, (int)d->vfork_child, (int)d->vfork_child,
+			       (int)d->vfork_child, (int)z->pid);
+			return;
+		}
 		if (d->frozen)
 			verdict(z, ZD_CAUSE_BLOCKED_BY_D,
 				"the leader exited, but thread %d (%s) is frozen by a cgroup freezer (D state%s%s)%s; the thread group cannot finish exiting, so it cannot be reaped",
@@ -849,7 +896,69 @@ verdict_threads(struct zd_scan_ctx *c, struct zd_zombie *z, size_t nd)
 	}
 }
 
-/* Who inherits the zombie if the parent dies (nearest subreaper or init). */
+const char *
+zd_heir_source_name(enum zd_heir_source h)
+{
+	static const char *const names[] = { "none", "bpf", "tree", "unknown" };
+
+	return (unsigned)h < ZD_ARRAY_SIZE(names) ? names[h] : "?";
+}
+
+const char *
+zd_sr_source_name(enum zd_sr_source s)
+{
+	static const char *const names[] = { "not-needed", "bpf", "name" };
+
+	return (unsigned)s < ZD_ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+const char *
+zd_sr_error_str(int err)
+{
+	switch (err) {
+	case 0: return "none";
+	case -ECANCELED: return "--no-bpf";
+	case -EXDEV: return "the proc root is not the live /proc of zdiag's own PID namespace";
+	case -EPERM:
+	case -EACCES: return "BPF needs root (CAP_BPF and CAP_PERFMON)";
+	case -ENOENT: return "no kernel BTF (/sys/kernel/btf/vmlinux)";
+	case -EOPNOTSUPP:
+	case -EINVAL: return "the kernel's BPF or BTF lacks what the task iterator needs";
+	default: return "BPF failed";
+	}
+}
+
+/* Is pid a child subreaper?  From the kernel (BPF, loaded once per scan
+ * and only when a verdict depends on it); ZD_UNKNOWN when unreadable. */
+static enum zd_tristate
+is_subreaper(struct zd_scan_ctx *c, pid_t pid)
+{
+	if (!c->sr_tried) {
+		c->sr_tried = true;
+		c->sr_err = zd_scan_load_subreapers(c);
+		c->s->subreaper_source = c->sr_err ? ZD_SR_NAME : ZD_SR_BPF;
+		c->s->subreaper_err = c->sr_err;
+	}
+	if (c->sr_err)
+		return ZD_UNKNOWN;
+	return zd_subreaper_has(&c->sr, pid) ? ZD_YES : ZD_NO;
+}
+
+static void
+pidcomm_set(struct zd_pidcomm *pc, const struct zd_pentry *a)
+{
+	pc->pid = a->pid;
+	memcpy(pc->comm, a->comm, sizeof(pc->comm));
+	pc->known_subreaper = in_list(a->comm, known_subreapers, ZD_ARRAY_SIZE(known_subreapers));
+}
+
+/*
+ * Who inherits the zombie if the parent dies: the kernel (find_new_reaper)
+ * walks the parent's ancestors for the nearest one with
+ * PR_SET_CHILD_SUBREAPER, up to PID 1 of the namespace.  When the flags
+ * cannot be read, the heir is known only if no ancestor lies between the
+ * parent and init; otherwise the candidates are kept, and no heir is named.
+ */
 static void
 find_reaper(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pview *p)
 {
@@ -858,23 +967,47 @@ find_reaper(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pview *p)
 
 	if (p->ns_init)
 		return;
+	z->heir_source = ZD_HEIR_UNKNOWN;
 	for (a = zd_scan_lookup(c, p->st.ppid); a && guard < 4096; a = zd_scan_lookup(c, a->ppid), guard++) {
 		const struct zd_pcache *e = pcache_get(c, a->pid);
 		bool init = a->pid == 1;
+		enum zd_tristate sr;
 
 		if (e->has_status && e->ss.nspid_n > 0) {
 			if (e->ss.nspid_n - 1 < p->level)
 				break; /* left the parent's namespace */
 			init = e->ss.nspid_n - 1 == p->level && e->ss.nspid[e->ss.nspid_n - 1] == 1;
 		}
-		if (init || (in_list(a->comm, known_subreapers, ZD_ARRAY_SIZE(known_subreapers)) && a->pid != 1)) {
+		if (init) {
+			if (z->n_heir_candidates) {
+				pidcomm_set(&z->heir_fallback, a);
+				return; /* one of the candidates, else init: unknown */
+			}
 			z->reaper = a->pid;
 			memcpy(z->reaper_comm, a->comm, sizeof(z->reaper_comm));
+			z->heir_source = guard == 0 || c->sr_err ? ZD_HEIR_TREE : ZD_HEIR_BPF;
 			return;
+		}
+		sr = is_subreaper(c, a->pid);
+		if (sr == ZD_YES) {
+			z->reaper = a->pid;
+			memcpy(z->reaper_comm, a->comm, sizeof(z->reaper_comm));
+			z->heir_source = ZD_HEIR_BPF;
+			return;
+		}
+		if (sr == ZD_UNKNOWN) {
+			if (z->n_heir_candidates < ZD_HEIR_CANDIDATES_MAX)
+				pidcomm_set(&z->heir_candidates[z->n_heir_candidates++], a);
+			else
+				z->heir_candidates_truncated = true;
 		}
 		if (a->ppid == 0 || a->ppid == a->pid)
 			break;
 	}
+	/* the chain ended outside view (ppid 0): the heir is not visible */
+	z->n_heir_candidates = 0;
+	z->heir_candidates_truncated = false;
+	z->heir_source = ZD_HEIR_NONE;
 }
 
 static bool
@@ -902,6 +1035,26 @@ waits_for_any(struct zd_scan_ctx *c, pid_t pid)
 	return false;
 }
 
+/* Does pid ignore SIGCHLD (then the kernel reaps its children at once)? */
+static bool
+sigchld_ignored(struct zd_scan_ctx *c, pid_t pid)
+{
+	const struct zd_pcache *e = pcache_get(c, pid);
+
+	return !e->gone && e->has_status && e->ss.has_sig && (e->ss.sigign & ZD_SIGBIT(SIGCHLD));
+}
+
+/* Is pid PID 1 of its namespace? */
+static bool
+is_ns_init(struct zd_scan_ctx *c, pid_t pid)
+{
+	const struct zd_pcache *e = pcache_get(c, pid);
+
+	if (e->has_status && e->ss.nspid_n > 0)
+		return e->ss.nspid[e->ss.nspid_n - 1] == 1;
+	return pid == 1;
+}
+
 static void
 kill_parent_default(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pview *p)
 {
@@ -918,19 +1071,27 @@ kill_parent_default(struct zd_scan_ctx *c, struct zd_zombie *z, const struct pvi
 		kill_parent(z, ZD_YES, "yes, but the parent is PID 1 of its namespace: killing it ends the whole namespace (container), and every process in it is killed and reaped");
 		return;
 	}
+	if (z->heir_source == ZD_HEIR_UNKNOWN) {
+		kill_parent(z, ZD_UNKNOWN, "unknown: the zombie goes to the nearest ancestor with PR_SET_CHILD_SUBREAPER, else to %d (%s), and zdiag cannot read that flag here (%s)",
+			    (int)z->heir_fallback.pid, z->heir_fallback.comm, zd_sr_error_str(c->sr_err));
+		return;
+	}
 	if (!z->reaper) {
-		kill_parent(z, ZD_UNKNOWN, "unknown: no reaper found above the parent");
+		kill_parent(z, ZD_UNKNOWN, "unknown: the parent's ancestors are not all visible, so the heir is unknown");
 		return;
 	}
 	r = zd_scan_lookup(c, z->reaper);
-	if (r && in_list(r->comm, known_inits, ZD_ARRAY_SIZE(known_inits)))
-		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it, and %s reaps orphans", (int)z->reaper,
-			    z->reaper_comm, z->reaper_comm);
-	else if (waits_for_any(c, z->reaper))
+	if (waits_for_any(c, z->reaper))
 		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it and is waiting for any child", (int)z->reaper,
 			    z->reaper_comm);
+	else if (sigchld_ignored(c, z->reaper))
+		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it and ignores SIGCHLD, so the kernel reaps it on the spot",
+			    (int)z->reaper, z->reaper_comm);
+	else if (r && is_ns_init(c, z->reaper) && in_list(r->comm, known_inits, ZD_ARRAY_SIZE(known_inits)))
+		kill_parent(z, ZD_YES, "yes: %d (%s) inherits it, and %s reaps orphans", (int)z->reaper,
+			    z->reaper_comm, z->reaper_comm);
 	else
-		kill_parent(z, ZD_UNKNOWN, "probably: %d (%s) inherits it; it reaps only if it waits for its children (it is not in a wait now)",
+		kill_parent(z, ZD_UNKNOWN, "unknown: %d (%s) inherits it, but it is not in a wait now; it reaps the zombie only if it waits for its children",
 			    (int)z->reaper, z->reaper_comm);
 }
 
@@ -1003,6 +1164,7 @@ verdict_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 {
 	struct pview p;
 	uint64_t bit = ZD_SIGBIT(SIGCHLD);
+	enum zd_tristate psr;
 	const char *pc;
 	char frame[160];
 
@@ -1053,10 +1215,16 @@ verdict_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 		} else if (p.st.state == 't') {
 			verdict(z, ZD_CAUSE_PARENT_STOPPED, "parent %d (%s) is in a ptrace stop (state t), so it cannot run its wait",
 				(int)z->ppid, pc);
-			advise(z, "the parent's tracer%s must continue it or detach (e.g. 'continue' in gdb, or quit strace)",
-			       p.has_status && p.ss.tracer ? "" : "");
-			if (p.has_status && p.ss.tracer)
-				evidence(z, "parent is traced by %d", (int)p.ss.tracer);
+			if (p.has_status && p.ss.tracer) {
+				const struct zd_pcache *tr = pcache_get(c, p.ss.tracer);
+				const char *tc = tr->gone ? "?" : tr->st.comm;
+
+				evidence(z, "parent is traced by %d (%s)", (int)p.ss.tracer, tc);
+				advise(z, "the parent's tracer %d (%s) must continue it or detach (e.g. 'continue' in gdb, or quit strace); killing the tracer %d also lets the parent run",
+				       (int)p.ss.tracer, tc, (int)p.ss.tracer);
+			} else {
+				advise(z, "the parent's tracer (not visible from this PID namespace: TracerPid 0) must continue it or detach");
+			}
 		} else {
 			verdict(z, ZD_CAUSE_PARENT_STOPPED, "parent %d (%s) is stopped (state T), so it cannot run its wait",
 				(int)z->ppid, pc);
@@ -1082,6 +1250,17 @@ verdict_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 			evidence(z, "parent kernel stack: %s", z->parent.stack);
 		advise(z, "find what the parent waits for in the kernel (see its kernel stack) and fix it (storage, NFS/FUSE, driver); kill -KILL %d only works if the wait is killable",
 		       (int)z->ppid);
+		pview_release(&p);
+		return;
+	}
+	if ((p.st.flags & ZD_PF_EXITING) && p.st.state != 'Z' && p.st.state != 'X') {
+		/* exit_notify() is about to hand the zombie to the heir: a
+		 * moment's state, not a stuck zombie (a parent stuck in D while
+		 * exiting was caught above) */
+		verdict(z, ZD_CAUSE_TRANSIENT, "its parent %d (%s) is exiting (PF_EXITING); the zombie is being reparented",
+			(int)z->ppid, pc);
+		advise(z, "nothing yet: scan again to see its new parent");
+		kill_parent(z, ZD_NO, "not needed: the parent is already exiting");
 		pview_release(&p);
 		return;
 	}
@@ -1138,10 +1317,14 @@ verdict_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 				(int)z->ppid, pc, sfd);
 			evidence(z, "parent fd %d is a signalfd whose mask includes SIGCHLD", sfd);
 			advise(z, "application bug: the event loop must read the signalfd and reap with waitpid(-1, &st, WNOHANG) in a loop");
-		} else {
-			verdict(z, ZD_CAUSE_SIGCHLD_BLOCKED, "parent %d (%s) has SIGCHLD blocked and pending, so its handler cannot run and it does not reap",
+		} else if (p.ss.sigcgt & bit) {
+			verdict(z, ZD_CAUSE_SIGCHLD_BLOCKED, "parent %d (%s) has SIGCHLD blocked and pending, so its SIGCHLD handler cannot run, and it is not waiting",
 				(int)z->ppid, pc);
-			advise(z, "the parent must unblock SIGCHLD (sigprocmask) or collect it with sigwaitinfo/signalfd and reap; as a workaround kill the parent so the reaper inherits it");
+			advise(z, "the parent must unblock SIGCHLD (sigprocmask) so its handler runs and reaps, or collect it with sigwaitinfo/signalfd and reap");
+		} else {
+			verdict(z, ZD_CAUSE_SIGCHLD_BLOCKED, "parent %d (%s) has SIGCHLD blocked and pending with no handler installed, and it is not waiting: nothing in it collects the signal or reaps the child",
+				(int)z->ppid, pc);
+			advise(z, "the parent blocks SIGCHLD, presumably to collect it with sigwaitinfo/signalfd, but does not: it must do that and reap with waitpid(-1, &st, WNOHANG) in a loop");
 		}
 		pview_release(&p);
 		return;
@@ -1170,10 +1353,17 @@ verdict_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 		pview_release(&p);
 		return;
 	}
-	if (in_list(pc, known_subreapers, ZD_ARRAY_SIZE(known_subreapers))) {
-		verdict(z, ZD_CAUSE_SUBREAPER_NOT_REAPING, "parent %d (%s) is a child subreaper (orphans are reparented to it) and is not reaping",
-			(int)z->ppid, pc);
-		advise(z, "%s should reap the orphans it adopts; restart or fix it. Killing it moves the zombie up to the next reaper", pc);
+	psr = is_subreaper(c, z->ppid);
+	if (psr == ZD_YES || (psr == ZD_UNKNOWN && in_list(pc, known_subreapers, ZD_ARRAY_SIZE(known_subreapers)))) {
+		if (psr == ZD_YES) {
+			verdict(z, ZD_CAUSE_SUBREAPER_NOT_REAPING, "parent %d (%s) is a child subreaper (orphans are reparented to it) and is not reaping",
+				(int)z->ppid, pc);
+			evidence(z, "parent %d has PR_SET_CHILD_SUBREAPER set (read from the kernel with BPF)", (int)z->ppid);
+		} else {
+			verdict(z, ZD_CAUSE_SUBREAPER_NOT_REAPING, "parent %d (%s) is probably a child subreaper (%s is a known subreaper; the flag itself is not visible in /proc) and is not reaping",
+				(int)z->ppid, pc, pc);
+		}
+		advise(z, "%s should reap the orphans it adopts (waitpid(-1, &st, WNOHANG) in a loop on SIGCHLD); restart or fix it", pc);
 		pview_release(&p);
 		return;
 	}
@@ -1185,8 +1375,10 @@ verdict_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 		pview_release(&p);
 		return;
 	}
-	verdict(z, ZD_CAUSE_PARENT_NOT_WAITING, "parent %d (%s) is alive but not in wait4/waitid: it is in %s",
-		(int)z->ppid, pc, z->parent_doing);
+	verdict(z, ZD_CAUSE_PARENT_NOT_WAITING, "parent %d (%s) is alive but not in wait4/waitid: it is %s%s",
+		(int)z->ppid, pc, z->parent.sc.kind == ZD_SC_IN ? "in " : "",
+		z->parent.sc.kind == ZD_SC_IN || z->parent.sc.kind == ZD_SC_RUNNING || z->parent.sc.kind == ZD_SC_NONE ?
+		z->parent_doing : "doing something unknown (its syscall file is unreadable)");
 	if (z->reaper)
 		advise(z, "fix the parent to reap its children (a waitpid loop, a SIGCHLD handler, SA_NOCLDWAIT, or double-fork). kill -CHLD does not help while SIGCHLD is SIG_DFL. Killing the parent hands the zombie to %d (%s)",
 		       (int)z->reaper, z->reaper_comm);
@@ -1218,10 +1410,23 @@ verdict_tracer(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *z
 		advise(z, "nothing to do: the tracer is about to collect it");
 		kill_parent(z, ZD_NO, "not needed");
 	} else {
+		struct pview p;
+
 		verdict(z, ZD_CAUSE_TRACED, "traced by %d (%s), which is not waiting for it: an exited tracee is reported to its tracer first, and parent %d cannot reap it until the tracer does or detaches",
 			(int)z->tracer, t.st.comm, (int)z->ppid);
-		advise(z, "make the tracer collect or detach it (continue/quit the debugger or strace), or kill the tracer %d: then parent %d is notified and can reap it",
-		       (int)z->tracer, (int)z->ppid);
+		/* What happens next depends on the parent: is it in a wait that
+		 * would reap the zombie once the tracer lets go? */
+		examine(c, z->ppid, zi, false, &p);
+		if (p.seen && p.wait == W_MATCH)
+			advise(z, "make the tracer collect or detach it (continue/quit the debugger or strace), or kill the tracer %d: then parent %d, which is in %s, reaps it",
+			       (int)z->tracer, (int)z->ppid, p.wait_desc);
+		else if (p.seen)
+			advise(z, "make the tracer detach it (continue/quit the debugger or strace), or kill the tracer %d: the zombie then goes back to parent %d, which must still reap it and is not in a wait for it now",
+			       (int)z->tracer, (int)z->ppid);
+		else
+			advise(z, "make the tracer detach it (continue/quit the debugger or strace), or kill the tracer %d",
+			       (int)z->tracer);
+		pview_release(&p);
 		kill_parent(z, ZD_NO, "no: the tracer %d still holds it", (int)z->tracer);
 	}
 	*done = true;

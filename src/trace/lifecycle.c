@@ -84,6 +84,8 @@ zd_lc_exit(struct zd_lifecycle *lc, struct zd_tproc *p, int status, const struct
 
 		if (c->parent == p && c->exited && c->reap == ZD_REAP_NOT_YET)
 			c->parent_exited_first = true;
+		else if (c->parent == p && !c->exited)
+			c->orphaned = true;
 	}
 }
 
@@ -118,7 +120,7 @@ zd_lc_finish(struct zd_lifecycle *lc, const char *proc_root, const struct timesp
 		if (fd >= 0 && zd_proc_read_stat(fd, &st) == 0 && st.state == 'Z') {
 			p->reap = ZD_REAP_NEVER;
 			p->t_reap = *now;
-		} else if (p->parent && !p->parent_exited_first) {
+		} else if (p->parent && !p->parent_exited_first && !p->orphaned) {
 			p->reap = ZD_REAP_NO_WAIT;
 		} else {
 			p->reap = ZD_REAP_OTHER;
@@ -253,8 +255,9 @@ text_one(const struct zd_lifecycle *lc, struct zd_sb *sb, const struct zd_tproc 
 			zd_sb_adds(sb, ", reaped by an untraced process");
 		break;
 	case ZD_REAP_NEVER:
-		zd_sb_addf(sb, ", %snever reaped%s (still a zombie when the trace ended, %.3fs after it exited)",
-			   col(color, C_RED), col(color, C_RESET), zombie_seconds(p));
+		zd_sb_addf(sb, ", %snever reaped%s (still a zombie when the trace ended, %.3fs after it exited%s)",
+			   col(color, C_RED), col(color, C_RESET), zombie_seconds(p),
+			   p->orphaned ? "; orphaned before, so its new parent holds it" : "");
 		break;
 	case ZD_REAP_NOT_YET:
 		zd_sb_adds(sb, ", not reaped yet");
@@ -300,7 +303,7 @@ size_t
 zd_lc_report_text(const struct zd_lifecycle *lc, struct zd_sb *sb, long late_ms, bool color)
 {
 	struct zd_sb prefix = ZD_SB_INIT;
-	size_t i, nlate = 0, nnever = 0;
+	size_t i, nlate = 0, nnever = 0, norphan = 0;
 
 	zd_sb_adds(sb, "\nprocess lifecycle:\n");
 	for (i = 0; i < lc->n; i++)
@@ -309,15 +312,21 @@ zd_lc_report_text(const struct zd_lifecycle *lc, struct zd_sb *sb, long late_ms,
 	zd_sb_release(&prefix);
 	for (i = 0; i < lc->n; i++) {
 		nlate += is_late(lc->v[i], late_ms);
-		nnever += is_never(lc->v[i]);
+		if (is_never(lc->v[i]) && lc->v[i]->orphaned)
+			norphan++;
+		else
+			nnever += is_never(lc->v[i]);
 	}
-	if (!nlate && !nnever) {
+	if (!nlate && !nnever && !norphan) {
 		zd_sb_addf(sb, "every child was reaped within %ld ms\n", late_ms);
 		return 0;
 	}
-	zd_sb_addf(sb, "\n%s%zu child%s reaped late (over %ld ms), %zu never reaped by %s parent:%s\n",
-		   col(color, nnever ? C_RED : C_YELLOW), nlate, nlate == 1 ? "" : "ren", late_ms, nnever,
-		   nnever == 1 ? "its" : "their", col(color, C_RESET));
+	zd_sb_addf(sb, "\n%s%zu child%s reaped late (over %ld ms), %zu never reaped by %s parent",
+		   col(color, nnever || norphan ? C_RED : C_YELLOW), nlate, nlate == 1 ? "" : "ren", late_ms, nnever,
+		   nnever == 1 ? "its" : "their");
+	if (norphan)
+		zd_sb_addf(sb, ", %zu orphan%s still a zombie under a reaper", norphan, norphan == 1 ? "" : "s");
+	zd_sb_addf(sb, ":%s\n", col(color, C_RESET));
 	for (i = 0; i < lc->n; i++) {
 		const struct zd_tproc *p = lc->v[i], *pp;
 
@@ -328,10 +337,30 @@ zd_lc_report_text(const struct zd_lifecycle *lc, struct zd_sb *sb, long late_ms,
 		put_comm(sb, p);
 		zd_sb_addf(sb, ") exited at +%.3fs; ", zd_ts_diff(&lc->mono0, &p->t_exit));
 		if (is_late(p, late_ms)) {
-			zd_sb_addf(sb, "a zombie for %.3fs until its parent %d (", zombie_seconds(p), (int)p->reaper);
+			const struct zd_tproc *rp = zd_lc_find(lc, p->reaper);
+
+			zd_sb_addf(sb, "a zombie for %.3fs until its %sparent %d (", zombie_seconds(p),
+				   p->orphaned ? "new " : "", (int)p->reaper);
+			if (rp)
+				put_comm(sb, rp);
+			else
+				zd_sb_addc(sb, '?');
+			zd_sb_addf(sb, ") reaped it with %s\n", zd_lc_reap_name(p->reap));
+			continue;
+		}
+		if (p->orphaned) {
+			/* never blame a parent that was gone before the child died */
+			zd_sb_addf(sb, "orphaned: its parent %d (", (int)p->ppid);
 			if (pp)
 				put_comm(sb, pp);
-			zd_sb_addf(sb, ") reaped it with %s\n", zd_lc_reap_name(p->reap));
+			else
+				zd_sb_addc(sb, '?');
+			if (pp && pp->exited)
+				zd_sb_addf(sb, ") exited at +%.3fs, before it, so", zd_ts_diff(&lc->mono0, &pp->t_exit));
+			else
+				zd_sb_adds(sb, ") exited before it, so");
+			zd_sb_addf(sb, " a reaper (its new parent) holds it; still a zombie when the trace ended (see 'zdiag scan -p %d')\n",
+				   (int)p->pid);
 			continue;
 		}
 		zd_sb_addf(sb, "its parent %d (", (int)p->ppid);
@@ -347,7 +376,7 @@ zd_lc_report_text(const struct zd_lifecycle *lc, struct zd_sb *sb, long late_ms,
 		else
 			zd_sb_adds(sb, ") did not reap it\n");
 	}
-	return nlate + nnever;
+	return nlate + nnever + norphan;
 }
 
 /* The realtime of monotonic instant t, as epoch seconds with microseconds. */
@@ -410,6 +439,7 @@ zd_lc_report_json(const struct zd_lifecycle *lc, struct zd_sb *sb, long late_ms)
 		zd_json_kbool(&j, "late", is_late(p, late_ms));
 		zd_json_kbool(&j, "never_reaped", is_never(p));
 		zd_json_kbool(&j, "parent_exited_first", p->parent_exited_first);
+		zd_json_kbool(&j, "orphaned", p->orphaned);
 		zd_json_obj_end(&j);
 		zd_sb_addc(sb, '\n');
 	}

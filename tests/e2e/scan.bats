@@ -111,6 +111,17 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	scenario sigchld-blocked
 	[ "$(z 'z["cause"]')" = sigchld-blocked ]
 	z 'z["evidence"]' | grep -q "caught by a handler, blocked, pending"
+	z 'z["headline"]' | grep -q "its SIGCHLD handler cannot run"
+}
+
+@test "sigchld-blocked: blocked and pending with no handler installed says so" {
+	require_pidns
+	scenario sigchld-blocked-nohandler
+	[ "$(z 'z["cause"]')" = sigchld-blocked ]
+	z 'z["evidence"]' | grep -q "default (SIG_DFL), blocked, pending"
+	z 'z["headline"]' | grep -q "no handler installed"
+	! z 'z["headline"]' | grep -q "handler cannot run"
+	! z 'z["advice"]' | grep -q "handler runs"
 }
 
 @test "signalfd-not-read: SIGCHLD waits in an unread signalfd" {
@@ -141,10 +152,32 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	z 'z["advice"]' | grep -q "kill -CONT $parent"
 }
 
-@test "threads-alive: a leader whose sibling thread runs on" {
+@test "parent-stopped: a parent in a ptrace stop names its tracer" {
+	require_pidns
+	scenario parent-traced-stop
+	[ "$(z 'z["cause"]')" = parent-stopped ]
+	[ "$(z 'z["parent"]["state"]')" = t ]
+	z 'z["advice"]' | grep -q "the parent's tracer $tracer (zd-tracer) must continue it or detach"
+	z 'z["evidence"]' | grep -q "parent is traced by $tracer (zd-tracer)"
+}
+
+@test "threads-alive: a leader that called pthread_exit is a running process, not a stuck zombie" {
 	require_pidns
 	scenario threads-alive
 	[ "$(z 'z["cause"]')" = threads-alive ]
+	[ "$(z 'z["stuck"]')" = false ]
+	# no page at 3 a.m.: exit 0, not in the stuck count or the stuck metric
+	[ "$(cat "$T/rc")" = 0 ]
+	[ "$(jget "$T/scan.json" 'd["summary"]["stuck"]')" = 0 ]
+	grep -q "^running  zombie $zombie (stage)  threads-alive" "$T/scan.txt"
+	grep -q "^no stuck zombies (.*1 process running on after its leader exited)" "$T/scan.txt"
+	grep -q "tid $thread (stage) S" "$T/scan.txt"
+	in_ns 'eval "$("$HELPERS"/stage threads-alive)"
+	       "$ZDIAG" scan -q --settle 50; echo $? > "$T/rcq"
+	       "$ZDIAG" scan --prom --settle 50 > "$T/prom"'
+	[ "$(cat "$T/rcq")" = 0 ]
+	grep -qx 'zdiag_zombies_stuck 0' "$T/prom"
+	grep -qx 'zdiag_zombies{cause="threads-alive"} 1' "$T/prom"
 	[ "$(z 'z["live_threads"]')" = 1 ]
 	[ "$(z 'z["blockers"][0]["tid"]')" = "$thread" ]
 	[ "$(z 'z["blockers"][0]["state"]')" = S ]
@@ -166,6 +199,11 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	z 'z["blockers"][0]["kernel_stack"]' | grep -q vfork
 	[ "$(z 'z["killing_parent_helps"]')" = false ]
 	grep -q "blocker     tid $blocker (stage) D" "$T/scan.txt"
+	# the thread waits for its vfork child: the verdict names it
+	vc=$(z 'z["blockers"][0]["vfork_child"]["pid"]')
+	[ "$vc" -gt 0 ]
+	z 'z["headline"]' | grep -q "is in vfork() (D state), waiting for its vfork child $vc (stage) to exec or exit"
+	z 'z["advice"]' | grep -q "kill -KILL $vc"
 }
 
 @test "blocked-by-d-state-thread: frozen D thread with SIGKILL pending (cgroup v1 freezer)" {
@@ -206,6 +244,18 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	[ "$(z 'z["tracer"]["comm"]')" = zd-tracer ]
 	[ "$(z 'z["killing_parent_helps"]')" = false ]
 	z 'z["advice"]' | grep -q "kill the tracer $tracer"
+	# the parent is in wait4 for it: it reaps it once the tracer lets go
+	z 'z["advice"]' | grep -q "then parent $parent, which is in wait4($zombie, 0), reaps it"
+}
+
+@test "traced: with a parent in pause(), the remedy does not promise that the parent reaps it" {
+	require_pidns
+	scenario traced pause
+	[ "$(z 'z["cause"]')" = traced ]
+	[ "$(z 'z["parent"]["syscall"]')" = pause ]
+	! z 'z["advice"]' | grep -q "can reap it"
+	! z 'z["advice"]' | grep -q "reaps it"
+	z 'z["advice"]' | grep -q "goes back to parent $parent, which must still reap it and is not in a wait for it now"
 }
 
 @test "init-not-reaping: PID 1 of a nested namespace that never waits" {
@@ -223,6 +273,60 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	scenario subreaper conmon
 	[ "$(z 'z["cause"]')" = subreaper-not-reaping ]
 	[ "$(z 'z["parent"]["pid"]')" = "$parent" ]
+	[ "$(jget "$T/scan.json" 'd["scope"]["subreaper_source"]')" = bpf ]
+}
+
+@test "subreaper-not-reaping: a subreaper with an ordinary name is found through BPF" {
+	require_pidns
+	scenario subreaper worker
+	[ "$(z 'z["cause"]')" = subreaper-not-reaping ]
+	z 'z["evidence"]' | grep -q "parent $parent has PR_SET_CHILD_SUBREAPER set (read from the kernel with BPF)"
+	# without BPF zdiag cannot know, and does not guess from the name
+	scenario subreaper worker --no-bpf
+	[ "$(z 'z["cause"]')" = parent-not-waiting ]
+	[ "$(jget "$T/scan.json" 'd["scope"]["subreaper_source"]')" = name ]
+	[ "$(jget "$T/scan.json" 'd["scope"]["subreaper_error"]')" = --no-bpf ]
+}
+
+@test "heir: under an unnamed subreaper, killing the parent hands the zombie to it (and zdiag says so)" {
+	require_pidns
+	export T
+	in_ns '
+		eval "$("$HELPERS"/stage under-subreaper)"
+		echo "zombie=$zombie parent=$parent subreaper=$subreaper" > "$T/pids"
+		"$ZDIAG" scan --json --settle 50 > "$T/scan.json"
+		"$ZDIAG" scan --color=never --settle 50 > "$T/scan.txt"
+		"$ZDIAG" scan --json --settle 50 --no-bpf > "$T/nobpf.json"
+		"$ZDIAG" scan --color=never --settle 50 --no-bpf > "$T/nobpf.txt"
+		kill -KILL $parent
+		for i in $(seq 100); do [ "$(cut -d" " -f4 /proc/$zombie/stat)" = "$subreaper" ] && break; sleep 0.05; done
+		"$ZDIAG" scan --json --settle 50 > "$T/after.json"
+		true
+	'
+	. "$T/pids"
+	[ "$(z 'z["cause"]')" = parent-not-waiting ]
+	[ "$(z 'z["reaper"]["pid"]')" = "$subreaper" ]
+	[ "$(z 'z["reaper"]["comm"]')" = helper ]
+	[ "$(z 'z["heir_source"]')" = bpf ]
+	# the subreaper is not waiting: whether it would reap is not stated as fact
+	[ "$(z 'z["killing_parent_helps"]')" = null ]
+	grep -q "reaper      if the parent dies, $subreaper (helper) inherits it (subreaper flags read from the kernel)" "$T/scan.txt"
+	! grep -q "1 (sh) inherits" "$T/scan.txt"
+	# what zdiag said is what the kernel did
+	cp "$T/after.json" "$T/scan.json"
+	[ "$(z 'z["ppid"]')" = "$subreaper" ]
+	[ "$(z 'z["cause"]')" = subreaper-not-reaping ]
+	# without the flags: no heir named, no "kill parent" verdict, the candidates listed
+	cp "$T/nobpf.json" "$T/scan.json"
+	[ "$(z 'z["reaper"]')" = null ]
+	[ "$(z 'z["heir_source"]')" = unknown ]
+	[ "$(z '[c["pid"] for c in z["heir_candidates"]]')" = "[$subreaper]" ]
+	[ "$(z 'z["heir_fallback"]["pid"]')" = 1 ]
+	[ "$(z 'z["killing_parent_helps"]')" = null ]
+	z 'z["killing_parent"]' | grep -q "^unknown: "
+	grep -q "heir        the nearest child subreaper among ancestors $subreaper (helper) if any has PR_SET_CHILD_SUBREAPER (not visible in /proc), else 1 (sh)" "$T/nobpf.txt"
+	! grep -q "inherits it" "$T/nobpf.txt"
+	! grep -q "Killing the parent hands" "$T/nobpf.txt"
 }
 
 @test "transient: a zombie reaped during the settle interval is not stuck" {
@@ -279,10 +383,44 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	grep -qx 'zdiag_zombies{cause="blocked-by-d-state-thread"} 0' "$T/prom"
 	grep -qx 'zdiag_zombies_stuck 1' "$T/prom"
 	grep -q '^zdiag_pid_max [0-9]' "$T/prom"
-	grep -q '^zdiag_d_state_threads 0$' "$T/prom"
+	grep -q '^zdiag_uninterruptible_threads 0$' "$T/prom"
 	grep -q '^# TYPE zdiag_zombies gauge$' "$T/prom"
 	# every sample line is "name{labels} value" or "name value"
 	! grep -v '^#' "$T/prom" | grep -vqE '^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$'
+	promtool check metrics < "$T/prom"
+}
+
+@test "--prom: control bytes in a comm never reach a label; promtool accepts the file" {
+	require_pidns
+	command -v promtool > /dev/null || skip "no promtool (Debian package prometheus)"
+	in_ns 'eval "$("$HELPERS"/stage ctl-parent)"; "$ZDIAG" scan --prom --settle 50 > "$T/prom"; true'
+	no_control_bytes "$T/prom"
+	grep -qF 'zdiag_parent_stuck_zombies{pid="3",comm="p\\x1b[1m\\x07\\x7f"} 1' "$T/prom"
+	promtool check metrics < "$T/prom"
+	# the check can fail: the raw bytes, or a name with a unit abbreviation
+	printf 'zdiag_d_state_threads 0\n' | { ! promtool check metrics; }
+}
+
+@test "--prom-file: atomic write for a textfile collector, exit 0 whatever is found" {
+	require_pidns
+	mkdir "$T/collector"
+	export T
+	in_ns '
+		eval "$("$HELPERS"/stage parent-not-waiting)"
+		"$ZDIAG" scan --prom-file "$T/collector/zdiag.prom" --settle 50 > "$T/stdout"; echo $? > "$T/rc"
+		"$ZDIAG" scan --prom --settle 50 > /dev/null; echo $? > "$T/rc_prom"
+	'
+	[ "$(cat "$T/rc")" = 0 ]
+	[ "$(cat "$T/rc_prom")" = 1 ]
+	[ ! -s "$T/stdout" ]
+	grep -qx 'zdiag_zombies_stuck 1' "$T/collector/zdiag.prom"
+	[ "$(ls "$T/collector")" = zdiag.prom ]  # no PATH.tmp left behind
+	promtool check metrics < "$T/collector/zdiag.prom"
+	run zdiag scan --prom-file /nonexistent/dir/zdiag.prom --settle 0
+	[ "$status" = 2 ]
+	[ "$output" = "zdiag: cannot create '/nonexistent/dir/zdiag.prom.tmp': No such file or directory" ]
+	run zdiag scan --prom-file "$T/x.prom" -q
+	[ "$status" = 2 ]
 }
 
 @test "--watch shows a zombie appearing and then being reaped" {
@@ -325,6 +463,28 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	[ "$(cat "$T/p.txt")" = "pid $parent (stage) is not a zombie: state S (sleeping)" ]
 	[ "$(cat "$T/rc3")" = 2 ]
 	[ "$(cat "$T/n.txt")" = "zdiag: no process 999999 in '/proc'" ]
+}
+
+@test "--proc-root: a parent running on a CPU is 'running', and an empty tree is no error" {
+	run zdiag scan --proc-root "$FIXTURES/proc/running-parent" --settle 0 --color=never
+	[ "$status" = 1 ]
+	[[ "$output" == *"parent 60 (runner) is alive but not in wait4/waitid: it is running"* ]]
+	[[ "$output" != *"it is in running"* ]]
+	# a crafted tree without pids (UBSan once aborted on qsort(NULL, 0))
+	mkdir -p "$T/empty"
+	run zdiag scan --proc-root "$T/empty" --settle 0 --all
+	[ "$status" = 0 ]
+	[[ "$output" == "no stuck zombies (0 processes, 0 threads"* ]]
+}
+
+@test "pid pressure: in a nested PID namespace, namespace and host figures are kept apart" {
+	require_pidns
+	in_ns '"$ZDIAG" scan --settle 0 --color=never > "$T/out"; "$ZDIAG" scan --json --settle 0 > "$T/scan.json"'
+	grep -qE "^pid pressure: this PID namespace: [0-9]+ threads, zombies included, pid_max [0-9]+ \([0-9.]+%\); host: [0-9]+ tasks in use" "$T/out"
+	[ "$(jget "$T/scan.json" 'd["pressure"]["pid_namespace"]')" = nested ]
+	[ "$(jget "$T/scan.json" 'd["pressure"]["pids_in_use"] == d["summary"]["threads"]')" = true ]
+	"$ZDIAG" scan --json --settle 0 > "$T/host.json" || true
+	[ "$(jget "$T/host.json" 'd["pressure"]["pid_namespace"]')" = host ]
 }
 
 @test "--proc-root reads a fixture tree: the qemu-kvm reference case" {
@@ -420,13 +580,27 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 
 @test "hundreds of zombies of one parent: every one is reported (fd use stays bounded)" {
 	require_pidns
+	# stage reports only once all 600 children are zombies, so a loaded
+	# machine (both CPUs busy) cannot make the count short
 	in_ns '
 		eval "$("$HELPERS"/stage zombies 600)"
 		echo "parent=$parent" > "$T/pids"
 		(ulimit -n 128; "$ZDIAG" scan --json --settle 20 > "$T/scan.json"); echo $? > "$T/rc"
+		"$ZDIAG" scan --color=never --settle 20 > "$T/scan.txt"
+		"$ZDIAG" scan --color=never --settle 20 --expand > "$T/expand.txt"
+		true
 	'
 	. "$T/pids"
 	[ "$(cat "$T/rc")" = 1 ]
+	# text: one block for the 600 (pid ranges, the oldest), not 6,000 lines
+	[ "$(grep -c "^STUCK" "$T/scan.txt")" = 1 ]
+	grep -q "^STUCK  600 zombies (stage) of parent $parent (stage)  parent-not-waiting" "$T/scan.txt"
+	grep -qE "^  pids        [0-9]+" "$T/scan.txt"
+	grep -qE "^  oldest      zombie [0-9]+ \(stage\), started [0-9]+ s ago" "$T/scan.txt"
+	[ "$(wc -l < "$T/scan.txt")" -lt 30 ]
+	# --expand: one block each
+	[ "$(grep -c "^STUCK  zombie" "$T/expand.txt")" = 600 ]
+	[ "$(jget "$T/scan.json" 'len(d["zombies"])')" = 600 ]
 	[ "$(jget "$T/scan.json" 'd["summary"]["stuck"]')" = 600 ]
 	[ "$(jget "$T/scan.json" 'sorted(set(z["cause"] for z in d["zombies"]))')" = '["parent-not-waiting"]' ]
 	[ "$(jget "$T/scan.json" 'd["pressure"]["top_parents"][0]["zombies"]')" = 600 ]

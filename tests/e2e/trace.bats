@@ -847,6 +847,35 @@ print('ok')
 EOF
 }
 
+@test "--lifecycle: an orphan left a zombie under a reaper does not blame its exited parent" {
+	require_pidns
+	in_ns '"$ZDIAG" trace --lifecycle -e trace=none -o $T/out "$HELPERS/trace_orphan" > $T/ids
+	       "$ZDIAG" trace --lifecycle --json -e trace=none -o $T/json "$HELPERS/trace_orphan" > $T/ids2'
+	eval "$(cat "$T/ids")"
+	# the parent exited (and was reaped by the reaper) before the orphan died
+	grep -q "^\`-- $parent trace_orphan (fork at .*reaped by $reaper (wait4)" "$T/out"
+	# When the reaper exits, the orphan moves on to the namespace's init,
+	# which may reap it before the trace ends: either way nobody blames
+	# the parent, and an untraced reaper is not "released without a wait".
+	if grep -q "still a zombie when the trace ended" "$T/out"; then
+		grep -q "orphaned: its parent $parent (trace_orphan) exited at .*, before it" "$T/out"
+		grep -q "1 orphan still a zombie under a reaper:" "$T/out"
+	else
+		grep -q "^    \`-- $orphan trace_orphan (fork at .*reaped by an untraced process" "$T/out"
+	fi
+	! grep -q "without reaping it" "$T/out"
+	! grep -q "released without a wait" "$T/out"
+	eval "$(cat "$T/ids2")"
+	python3 - "$T/json" "$orphan" <<'EOF'
+import json, sys
+lc = {o['pid']: o for o in map(json.loads, open(sys.argv[1])) if o['event'] == 'lifecycle'}
+o = lc[int(sys.argv[2])]
+assert o['orphaned'] and not o['parent_exited_first'], o
+assert (o['reap'], o['never_reaped']) in (('never', True), ('untraced', False)), o
+print('ok')
+EOF
+}
+
 @test "--json follows its schema (docs/trace.schema.json), event by event" {
 	require_pidns
 	in_ns "$FUNCS"'"$ZDIAG" trace -f --json --lifecycle -o $T/a "$HELPERS/trace_tree" > /dev/null

@@ -179,17 +179,20 @@ write_file(const char *path, const char *fmt, ...)
 	return close(fd);
 }
 
-/* Find a child of ppid in state Z (any namespace); 0 if none yet. */
+/* Find a child of ppid in state Z (any namespace); 0 if none yet.  With
+ * count, walk everything and store how many there are. */
 static pid_t
-find_zombie_child(pid_t ppid)
+find_zombie_children(pid_t ppid, int *count)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
 	pid_t found = 0;
 
+	if (count)
+		*count = 0;
 	if (!d)
 		return 0;
-	while ((de = readdir(d)) && !found) {
+	while ((de = readdir(d)) && (!found || count)) {
 		char path[300], buf[1024], *p;
 		int fd;
 		ssize_t n;
@@ -206,11 +209,20 @@ find_zombie_child(pid_t ppid)
 			continue;
 		buf[n] = '\0';
 		p = strrchr(buf, ')');
-		if (p && p[2] == 'Z' && atoi(p + 4) == ppid)
+		if (p && p[2] == 'Z' && atoi(p + 4) == ppid) {
 			found = atoi(buf);
+			if (count)
+				(*count)++;
+		}
 	}
 	closedir(d);
 	return found;
+}
+
+static pid_t
+find_zombie_child(pid_t ppid)
+{
+	return find_zombie_children(ppid, NULL);
 }
 
 static void *
@@ -290,8 +302,9 @@ scenario(const char *name, const char *arg, const char *arg2)
 		waitpid(-1, NULL, __WCLONE);
 		forever();
 	}
-	if (!strcmp(name, "sigchld-blocked")) {
-		signal(SIGCHLD, reap_handler);
+	if (!strcmp(name, "sigchld-blocked") || !strcmp(name, "sigchld-blocked-nohandler")) {
+		if (!strcmp(name, "sigchld-blocked"))
+			signal(SIGCHLD, reap_handler);
 		sigemptyset(&set);
 		sigaddset(&set, SIGCHLD);
 		sigprocmask(SIG_BLOCK, &set, NULL);
@@ -309,6 +322,34 @@ scenario(const char *name, const char *arg, const char *arg2)
 		report("zombie=%d parent=%d", z, self);
 		for (;;)
 			sleep_raw(600);
+	}
+	if (!strcmp(name, "ctl-parent")) {
+		/* a parent whose name holds ESC, BEL and DEL */
+		prctl(PR_SET_NAME, "p\033[1m\a\177");
+		z = zombie_child(7);
+		report("zombie=%d parent=%d", z, self);
+		forever();
+	}
+	if (!strcmp(name, "parent-traced-stop")) {
+		/* the parent sits in a ptrace stop: its tracer never continues it */
+		pid_t tracer;
+		int st;
+
+		z = zombie_child(7);
+		tracer = fork();
+		if (tracer < 0)
+			die("fork");
+		if (tracer == 0) {
+			prctl(PR_SET_NAME, "zd-tracer");
+			if (ptrace(PTRACE_ATTACH, self, 0, 0) < 0)
+				_exit(96);
+			if (waitpid(self, &st, __WALL) != self || wait_state(self, 0, "t") < 0)
+				_exit(98);
+			report("zombie=%d parent=%d tracer=%d", z, self, getpid());
+			forever();
+		}
+		close(report_fd);
+		forever();
 	}
 	if (!strcmp(name, "sigchld-ignored")) {
 		z = zombie_child(7);
@@ -412,6 +453,8 @@ scenario(const char *name, const char *arg, const char *arg2)
 		if (wait_state(z, 0, "Z") < 0)
 			return 98;
 		report("zombie=%d parent=%d tracer=%d", z, self, tracer);
+		if (arg && !strcmp(arg, "pause"))
+			forever(); /* the parent never waits either */
 		waitpid(z, NULL, 0);
 		forever();
 	}
@@ -466,6 +509,34 @@ scenario(const char *name, const char *arg, const char *arg2)
 		report("zombie=%d parent=%d", z, self);
 		forever();
 	}
+	if (!strcmp(name, "under-subreaper")) {
+		/* self: a child subreaper with an ordinary name (ARG, default
+		 * "helper") that never waits; its child (the parent) never
+		 * reaps its zombie child.  Killing the parent hands the zombie
+		 * to self, not to init. */
+		int zp[2];
+		pid_t parent;
+
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		prctl(PR_SET_NAME, arg ? arg : "helper");
+		if (pipe(zp) < 0)
+			die("pipe");
+		parent = fork();
+		if (parent < 0)
+			die("fork");
+		if (parent == 0) {
+			close(report_fd);
+			prctl(PR_SET_NAME, "worker");
+			z = zombie_child(7);
+			if (write(zp[1], &z, sizeof(z)) != sizeof(z))
+				_exit(1);
+			forever();
+		}
+		if (read(zp[0], &z, sizeof(z)) != sizeof(z))
+			return 98;
+		report("zombie=%d parent=%d subreaper=%d", z, parent, self);
+		forever();
+	}
 	if (!strcmp(name, "transient")) {
 		long ms = arg ? atol(arg) : 300;
 
@@ -480,15 +551,21 @@ scenario(const char *name, const char *arg, const char *arg2)
 
 		for (i = 0; i < n; i++) {
 			pid_t c = fork();
+			if (c < 0)
+				die("fork");
 			if (c == 0)
 				_exit(0);
 		}
-		for (i = 0; i < 1000; i++) {
-			if (find_zombie_child(self))
+		/* Report only once every child is a zombie: on a loaded machine
+		 * the last ones take a while to exit (HELPER_ALARM bounds it). */
+		for (;;) {
+			int nz;
+
+			find_zombie_children(self, &nz);
+			if (nz >= n)
 				break;
-			msleep(10);
+			msleep(20);
 		}
-		msleep(100);
 		report("parent=%d count=%d", self, n);
 		forever();
 	}

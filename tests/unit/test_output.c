@@ -53,6 +53,10 @@ esc_prom_label(void **state)
 	(void)state;
 	zd_esc_prom(&sb, "a\"b\\c\nd");
 	assert_string_equal(sb.buf, "a\\\"b\\\\c\\nd");
+	/* ESC, BEL, DEL and a byte that is not UTF-8 never reach the label raw */
+	zd_sb_reset(&sb);
+	zd_esc_prom(&sb, "e\033[31m\a\x7f\xff\xc3\xa9");
+	assert_string_equal(sb.buf, "e\\\\x1b[31m\\\\x07\\\\x7f\\\\xff\xc3\xa9");
 	zd_sb_release(&sb);
 }
 

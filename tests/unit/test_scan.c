@@ -1,6 +1,9 @@
 /* The scan engine on fixture /proc trees: causes, blockers, evidence, counts. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "zdiag/scan.h"
@@ -203,6 +206,70 @@ all_groups_d_threads_by_stack(void **state)
 	zd_scan_release(&s);
 }
 
+/* A leader that called pthread_exit is running, not stuck; the heir is
+ * stated only when it is known; a parent on a CPU "is running". */
+static void
+running_leader_and_heirs(void **state)
+{
+	struct zd_scan_opts o = { .settle_ms = 0 };
+	struct zd_scan s;
+	const struct zd_zombie *z;
+
+	(void)state;
+	run("running-parent", &o, &s);
+	assert_int_equal(s.zombies, 4);
+	assert_int_equal(s.stuck, 2);
+	/* a parent caught exiting is about to hand the zombie on */
+	z = find(&s, 101);
+	assert_int_equal(z->cause, ZD_CAUSE_TRANSIENT);
+	assert_false(z->stuck);
+	assert_non_null(strstr(z->headline, "is exiting"));
+	z = find(&s, 90);
+	assert_int_equal(z->cause, ZD_CAUSE_THREADS_ALIVE);
+	assert_false(z->stuck);
+	assert_int_equal(z->live_threads, 1);
+	assert_non_null(strstr(z->headline, "not stuck"));
+	/* parent directly under init: the heir is certain without BPF */
+	z = find(&s, 61);
+	assert_non_null(strstr(z->headline, "it is running"));
+	assert_null(strstr(z->headline, "in running"));
+	assert_int_equal(z->heir_source, ZD_HEIR_TREE);
+	assert_int_equal(z->reaper, 1);
+	/* an ancestor between the parent and init: not a fixture's business
+	 * to know its PR_SET_CHILD_SUBREAPER flag, so no heir is named */
+	z = find(&s, 82);
+	assert_int_equal(z->heir_source, ZD_HEIR_UNKNOWN);
+	assert_int_equal(z->reaper, 0);
+	assert_int_equal(z->n_heir_candidates, 1);
+	assert_int_equal(z->heir_candidates[0].pid, 80);
+	assert_int_equal(z->heir_fallback.pid, 1);
+	assert_int_equal(z->kill_parent_helps, ZD_UNKNOWN);
+	assert_null(strstr(z->advice, "hands the zombie"));
+	assert_int_equal(s.subreaper_source, ZD_SR_NAME);
+	assert_int_equal(s.subreaper_err, -EXDEV);
+	zd_scan_release(&s);
+}
+
+/* A tree without a single pid is no error (qsort(NULL, 0) was UB). */
+static void
+empty_tree(void **state)
+{
+	struct zd_scan_opts o = { .settle_ms = 0, .all = true };
+	struct zd_procfs pfs;
+	struct zd_scan s;
+	char dir[] = "/tmp/zd-empty-XXXXXX";
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(zd_procfs_open(&pfs, dir), 0);
+	assert_int_equal(zd_scan_run(&pfs, &o, &s), 0);
+	assert_int_equal(s.processes, 0);
+	assert_int_equal(s.nz, 0);
+	zd_scan_release(&s);
+	zd_procfs_close(&pfs);
+	rmdir(dir);
+}
+
 static void
 cause_names_are_stable(void **state)
 {
@@ -235,6 +302,8 @@ main(void)
 		cmocka_unit_test(only_pid_and_non_zombie),
 		cmocka_unit_test(all_groups_d_threads_by_stack),
 		cmocka_unit_test(cause_names_are_stable),
+		cmocka_unit_test(running_leader_and_heirs),
+		cmocka_unit_test(empty_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
