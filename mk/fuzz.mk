@@ -9,7 +9,8 @@
 #   make fuzz-deps                install the fuzzing packages (root; apt-get)
 #
 # Adding a harness: one file tests/fuzz/fuzz_NAME.c (LLVMFuzzerTestOneInput,
-# see tests/fuzz/fuzz.h) and a seed directory tests/fuzz/corpus/NAME/.
+# see tests/fuzz/fuzz.h) and a seed directory tests/fuzz/corpus/NAME/
+# (optional: a libFuzzer dictionary tests/fuzz/NAME.dict).
 # Nothing else: both the fuzzer and its `make check` replay
 # (build/<config>/tests/fuzz/replay_NAME, run by tests/e2e/hostile.bats over
 # tests/fuzz/corpus/NAME and tests/fuzz/regress/NAME) come from the file.
@@ -65,7 +66,8 @@ fuzz: fuzz-deps
 	@for n in $(FUZZ_RUN); do \
 		mkdir -p $(FB)/corpus/$$n tests/fuzz/corpus/$$n; \
 		echo "== fuzz_$$n: $(FUZZ_SECONDS)s"; \
-		$(FB)/fuzz_$$n $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+		dict=; [ -e tests/fuzz/$$n.dict ] && dict=-dict=tests/fuzz/$$n.dict; \
+		$(FB)/fuzz_$$n $(FUZZ_FLAGS) $$dict -max_total_time=$(FUZZ_SECONDS) \
 			-artifact_prefix=$(FB)/crash-$$n- \
 			$(FB)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
