@@ -234,9 +234,13 @@ put_cstring(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, size_t max
 	}
 	if (!max || max > ZD_DEC_STRMAX)
 		max = ZD_DEC_STRMAX;
-	if (max > ZD_PATH_MAX)
+	/* Most strings fit the stack buffer: allocate (up to the cap) only
+	 * for one that does not, then read it again whole. */
+	n = zd_umove_str(c->tid, addr, buf, ZD_MIN(max, (size_t)ZD_PATH_MAX), &terminated);
+	if (n == ZD_PATH_MAX && !terminated && max > ZD_PATH_MAX) {
 		buf = zd_xmalloc(max + 1);
-	n = zd_umove_str(c->tid, addr, buf, max, &terminated);
+		n = zd_umove_str(c->tid, addr, buf, max, &terminated);
+	}
 	if (n < 0)
 		put_ptr(sb, addr);
 	else
