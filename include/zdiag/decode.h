@@ -41,6 +41,15 @@ struct zd_dec_opts {
 };
 
 #define ZD_DEC_STRSIZE 32
+/*
+ * What "no limit" (strsize 0) means: the tracee chooses lengths (a write()
+ * of 1 GiB, a string without a NUL), so every string or buffer is shown up
+ * to this many bytes, then "...", and an iovec array up to this many bytes
+ * in total.
+ */
+#ifndef ZD_DEC_STRMAX   /* the fuzz build lowers it (mk/fuzz.mk): same paths, faster */
+#define ZD_DEC_STRMAX (1u << 20)
+#endif
 #define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, false, false }
 
 enum { ZD_DEC_DONE = 0, ZD_DEC_MORE = 1 };
@@ -138,6 +147,15 @@ ssize_t zd_umove_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *term
  * default; also forgets an earlier fallback).  Process-wide.
  */
 void zd_umove_peek_only(bool peek);
+/*
+ * The test seam: route every zd_umove (and so zd_umove_str and every
+ * decoder's read) to reader instead of the kernel, e.g. tracee memory
+ * served from a fuzz input (tests/fuzz/fuzz_decode.c).  reader has
+ * zd_umove's contract (called with len > 0 and addr != 0).  NULL restores
+ * the kernel.  Process-wide; not for the tracer itself.
+ */
+typedef ssize_t zd_umove_fn(pid_t tid, uint64_t addr, void *buf, size_t len);
+void zd_umove_set_reader(zd_umove_fn *reader);
 /*
  * The errno with which process_vm_readv failed when zd_umove fell back to
  * PTRACE_PEEKDATA for good (ENOSYS, EPERM), or 0 (no fallback, or

@@ -50,6 +50,8 @@ zd_proc_gone(int err)
 /*
  * Numeric entries of directory `sub` under dirfd ("." for the root, "task"
  * for a pid directory), sorted ascending.  *out is malloc'ed (caller frees).
+ * Returns 0 or -errno, also when reading the directory fails midway (no
+ * partial list).
  */
 int zd_proc_list(int dirfd, const char *sub, pid_t **out, size_t *n);
 
@@ -63,7 +65,13 @@ int zd_proc_open_task(int piddirfd, pid_t tid);
  * or -errno.  Three syscalls: openat, read, close.
  */
 ssize_t zd_read_small(int dirfd, const char *path, char *buf, size_t size);
-/* Read a whole file of any size into sb (replacing its contents). */
+/*
+ * Read a whole file into sb (replacing its contents), up to
+ * ZD_READ_FILE_MAX bytes: a longer one (a crafted tree, /dev/zero) gives
+ * -EFBIG with the first ZD_READ_FILE_MAX bytes in sb.  Both readers open
+ * with O_NONBLOCK, so a FIFO in a fixture tree reads as empty.
+ */
+#define ZD_READ_FILE_MAX (64u << 20)
 int zd_read_file(int dirfd, const char *path, struct zd_sb *sb);
 
 /* /proc/PID/stat, fields per proc(5) (1-based numbers in comments). */
@@ -138,6 +146,8 @@ int zd_proc_read_wchan(int dirfd, char *buf, size_t size);
  * final 0xffffffffffffffff line removed), one per line in sb.
  */
 int zd_proc_read_stack(int dirfd, struct zd_sb *sb);
+/* The same for the text of a stack file already read (len bytes). */
+void zd_stack_parse(const char *text, size_t len, struct zd_sb *sb);
 
 /* /proc/PID/cmdline with NULs turned into spaces (trailing NUL dropped). */
 int zd_proc_read_cmdline(int dirfd, struct zd_sb *sb);

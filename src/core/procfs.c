@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,15 +70,29 @@ zd_proc_list(int dirfd, const char *sub, pid_t **out, size_t *n)
 		close(fd);
 		return e;
 	}
-	errno = 0;
-	while ((de = readdir(d))) {
-		const char *s = de->d_name;
+	for (;;) {
+		const char *s;
 		long long val = 0;
 
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			/* End of directory, or a failed getdents (the directory
+			 * went away, EIO): a partial list is no list. */
+			int e = errno;
+
+			closedir(d);
+			if (e) {
+				free(v);
+				return -e;
+			}
+			break;
+		}
+		s = de->d_name;
 		if (*s < '1' || *s > '9')
 			continue;
 		for (; *s; s++) {
-			if (!isdigit((unsigned char)*s) || val > 0x7fffffff / 10)
+			if (!isdigit((unsigned char)*s) || val > (0x7fffffff - (*s - '0')) / 10)
 				break;
 			val = val * 10 + (*s - '0');
 		}
@@ -86,8 +101,7 @@ zd_proc_list(int dirfd, const char *sub, pid_t **out, size_t *n)
 		ZD_GROW(v, alloc, len + 1);
 		v[len++] = (pid_t)val;
 	}
-	closedir(d);
-	if (len) /* qsort(NULL, 0, ...) is undefined (UBSan aborts) */
+	if (len > 1)   /* qsort(NULL, 0, ...) is undefined */
 		qsort(v, len, sizeof(*v), cmp_pid);
 	*out = v;
 	*n = len;
@@ -124,7 +138,7 @@ zd_read_small(int dirfd, const char *path, char *buf, size_t size)
 
 	if (!size)
 		return -EINVAL;
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	for (;;) {
@@ -155,16 +169,24 @@ zd_read_small(int dirfd, const char *path, char *buf, size_t size)
 int
 zd_read_file(int dirfd, const char *path, struct zd_sb *sb)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted in a fixture tree must not hang us. */
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	zd_sb_reset(sb);
 	if (fd < 0)
 		return -errno;
 	for (;;) {
 		ssize_t r;
+		size_t room;
 
+		if (sb->len >= ZD_READ_FILE_MAX) {
+			/* /dev/zero, or a crafted tree: keep what was read. */
+			close(fd);
+			return -EFBIG;
+		}
 		zd_sb_grow(sb, 4096);
-		r = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
+		room = ZD_MIN(sb->alloc - sb->len - 1, ZD_READ_FILE_MAX - sb->len);
+		r = read(fd, sb->buf + sb->len, room);
 		if (r < 0) {
 			int e = -errno;
 			if (e == -EINTR)
@@ -181,13 +203,18 @@ zd_read_file(int dirfd, const char *path, struct zd_sb *sb)
 	return 0;
 }
 
-/* Parse one unsigned decimal field; advances *p past it and one space. */
+/*
+ * Parse one decimal field, "-" allowed (the kernel prints some fields
+ * signed); advances *p past it and one space.  A negative value comes back
+ * as its two's complement; a value beyond 64 bits saturates (ULLONG_MAX, or
+ * LLONG_MIN negated) instead of wrapping.
+ */
 static bool
 next_ull(const char **p, const char *end, unsigned long long *v)
 {
 	const char *s = *p;
 	unsigned long long x = 0;
-	bool neg = false;
+	bool neg = false, big = false;
 
 	if (s < end && *s == '-') {
 		neg = true;
@@ -195,13 +222,24 @@ next_ull(const char **p, const char *end, unsigned long long *v)
 	}
 	if (s >= end || !isdigit((unsigned char)*s))
 		return false;
-	while (s < end && isdigit((unsigned char)*s))
-		x = x * 10 + (unsigned)(*s++ - '0');
+	while (s < end && isdigit((unsigned char)*s)) {
+		unsigned d = (unsigned)(*s++ - '0');
+
+		if (x > (ULLONG_MAX - d) / 10)
+			big = true;
+		else
+			x = x * 10 + d;
+	}
 	if (s < end && *s != ' ' && *s != '\n')
 		return false;
 	if (s < end)
 		s++;
-	*v = neg ? (unsigned long long)-(long long)x : x;
+	if (neg && (big || x > (unsigned long long)LLONG_MAX + 1))
+		x = (unsigned long long)LLONG_MAX + 1;   /* LLONG_MIN */
+	else if (big)
+		x = ULLONG_MAX;
+	/* Negate in unsigned arithmetic: -(long long)x overflows for LLONG_MIN. */
+	*v = neg ? 0ULL - x : x;
 	*p = s;
 	return true;
 }
@@ -234,7 +272,7 @@ zd_stat_parse(const char *buf, size_t len, struct zd_stat *st)
 	st->comm[clen] = '\0';
 
 	p = close_ + 1;
-	if (p + 3 > end || p[0] != ' ' || p[2] != ' ')
+	if (end - p < 3 || p[0] != ' ' || p[2] != ' ')
 		return -EINVAL;
 	st->state = p[1];
 	p += 3;
@@ -448,39 +486,43 @@ zd_proc_read_wchan(int dirfd, char *buf, size_t size)
 	return 0;
 }
 
-int
-zd_proc_read_stack(int dirfd, struct zd_sb *sb)
+void
+zd_stack_parse(const char *text, size_t len, struct zd_sb *sb)
 {
-	struct zd_sb raw = ZD_SB_INIT;
-	const char *line;
-	int r = zd_read_file(dirfd, "stack", &raw);
+	const char *line = text, *end = text + len;
 
 	zd_sb_reset(sb);
-	if (r < 0) {
-		zd_sb_release(&raw);
-		return r;
-	}
-	for (line = raw.buf; *line;) {
-		const char *nl = strchr(line, '\n');
-		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *e = nl ? nl : end;
 		const char *s = line;
-		const char *e = line + n;
 
 		if (*s == '[') {
-			const char *rb = memchr(s, ']', n);
+			const char *rb = memchr(s, ']', (size_t)(e - s));
 			if (rb)
 				s = rb + 1;
 		}
 		while (s < e && *s == ' ')
 			s++;
-		if (s < e && strncmp(s, "0xffffffffffffffff", 18)) {
+		if (s < e && (e - s < 18 || memcmp(s, "0xffffffffffffffff", 18))) {
 			zd_sb_add(sb, s, (size_t)(e - s));
 			zd_sb_addc(sb, '\n');
 		}
-		line = nl ? nl + 1 : line + n;
+		line = nl ? nl + 1 : end;
 	}
+}
+
+int
+zd_proc_read_stack(int dirfd, struct zd_sb *sb)
+{
+	struct zd_sb raw = ZD_SB_INIT;
+	int r = zd_read_file(dirfd, "stack", &raw);
+
+	zd_sb_reset(sb);
+	if (r == 0)
+		zd_stack_parse(raw.buf, raw.len, sb);
 	zd_sb_release(&raw);
-	return 0;
+	return r;
 }
 
 int

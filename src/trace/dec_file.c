@@ -571,7 +571,7 @@ void
 put_iov(struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t cnt, int64_t data_len)
 {
 	struct iovec iov;
-	uint64_t i, max = 1024;
+	uint64_t i, max = 1024, shown = 0;
 	int64_t left = data_len;
 
 	if (!addr) {
@@ -598,11 +598,18 @@ put_iov(struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t cnt, int64_
 
 			put_buf(c, sb, (uint64_t)(uintptr_t)iov.iov_base, n);
 			left -= (int64_t)n;
+			if (c->opts && !c->opts->strsize)
+				shown += ZD_MIN(n, (uint64_t)ZD_DEC_STRMAX);
 		}
 		zd_sb_adds(sb, ", iov_len=");
 		put_udec(sb, iov.iov_len);
 		zd_sb_addc(sb, '}');
 		if (c->opts && c->opts->strsize && i + 1 >= ZD_MAX(c->opts->strsize, 32) && i + 1 < cnt) {
+			zd_sb_adds(sb, ", ...");
+			break;
+		}
+		/* -s 0: the whole array, but not a tracee-chosen 1024 MiB of it. */
+		if (shown >= ZD_DEC_STRMAX && i + 1 < cnt) {
 			zd_sb_adds(sb, ", ...");
 			break;
 		}

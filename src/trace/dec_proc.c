@@ -207,7 +207,7 @@ put_str_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 {
 	size_t max = c->opts && c->opts->strsize ? ZD_MAX(c->opts->strsize, 32) : (size_t)-1;
 	struct ptr_reader r = { c, addr, { 0 }, 0, 0 };
-	size_t i;
+	size_t i, start = sb->len;
 
 	if (!addr) {
 		zd_sb_adds(sb, "NULL");
@@ -231,7 +231,9 @@ put_str_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 			break;
 		if (i)
 			zd_sb_adds(sb, ", ");
-		if (i >= max) {
+		/* -s 0: every element, but not an endless array the tracee
+		 * mapped (ZD_DEC_STRMAX bytes of output bound it). */
+		if (i >= max || sb->len - start > ZD_DEC_STRMAX) {
 			zd_sb_adds(sb, "...");
 			break;
 		}

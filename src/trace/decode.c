@@ -232,9 +232,15 @@ put_cstring(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, size_t max
 		zd_sb_adds(sb, "NULL");
 		return;
 	}
-	if (!max || max > ZD_PATH_MAX)
-		buf = zd_xmalloc((max ? max : (1 << 20)) + 1);
-	n = zd_umove_str(c->tid, addr, buf, max ? max : (1 << 20), &terminated);
+	if (!max || max > ZD_DEC_STRMAX)
+		max = ZD_DEC_STRMAX;
+	/* Most strings fit the stack buffer: allocate (up to the cap) only
+	 * for one that does not, then read it again whole. */
+	n = zd_umove_str(c->tid, addr, buf, ZD_MIN(max, (size_t)ZD_PATH_MAX), &terminated);
+	if (n == ZD_PATH_MAX && !terminated && max > ZD_PATH_MAX) {
+		buf = zd_xmalloc(max + 1);
+		n = zd_umove_str(c->tid, addr, buf, max, &terminated);
+	}
 	if (n < 0)
 		put_ptr(sb, addr);
 	else
@@ -259,7 +265,7 @@ static void
 put_buffer(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len, bool hex_all)
 {
 	size_t max = strsize(c);
-	size_t n = (max && len > max) ? max : (size_t)len;
+	size_t n;
 	char small[256];
 	char *buf = small;
 	ssize_t got;
@@ -268,8 +274,10 @@ put_buffer(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t le
 		zd_sb_adds(sb, "NULL");
 		return;
 	}
-	if (len > (1ULL << 30) && !max)
-		n = 1 << 30;
+	/* The tracee chose len: never allocate or print more than the cap. */
+	if (!max || max > ZD_DEC_STRMAX)
+		max = ZD_DEC_STRMAX;
+	n = len > max ? max : (size_t)len;
 	if (n > sizeof(small))
 		buf = zd_xmalloc(n);
 	got = zd_umove(c->tid, addr, buf, n);

@@ -17,6 +17,13 @@
 
 static int vm_readv_broken;   /* PEEKDATA only: process_vm_readv failed, or asked */
 static int vm_readv_errno;    /* how process_vm_readv failed (ENOSYS, EPERM) */
+static zd_umove_fn *test_reader; /* zd_umove_set_reader: the test seam */
+
+void
+zd_umove_set_reader(zd_umove_fn *reader)
+{
+	test_reader = reader;
+}
 
 void
 zd_umove_peek_only(bool peek)
@@ -100,6 +107,8 @@ zd_umove(pid_t tid, uint64_t addr, void *buf, size_t len)
 		return 0;
 	if (!addr)
 		return -EFAULT;
+	if (test_reader)
+		return test_reader(tid, addr, buf, len);
 	if (!vm_readv_broken) {
 		n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
 		if (n >= 0)
@@ -141,7 +150,7 @@ zd_umove_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *terminated)
 	buf[0] = '\0';
 	if (!addr)
 		return -EFAULT;
-	if (vm_readv_broken) {
+	if (vm_readv_broken && !test_reader) {
 		ssize_t n = peek_str(tid, addr, buf, max, terminated);
 
 		if (n < 0)
