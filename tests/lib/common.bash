@@ -34,13 +34,15 @@ require_pidns() {
 	case $ZDIAG_NS_MODE in none*) skip "${ZDIAG_NS_MODE#none: }" ;; esac
 }
 
-# require_private_mounts: skip unless a mount made inside in_ns (or a new
-# mount namespace) outside /proc stays there.  In a chroot whose / is not a
-# mount point (ZDIAG_NS_MODE=private-proc) it could propagate to the host.
+# require_private_mounts DIR: skip unless a mount made on DIR inside
+# tests/lib/pidns stays in its mount namespace.  With unshare --mount-proc
+# every mount is private; in a chroot (private-proc) only the mounts it can
+# see are made private, and DIR on the root file system (when / is not a
+# mount point) would propagate to the host if that mount is shared.
 require_private_mounts() {
 	require_pidns
-	[ "$ZDIAG_NS_MODE" = mount-proc ] ||
-		skip "/ is not a mount point (a chroot): a mount made here could propagate to the host (mount --bind the root onto itself before chroot)"
+	[ "$ZDIAG_NS_MODE" = mount-proc ] || findmnt -n -T "$1" > /dev/null 2>&1 ||
+		skip "$1 is on the root file system of a chroot whose / is not a mount point: a mount there could reach the host (mount a tmpfs on /tmp, or bind-mount the root onto itself, before chroot)"
 }
 
 # in_ns SCRIPT: run sh -c SCRIPT as PID 1 of a new PID namespace (own /proc),
