@@ -6,10 +6,14 @@
 #  1. debootstrap --variant=minbase --include=git,ca-certificates bookworm
 #     (the mirror of /etc/apt/sources.list*), or a copy of ZDIAG_FRESH_BASE,
 #     a pristine root made that way earlier (never changed);
-#  2. bind-mount /proc /sys /dev /dev/pts into it (not / itself: a chroot
-#     whose / is not a mount point, as the issue reports);
+#  2. bind-mount /proc /sys (with the cgroup mounts under it) /dev /dev/pts
+#     into it, each made a slave so that nothing done in the chroot (an
+#     unmount included) propagates back to the host, and a tmpfs on /tmp
+#     (so that the tests' own mounts stay private); / itself is not a mount
+#     point, as in the chroot the issue reports (tests/lib/pidns then runs
+#     in its private-proc mode);
 #  3. git clone the committed HEAD of this checkout inside the chroot, with
-#     its git (through a bare copy in the root's /tmp);
+#     its git (through a bare copy in the root's /var/tmp);
 #  4. run the commands of the README's first sh block, exactly as written,
 #     one at a time, as root in the clone, and print each one's exit status,
 #     the end of its output, and the skipped tests;
@@ -39,7 +43,7 @@ cleanup() {
 		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -KILL "${p#/proc/}" 2>/dev/null
 	done
 	for m in $mounted; do
-		umount "$root/$m" || umount -l "$root/$m"
+		umount -R "$root/$m" || umount -R -l "$root/$m"
 	done
 	if grep -q " $root/" /proc/self/mountinfo; then
 		echo "fresh-debian: still mounted under $root:" >&2
@@ -68,12 +72,20 @@ fi
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 # Reverse order for the unmount.
 for m in proc sys dev dev/pts; do
-	mount --bind "/$m" "$root/$m"
+	if [ "$m" = sys ]; then
+		mount --rbind "/$m" "$root/$m"
+	else
+		mount --bind "/$m" "$root/$m"
+	fi
 	mounted="$m $mounted"
+	mount --make-rslave "$root/$m"
 done
+mount -t tmpfs -o mode=1777 zdiag-fresh-tmp "$root/tmp"
+mount --make-private "$root/tmp"
+mounted="tmp $mounted"
 
-git clone -q --bare "$top" "$root/tmp/zdiag.git"
-chroot "$root" git clone -q /tmp/zdiag.git /root/zdiag
+git clone -q --bare "$top" "$root/var/tmp/zdiag.git"
+chroot "$root" git clone -q /var/tmp/zdiag.git /root/zdiag
 echo "fresh-debian: $(chroot "$root" git -C /root/zdiag log --oneline -1)"
 
 # The commands of the first sh block after "## Start here".
