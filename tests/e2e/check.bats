@@ -330,7 +330,7 @@ count_status() {
 	[ -f "$ROOT/build/zdiag.1" ]
 	sect=$(sed -n '/^\.SS "zdiag check"/,/^\.SS /p' "$ROOT/build/zdiag.1")
 	[ -n "$sect" ]
-	for o in list match tap json timeout repeat verbose quiet color; do
+	for o in list match tap json timeout repeat strict verbose quiet color; do
 		grep -q -- "--$o" <<<"$output"
 		grep -q -- "\\\\-\\\\-$o" <<<"$sect" || { echo "man page lacks --$o"; false; }
 	done
