@@ -23,10 +23,14 @@ CFLAGS ?= -O2 -g
 PKGS := libunwind-ptrace libelf capstone readline libseccomp
 TEST_PKGS := cmocka
 
-# Debian packages: build, test and demo dependencies.
-DEB_PKGS := gcc make pkg-config libc6-dev linux-libc-dev \
+# Debian packages: build, test and demo dependencies.  `make deps` installs
+# the missing ones (mk/deps.sh).  A feature makefile adds its own with
+#	DEB_PKGS += libfoo-dev
+# (test-only tools too: a test must not skip for want of a package).
+DEB_PKGS := gcc make pkg-config libc6-dev linux-libc-dev binutils \
 	libunwind-dev libelf-dev libcapstone-dev libreadline-dev libseccomp-dev \
-	libcmocka-dev bats python3 util-linux procps strace gdb elfutils
+	libcmocka-dev bats python3 util-linux mount procps strace gdb elfutils \
+	libc6-dbg groff-base zsh file
 BENCH_DEB_PKGS := hyperfine strace gdb elfutils procps
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -134,24 +138,10 @@ build/zdiag.1: $(MAN_FRAGS)
 	cat $^ | sed 's/@VERSION@/$(shell sed -n 's/.*ZD_VERSION_STRING "\(.*\)"/\1/p' include/zdiag/common.h)/' > $@
 
 deps:
-	@missing=; for p in $(DEB_PKGS); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
-	if [ "$$(id -u)" != 0 ]; then \
-		echo "zdiag: missing Debian packages:$$missing; run 'sudo make deps' (apt-get needs root)" >&2; exit 1; \
-	fi; \
-	echo "deps: installing$$missing"; \
-	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+	@sh mk/deps.sh deps $(sort $(DEB_PKGS))
 
 bench-deps: deps
-	@missing=; for p in $(BENCH_DEB_PKGS); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" != 0 ]; then echo "zdiag: missing Debian packages:$$missing; run 'sudo make bench-deps'" >&2; exit 1; fi; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
-	fi
+	@sh mk/deps.sh bench-deps $(sort $(BENCH_DEB_PKGS))
 
 # The main job: stage stuck zombies in a private PID namespace and explain them.
 demo: deps
@@ -160,12 +150,19 @@ demo: deps
 
 PROVE ?= prove
 PROVE_FLAGS ?=
+# Every skipped test is listed with its reason after prove's summary; with
+# ZDIAG_NO_SKIP=1 (the default when CI=true) a skip fails the run.
+ZDIAG_NO_SKIP ?= $(if $(filter true,$(CI)),1,0)
+SKIP_LOG := $(B)/skipped.txt
 check: deps
 	@$(MAKE) --no-print-directory $(CHECK_PREREQS)
-	@ZDIAG="$(CURDIR)/zdiag" ZDIAG_BUILD="$(CURDIR)/$(B)" ZDIAG_HELPERS="$(CURDIR)/build/helpers" \
-	ZDIAG_SANITIZE="$(SANITIZE)" CMOCKA_MESSAGE_OUTPUT=TAP \
+	@rm -f $(SKIP_LOG); rc=0; \
+	ZDIAG="$(CURDIR)/zdiag" ZDIAG_BUILD="$(CURDIR)/$(B)" ZDIAG_HELPERS="$(CURDIR)/build/helpers" \
+	ZDIAG_SANITIZE="$(SANITIZE)" CMOCKA_MESSAGE_OUTPUT=TAP ZDIAG_SKIP_LOG="$(CURDIR)/$(SKIP_LOG)" \
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	$(PROVE) $(PROVE_FLAGS) --exec "$(CURDIR)/tests/run-test" $(UNIT_BINS) $(E2E_TESTS)
+	$(PROVE) $(PROVE_FLAGS) --exec "$(CURDIR)/tests/run-test" $(UNIT_BINS) $(E2E_TESTS) || rc=$$?; \
+	ZDIAG_NO_SKIP=$(ZDIAG_NO_SKIP) tests/run-test --summary $(SKIP_LOG) || rc=1; \
+	exit $$rc
 
 bench: bench-deps
 	@$(MAKE) --no-print-directory zdiag helpers $(BENCH_TARGETS)

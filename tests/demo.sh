@@ -1,16 +1,17 @@
 #!/bin/sh
 # make demo: stage real stuck zombies in a private PID namespace, explain
 # them with `zdiag scan`, and clean up (every staged process dies with the
-# namespace when the demo ends).
+# namespace when the demo ends).  tests/lib/pidns makes the namespace (in a
+# chroot too) or says in one line what is missing.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-if [ "$(id -u)" != 0 ]; then
-	echo "zdiag demo: needs root to create a PID namespace (try: sudo make demo)" >&2
-	exit 1
-fi
 ZDIAG=$top/zdiag HELPERS=$top/build/helpers
 export ZDIAG HELPERS
-unshare --pid --fork --mount-proc --kill-child sh -c '
+mode=$("$top/tests/lib/pidns" --mode) || {
+	echo "zdiag demo: ${mode#none: }" >&2
+	exit 1
+}
+ZDIAG_NS_MODE=$mode "$top/tests/lib/pidns" '
 	set -e
 	for s in parent-not-waiting waits-for-other sigchld-blocked d-state traced init-not-reaping; do
 		"$HELPERS"/stage "$s" > /dev/null

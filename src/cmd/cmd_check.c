@@ -22,6 +22,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_REPEAT,
 	OPT_COLOR,
+	OPT_STRICT,
 };
 
 static const struct zd_opt check_opts[] = {
@@ -33,6 +34,7 @@ static const struct zd_opt check_opts[] = {
 	{ OPT_JSON, 0, "json", ZD_ARG_NONE, NULL, "print one JSON document (schema: docs/check.md)", NULL },
 	{ OPT_TIMEOUT, 0, "timeout", ZD_ARG_REQ, "SECS", "time limit per probe (default 10; fractions allowed)", NULL },
 	{ OPT_REPEAT, 0, "repeat", ZD_ARG_REQ, "N", "run each probe up to N times, stopping at its first failure (races)", NULL },
+	{ OPT_STRICT, 0, "strict", ZD_ARG_NONE, NULL, "a skipped probe is not a pass: exit 1 when any probe is skipped", NULL },
 	{ 'v', 'v', "verbose", ZD_ARG_NONE, NULL, "also show the rule and the observations of passing probes", NULL },
 	{ 'q', 'q', "quiet", ZD_ARG_NONE, NULL, "print nothing; only the exit status", NULL },
 	{ OPT_COLOR, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto",
@@ -44,7 +46,7 @@ enum fmt { FMT_TEXT, FMT_TAP, FMT_JSON };
 
 struct check_cli {
 	enum fmt fmt;
-	bool list, verbose, quiet, color;
+	bool list, verbose, quiet, color, strict;
 	long long timeout_ms;
 	long long repeat;
 	const char **pats;
@@ -324,6 +326,13 @@ header(struct zd_sb *sb, const struct check_cli *cli, size_t n, const struct uts
 	zd_sb_addc(sb, '\n');
 }
 
+/* The verdict of the run: no failure, no timeout, and with --strict no skip. */
+static bool
+run_ok(const struct check_cli *cli, const size_t *count)
+{
+	return !count[ZD_CHECK_FAIL] && !count[ZD_CHECK_TIMEOUT] && !(cli->strict && count[ZD_CHECK_SKIP]);
+}
+
 static void
 json_doc(struct zd_sb *sb, const struct check_cli *cli, const struct utsname *u, const struct zd_check_runner *r,
 	 const struct zd_check_result *res, const long long *runs, size_t n, const size_t *count, long long elapsed)
@@ -346,7 +355,8 @@ json_doc(struct zd_sb *sb, const struct check_cli *cli, const struct utsname *u,
 	zd_json_kint(&j, "timeout_ms", cli->timeout_ms);
 	zd_json_kint(&j, "repeat", cli->repeat);
 	zd_json_kbool(&j, "subreaper", r->subreaper);
-	zd_json_kbool(&j, "ok", !count[ZD_CHECK_FAIL] && !count[ZD_CHECK_TIMEOUT]);
+	zd_json_kbool(&j, "strict", cli->strict);
+	zd_json_kbool(&j, "ok", run_ok(cli, count));
 	zd_json_key(&j, "summary");
 	zd_json_obj_begin(&j);
 	zd_json_kuint(&j, "probes", n);
@@ -365,18 +375,46 @@ json_doc(struct zd_sb *sb, const struct check_cli *cli, const struct utsname *u,
 	zd_sb_addc(sb, '\n');
 }
 
+/*
+ * The last lines: the counts, then, when probes were skipped, that they did
+ * not run (so the run says nothing about those rules) and why, one line per
+ * distinct reason with the number of probes it skipped.
+ */
 static void
-summary(struct zd_sb *sb, const struct check_cli *cli, size_t n, const size_t *count, long long elapsed)
+summary(struct zd_sb *sb, const struct check_cli *cli, const struct zd_check_result *res, size_t n,
+	const size_t *count, long long elapsed)
 {
-	bool bad = count[ZD_CHECK_FAIL] || count[ZD_CHECK_TIMEOUT];
+	const char *pfx = cli->fmt == FMT_TAP ? "# " : "";
+	bool bad = !run_ok(cli, count);
+	size_t i, k;
 
-	if (cli->fmt == FMT_TAP)
-		zd_sb_adds(sb, "# ");
-	else
+	if (cli->fmt != FMT_TAP)
 		zd_sb_addc(sb, '\n');
-	zd_sb_addf(sb, "%s%zu probe%s: %zu passed, %zu failed, %zu skipped, %zu timed out%s (%.1f s)\n",
-		   col(cli, bad ? C_RED : C_GREEN), n, n == 1 ? "" : "s", count[ZD_CHECK_PASS], count[ZD_CHECK_FAIL],
-		   count[ZD_CHECK_SKIP], count[ZD_CHECK_TIMEOUT], col(cli, C_RESET), (double)elapsed / 1000.0);
+	zd_sb_addf(sb, "%s%s%zu probe%s: %zu passed, %zu failed, %zu skipped, %zu timed out%s (%.1f s)\n", pfx,
+		   col(cli, bad ? C_RED : count[ZD_CHECK_SKIP] ? C_YELLOW : C_GREEN), n, n == 1 ? "" : "s",
+		   count[ZD_CHECK_PASS], count[ZD_CHECK_FAIL], count[ZD_CHECK_SKIP], count[ZD_CHECK_TIMEOUT],
+		   col(cli, C_RESET), (double)elapsed / 1000.0);
+	if (!count[ZD_CHECK_SKIP])
+		return;
+	zd_sb_addf(sb, "%s%zu skipped, so %s rule%s not tested here (%s):\n", pfx, count[ZD_CHECK_SKIP],
+		   count[ZD_CHECK_SKIP] == 1 ? "its" : "their", count[ZD_CHECK_SKIP] == 1 ? " was" : "s were",
+		   cli->strict ? "--strict: exit 1" : "--strict would exit 1");
+	for (i = 0; i < n; i++) {
+		size_t same = 0;
+
+		if (res[i].status != ZD_CHECK_SKIP)
+			continue;
+		for (k = 0; k < i; k++)
+			if (res[k].status == ZD_CHECK_SKIP && !strcmp(res[k].reason, res[i].reason))
+				break;
+		if (k < i)
+			continue; /* counted with its first occurrence */
+		for (k = i; k < n; k++)
+			same += res[k].status == ZD_CHECK_SKIP && !strcmp(res[k].reason, res[i].reason);
+		zd_sb_addf(sb, "%s%5zu  ", pfx, same);
+		put_esc(sb, res[i].reason);
+		zd_sb_addc(sb, '\n');
+	}
 }
 
 static const int cancel_sigs[] = { SIGINT, SIGTERM, SIGHUP };
@@ -491,7 +529,7 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 		if (cli->fmt == FMT_JSON)
 			json_doc(&sb, cli, &u, &r, res, runs, n, count, now_ms() - start);
 		else
-			summary(&sb, cli, n, count, now_ms() - start);
+			summary(&sb, cli, res, n, count, now_ms() - start);
 		werr = flush_sb(&sb);
 	}
 	for (i = 0; i < done; i++)
@@ -506,7 +544,7 @@ do_run(const struct check_cli *cli, const struct zd_probe **sel, size_t n)
 	}
 	if (werr)
 		return zd_error_errno(werr, "cannot write output");
-	ret = count[ZD_CHECK_FAIL] || count[ZD_CHECK_TIMEOUT] ? ZD_EXIT_FOUND : ZD_EXIT_OK;
+	ret = run_ok(cli, count) ? ZD_EXIT_OK : ZD_EXIT_FOUND;
 	return ret;
 }
 
@@ -565,6 +603,9 @@ cmd_check_fn(const struct zd_cmd *cmd, int argc, char **argv)
 			cli.repeat = v;
 			break;
 		}
+		case OPT_STRICT:
+			cli.strict = true;
+			break;
 		case 'v':
 			cli.verbose = true;
 			break;
@@ -627,7 +668,7 @@ const struct zd_cmd zd_cmd_check = {
 	.name = "check",
 	.fn = cmd_check_fn,
 	.summary = "process-lifecycle conformance suite for Linux-compatible kernels",
-	.synopsis = "[-k PATTERN]... [--tap | --json] [--timeout SECS] [--repeat N] [-v | -q] [--color[=WHEN]]\n"
+	.synopsis = "[-k PATTERN]... [--tap | --json] [--timeout SECS] [--repeat N] [--strict] [-v | -q] [--color[=WHEN]]\n"
 		    "--list [-k PATTERN]... [--json]",
 	.description =
 		"Probe the process-lifecycle ABI of the running kernel: /proc entries of\n"
@@ -637,11 +678,15 @@ const struct zd_cmd zd_cmd_check = {
 		"memory, single-step, fork events); PID namespaces.  Each probe runs in its\n"
 		"own process with a time limit and prints PASS, FAIL, SKIP or TIMEOUT; a\n"
 		"failure shows the Linux rule, what Linux does and what this kernel did.\n"
+		"A SKIP (the probe needs what this system lacks: root, ptrace, PID\n"
+		"namespaces) is not a pass: the summary counts the skips and gives their\n"
+		"reasons, and --strict makes them fail the run.\n"
 		"On Linux every probe passes.  'make static' builds a self-contained\n"
 		"./zdiag-static to copy into another kernel's disk image (docs/check.md).",
 	.opts = check_opts,
 	.exit_status =
-		"  0  every selected probe passed or was skipped\n"
-		"  1  a probe failed or timed out\n"
+		"  0  no selected probe failed or timed out (some may have been skipped:\n"
+		"     see the summary; with --strict, every probe passed)\n"
+		"  1  a probe failed or timed out, or with --strict was skipped\n"
 		"  2  usage error, or the suite could not run (cannot fork, cannot write)",
 };

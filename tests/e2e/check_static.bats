@@ -50,9 +50,9 @@ make_root() {
 }
 
 @test "zdiag-static runs the whole suite in a root with nothing but itself and /proc" {
-	require_pidns
 	make_root
-	run timeout -k 5 120 unshare --mount --pid --fork --kill-child sh -c \
+	require_private_mounts "$R/proc"
+	run timeout -k 5 120 "$ROOT/tests/lib/pidns" \
 		'mount -t proc proc "$1/proc" && exec chroot "$1" /zdiag-static check --tap' sh "$R"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -66,7 +66,7 @@ make_root() {
 @test "without /proc the procfs probes are skipped, not failed" {
 	require_pidns
 	make_root
-	run timeout -k 5 120 unshare --mount --pid --fork --kill-child chroot "$R" /zdiag-static check
+	run timeout -k 5 120 "$ROOT/tests/lib/pidns" 'exec chroot "$1" /zdiag-static check' sh "$R"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '^FAIL\|^TIMEOUT' <<<"$output")" -eq 0 ]

@@ -20,17 +20,39 @@ require_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
 }
 
-require_pidns() {
-	require_root
-	unshare --pid --fork --mount-proc true 2>/dev/null || skip "no PID namespaces"
+# ns_mode: how tests/lib/pidns gives a test its PID namespace here
+# in ZDIAG_NS_MODE: mount-proc, private-proc (a chroot), or "none: WHY".
+# tests/run-test sets it once per file.
+ns_mode() {
+	[ -n "${ZDIAG_NS_MODE:-}" ] || ZDIAG_NS_MODE=$("$ROOT/tests/lib/pidns" --mode)
+	export ZDIAG_NS_MODE
 }
 
-# in_ns SCRIPT: run sh -c SCRIPT as PID 1 of a new PID namespace (own /proc).
+require_pidns() {
+	require_root
+	ns_mode
+	case $ZDIAG_NS_MODE in none*) skip "${ZDIAG_NS_MODE#none: }" ;; esac
+}
+
+# require_private_mounts DIR: skip unless a mount made on DIR inside
+# tests/lib/pidns stays in its mount namespace.  With unshare --mount-proc
+# every mount is private; in a chroot (private-proc) only the mounts it can
+# see are made private, and DIR on the root file system (when / is not a
+# mount point) would propagate to the host if that mount is shared.
+require_private_mounts() {
+	require_pidns
+	[ "$ZDIAG_NS_MODE" = mount-proc ] || findmnt -n -T "$1" > /dev/null 2>&1 ||
+		skip "$1 is on the root file system of a chroot whose / is not a mount point: a mount there could reach the host (mount a tmpfs on /tmp, or bind-mount the root onto itself, before chroot)"
+}
+
+# in_ns SCRIPT: run sh -c SCRIPT as PID 1 of a new PID namespace (own /proc),
+# through tests/lib/pidns (which also works in a chroot).
 # T (a private temp dir), ZDIAG, HELPERS and FIXTURES are exported to it.
 in_ns() {
 	T=${T:-$BATS_TEST_TMPDIR}
 	export T
-	timeout -k 5 120 unshare --pid --fork --mount-proc --kill-child sh -c "$1"
+	ns_mode
+	timeout -k 5 120 "$ROOT/tests/lib/pidns" "$1"
 }
 
 # jget FILE EXPR: evaluate a Python expression on the JSON document d.
