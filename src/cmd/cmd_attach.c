@@ -29,6 +29,7 @@
 #include <readline/readline.h>
 
 #include "zdiag/cmd.h"
+#include "zdiag/dbgline.h"
 #include "zdiag/decode.h"
 #include "zdiag/disasm.h"
 #include "zdiag/err.h"
@@ -802,96 +803,51 @@ need_process(struct dbg *d)
 	return true;
 }
 
-/* Parse a number: 0x.., 0.., decimal, or negative decimal. */
-static bool
-parse_num(const char *s, uint64_t *v)
+/* A term of an address expression that is not a number: $REG or a symbol.
+ * Failures are reported here (-1). */
+static int
+eval_term(void *ctx, const char *term, uint64_t *v)
 {
-	char *end;
+	struct dbg *d = ctx;
+	struct zd_sb e = ZD_SB_INIT;
 
-	if (!*s)
-		return false;
-	errno = 0;
-	if (*s == '-') {
-		long long x = strtoll(s, &end, 0);
+	if (*term == '$') {
+		const struct zd_reg *r = zd_reg_find(term);
+		struct zd_thread *t = cur_thread(d);
 
-		*v = (uint64_t)x;
+		if (r && t && zd_pt_getregs(&d->pt, t) == 0) {
+			*v = zd_reg_get(&t->regs, r);
+			return 0;
+		}
+		if (r)
+			return cmd_fail(d, "no registers: no stopped thread");
+		zd_esc_cs(&e, term, 0);
+		cmd_fail(d, "unknown register '%s'", e.buf);
 	} else {
-		*v = strtoull(s, &end, 0);
+		if (load_space(d) == 0 && zd_space_resolve(&d->space, term, v, NULL, NULL) == 0)
+			return 0;
+		zd_esc_cs(&e, term, 0);
+		cmd_fail(d, "no symbol '%s' in the executable or its libraries", e.buf);
 	}
-	return !*end && !errno;
+	zd_sb_release(&e);
+	return -1;
 }
 
-/*
- * Evaluate an address expression: terms joined by + and -, each a number,
- * $reg, or a symbol (name or module!name).
- */
+/* Evaluate an address expression (include/zdiag/dbgline.h). */
 static int
 eval(struct dbg *d, const char *expr, uint64_t *out)
 {
-	char buf[512];
-	char *p = buf;
-	uint64_t acc = 0;
-	int sign = 1;
+	int r = zd_dbg_eval(expr, eval_term, d, out);
+	struct zd_sb e = ZD_SB_INIT;
 
-	if (strlen(expr) >= sizeof(buf))
+	if (r == -E2BIG)
 		return cmd_fail(d, "expression too long");
-	snprintf(buf, sizeof(buf), "%s", expr);
-	while (*p) {
-		char *start, save;
-		uint64_t v;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		start = p;
-		while (*p && *p != '+' && (*p != '-' || p == start) && !isspace((unsigned char)*p))
-			p++;
-		save = *p;
-		*p = '\0';
-		if (!*start) {
-			*p = save;
-			return cmd_fail(d, "bad expression '%s'", expr);
-		}
-		if (*start == '$') {
-			const struct zd_reg *r = zd_reg_find(start);
-			struct zd_thread *t = cur_thread(d);
-
-			if (!r) {
-				struct zd_sb e = ZD_SB_INIT;
-
-				zd_esc_cs(&e, start, 0);
-				cmd_fail(d, "unknown register '%s'", e.buf);
-				zd_sb_release(&e);
-				return -1;
-			}
-			if (!t || zd_pt_getregs(&d->pt, t) < 0)
-				return cmd_fail(d, "no registers: no stopped thread");
-			v = zd_reg_get(&t->regs, r);
-		} else if (!parse_num(start, &v)) {
-			if (load_space(d) < 0 || zd_space_resolve(&d->space, start, &v, NULL, NULL) < 0) {
-				struct zd_sb e = ZD_SB_INIT;
-
-				zd_esc_cs(&e, start, 0);
-				cmd_fail(d, "no symbol '%s' in the executable or its libraries", e.buf);
-				zd_sb_release(&e);
-				return -1;
-			}
-		}
-		acc += sign > 0 ? v : (uint64_t)0 - v;
-		*p = save;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		if (*p == '+')
-			sign = 1;
-		else if (*p == '-')
-			sign = -1;
-		else
-			return cmd_fail(d, "bad expression '%s'", expr);
-		p++;
+	if (r == -EINVAL) {
+		zd_esc_cs(&e, expr, 0);
+		cmd_fail(d, "bad expression '%s'", e.buf);
+		zd_sb_release(&e);
 	}
-	*out = acc;
-	return 0;
+	return r < 0 ? -1 : 0;
 }
 
 static int
@@ -1098,7 +1054,7 @@ cmd_x(struct dbg *d, int argc, char **argv)
 		return cmd_fail(d, "usage: x ADDR|SYMBOL [COUNT]");
 	if (!need_process(d) || eval(d, argv[1], &addr) < 0)
 		return -1;
-	if (argc == 3 && (!parse_num(argv[2], &count) || !count || count > 512))
+	if (argc == 3 && (!zd_dbg_parse_num(argv[2], &count) || !count || count > 512))
 		return cmd_fail(d, "COUNT must be 1..512 words");
 	got = zd_pt_read(&d->pt, addr, buf, count * 8);
 	if (got < 8)
@@ -1171,7 +1127,7 @@ cmd_str(struct dbg *d, int argc, char **argv)
 		return cmd_fail(d, "usage: str ADDR [MAX]");
 	if (!need_process(d) || eval(d, argv[1], &addr) < 0)
 		return -1;
-	if (argc == 3 && (!parse_num(argv[2], &max) || !max || max > sizeof(buf)))
+	if (argc == 3 && (!zd_dbg_parse_num(argv[2], &max) || !max || max > sizeof(buf)))
 		return cmd_fail(d, "MAX must be 1..%zu", sizeof(buf));
 	/* Page by page: a string may end just before an unmapped page. */
 	while (len < max) {
@@ -1232,7 +1188,7 @@ cmd_disas(struct dbg *d, int argc, char **argv)
 	} else {
 		addr = t->regs.rip;
 	}
-	if (argc == 3 && (!parse_num(argv[2], &n) || !n || n > 2000))
+	if (argc == 3 && (!zd_dbg_parse_num(argv[2], &n) || !n || n > 2000))
 		return cmd_fail(d, "N must be 1..2000 instructions");
 	len = whole ? ZD_MIN((size_t)(end - addr), sizeof(buf)) : ZD_MIN((size_t)n * 15, sizeof(buf));
 	got = zd_pt_read(&d->pt, addr, buf, len);
@@ -2057,36 +2013,11 @@ cmd_help(struct dbg *d, int argc, char **argv)
 	return 0;
 }
 
-/* Split a line into words (quotes group, no escapes); returns argc. */
-static int
-split(char *line, char **argv, int max)
-{
-	int argc = 0;
-	char *p = line;
-
-	while (*p && argc < max) {
-		char q = 0;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!*p || *p == '#')
-			break;
-		if (*p == '"' || *p == '\'')
-			q = *p++;
-		argv[argc++] = p;
-		while (*p && (q ? *p != q : !isspace((unsigned char)*p)))
-			p++;
-		if (*p)
-			*p++ = '\0';
-	}
-	return argc;
-}
-
 static void
 exec_line(struct dbg *d, const char *line)
 {
 	char *copy = zd_xstrdup(line), *argv[16];
-	int argc = split(copy, argv, 16);
+	int argc = zd_dbg_split(copy, argv, 16);
 	const struct dcmd *c;
 
 	if (argc > 0) {

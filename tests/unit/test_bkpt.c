@@ -67,6 +67,39 @@ test_merge_write(void **state)
 	zd_bkpts_release(&b);
 }
 
+/* Removed breakpoints stay "ours" (a late trap is rewound, not delivered),
+ * a program's own int3 never is, and the memory is bounded. */
+static void
+test_retired(void **state)
+{
+	struct zd_bkpts b;
+	struct zd_bkpt *p;
+	uint64_t a;
+
+	(void)state;
+	zd_bkpts_init(&b);
+	assert_false(zd_bkpt_ours(&b, 0x1000));
+	p = zd_bkpt_add(&b, 0x1000);
+	p->orig = 0x55;
+	assert_true(zd_bkpt_ours(&b, 0x1000));
+	zd_bkpt_retire(&b, p);
+	zd_bkpt_remove(&b, p->id);
+	assert_null(zd_bkpt_at(&b, 0x1000));
+	assert_true(zd_bkpt_ours(&b, 0x1000));
+	p = zd_bkpt_add(&b, 0x2000);
+	p->orig = ZD_INT3;          /* the program's own int3 */
+	assert_false(zd_bkpt_ours(&b, 0x2000));
+	for (a = 0; a < ZD_BKPT_GONE_MAX + 10; a++) {
+		struct zd_bkpt q = { .addr = 0x10000 + a, .orig = 0x90 };
+
+		zd_bkpt_retire(&b, &q);
+	}
+	assert_int_equal(b.ngone, ZD_BKPT_GONE_MAX);
+	assert_false(zd_bkpt_ours(&b, 0x1000));   /* the oldest are forgotten */
+	assert_true(zd_bkpt_ours(&b, 0x10000 + ZD_BKPT_GONE_MAX + 9));
+	zd_bkpts_release(&b);
+}
+
 int
 main(void)
 {
@@ -74,6 +107,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_merge_write),
+		cmocka_unit_test(test_retired),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
