@@ -2,7 +2,9 @@
  * Syscalls with lengths a tracee chooses: write() and writev() of 1 GiB
  * from an untouched MAP_NORESERVE mapping (to /dev/null, which takes it
  * all without reading it), and read() asking for 1 GiB of a pipe that
- * holds 5 bytes.  Prints "done" on success; `zdiag trace -s 0` must show
+ * holds 5 bytes (into a 1 GiB mapping: the kernel checks that the whole
+ * range is user memory, which a stack buffer near the top is not, by
+ * chance of ASLR).  Prints "done" on success; `zdiag trace -s 0` must show
  * the calls (capped) and let it finish.
  */
 #include <sys/mman.h>
@@ -15,8 +17,7 @@
 int
 main(void)
 {
-	char small[16];
-	volatile size_t huge = GIB;   /* the compiler must not see the lie */
+	char *rw;
 	struct iovec iov[2];
 	int null, p[2];
 	ssize_t n;
@@ -40,7 +41,10 @@ main(void)
 		die("writev");
 	if (pipe(p) < 0 || write(p[1], "hello", 5) != 5)
 		die("pipe");
-	if (read(p[0], small, huge) != 5)
+	rw = mmap(NULL, GIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (rw == MAP_FAILED)
+		die("mmap");
+	if (read(p[0], rw, GIB) != 5)
 		die("read");
 	printf("done\n");
 	return 0;
