@@ -529,6 +529,20 @@ wait_all_stopped(struct zd_ptrace *p, int64_t deadline)
 	return (int)left;
 }
 
+/* PTRACE_CONT a stopped thread with no signal: the signal it holds (if
+ * any) waits for the real resume.  For a stop that runs no instruction
+ * (taking a queued trap, parking after a step). */
+static int
+resume_quiet(struct zd_ptrace *p, struct zd_thread *t)
+{
+	int sig = t->pending_sig, ret;
+
+	t->pending_sig = 0;
+	ret = resume_thread(p, t, PTRACE_CONT);
+	t->pending_sig = sig;
+	return ret;
+}
+
 /*
  * Does thread tid have a trap of ours queued but not yet taken?  That is a
  * thread stopped (PTRACE_INTERRUPT, a group-stop) after it executed an int3
@@ -567,15 +581,11 @@ drain_traps(struct zd_ptrace *p)
 
 		for (i = 0; i < p->nth; i++) {
 			struct zd_thread *t = &p->th[i];
-			int sig = t->pending_sig;
 
 			if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED || !trap_pending(t->tid))
 				continue;
-			/* Its held signal (if any) waits for the real resume. */
-			t->pending_sig = 0;
-			if (resume_thread(p, t, PTRACE_CONT) == 0)
+			if (resume_quiet(p, t) == 0)
 				n++;
-			t->pending_sig = sig;
 		}
 		if (!n)
 			return;
@@ -1007,17 +1017,12 @@ resume_thread(struct zd_ptrace *p, struct zd_thread *t, enum __ptrace_request re
 static void
 park(struct zd_ptrace *p, struct zd_thread *t)
 {
-	int sig = t->pending_sig;
-
 	if (!(t->flags & ZD_TH_SEIZED) || (t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED)
 		return;
 	if (pt(PTRACE_INTERRUPT, t->tid, 0, 0) < 0)
 		return;
-	t->pending_sig = 0;
-	if (resume_thread(p, t, PTRACE_CONT) == 0)
+	if (resume_quiet(p, t) == 0)
 		wait_all_stopped(p, zd_now_ns() + p->timeout_ms * 1000000LL);
-	t->pending_sig = sig;
-	t->regs_valid = false;
 }
 
 /* Wait for one thread's next reportable event (others stay as they are). */
