@@ -59,10 +59,17 @@ walk_tasks(struct zd_scan_ctx *c, pid_t pid)
 	char path[64];
 	pid_t *tids;
 	size_t n, i;
+	int r;
 
 	snprintf(path, sizeof(path), "%d/task", (int)pid);
-	if (zd_proc_list(c->pfs->rootfd, path, &tids, &n) < 0)
+	r = zd_proc_list(c->pfs->rootfd, path, &tids, &n);
+	if (r < 0) {
+		/* A process that exited has no threads to count; any other
+		 * failure (EACCES, EIO) leaves its threads unseen. */
+		if (!zd_proc_gone(r))
+			c->s->d_state_complete = false;
 		return;
+	}
 	for (i = 0; i < n; i++) {
 		char buf[2048];
 		struct zd_stat st;
@@ -93,6 +100,7 @@ walk(struct zd_scan_ctx *c)
 	if (r < 0)
 		return r;
 	c->pe = zd_xcalloc(n ? n : 1, sizeof(*c->pe));
+	s->d_state_complete = threads; /* until a thread list cannot be read */
 	for (i = 0; i < n; i++) {
 		struct zd_pentry *e = &c->pe[c->npe];
 		char path[32], buf[2048];
@@ -132,7 +140,6 @@ walk(struct zd_scan_ctx *c)
 			walk_tasks(c, st.pid);
 	}
 	free(pids);
-	s->d_state_complete = threads;
 	/* Kernel threads live in the initial PID namespace only: a live proc
 	 * root that shows none is a nested namespace (unless hidepid hides
 	 * them from us). */

@@ -520,6 +520,7 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 @test "hidepid: a restricted /proc gives 'no visible stuck zombies'" {
 	require_pidns
 	command -v setpriv > /dev/null || skip "no setpriv"
+	require_private_mounts /tmp # the proc mount below is made on /tmp
 	HP=$(mktemp -d /tmp/zdiag-hidepid.XXXXXX)
 	chmod 755 "$HP"
 	export T HP

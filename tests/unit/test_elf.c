@@ -47,7 +47,7 @@ test_helper_symbols(void **state)
 
 	(void)state;
 	if (!e)
-		skip();
+		zd_skip("cannot open %s as ELF", HELPER);
 	assert_true(zd_elf_has_symtab(e));
 	m = zd_elf_sym_named(e, "main");
 	assert_non_null(m);
@@ -81,13 +81,13 @@ test_libc_debug_file(void **state)
 
 	(void)state;
 	if (!e)
-		skip();
+		zd_skip("cannot open libc.so.6 as ELF");
 	s = zd_elf_sym_named(e, "malloc");
 	assert_non_null(s);
 	if (zd_elf_find_debug(e, "/lib/x86_64-linux-gnu/libc.so.6", NULL) < 0) {
 		assert_false(zd_elf_has_symtab(e)); /* stripped: .dynsym only */
 		zd_elf_free(e);
-		skip();
+		zd_skip("no full symbol table for libc.so.6 (install libc6-dbg)");
 	}
 	assert_true(zd_elf_has_debug_file(e));
 	assert_true(zd_elf_has_symtab(e));

@@ -301,7 +301,7 @@ test_peekdata(void **state)
 
 	(void)state;
 	if (c < 0)
-		skip();
+		zd_skip("cannot fork a PTRACE_TRACEME child (ptrace not permitted?)");
 	reads(c, false, a, na, ta);
 	reads(c, true, b, nb, tb);
 	assert_int_equal(zd_umove_fallback_errno(), 0);

@@ -128,7 +128,7 @@ test_capture_detach_unwind(void **state)
 		kill(c, SIGKILL);
 		waitpid(c, NULL, 0);
 		zd_pt_release(&pt);
-		skip();
+		zd_skip("ptrace attach not permitted (EPERM: yama ptrace_scope or seccomp)");
 	}
 	assert_int_equal(ret, 0);
 	t = zd_pt_thread(&pt, c);
@@ -190,7 +190,7 @@ test_memory_and_breakpoints(void **state)
 		kill(c, SIGKILL);
 		waitpid(c, NULL, 0);
 		zd_pt_release(&pt);
-		skip();
+		zd_skip("cannot attach to a child with ptrace");
 	}
 	assert_int_equal(zd_pt_read(&pt, addr, before, sizeof(before)), sizeof(before));
 	assert_memory_equal(before, (void *)(uintptr_t)addr, sizeof(before));
