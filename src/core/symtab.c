@@ -290,6 +290,14 @@ elf_setup(struct zd_elf *e, bool want_dynsym)
 		if (!gelf_getphdr(e->elf, (int)i, &ph))
 			continue;
 		if (ph.p_type == PT_LOAD) {
+			/* A segment must lie inside the image (the vDSO comes
+			 * from the target's memory): later offsets are used to
+			 * index it.  A truncated file keeps what it has. */
+			if (ph.p_offset > e->size || ph.p_vaddr + ph.p_memsz < ph.p_vaddr ||
+			    ph.p_memsz < ph.p_filesz)
+				continue;
+			if (ph.p_filesz > e->size - ph.p_offset)
+				ph.p_filesz = e->size - ph.p_offset;
 			ZD_GROW(e->load, alloc, e->nload + 1);
 			e->load[e->nload].vaddr = ph.p_vaddr;
 			e->load[e->nload].memsz = ph.p_memsz;
