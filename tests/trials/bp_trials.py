@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 PATHS = ["detach", "quit", "batch-end", "eof", "sigint", "sigterm", "sighup",
@@ -137,6 +138,23 @@ class Target:
             self.proc.wait()
 
 
+def first_hit(p, marker, timeout=30.0):
+    """Read p's stdout until a line holds marker (the debugger reported a
+    breakpoint hit), then keep draining it in a thread so that the debugger
+    never blocks on a full pipe.  Returns whether the marker was seen."""
+    seen = threading.Event()
+
+    def drain():
+        for line in p.stdout:
+            if marker in line:
+                seen.set()
+        seen.set()  # end of output: stop waiting
+
+    threading.Thread(target=drain, daemon=True).start()
+    seen.wait(timeout)
+    return p.poll() is None
+
+
 def zdiag_trial(zdiag, path, pid, rng, tmp):
     """Run one session; returns '' or what went wrong with zdiag itself."""
     nconts = rng.randint(1, 12)
@@ -170,9 +188,15 @@ def zdiag_trial(zdiag, path, pid, rng, tmp):
         with open(fn, "w") as f:
             f.write("\n".join(cmds) + "\n")
         stdin = open(fn)
-    p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    hot = path == "sigkill"
+    p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE if hot else subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
     if stdin is not subprocess.DEVNULL:
         stdin.close()
+    if hot:
+        # As for gdb (gdb_trial): the moment is measured from the first
+        # reported hit, so that the kill lands in a run of `cont`.
+        first_hit(p, b"hit breakpoint 1")
     if path in SIGNAL_OF:
         sig = SIGNAL_OF[path]
         time.sleep(rng.uniform(0.0, 0.15))
@@ -182,7 +206,12 @@ def zdiag_trial(zdiag, path, pid, rng, tmp):
             pass
         expect_rc = -sig if path in ("crash", "abort", "sigkill") else 128 + sig
     try:
-        _, err = p.communicate(timeout=60)
+        if hot:  # stdout belongs to first_hit's thread
+            p.wait(timeout=60)
+            err = p.stderr.read()
+            p.stderr.close()
+        else:
+            _, err = p.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         p.kill()
         p.communicate()
@@ -196,12 +225,21 @@ def zdiag_trial(zdiag, path, pid, rng, tmp):
 
 
 def gdb_trial(path, pid, rng, tmp):
-    """gdb batch session with a breakpoint, killed with SIGKILL mid-way."""
-    argv = ["gdb", "-nx", "-q", "-batch", "-p", str(pid), "-ex", "break bp_hot"]
-    argv += ["-ex", "continue"] * 200
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    """gdb batch session with a breakpoint in bp_hot and a run of
+    `continue`, SIGKILLed at a random moment after its first reported hit
+    (the same moment zdiag_trial picks for the sigkill path)."""
+    if path != "sigkill":
+        raise SystemExit("--peer gdb runs the sigkill path only")
+    fn = os.path.join(tmp, "gdb-cmds")
+    with open(fn, "w") as f:
+        f.write("break bp_hot\n" + "continue\n" * 100000)
+    argv = ["gdb", "-nx", "-q", "-batch", "-p", str(pid), "-x", fn]
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0.3, 0.8))
+    if not first_hit(p, b"Breakpoint 1, "):
+        p.wait()
+        return "gdb never reported a hit (exit %s)" % p.returncode
+    time.sleep(rng.uniform(0.0, 0.15))
     p.kill()
     p.wait()
     return ""
@@ -245,7 +283,10 @@ def main():
                         bad.append("trial %d: %s" % (i, "; ".join(x for x in (harm, why) if x)))
                         if harm:
                             target.stop()
-                print("%-10s %4d trials  %4d failed" % (path, args.trials, len(bad)))
+                died = sum("target died" in b for b in bad)
+                stopped = sum("stopped or traced" in b for b in bad)
+                print("%-10s %4d trials  %4d failed (target died %d, left stopped %d)" %
+                      (path, args.trials, len(bad), died, stopped))
                 for b in bad[:10]:
                     print("    " + b)
                 sys.stdout.flush()
