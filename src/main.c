@@ -11,6 +11,7 @@
 #include "zdiag/err.h"
 
 extern const struct zd_cmd zd_cmd_scan;
+extern const struct zd_cmd zd_cmd_reap;
 extern const struct zd_cmd zd_cmd_trace;
 extern const struct zd_cmd zd_cmd_attach;
 extern const struct zd_cmd zd_cmd_run;
@@ -25,6 +26,7 @@ extern const struct zd_cmd zd_cmd_complete;
  */
 const struct zd_cmd *const zd_commands[] = {
 	&zd_cmd_scan,
+	&zd_cmd_reap,
 #ifndef ZD_NO_TRACE
 	&zd_cmd_trace,
 #endif

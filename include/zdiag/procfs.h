@@ -115,6 +115,7 @@ struct zd_status {
 	pid_t nspgid[ZD_NS_MAX];
 	bool has_sig;
 	uint64_t sigpnd, shdpnd, sigblk, sigign, sigcgt;
+	int seccomp;                 /* 0 none, 1 strict, 2 filter (-1: no such line) */
 };
 
 int zd_status_parse(const char *buf, struct zd_status *st);

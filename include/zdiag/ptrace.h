@@ -181,6 +181,14 @@ int zd_pt_resume(struct zd_ptrace *pt, pid_t cur, enum zd_resume how, const sigs
 /* Stop every running thread (bounded); returns how many did not stop. */
 int zd_pt_stop_all(struct zd_ptrace *pt);
 
+/*
+ * Wait for the next event of child who (-1: any) until deadline_ns (-1:
+ * forever), with SIGCHLD blocked by the caller.  Returns 1 (*tid, *status),
+ * 0 on timeout, 2 when a signal of wake arrived (*wsig), or -ECHILD.
+ */
+int zd_pt_wait_event(pid_t who, int64_t deadline_ns, const sigset_t *wake, pid_t *tid, int *status,
+		     int *wsig);
+
 /* Monotonic clock in ns. */
 int64_t zd_now_ns(void);
 

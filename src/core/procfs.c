@@ -346,6 +346,7 @@ zd_status_parse(const char *buf, struct zd_status *st)
 	int seen = 0;
 
 	memset(st, 0, sizeof(*st));
+	st->seccomp = -1;
 	while (line && *line) {
 		const char *nl = strchr(line, '\n');
 		const char *colon = strchr(line, ':');
@@ -401,6 +402,8 @@ zd_status_parse(const char *buf, struct zd_status *st)
 			st->sigign = strtoull(v, NULL, 16);
 		} else if (!strcmp(key, "SigCgt")) {
 			st->sigcgt = strtoull(v, NULL, 16);
+		} else if (!strcmp(key, "Seccomp")) {
+			st->seccomp = (int)strtol(v, NULL, 10);
 		}
 next:
 		line = nl ? nl + 1 : NULL;

@@ -134,13 +134,9 @@ push_event(struct zd_ptrace *p, const struct zd_pt_event *ev)
 	p->evq[p->nev++] = *ev;
 }
 
-/*
- * Wait for the next child event until deadline_ns (-1: forever).
- * Returns 1 (*tid, *status), 0 on timeout, 2 when a wake signal arrived
- * (*wsig), or -ECHILD when nothing is left to wait for.
- */
-static int
-wait_event(int64_t deadline_ns, const sigset_t *wake, pid_t *tid, int *status, int *wsig)
+int
+zd_pt_wait_event(pid_t who, int64_t deadline_ns, const sigset_t *wake, pid_t *tid, int *status,
+		 int *wsig)
 {
 	sigset_t set;
 
@@ -152,7 +148,7 @@ wait_event(int64_t deadline_ns, const sigset_t *wake, pid_t *tid, int *status, i
 	for (;;) {
 		siginfo_t si;
 		struct timespec ts, *tsp = NULL;
-		pid_t r = waitpid(-1, status, WNOHANG | __WALL);
+		pid_t r = waitpid(who, status, WNOHANG | __WALL);
 		int s;
 
 		if (r > 0) {
@@ -180,6 +176,12 @@ wait_event(int64_t deadline_ns, const sigset_t *wake, pid_t *tid, int *status, i
 		if (s < 0 && errno == EAGAIN)
 			continue; /* re-check the deadline (and a last waitpid) */
 	}
+}
+
+static int
+wait_any(int64_t deadline_ns, const sigset_t *wake, pid_t *tid, int *status, int *wsig)
+{
+	return zd_pt_wait_event(-1, deadline_ns, wake, tid, status, wsig);
 }
 
 static bool
@@ -501,7 +503,7 @@ wait_all_stopped(struct zd_ptrace *p, int64_t deadline)
 				left++;
 		if (!left)
 			return 0;
-		r = wait_event(deadline, NULL, &tid, &status, &wsig);
+		r = wait_any(deadline, NULL, &tid, &status, &wsig);
 		if (r == 1) {
 			struct zd_thread *t = thread_of(p, tid, status);
 
@@ -1035,7 +1037,7 @@ wait_thread(struct zd_ptrace *p, struct zd_thread *want, const sigset_t *wake, s
 		struct zd_thread *t;
 		struct zd_pt_event e;
 
-		r = wait_event(-1, wake, &tid, &status, &wsig);
+		r = wait_any(-1, wake, &tid, &status, &wsig);
 		if (r == 2) {
 			interrupt(p, want);
 			wait_all_stopped(p, zd_now_ns() + p->timeout_ms * 1000000LL);
@@ -1184,7 +1186,7 @@ zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t 
 		int status, wsig = 0;
 		struct zd_thread *t;
 
-		r = wait_event(-1, wake, &tid, &status, &wsig);
+		r = wait_any(-1, wake, &tid, &status, &wsig);
 		if (r == 2) {
 			zd_pt_stop_all(p);
 			ev->kind = ZD_EV_WOKEN;
@@ -1234,7 +1236,7 @@ consume_sigstops(struct zd_ptrace *p)
 		while (!(t->flags & (ZD_TH_STOPPED | ZD_TH_GONE))) {
 			struct zd_pt_event ev;
 			pid_t tid;
-			int status, wsig, r = wait_event(deadline, NULL, &tid, &status, &wsig);
+			int status, wsig, r = wait_any(deadline, NULL, &tid, &status, &wsig);
 			struct zd_thread *u;
 
 			if (r != 1)
@@ -1365,7 +1367,7 @@ zd_pt_kill(struct zd_ptrace *p)
 	while (!p->exited) {
 		struct zd_pt_event ev;
 		pid_t tid;
-		int status, wsig, r = wait_event(deadline, NULL, &tid, &status, &wsig);
+		int status, wsig, r = wait_any(deadline, NULL, &tid, &status, &wsig);
 		struct zd_thread *t;
 
 		if (r != 1)

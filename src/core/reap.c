@@ -1,0 +1,565 @@
+/* zdiag reap: the plan from the scan's verdicts, and the injections
+ * (see include/zdiag/reap.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "zdiag/inject.h"
+#include "zdiag/ptrace.h"
+#include "zdiag/reap.h"
+#include "zdiag/sig.h"
+#include "zdiag/strbuf.h"
+#include "zdiag/xalloc.h"
+
+static const char *const action_names[ZD_REAP__COUNT] = {
+	[ZD_REAP_REAPED] = "reaped",
+	[ZD_REAP_WOULD] = "would-reap",
+	[ZD_REAP_REFUSED] = "refused",
+	[ZD_REAP_FAILED] = "failed",
+	[ZD_REAP_GONE] = "gone",
+	[ZD_REAP_CONTINUED] = "continued",
+};
+
+static const char *const role_names[ZD_ROLE__COUNT] = {
+	[ZD_ROLE_NONE] = "none",
+	[ZD_ROLE_PARENT] = "parent",
+	[ZD_ROLE_TRACER] = "tracer",
+	[ZD_ROLE_INIT] = "init",
+	[ZD_ROLE_SUBREAPER] = "subreaper",
+};
+
+/* Per cause: who reaps (ZD_ROLE_NONE: nothing zdiag reap can do). */
+static const enum zd_reap_role cause_role[ZD_CAUSE__COUNT] = {
+	[ZD_CAUSE_TRANSIENT] = ZD_ROLE_PARENT,          /* only with --force */
+	[ZD_CAUSE_THREADS_ALIVE] = ZD_ROLE_NONE,
+	[ZD_CAUSE_BLOCKED_BY_D] = ZD_ROLE_NONE,
+	[ZD_CAUSE_TRACED] = ZD_ROLE_TRACER,
+	[ZD_CAUSE_PARENT_STOPPED] = ZD_ROLE_PARENT,     /* only with --cont */
+	[ZD_CAUSE_PARENT_IN_D] = ZD_ROLE_NONE,
+	[ZD_CAUSE_SIGCHLD_BLOCKED] = ZD_ROLE_PARENT,
+	[ZD_CAUSE_SIGNALFD_NOT_READ] = ZD_ROLE_PARENT,
+	[ZD_CAUSE_SIGCHLD_IGNORED] = ZD_ROLE_PARENT,
+	[ZD_CAUSE_PARENT_WAITS_FOR_OTHER] = ZD_ROLE_PARENT,
+	[ZD_CAUSE_INIT_NOT_REAPING] = ZD_ROLE_INIT,
+	[ZD_CAUSE_SUBREAPER_NOT_REAPING] = ZD_ROLE_SUBREAPER,
+	[ZD_CAUSE_HANDLER_MISSED] = ZD_ROLE_PARENT,
+	[ZD_CAUSE_PARENT_NOT_WAITING] = ZD_ROLE_PARENT,
+	[ZD_CAUSE_PARENT_NOT_VISIBLE] = ZD_ROLE_NONE,
+	[ZD_CAUSE_UNDETERMINED] = ZD_ROLE_PARENT,
+};
+
+/* The system calls an injection makes (checked against seccomp filters). */
+static const long injected_calls[] = { __NR_mmap, __NR_mprotect, __NR_waitid, __NR_munmap };
+
+const char *
+zd_reap_action_name(enum zd_reap_action a)
+{
+	return (unsigned)a < ZD_REAP__COUNT ? action_names[a] : "?";
+}
+
+const char *
+zd_reap_role_name(enum zd_reap_role r)
+{
+	return (unsigned)r < ZD_ROLE__COUNT ? role_names[r] : "?";
+}
+
+bool
+zd_reap_cause_reapable(enum zd_cause c)
+{
+	return (unsigned)c < ZD_CAUSE__COUNT && cause_role[c] != ZD_ROLE_NONE && c != ZD_CAUSE_TRANSIENT &&
+	       c != ZD_CAUSE_PARENT_STOPPED;
+}
+
+static char *
+fmt(const char *f, ...) ZD_PRINTF(1, 2);
+
+static char *
+fmt(const char *f, ...)
+{
+	struct zd_sb sb;
+	va_list ap;
+
+	zd_sb_init(&sb);
+	va_start(ap, f);
+	zd_sb_vaddf(&sb, f, ap);
+	va_end(ap);
+	return zd_sb_detach(&sb);
+}
+
+static void
+set_outcome(struct zd_reap_item *it, enum zd_reap_action a, char *reason)
+{
+	free(it->reason);
+	it->action = a;
+	it->reason = reason;
+}
+
+static struct zd_reap_item *
+add_item(struct zd_reap *r, size_t *alloc, pid_t pid)
+{
+	struct zd_reap_item *it;
+
+	ZD_GROW(r->v, *alloc, r->n + 1);
+	it = &r->v[r->n++];
+	memset(it, 0, sizeof(*it));
+	it->pid = pid;
+	it->cause = -1;
+	return it;
+}
+
+/* Is (pid, starttime) still a zombie?  1 yes, 0 no (gone, or another
+ * process now has the pid), -errno unknown. */
+static int
+still_zombie(const struct zd_procfs *pfs, pid_t pid, unsigned long long starttime)
+{
+	struct zd_stat st;
+	int dfd = zd_proc_open_pid(pfs, pid), r;
+
+	if (dfd < 0)
+		return zd_proc_gone(dfd) ? 0 : dfd;
+	r = zd_proc_read_stat(dfd, &st);
+	close(dfd);
+	if (r < 0)
+		return zd_proc_gone(r) ? 0 : r;
+	return st.state == 'Z' && st.starttime == starttime;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* A thread of pid that can be stopped: not in D, not stopped.  0 if none;
+ * *why tells what the threads are doing then. */
+static pid_t
+pick_thread(const struct zd_procfs *pfs, pid_t pid, char *why)
+{
+	char path[48];
+	pid_t *tids, best = 0;
+	size_t n, i;
+
+	*why = 0;
+	snprintf(path, sizeof(path), "%d/task", (int)pid);
+	if (zd_proc_list(pfs->rootfd, path, &tids, &n) < 0)
+		return 0;
+	for (i = 0; i < n && !best; i++) {
+		char buf[1024];
+		struct zd_stat st;
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "%d/task/%d/stat", (int)pid, (int)tids[i]);
+		len = zd_read_small(pfs->rootfd, path, buf, sizeof(buf));
+		if (len <= 0 || zd_stat_parse(buf, (size_t)len, &st) < 0)
+			continue;
+		if (st.state == 'S' || st.state == 'R' || st.state == 'I')
+			best = tids[i];
+		else if (!*why || st.state == 'D')
+			*why = st.state;
+	}
+	free(tids);
+	return best;
+}
+
+static char
+proc_state(const struct zd_procfs *pfs, pid_t pid)
+{
+	struct zd_stat st;
+	int dfd = zd_proc_open_pid(pfs, pid);
+
+	if (dfd < 0)
+		return 0;
+	if (zd_proc_read_stat(dfd, &st) < 0)
+		st.state = 0;
+	close(dfd);
+	return st.state;
+}
+
+/* The plan for one zombie from its verdict; *reaper 0 when refused. */
+static void
+plan(struct zd_reap_item *it, const struct zd_zombie *z, const struct zd_reap_opts *o)
+{
+	enum zd_cause c = z->cause;
+
+	it->cause = (int)c;
+	it->role = cause_role[c];
+	it->reaper = z->ppid;
+	snprintf(it->reaper_comm, sizeof(it->reaper_comm), "%s", z->parent_seen ? z->parent.comm : "");
+	switch (c) {
+	case ZD_CAUSE_TRACED:
+		it->reaper = z->tracer;
+		snprintf(it->reaper_comm, sizeof(it->reaper_comm), "%s", z->tracer_comm);
+		break;
+	case ZD_CAUSE_TRANSIENT:
+		if (!o->force)
+			set_outcome(it, ZD_REAP_REFUSED,
+				    fmt("%s; it is about to be reaped (--force reaps it now)",
+					z->headline ? z->headline : "its parent is waiting for it"));
+		break;
+	case ZD_CAUSE_PARENT_STOPPED:
+		if (z->parent_seen && z->parent.state == 't')
+			set_outcome(it, ZD_REAP_REFUSED,
+				    fmt("its parent %d is stopped by its tracer: %s", (int)z->ppid,
+					z->advice ? z->advice : "make the tracer continue or detach"));
+		else if (z->parent_seen && z->parent.frozen)
+			set_outcome(it, ZD_REAP_REFUSED,
+				    fmt("its parent %d is frozen: %s", (int)z->ppid,
+					z->advice ? z->advice : "thaw its cgroup"));
+		else if (!o->cont)
+			set_outcome(it, ZD_REAP_REFUSED,
+				    fmt("its parent %d (%s) is stopped; --cont sends it SIGCONT, then reaps "
+					"the zombie if the parent does not", (int)z->ppid, it->reaper_comm));
+		break;
+	default:
+		if (it->role == ZD_ROLE_NONE)
+			set_outcome(it, ZD_REAP_REFUSED,
+				    fmt("nothing can reap it: %s", z->headline ? z->headline : zd_cause_describe(c)));
+		break;
+	}
+	if (it->action == ZD_REAP_REFUSED)
+		it->reaper = 0;
+}
+
+static void
+note_reaper(struct zd_reap *r, size_t *alloc, pid_t pid, const char *comm, double ms, size_t nz)
+{
+	struct zd_reaper_stat *s;
+
+	ZD_GROW(r->rs, *alloc, r->nrs + 1);
+	s = &r->rs[r->nrs++];
+	s->pid = pid;
+	snprintf(s->comm, sizeof(s->comm), "%s", comm);
+	s->stopped_ms = ms;
+	s->zombies = nz;
+}
+
+static void
+fail_all(struct zd_reap *r, const size_t *idx, size_t k, int err, char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		struct zd_reap_item *it = &r->v[idx[i]];
+
+		set_outcome(it, err == -EPERM ? ZD_REAP_FAILED : ZD_REAP_REFUSED,
+			    i + 1 < k ? zd_xstrdup(reason) : reason);
+		it->perm_error = err == -EPERM;
+	}
+	if (!k)
+		free(reason);
+}
+
+/*
+ * Make reaper call waitid() for the items idx[0..k-1] (all planned with this
+ * reaper) in one injection.
+ */
+static void
+reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t reaper,
+	const size_t *idx, size_t k, const struct zd_reap_opts *o)
+{
+	const char *comm = r->v[idx[0]].reaper_comm;
+	struct zd_waited *res;
+	struct zd_inject in;
+	pid_t tid, *pids;
+	char why;
+	size_t i;
+	int ret;
+
+	tid = pick_thread(pfs, reaper, &why);
+	if (!tid) {
+		fail_all(r, idx, k, 0,
+			 why == 'D' ? fmt("its reaper %d (%s) is in D state (uninterruptible): nothing can "
+					  "run in it until the kernel lets it go", (int)reaper, comm)
+			 : why ? fmt("its reaper %d (%s) is in state %c", (int)reaper, comm, why)
+			       : fmt("its reaper %d (%s) is gone", (int)reaper, comm));
+		return;
+	}
+	ret = zd_inject_begin(&in, reaper, tid, o->timeout_ms);
+	if (ret < 0) {
+		fail_all(r, idx, k, ret,
+			 ret == -ETIMEDOUT ? fmt("its reaper %d (%s) did not stop within %lld ms "
+						 "(in the kernel, D state?)", (int)reaper, comm, o->timeout_ms)
+			 : ret == -EAGAIN ? fmt("its reaper %d (%s) is stopped (--cont resumes it)", (int)reaper, comm)
+			 : fmt("cannot attach to %d (%s): %s", (int)reaper, comm, strerror(-ret)));
+		return;
+	}
+	ret = zd_inject_seccomp_ok(&in, injected_calls, ZD_ARRAY_SIZE(injected_calls));
+	if (ret == 0 || (ret < 0 && !o->force)) {
+		zd_inject_end(&in);
+		note_reaper(r, rsalloc, reaper, comm, zd_inject_held_ms(&in), 0);
+		fail_all(r, idx, k, 0,
+			 ret == 0 ? fmt("its reaper %d (%s) runs under a seccomp filter that would not let it "
+					"call mmap, mprotect, waitid and munmap", (int)reaper, comm)
+				  : fmt("its reaper %d (%s) runs under a seccomp filter zdiag cannot read (%s); "
+					"--force reaps anyway", (int)reaper, comm, strerror(-ret)));
+		return;
+	}
+	pids = zd_xcalloc(k, sizeof(*pids));
+	res = zd_xcalloc(k, sizeof(*res));
+	for (i = 0; i < k; i++)
+		pids[i] = r->v[idx[i]].pid;
+	ret = zd_inject_waitid(&in, pids, k, res);
+	{
+		int e = zd_inject_end(&in);
+
+		if (ret == 0 && e < 0)
+			ret = e;
+	}
+	note_reaper(r, rsalloc, reaper, comm, zd_inject_held_ms(&in), k);
+	for (i = 0; i < k; i++) {
+		struct zd_reap_item *it = &r->v[idx[i]];
+
+		if (ret < 0 && !res[i].reaped) {
+			set_outcome(it, ZD_REAP_FAILED, fmt("the injection into %d (%s) failed: %s", (int)reaper,
+							    comm, strerror(-ret)));
+		} else if (res[i].reaped) {
+			it->have_exit = true;
+			it->exit_code = res[i].code;
+			it->exit_status = res[i].status;
+			set_outcome(it, ZD_REAP_REAPED, NULL);
+			free(it->warning);
+			it->warning = fmt("%d (%s) gets ECHILD if it waits for %d later", (int)reaper, comm,
+					  (int)it->pid);
+		} else if (res[i].ret < 0) {
+			set_outcome(it, ZD_REAP_FAILED, fmt("%d (%s) cannot wait for it: %s", (int)reaper, comm,
+							    strerror((int)-res[i].ret)));
+		} else {
+			set_outcome(it, ZD_REAP_FAILED,
+				    fmt("waitid in %d (%s) found nothing to reap", (int)reaper, comm));
+		}
+	}
+	free(pids);
+	free(res);
+}
+
+/* Run every planned injection: items with action WOULD and a reaper. */
+static void
+execute(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, const struct zd_reap_opts *o)
+{
+	size_t *idx = zd_xcalloc(r->n ? r->n : 1, sizeof(*idx));
+	bool *done = zd_xcalloc(r->n ? r->n : 1, sizeof(*done));
+	size_t i, j, k;
+
+	for (i = 0; i < r->n; i++) {
+		pid_t reaper = r->v[i].reaper;
+
+		if (done[i] || r->v[i].action != ZD_REAP_WOULD || !reaper)
+			continue;
+		for (k = 0, j = i; j < r->n; j++)
+			if (!done[j] && r->v[j].action == ZD_REAP_WOULD && r->v[j].reaper == reaper) {
+				idx[k++] = j;
+				done[j] = true;
+			}
+		reap_by(pfs, r, rsalloc, reaper, idx, k, o);
+	}
+	free(idx);
+	free(done);
+}
+
+static void
+describe_plan(struct zd_reap_item *it)
+{
+	if (it->action != ZD_REAP_WOULD || it->reason)
+		return;
+	it->reason = fmt("%d (%s, %s) would call waitid(P_PID, %d, ..., WEXITED|WNOHANG|__WALL)",
+			 (int)it->reaper, it->reaper_comm, zd_reap_role_name(it->role), (int)it->pid);
+}
+
+/* --cont: SIGCONT to each stopped parent, then give it a moment to reap. */
+static void
+resume_parents(const struct zd_procfs *pfs, struct zd_reap *r, const struct zd_reap_opts *o)
+{
+	int64_t deadline;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		struct zd_reap_item *it = &r->v[i];
+
+		if (it->cause != ZD_CAUSE_PARENT_STOPPED || it->action != ZD_REAP_WOULD)
+			continue;
+		if (proc_state(pfs, it->reaper) == 'T') {
+			kill(it->reaper, SIGCONT);
+			any = true;
+		}
+	}
+	if (!any)
+		return;
+	/* The parent may reap on its own once it runs (a pending SIGCHLD
+	 * handler, a wait loop): give it until the deadline. */
+	deadline = zd_now_ns() + ZD_MIN(o->timeout_ms, 500LL) * 1000000LL;
+	for (;;) {
+		bool left = false;
+
+		for (i = 0; i < r->n; i++) {
+			struct zd_reap_item *it = &r->v[i];
+
+			if (it->cause != ZD_CAUSE_PARENT_STOPPED || it->action != ZD_REAP_WOULD)
+				continue;
+			if (still_zombie(pfs, it->pid, it->starttime) == 0)
+				set_outcome(it, ZD_REAP_CONTINUED,
+					    fmt("its parent %d (%s) reaped it after SIGCONT", (int)it->reaper,
+						it->reaper_comm));
+			else
+				left = true;
+		}
+		if (!left || zd_now_ns() > deadline)
+			break;
+		sleep_ms(10);
+	}
+}
+
+/* After the tracer's waitid a zombie goes back to its real parent: the
+ * second round makes that parent reap it. */
+static void
+second_round(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, const struct zd_reap_opts *o)
+{
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < r->n; i++) {
+		struct zd_reap_item *it = &r->v[i];
+		struct zd_stat st;
+		int dfd;
+
+		if (it->action != ZD_REAP_REAPED || it->role != ZD_ROLE_TRACER)
+			continue;
+		if (still_zombie(pfs, it->pid, it->starttime) != 1)
+			continue;
+		dfd = zd_proc_open_pid(pfs, it->pid);
+		if (dfd < 0)
+			continue;
+		if (zd_proc_read_stat(dfd, &st) == 0 && st.ppid > 0 && st.ppid != it->reaper) {
+			it->reaper = st.ppid;
+			it->role = ZD_ROLE_PARENT;
+			it->reaper_comm[0] = 0;
+			{
+				int pfd = zd_proc_open_pid(pfs, st.ppid);
+				struct zd_stat ps;
+
+				if (pfd >= 0 && zd_proc_read_stat(pfd, &ps) == 0)
+					snprintf(it->reaper_comm, sizeof(it->reaper_comm), "%s", ps.comm);
+				if (pfd >= 0)
+					close(pfd);
+			}
+			set_outcome(it, ZD_REAP_WOULD, NULL);
+			any = true;
+		}
+		close(dfd);
+	}
+	if (any)
+		execute(pfs, r, rsalloc, o);
+}
+
+int
+zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts *o, struct zd_reap *out)
+{
+	struct zd_scan_opts so = { .settle_ms = 0 };
+	struct zd_procfs pfs;
+	struct zd_scan s;
+	size_t alloc = 0, rsalloc = 0, i, j;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = zd_procfs_open(&pfs, NULL);
+	if (r < 0)
+		return r;
+	r = zd_scan_run(&pfs, &so, &s);
+	if (r < 0) {
+		zd_procfs_close(&pfs);
+		return r;
+	}
+	/* The requested zombies, each once, in the order asked. */
+	for (i = 0; i < n + s.nz; i++) {
+		const struct zd_zombie *z = NULL;
+		struct zd_reap_item *it;
+		pid_t pid;
+
+		if (i < n) {
+			pid = pids[i];
+		} else {
+			if (parent <= 0 || s.zv[i - n].ppid != parent)
+				continue;
+			pid = s.zv[i - n].pid;
+		}
+		for (j = 0; j < out->n; j++)
+			if (out->v[j].pid == pid)
+				break;
+		if (j < out->n)
+			continue;
+		for (j = 0; j < s.nz; j++)
+			if (s.zv[j].pid == pid)
+				z = &s.zv[j];
+		it = add_item(out, &alloc, pid);
+		it->action = ZD_REAP_WOULD; /* until decided otherwise */
+		if (z) {
+			snprintf(it->comm, sizeof(it->comm), "%s", z->comm);
+			it->ppid = z->ppid;
+			it->starttime = z->starttime;
+			if (z->cause == ZD_CAUSE_TRANSIENT && still_zombie(&pfs, pid, z->starttime) == 0) {
+				set_outcome(it, ZD_REAP_GONE, zd_xstrdup("reaped by its parent"));
+				continue;
+			}
+			plan(it, z, o);
+			continue;
+		}
+		{
+			char st = proc_state(&pfs, pid);
+
+			if (!st)
+				set_outcome(it, ZD_REAP_GONE, zd_xstrdup("no such process"));
+			else
+				set_outcome(it, ZD_REAP_REFUSED, fmt("not a zombie (state %c)", st));
+		}
+	}
+	zd_scan_release(&s);
+	for (i = 0; i < out->n; i++)
+		describe_plan(&out->v[i]);
+	if (!o->dry_run) {
+		if (o->cont)
+			resume_parents(&pfs, out, o);
+		for (i = 0; i < out->n; i++)
+			if (out->v[i].action == ZD_REAP_WOULD) {
+				free(out->v[i].reason);
+				out->v[i].reason = NULL;
+			}
+		execute(&pfs, out, &rsalloc, o);
+		second_round(&pfs, out, &rsalloc, o);
+		/* Trust the kernel, not the waitid result: is it gone? */
+		for (i = 0; i < out->n; i++) {
+			struct zd_reap_item *it = &out->v[i];
+
+			if (it->action == ZD_REAP_REAPED && still_zombie(&pfs, it->pid, it->starttime) == 1)
+				set_outcome(it, ZD_REAP_FAILED,
+					    fmt("%d (%s) collected its status but it is still a zombie",
+						(int)it->reaper, it->reaper_comm));
+		}
+	}
+	zd_procfs_close(&pfs);
+	return 0;
+}
+
+void
+zd_reap_release(struct zd_reap *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].reason);
+		free(r->v[i].warning);
+	}
+	free(r->v);
+	free(r->rs);
+	memset(r, 0, sizeof(*r));
+}
