@@ -60,6 +60,9 @@
  *   stopped          raise(SIGSTOP) after reporting; once continued it
  *                    reaps its zombies itself with wait4(Zi) and checks
  *                    each status (SIGCONT is allowed once)
+ *   vfork FIFO       the parent is in D state: vfork() of a child that waits
+ *                    for K on the fifo (raw syscalls only) before _exit;
+ *                    then raw pause() woken by SIGUSR1
  *   init             the parent (parent=P, as seen from the caller's PID
  *                    namespace) is PID 1 of a new PID namespace and never
  *                    waits; raw pause() woken by SIGUSR1
@@ -737,6 +740,24 @@ main(int argc, char **argv)
 				bad("wait4(%d) status 0x%x, expected 0x%x", (int)zs[0], st, expected_status(0));
 		}
 		check_signals(0, 0, -1);
+	} else if (!strcmp(mode, "vfork")) {
+		int fd = open_fifo(arg);
+		pid_t v;
+
+		count_signals(0);
+		snapshot(guard, sizeof(guard));
+		report(getpid(), extra);
+		v = vfork();
+		if (v < 0)
+			die("vfork");
+		if (v == 0) {
+			char c;
+
+			syscall(SYS_read, fd, &c, 1);
+			syscall(SYS_exit, 0);
+		}
+		park_pause();
+		check_signals(1, 0, -1);
 	} else if (!strcmp(mode, "stopped")) {
 		count_signals(0);
 		snapshot(guard, sizeof(guard));

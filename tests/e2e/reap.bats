@@ -1,0 +1,360 @@
+#!/usr/bin/env bats
+# zdiag reap on the real kernel: parents parked in every blocking call
+# (tests/helpers/reap_parent), each checking afterwards that its program saw
+# nothing (no EINTR, no stray signal, registers and memory unchanged); the
+# refusals; dry run; usage errors; --parent; a short randomized run (the
+# long one is `make reap-trials`).  Each test is one script run as PID 1 of
+# a private PID namespace (in_ns) with the checks of tests/lib/reap.sh: a
+# check that fails prints FAIL and what it saw.
+
+load '../lib/common'
+bats_require_minimum_version 1.5.0
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	export T
+}
+
+# ns SCRIPT: run SCRIPT (with tests/lib/reap.sh) in a private PID namespace;
+# it must end by printing "passed".
+ns() {
+	run in_ns ". \"\$ROOT/tests/lib/reap.sh\"
+$1
+echo passed"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *passed ]]
+}
+
+@test "pause: reaped through the parent; pause() goes on and sees only the test's SIGUSR1" {
+	require_pidns
+	ns '
+		park pause 3
+		CAUSE=parent-not-waiting reap_both
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
+@test "nanosleep: the parent sleeps its full time (no EINTR, remaining time kept)" {
+	require_pidns
+	ns '
+		park nanosleep 3 3
+		CAUSE=parent-not-waiting reap_both
+		result_ok
+	'
+}
+
+@test "read on a fifo without SA_RESTART: no EINTR, the byte written later is read" {
+	require_pidns
+	ns '
+		park read 3 "$T/fifo"
+		reap_both
+		feed "$T/fifo"
+		result_ok
+	'
+}
+
+@test "poll: goes on waiting and reports POLLIN for the byte written later" {
+	require_pidns
+	ns '
+		park poll 3 "$T/fifo"
+		reap_both
+		feed "$T/fifo"
+		result_ok
+	'
+}
+
+@test "epoll_wait: goes on waiting and returns the one event written later" {
+	require_pidns
+	ns '
+		park epoll 3 "$T/fifo"
+		reap_both
+		feed "$T/fifo"
+		result_ok
+	'
+}
+
+@test "pthread_cond_wait in a 3-thread parent: wakes once, when a worker is told" {
+	require_pidns
+	ns '
+		park condwait 3 "$T/fifo"
+		[ $(ls /proc/$parent/task | wc -l) = 3 ] || fail "not 3 threads"
+		reap_both
+		feed "$T/fifo"
+		result_ok
+	'
+}
+
+@test "wait4 for another child: that wait still returns the other child with its status; the reaped ones give ECHILD" {
+	require_pidns
+	ns '
+		park wait4-other 3 "$T/fifo"
+		CAUSE=parent-waits-for-other reap_both
+		healthy $other
+		feed "$T/fifo"
+		result_ok
+	'
+}
+
+@test "a SIGCHLD handler that never waits: the reap sends it no SIGCHLD" {
+	require_pidns
+	ns '
+		park sigchld-handler 3
+		reap_both
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
+@test "traced zombies whose tracer never waits: reaped through the tracer, then the parent; both go on untouched" {
+	require_pidns
+	ns '
+		park traced 3
+		grep -q "^TracerPid:[[:space:]]*$tracer\$" /proc/$(zpid 0)/status || fail "zombie not traced"
+		CAUSE=traced reap_both tracer,parent $tracer,$parent
+		python3 "$ROOT/tests/lib/reap_check.py" "$T/json" --zombies "$zombies" --idx 1,2 \
+			--role tracer,parent --reaper $tracer,$parent --reapers-include $tracer ||
+			fail "the tracer is not among the reapers"
+		healthy $tracer
+		kill -USR1 $parent $tracer
+		result_ok
+		result_ok .tracer
+	'
+}
+
+@test "parent in wait4 for exactly the traced zombie: reaped through the tracer without --force, and the parent's own wait4 gets its status" {
+	# The only stable way for a parent to sit in wait4(Z) while Z is a
+	# zombie that something else holds (tests/helpers/reap_parent.c,
+	# wait4-target): zdiag must not refuse (the parent is not the reaper)
+	# nor take the status from it.
+	require_pidns
+	ns '
+		park wait4-target 3
+		z0=$(zpid 0)
+		[ "$(cut -d" " -f1,2 /proc/$parent/syscall)" = "61 $(printf 0x%x $z0)" ] ||
+			fail "parent not in wait4($z0): $(cat /proc/$parent/syscall)"
+		run_reap json0 --json $z0
+		expect_rc 0
+		check_json "$T/json0" --idx 0 --role tracer --reaper $tracer --cause traced
+		gone_soon $z0
+		result_ok
+		healthy $parent
+		healthy $tracer
+		rest=$(zpid 1)\ $(zpid 2)
+		run_reap json --json $rest
+		expect_rc 0
+		check_json "$T/json" --idx 1,2 --role tracer,parent --reaper $tracer,$parent
+		gone $rest
+		healthy $parent
+	'
+}
+
+@test "namespace init that never waits: reaped through that init (its own pid numbers)" {
+	require_pidns
+	ns '
+		park init 3
+		grep -q "^NSpid:.*[[:space:]]1\$" /proc/$parent/status || fail "parent is not a namespace init"
+		CAUSE=init-not-reaping reap_both init
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
+@test "stopped parent without --cont: refused with a hint, parent still stopped, zombies still there" {
+	require_pidns
+	ns '
+		park stopped 3
+		n=0; until [ "$(state $parent)" = T ] || [ $n -gt 500 ]; do sleep 0.01; n=$((n+1)); done
+		run_reap text $ZS
+		expect_rc 1
+		for i in 0 1 2; do
+			grep -q "^refused $(zpid $i) (reap_parent): .*--cont" "$T/text" || fail "text: $(cat "$T/text")"
+		done
+		run_reap json --json $ZS
+		expect_rc 1
+		check_json "$T/json" --action refused --cause parent-stopped
+		[ "$(state $parent)" = T ] || fail "parent state $(state $parent)"
+		still_zombies $ZS
+		grep -q "^TracerPid:[[:space:]]*0\$" /proc/$parent/status || fail "parent traced"
+	'
+}
+
+@test "stopped parent with --cont: continued, it reaps its zombies itself with the right statuses" {
+	require_pidns
+	ns '
+		park stopped 3
+		n=0; until [ "$(state $parent)" = T ] || [ $n -gt 500 ]; do sleep 0.01; n=$((n+1)); done
+		run_reap json --cont --json $ZS
+		expect_rc 0
+		check_json "$T/json" --action continued
+		gone_soon $ZS
+		result_ok
+		healthy $parent
+	'
+}
+
+@test "a leader held by a D-state thread: refused (nothing can reap it), left as it is" {
+	require_pidns
+	ns '
+		eval "$("$HELPERS"/stage d-state)"
+		zombies=$zombie
+		run_reap text $zombie
+		expect_rc 1
+		grep -q "^refused $zombie (" "$T/text" || fail "text: $(cat "$T/text")"
+		run_reap json --json --force $zombie
+		expect_rc 1
+		check_json "$T/json" --action refused --cause blocked-by-d-state-thread
+		still_zombies $zombie
+		[ "$(state $blocker)" = D ] || fail "blocker state $(state $blocker)"
+		healthy $parent
+	'
+}
+
+@test "a leader whose threads live on: refused even with --force (its parent is in wait4 for it)" {
+	require_pidns
+	ns '
+		eval "$("$HELPERS"/stage threads-alive)"
+		zombies=$zombie
+		run_reap json --json $zombie
+		expect_rc 1
+		check_json "$T/json" --action refused --cause threads-alive
+		run_reap json --json --force $zombie
+		expect_rc 1
+		check_json "$T/json" --action refused --cause threads-alive
+		still_zombies $zombie
+		healthy $parent
+		healthy $zombie
+	'
+}
+
+@test "a live process: refused as not a zombie, not touched" {
+	require_pidns
+	ns '
+		park pause 1
+		run_reap text $parent
+		expect_rc 1
+		grep -qx "refused $parent (reap-parent): not a zombie" "$T/text" || fail "text: $(cat "$T/text")"
+		healthy $parent
+		still_zombies $ZS
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
+@test "a parent in D state: refused within --timeout, left untraced" {
+	require_pidns
+	ns '
+		park vfork 2 "$T/fifo"
+		n=0; until [ "$(state $parent)" = D ] || [ $n -gt 500 ]; do sleep 0.01; n=$((n+1)); done
+		[ "$(state $parent)" = D ] || fail "parent not in D"
+		out=json
+		timeout 60 "$ZDIAG" reap --json --timeout 300 $ZS > "$T/json" 2> "$T/json.err"
+		RC=$?
+		expect_rc 1
+		check_json "$T/json" --action refused
+		still_zombies $ZS
+		healthy $parent D
+		feed "$T/fifo"
+		n=0; until [ "$(state $parent)" = S ] || [ $n -gt 500 ]; do sleep 0.01; n=$((n+1)); done
+		healthy $parent
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
+@test "dry run: says what it would do and changes nothing" {
+	require_pidns
+	ns '
+		park pause 3
+		run_reap text -n $ZS
+		expect_rc 0
+		for i in 0 1 2; do
+			grep -q "^would reap $(zpid $i) (reap_parent): " "$T/text" || fail "text: $(cat "$T/text")"
+		done
+		run_reap json --dry-run --json $ZS
+		expect_rc 0
+		check_json "$T/json" --action would-reap --dry-run --role parent --reaper $parent
+		still_zombies $ZS
+		healthy $parent
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
+@test "a zombie already reaped is gone: exit 0; mixed with a refusal: exit 1, one line each" {
+	require_pidns
+	ns '
+		park pause 2
+		z0=$(zpid 0) z1=$(zpid 1)
+		run_reap text $z0
+		expect_rc 0
+		run_reap text $z0
+		expect_rc 0
+		grep -qx "gone $z0: no such process" "$T/text" || fail "text: $(cat "$T/text")"
+		run_reap text $z1 $parent
+		expect_rc 1
+		[ $(grep -c . "$T/text") = 2 ] || fail "text: $(cat "$T/text")"
+		grep -q "^reaped $z1 (reap_parent): exited with status 11; " "$T/text" || fail "text: $(cat "$T/text")"
+		grep -q "^refused $parent (reap-parent): not a zombie" "$T/text" || fail "text: $(cat "$T/text")"
+		gone $z0 $z1
+		healthy $parent
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
+@test "--parent reaps all 50 zombies of one parent, each with its own status" {
+	require_pidns
+	ns '
+		park pause 50
+		run_reap text --parent $parent
+		expect_rc 0
+		[ $(grep -c . "$T/text") = 50 ] || fail "$(grep -c . "$T/text") lines: $(cat "$T/text")"
+		i=0
+		for z in $ZS; do
+			grep -Eq "^reaped $z \\(reap_parent\\): $(zstatus $i); reaper $parent \\(reap-parent, parent\\) stopped [0-9.]+ ms\$" "$T/text" ||
+				fail "zombie $i ($z): $(grep "^[a-z ]* $z " "$T/text")"
+			i=$((i + 1))
+		done
+		gone $ZS
+		healthy $parent
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
+@test "--parent --json: one injection into the parent for all its zombies" {
+	require_pidns
+	ns '
+		park pause 20
+		run_reap json --parent $parent --json
+		expect_rc 0
+		check_json "$T/json" --role parent --reaper $parent --cause parent-not-waiting
+		python3 -c "import json,sys; r = json.load(open(sys.argv[1]))[\"reapers\"]; assert len(r) == 1 and r[0][\"zombies\"] == 20, r" "$T/json" ||
+			fail "reapers: $(cat "$T/json")"
+		gone $ZS
+		healthy $parent
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
+@test "usage errors: exit 2 with one zdiag: line" {
+	for args in "" "abc" "12x" "0" "-5" "--bogus 1" "--parent" "--parent abc" "--timeout x 1" "--timeout 0 1"; do
+		run --separate-stderr zdiag reap $args
+		echo "reap $args: $status [$output] [$stderr]"
+		[ "$status" -eq 2 ]
+		[ -z "$output" ]
+		[ "$(printf '%s\n' "$stderr" | grep -c .)" = 1 ]
+		[[ "$stderr" == "zdiag: "* ]]
+	done
+}
+
+@test "randomized trials: every zombie gone, every parent unharmed (short run; make reap-trials is the long one)" {
+	require_pidns
+	run in_ns "python3 '$ROOT/tests/trials/reap_trials.py' --trials 3 --zdiag '$ZDIAG' --helper '$HELPERS/reap_parent'"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" 0 failed"* ]]
+}
