@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Randomized trials of `zdiag reap` over the timing-sensitive parked calls.
+
+Each trial starts tests/helpers/reap_parent in a random mode (nanosleep,
+read, poll, epoll, condwait, wait4-other, sigchld-handler) with 1-20
+zombies, waits a random delay, and reaps them all with `zdiag reap --json`
+(the pids, or --parent).  Then every time: zdiag exits 0 and its JSON
+reports each zombie reaped by the parent with its exit status
+(tests/lib/reap_check.py), every zombie is gone, the parent is alive, every
+thread of it is in the state class it was in before (S), none is traced, and
+once woken or fed the parent's own verdict (RESULT_FILE) is "ok": no
+EINTR, no stray signal, registers and memory unchanged, its sleep kept.
+
+Run it inside a private PID namespace (make reap-trials,
+tests/e2e/reap.bats): it starts every process it checks and ends them by
+pid.  Prints one line per mode and a closing line 'N passed, N failed'.
+"""
+import argparse
+import ctypes
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import reap_check  # noqa: E402
+
+MODES = ["nanosleep", "read", "poll", "epoll", "condwait", "wait4-other", "sigchld-handler"]
+FIFO_MODES = {"read", "poll", "epoll", "condwait", "wait4-other"}
+SLEEP_S = 1.0  # nanosleep mode: the delay before the reap stays well below
+
+
+def reap_orphans():
+    """We are PID 1 or a subreaper: reap whatever was left to us."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def task_facts(pid):
+    """[(tid, state, tracerpid)] for every thread, or None if pid is gone."""
+    out = []
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return None
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                stat = f.read()
+            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+                status = f.read()
+        except OSError:
+            continue
+        state = stat[stat.rindex(")") + 2]
+        tracer = int(status.split("TracerPid:")[1].split()[0])
+        out.append((int(tid), state, tracer))
+    return out or None
+
+
+def state_class(s):
+    """S and R are the same class here (a sleeper may be running for a moment)."""
+    return "S" if s in "SR" else s
+
+
+def wait_for(pred, timeout):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.005)
+    return pred()
+
+
+def read_result(path, timeout):
+    def get():
+        try:
+            with open(path) as f:
+                return f.read().strip()
+        except OSError:
+            return ""
+    return wait_for(get, timeout)
+
+
+def trial(args, mode, rng, tmp):
+    """One trial: (what went wrong or '', stopped_ms or None)."""
+    nz = rng.randint(1, 20)
+    delay = rng.uniform(0.0, 0.4)
+    result = os.path.join(tmp, "result")
+    fifo = os.path.join(tmp, "fifo")
+    for f in (result, fifo):
+        try:
+            os.unlink(f)
+        except FileNotFoundError:
+            pass
+    arg = [str(SLEEP_S)] if mode == "nanosleep" else [fifo] if mode in FIFO_MODES else []
+    p = subprocess.Popen([args.helper, mode, str(nz), result] + arg,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        line = p.stdout.readline().decode()
+        if not line.startswith("parent="):
+            return "reap_parent %s did not start: %s" % (mode, p.stderr.read().decode()[-300:]), None
+        kv = dict(x.split("=", 1) for x in line.split())
+        parent = int(kv["parent"])
+        zombies = [int(z) for z in kv["zombies"].split(",")]
+        t0 = time.monotonic()
+        # The parent parks right after its line: wait until it sleeps.
+        before = wait_for(lambda: (lambda f: f if f and all(s == "S" for _, s, _ in f) else None)(task_facts(parent)), 5)
+        if not before:
+            return "parent never slept: %s" % task_facts(parent), None
+        time.sleep(max(0.0, delay - (time.monotonic() - t0)))
+        by_parent = rng.random() < 0.5
+        argv = [args.zdiag, "reap", "--json"] + (["--parent", str(parent)] if by_parent else [str(z) for z in zombies])
+        z = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        bad = []
+        stopped = None
+        if z.returncode != 0:
+            bad.append("zdiag exit %d: %s" % (z.returncode, z.stderr.decode().strip()[-200:]))
+        try:
+            doc = json.loads(z.stdout)
+            bad += reap_check.check(doc, zombies, reapers=[parent], roles=["parent"])
+            stopped = max((r["stopped_ms"] for r in doc.get("reapers", [])), default=None)
+        except ValueError as e:
+            bad.append("not JSON (%s): %r" % (e, z.stdout[:200]))
+        left = [x for x in zombies if os.path.exists("/proc/%d" % x)]
+        if left:
+            bad.append("zombies left: %s" % left)
+        after = task_facts(parent)
+        if not after:
+            bad.append("parent died")
+        else:
+            cls = {t: state_class(s) for t, s, _ in before}
+            for t, s, tr in after:
+                if state_class(s) != cls.get(t, "S"):
+                    bad.append("thread %d state %s, was %s" % (t, s, cls.get(t)))
+                if tr:
+                    bad.append("thread %d traced by %d" % (t, tr))
+        # Wake or feed it, and read its own verdict.
+        if mode in FIFO_MODES:
+            with open(fifo, "w") as f:
+                f.write("K")
+        elif mode == "sigchld-handler":
+            os.kill(parent, signal.SIGUSR1)
+        verdict = read_result(result, SLEEP_S + 20)
+        if verdict != "ok":
+            bad.append("reap_parent: %s" % (verdict or "no result"))
+        return "; ".join(bad), stopped
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        p.stdout.close()
+        p.stderr.close()
+        reap_orphans()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--trials", type=int, default=5, help="trials per mode")
+    ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--zdiag", default=os.environ.get("ZDIAG", "./zdiag"))
+    ap.add_argument("--helper", default=os.path.join(
+        os.environ.get("ZDIAG_HELPERS", "build/helpers"), "reap_parent"))
+    args = ap.parse_args()
+    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+    rng = random.Random(seed)
+    if os.getpid() != 1:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans come to us
+    print("# seed %d, %d trials per mode, 1-20 zombies, 0-400 ms before the reap" % (seed, args.trials))
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode in args.modes.split(","):
+            if mode not in MODES:
+                raise SystemExit("unknown mode %s" % mode)
+            bad, stops = [], []
+            for i in range(args.trials):
+                why, stopped = trial(args, mode, rng, tmp)
+                if stopped is not None:
+                    stops.append(stopped)
+                if why:
+                    bad.append("trial %d: %s" % (i, why))
+            stops.sort()
+            med = stops[len(stops) // 2] if stops else float("nan")
+            print("%-16s %4d trials  %4d failed  (parent stopped: median %.2f ms, max %.2f ms)" %
+                  (mode, args.trials, len(bad), med, stops[-1] if stops else float("nan")))
+            for b in bad[:10]:
+                print("    " + b)
+            sys.stdout.flush()
+            failed += len(bad)
+            passed += args.trials - len(bad)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
