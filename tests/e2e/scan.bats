@@ -393,9 +393,11 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 @test "--prom: control bytes in a comm never reach a label; promtool accepts the file" {
 	require_pidns
 	command -v promtool > /dev/null || skip "no promtool (Debian package prometheus)"
-	in_ns 'eval "$("$HELPERS"/stage ctl-parent)"; "$ZDIAG" scan --prom --settle 50 > "$T/prom"; true'
+	in_ns 'out=$("$HELPERS"/stage ctl-parent) && echo "$out" > "$T/pids" && eval "$out"
+		"$ZDIAG" scan --prom --settle 50 > "$T/prom"; true'
+	. "$T/pids"
 	no_control_bytes "$T/prom"
-	grep -qF 'zdiag_parent_stuck_zombies{pid="3",comm="p\\x1b[1m\\x07\\x7f"} 1' "$T/prom"
+	grep -qF "zdiag_parent_stuck_zombies{pid=\"$parent\",comm=\"p\\\\x1b[1m\\\\x07\\\\x7f\"} 1" "$T/prom"
 	promtool check metrics < "$T/prom"
 	# the check can fail: the raw bytes, or a name with a unit abbreviation
 	printf 'zdiag_d_state_threads 0\n' | { ! promtool check metrics; }
