@@ -36,26 +36,6 @@ static const char *const role_names[ZD_ROLE__COUNT] = {
 	[ZD_ROLE_SUBREAPER] = "subreaper",
 };
 
-/* Per cause: who reaps (ZD_ROLE_NONE: nothing zdiag reap can do). */
-static const enum zd_reap_role cause_role[ZD_CAUSE__COUNT] = {
-	[ZD_CAUSE_TRANSIENT] = ZD_ROLE_PARENT,          /* only with --force */
-	[ZD_CAUSE_THREADS_ALIVE] = ZD_ROLE_NONE,
-	[ZD_CAUSE_BLOCKED_BY_D] = ZD_ROLE_NONE,
-	[ZD_CAUSE_TRACED] = ZD_ROLE_TRACER,
-	[ZD_CAUSE_PARENT_STOPPED] = ZD_ROLE_PARENT,     /* only with --cont */
-	[ZD_CAUSE_PARENT_IN_D] = ZD_ROLE_NONE,
-	[ZD_CAUSE_SIGCHLD_BLOCKED] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_SIGNALFD_NOT_READ] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_SIGCHLD_IGNORED] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_PARENT_WAITS_FOR_OTHER] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_INIT_NOT_REAPING] = ZD_ROLE_INIT,
-	[ZD_CAUSE_SUBREAPER_NOT_REAPING] = ZD_ROLE_SUBREAPER,
-	[ZD_CAUSE_HANDLER_MISSED] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_PARENT_NOT_WAITING] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_PARENT_NOT_VISIBLE] = ZD_ROLE_NONE,
-	[ZD_CAUSE_UNDETERMINED] = ZD_ROLE_PARENT,
-};
-
 /* The system calls an injection makes (checked against seccomp filters). */
 static const long injected_calls[] = { __NR_mmap, __NR_mprotect, __NR_waitid, __NR_munmap };
 
@@ -66,16 +46,9 @@ zd_reap_action_name(enum zd_reap_action a)
 }
 
 const char *
-zd_reap_role_name(enum zd_reap_role r)
+zd_reap_role_name(enum zd_reaper_role r)
 {
 	return (unsigned)r < ZD_ROLE__COUNT ? role_names[r] : "?";
-}
-
-bool
-zd_reap_cause_reapable(enum zd_cause c)
-{
-	return (unsigned)c < ZD_CAUSE__COUNT && cause_role[c] != ZD_ROLE_NONE && c != ZD_CAUSE_TRANSIENT &&
-	       c != ZD_CAUSE_PARENT_STOPPED;
 }
 
 static char *
@@ -193,7 +166,7 @@ plan(struct zd_reap_item *it, const struct zd_zombie *z, const struct zd_reap_op
 	enum zd_cause c = z->cause;
 
 	it->cause = (int)c;
-	it->role = cause_role[c];
+	it->role = zd_cause_reaper(c);
 	it->reaper = z->ppid;
 	snprintf(it->reaper_comm, sizeof(it->reaper_comm), "%s", z->parent_seen ? z->parent.comm : "");
 	switch (c) {
