@@ -188,35 +188,34 @@ wait_sleeping(pid_t pid)
 	fail_msg("child %d never slept", (int)pid);
 }
 
-static void
-test_syscall_keeps_nanosleep(void **state)
+/* Start a sleeper and seize it while it sleeps; skip without ptrace. */
+static pid_t
+seize_sleeper(struct zd_inject *in, int fd[2], bool kill_waitid)
 {
-	struct zd_inject in;
-	uint64_t a[6] = { 0 };
-	int64_t ret;
-	char buf[3] = { 0 };
-	int fd[2], st, r;
-	pid_t c = sleeper(fd, false);
+	char c1;
+	pid_t c = sleeper(fd, kill_waitid);
+	int r;
 
-	(void)state;
 	assert_true(c > 0);
-	assert_int_equal(read(fd[0], buf, 1), 1);
+	assert_int_equal(read(fd[0], &c1, 1), 1);
 	wait_sleeping(c);
-	r = zd_inject_begin(&in, c, c, 2000);
+	r = zd_inject_begin(in, c, c, 2000);
 	if (r == -EPERM) {
 		kill(c, SIGKILL);
 		waitpid(c, NULL, 0);
 		zd_skip("ptrace attach not permitted (EPERM: yama ptrace_scope or seccomp)");
 	}
 	assert_int_equal(r, 0);
-	assert_int_equal(zd_inject_syscall(&in, __NR_getpid, a, &ret), 0);
-	assert_int_equal(ret, c);
-	assert_int_equal(zd_inject_syscall(&in, __NR_getppid, a, &ret), 0);
-	assert_int_equal(ret, getpid());
-	assert_int_equal(zd_inject_seccomp_ok(&in, (const long[]){ __NR_waitid }, 1), 1);
-	assert_int_equal(zd_inject_end(&in), 0);
-	assert_true(zd_inject_held_ms(&in) >= 0);
-	/* It finishes its sleep, whole, with no EINTR. */
+	return c;
+}
+
+/* After zd_inject_end: the child finishes its sleep, whole, no EINTR. */
+static void
+sleeper_unharmed(pid_t c, int fd[2])
+{
+	char buf[3] = { 0 };
+	int st;
+
 	assert_int_equal(read(fd[0], buf, 2), 2);
 	assert_string_equal(buf, "ok");
 	assert_int_equal(waitpid(c, &st, 0), c);
@@ -225,32 +224,37 @@ test_syscall_keeps_nanosleep(void **state)
 }
 
 static void
+test_syscall_keeps_nanosleep(void **state)
+{
+	struct zd_inject in;
+	uint64_t a[6] = { 0 };
+	int64_t ret;
+	int fd[2];
+	pid_t c = seize_sleeper(&in, fd, false);
+
+	(void)state;
+	assert_int_equal(zd_inject_syscall(&in, __NR_getpid, a, &ret), 0);
+	assert_int_equal(ret, c);
+	assert_int_equal(zd_inject_syscall(&in, __NR_getppid, a, &ret), 0);
+	assert_int_equal(ret, getpid());
+	assert_int_equal(zd_inject_seccomp_ok(&in, (const long[]){ __NR_waitid }, 1), 1);
+	assert_int_equal(zd_inject_end(&in), 0);
+	assert_true(zd_inject_held_ms(&in) >= 0);
+	sleeper_unharmed(c, fd);
+}
+
+static void
 test_seccomp_filter_seen(void **state)
 {
 	struct zd_inject in;
-	char buf[3] = { 0 };
-	int fd[2], st, r;
-	pid_t c = sleeper(fd, true);
+	int fd[2];
+	pid_t c = seize_sleeper(&in, fd, true);
 
 	(void)state;
-	assert_true(c > 0);
-	assert_int_equal(read(fd[0], buf, 1), 1);
-	wait_sleeping(c);
-	r = zd_inject_begin(&in, c, c, 2000);
-	if (r == -EPERM) {
-		kill(c, SIGKILL);
-		waitpid(c, NULL, 0);
-		zd_skip("ptrace attach not permitted");
-	}
-	assert_int_equal(r, 0);
 	assert_int_equal(zd_inject_seccomp_ok(&in, (const long[]){ __NR_getpid }, 1), 1);
 	assert_int_equal(zd_inject_seccomp_ok(&in, (const long[]){ __NR_getpid, __NR_waitid }, 2), 0);
 	assert_int_equal(zd_inject_end(&in), 0);
-	assert_int_equal(read(fd[0], buf, 2), 2);
-	assert_string_equal(buf, "ok");
-	assert_int_equal(waitpid(c, &st, 0), c);
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	close(fd[0]);
+	sleeper_unharmed(c, fd);
 }
 
 int
