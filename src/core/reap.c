@@ -233,6 +233,35 @@ fail_all(struct zd_reap *r, const size_t *idx, size_t k, int err, char *reason)
 		free(reason);
 }
 
+/* Depth of pid's PID namespace below the proc root's (-1: unknown), and
+ * its pid at each level (NSpid). */
+static int
+ns_pids(const struct zd_procfs *pfs, pid_t pid, struct zd_status *st)
+{
+	int dfd = zd_proc_open_pid(pfs, pid), r;
+
+	if (dfd < 0)
+		return -1;
+	r = zd_proc_read_status(dfd, st);
+	close(dfd);
+	return r < 0 || st->nspid_n <= 0 ? -1 : st->nspid_n - 1;
+}
+
+/*
+ * The number the reaper knows zombie zpid by: waitid(P_PID) runs in the
+ * reaper's PID namespace (a container's init sees its children as 2, 3, ...).
+ */
+static pid_t
+pid_seen_by(const struct zd_procfs *pfs, pid_t zpid, pid_t reaper)
+{
+	struct zd_status zs, rs;
+	int rl = ns_pids(pfs, reaper, &rs), zl = ns_pids(pfs, zpid, &zs);
+
+	if (rl <= 0 || zl < rl)
+		return zpid;
+	return zs.nspid[rl];
+}
+
 /*
  * Make reaper call waitid() for the items idx[0..k-1] (all planned with this
  * reaper) in one injection.
@@ -281,7 +310,7 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 	pids = zd_xcalloc(k, sizeof(*pids));
 	res = zd_xcalloc(k, sizeof(*res));
 	for (i = 0; i < k; i++)
-		pids[i] = r->v[idx[i]].pid;
+		pids[i] = pid_seen_by(pfs, r->v[idx[i]].pid, reaper);
 	ret = zd_inject_waitid(&in, pids, k, res);
 	{
 		int e = zd_inject_end(&in);
