@@ -467,7 +467,9 @@ second_round(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, co
 int
 zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts *o, struct zd_reap *out)
 {
-	struct zd_scan_opts so = { .settle_ms = 0 };
+	/* Like scan: a zombie gone within the settle interval was being
+	 * reaped by its parent, and is left to it. */
+	struct zd_scan_opts so = { .settle_ms = 200 };
 	struct zd_procfs pfs;
 	struct zd_scan s;
 	size_t alloc = 0, rsalloc = 0, i, j;
@@ -514,6 +516,12 @@ zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts
 				continue;
 			}
 			plan(it, z, o);
+			if (it->action == ZD_REAP_WOULD && it->reaper == 1 && s.pidns_nested == ZD_NO && !o->force) {
+				set_outcome(it, ZD_REAP_REFUSED,
+					    zd_xstrdup("its reaper is the system's init (PID 1 of the host): a "
+						       "mistake there takes the machine down; --force reaps anyway"));
+				it->reaper = 0;
+			}
 			continue;
 		}
 		{
