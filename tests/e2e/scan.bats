@@ -64,6 +64,9 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	[ "$(jget "$T/scan.json" 'd["summary"]["stuck"]')" = 1 ]
 	grep -q "STUCK  zombie $zombie (stage)  parent-not-waiting" "$T/scan.txt"
 	grep -q 'pause()' "$T/scan.txt"
+	# the remedy names the one that does not kill the parent
+	[ "$(z 'z["reapable"]')" = true ]
+	z 'z["advice"]' | grep -q "Or reap it now without killing the parent: zdiag reap $zombie\$"
 }
 
 @test "parent-waits-for-other: wait4 for a specific other pid" {
@@ -166,6 +169,8 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	scenario threads-alive
 	[ "$(z 'z["cause"]')" = threads-alive ]
 	[ "$(z 'z["stuck"]')" = false ]
+	[ "$(z 'z["reapable"]')" = false ]
+	! z 'z["advice"]' | grep -q "zdiag reap"
 	# no page at 3 a.m.: exit 0, not in the stuck count or the stuck metric
 	[ "$(cat "$T/rc")" = 0 ]
 	[ "$(jget "$T/scan.json" 'd["summary"]["stuck"]')" = 0 ]
