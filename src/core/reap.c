@@ -293,6 +293,8 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 			 ret == -ETIMEDOUT ? fmt("its reaper %d (%s) did not stop within %lld ms "
 						 "(in the kernel, D state?)", (int)reaper, comm, o->timeout_ms)
 			 : ret == -EAGAIN ? fmt("its reaper %d (%s) is stopped (--cont resumes it)", (int)reaper, comm)
+			 : ret == -ENOEXEC ? fmt("its reaper %d (%s) is a 32-bit process, or has no syscall "
+						 "instruction to borrow (no vDSO)", (int)reaper, comm)
 			 : fmt("cannot attach to %d (%s): %s", (int)reaper, comm, strerror(-ret)));
 		return;
 	}
