@@ -1,6 +1,8 @@
 # make static: ./zdiag-static, a fully statically linked zdiag to copy into
 # another kernel's disk image (docs/check.md).  It holds the commands that
-# need no shared-only library: check and scan (plus help and __complete);
+# need no shared-only library: check, scan and reap (plus help and
+# __complete; reap is the one to copy into a container whose init does not
+# reap);
 # trace, attach and run are left out with -DZD_NO_TRACE -DZD_NO_ATTACH.
 #
 # It is built in its own directory from explicit source lists, never from
@@ -9,9 +11,11 @@
 # ignores SANITIZE= (the sanitizers cannot link statically).
 
 STATIC_B := build/static
-STATIC_LIB_SRCS := $(addprefix src/core/,esc.c json.c procfs.c scan.c sig.c strbuf.c subreaper.c sysname.c verdict.c xalloc.c) \
+STATIC_LIB_SRCS := $(addprefix src/core/,esc.c inject.c json.c maps.c procfs.c ptwait.c reap.c scan.c seccomp.c sig.c \
+	strbuf.c subreaper.c sysname.c verdict.c xalloc.c) \
 	$(sort $(wildcard src/check/*.c))
-STATIC_CLI_SRCS := src/cli/err.c src/cli/opt.c src/cmd/cmd_scan.c src/cmd/cmd_check.c src/cmd/cmd_complete.c \
+STATIC_CLI_SRCS := src/cli/err.c src/cli/opt.c src/cmd/cmd_scan.c src/cmd/cmd_reap.c src/cmd/cmd_check.c \
+	src/cmd/cmd_complete.c \
 	src/main.c
 STATIC_OBJS := $(STATIC_LIB_SRCS:%.c=$(STATIC_B)/%.o) $(STATIC_CLI_SRCS:%.c=$(STATIC_B)/%.o)
 STATIC_OPT ?= -O2 -g

@@ -40,18 +40,7 @@ enum zd_reap_action {
 };
 const char *zd_reap_action_name(enum zd_reap_action a);
 
-enum zd_reap_role {
-	ZD_ROLE_NONE,
-	ZD_ROLE_PARENT,
-	ZD_ROLE_TRACER,
-	ZD_ROLE_INIT,
-	ZD_ROLE_SUBREAPER,
-	ZD_ROLE__COUNT
-};
-const char *zd_reap_role_name(enum zd_reap_role r);
-
-/* Can zdiag reap make a zombie with this cause go away? */
-bool zd_reap_cause_reapable(enum zd_cause c);
+const char *zd_reap_role_name(enum zd_reaper_role r);
 
 struct zd_reap_item {
 	pid_t pid;
@@ -62,7 +51,7 @@ struct zd_reap_item {
 	char *reason;               /* why refused/failed, what would be done; or NULL */
 	pid_t reaper;               /* who called (or would call) waitid; 0: none */
 	char reaper_comm[ZD_COMM_MAX + 1];
-	enum zd_reap_role role;
+	enum zd_reaper_role role;
 	bool have_exit;             /* from the waitid result */
 	int exit_code;              /* CLD_EXITED, CLD_KILLED, CLD_DUMPED */
 	int exit_status;            /* the exit code, or the signal */

@@ -46,6 +46,20 @@ const char *zd_cause_describe(enum zd_cause c);
 /* Cause by name, or -1. */
 int zd_cause_lookup(const char *name);
 
+/* Who `zdiag reap` (include/zdiag/reap.h) makes reap a zombie of a cause. */
+enum zd_reaper_role {
+	ZD_ROLE_NONE,       /* nothing can reap it (threads alive, D state, ...) */
+	ZD_ROLE_PARENT,
+	ZD_ROLE_TRACER,     /* then the parent it is handed back to */
+	ZD_ROLE_INIT,       /* the parent is PID 1 of its namespace */
+	ZD_ROLE_SUBREAPER,
+	ZD_ROLE__COUNT
+};
+enum zd_reaper_role zd_cause_reaper(enum zd_cause c);
+/* zdiag reap can reap it as it is (a transient zombie needs --force, one
+ * of a stopped parent --cont: neither counts). */
+bool zd_cause_reapable(enum zd_cause c);
+
 enum zd_tristate { ZD_NO = 0, ZD_YES = 1, ZD_UNKNOWN = 2 };
 
 /*
@@ -114,6 +128,7 @@ struct zd_zombie {
 
 	enum zd_cause cause;
 	bool stuck;
+	bool reapable;          /* zdiag reap can reap it now (zd_cause_reapable) */
 	char *headline;         /* one sentence: why */
 	char **evidence;
 	size_t n_evidence;

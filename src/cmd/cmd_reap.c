@@ -56,7 +56,7 @@ held_ms(const struct zd_reap *r, pid_t reaper)
 }
 
 static void
-render_text(struct zd_sb *sb, const struct zd_reap *r, bool dry)
+render_text(struct zd_sb *sb, const struct zd_reap *r)
 {
 	size_t i;
 
@@ -82,7 +82,7 @@ render_text(struct zd_sb *sb, const struct zd_reap *r, bool dry)
 		zd_sb_addc(sb, '\n');
 	}
 	if (!r->n)
-		zd_sb_adds(sb, dry ? "no zombies to reap\n" : "no zombies to reap\n");
+		zd_sb_adds(sb, "no zombies to reap\n");
 }
 
 static void
@@ -253,8 +253,15 @@ cmd_reap_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	if (json)
 		render_json(&sb, &r, o.dry_run);
 	else
-		render_text(&sb, &r, o.dry_run);
+		render_text(&sb, &r);
 	ret = exit_status_of(&r);
+	if (!json)
+		for (i = 0; i < (int)r.n; i++)
+			if (r.v[i].action == ZD_REAP_REAPED) {
+				/* once: the JSON has it per zombie */
+				zd_warn("a parent that waits for a reaped pid later gets ECHILD");
+				break;
+			}
 	zd_reap_release(&r);
 	if (zd_sb_write(&sb, stdout) < 0 || fflush(stdout) == EOF) {
 		zd_sb_release(&sb);

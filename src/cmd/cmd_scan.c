@@ -653,6 +653,7 @@ json_zombie(struct zd_json *j, const struct zd_zombie *z)
 		zd_json_null(j);
 	zd_json_kstr(j, "cause", zd_cause_name(z->cause));
 	zd_json_kbool(j, "stuck", z->stuck);
+	zd_json_kbool(j, "reapable", z->reapable);
 	zd_json_kstr(j, "headline", z->headline);
 	zd_json_key(j, "evidence");
 	zd_json_arr_begin(j);

@@ -286,6 +286,10 @@ zd_inject_begin(struct zd_inject *in, pid_t pid, pid_t tid, long long timeout_ms
 		r = -errno;
 		goto fail;
 	}
+	if (in->saved.cs != 0x33) { /* a 32-bit (ia32) process: another ABI */
+		r = -ENOEXEC;
+		goto fail;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/mem", (int)pid, (int)tid);
 	in->memfd = open(path, O_RDWR | O_CLOEXEC);
 	if (in->memfd < 0) {

@@ -24,15 +24,6 @@
 #define SESSION_OPTIONS (SEIZE_OPTIONS | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFORK | \
 			 PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE)
 
-int64_t
-zd_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static long
 pt(enum __ptrace_request req, pid_t tid, unsigned long addr, unsigned long data)
 {
@@ -132,50 +123,6 @@ push_event(struct zd_ptrace *p, const struct zd_pt_event *ev)
 {
 	ZD_GROW(p->evq, p->evalloc, p->nev + 1);
 	p->evq[p->nev++] = *ev;
-}
-
-int
-zd_pt_wait_event(pid_t who, int64_t deadline_ns, const sigset_t *wake, pid_t *tid, int *status,
-		 int *wsig)
-{
-	sigset_t set;
-
-	if (wake)
-		set = *wake;
-	else
-		sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (;;) {
-		siginfo_t si;
-		struct timespec ts, *tsp = NULL;
-		pid_t r = waitpid(who, status, WNOHANG | __WALL);
-		int s;
-
-		if (r > 0) {
-			*tid = r;
-			return 1;
-		}
-		if (r < 0 && errno == ECHILD)
-			return -ECHILD;
-		if (deadline_ns >= 0) {
-			int64_t left = deadline_ns - zd_now_ns();
-
-			if (left <= 0)
-				return 0;
-			ts.tv_sec = left / 1000000000LL;
-			ts.tv_nsec = left % 1000000000LL;
-			tsp = &ts;
-		}
-		s = sigtimedwait(&set, &si, tsp);
-		if (s == SIGCHLD || (s < 0 && errno == EINTR))
-			continue;
-		if (s > 0) {
-			*wsig = s;
-			return 2;
-		}
-		if (s < 0 && errno == EAGAIN)
-			continue; /* re-check the deadline (and a last waitpid) */
-	}
 }
 
 static int
@@ -1089,6 +1036,59 @@ wait_thread(struct zd_ptrace *p, struct zd_thread *want, const sigset_t *wake, s
  * Returns 1 if the process exited, 2 if a wake signal came (*ev says
  * which), else 0.
  */
+/* General register n as instructions number them (rax rcx rdx rbx rsp rbp
+ * rsi rdi r8 ... r15). */
+static unsigned long long *
+gpr(struct user_regs_struct *r, unsigned n)
+{
+	unsigned long long *const v[16] = {
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+		&r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+	};
+
+	return v[n & 15];
+}
+
+/*
+ * Move a thread off a breakpoint without the trap flag, by doing what the
+ * instruction under it does, for the usual first instructions of a
+ * function: endbr64, nop, push REG, mov %rsp,%rbp (none of them touches
+ * the flags).  A thread being single-stepped when zdiag is killed keeps TF
+ * and dies of SIGTRAP one instruction later; an emulated step leaves no
+ * such window (and costs no round trip).  Returns 1 when done, 0 when the
+ * instruction is another one (single-step it).
+ */
+static int
+emulate_step(struct zd_ptrace *p, struct zd_thread *t)
+{
+	struct user_regs_struct r = t->regs;
+	unsigned char b[4];
+	uint64_t v;
+
+	if (zd_pt_read(p, r.rip, b, sizeof(b)) != (ssize_t)sizeof(b))
+		return 0;
+	if (b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa) {
+		r.rip += 4;
+	} else if (b[0] == 0x90) {
+		r.rip += 1;
+	} else if (b[0] == 0x48 && b[1] == 0x89 && b[2] == 0xe5) {
+		r.rbp = r.rsp;
+		r.rip += 3;
+	} else if ((b[0] & 0xf8) == 0x50 || (b[0] == 0x41 && (b[1] & 0xf8) == 0x50)) {
+		bool rex = b[0] == 0x41;
+
+		v = *gpr(&r, rex ? 8u + (b[1] & 7u) : b[0] & 7u);
+		if (zd_pt_write(p, r.rsp - 8, &v, sizeof(v)) < 0)
+			return 0;
+		r.rsp -= 8;
+		r.rip += rex ? 2 : 1;
+	} else {
+		return 0;
+	}
+	t->regs = r;
+	return zd_pt_setregs(p, t) == 0;
+}
+
 static int
 step_off_breakpoints(struct zd_ptrace *p, const sigset_t *wake, struct zd_pt_event *ev)
 {
@@ -1100,7 +1100,7 @@ step_off_breakpoints(struct zd_ptrace *p, const sigset_t *wake, struct zd_pt_eve
 		int sig;
 
 		if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED || zd_pt_getregs(p, t) < 0 ||
-		    !zd_bkpt_at(&p->bps, t->regs.rip))
+		    !zd_bkpt_at(&p->bps, t->regs.rip) || emulate_step(p, t))
 			continue;
 		memset(&sev, 0, sizeof(sev));
 		sig = t->pending_sig;

@@ -36,26 +36,6 @@ static const char *const role_names[ZD_ROLE__COUNT] = {
 	[ZD_ROLE_SUBREAPER] = "subreaper",
 };
 
-/* Per cause: who reaps (ZD_ROLE_NONE: nothing zdiag reap can do). */
-static const enum zd_reap_role cause_role[ZD_CAUSE__COUNT] = {
-	[ZD_CAUSE_TRANSIENT] = ZD_ROLE_PARENT,          /* only with --force */
-	[ZD_CAUSE_THREADS_ALIVE] = ZD_ROLE_NONE,
-	[ZD_CAUSE_BLOCKED_BY_D] = ZD_ROLE_NONE,
-	[ZD_CAUSE_TRACED] = ZD_ROLE_TRACER,
-	[ZD_CAUSE_PARENT_STOPPED] = ZD_ROLE_PARENT,     /* only with --cont */
-	[ZD_CAUSE_PARENT_IN_D] = ZD_ROLE_NONE,
-	[ZD_CAUSE_SIGCHLD_BLOCKED] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_SIGNALFD_NOT_READ] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_SIGCHLD_IGNORED] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_PARENT_WAITS_FOR_OTHER] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_INIT_NOT_REAPING] = ZD_ROLE_INIT,
-	[ZD_CAUSE_SUBREAPER_NOT_REAPING] = ZD_ROLE_SUBREAPER,
-	[ZD_CAUSE_HANDLER_MISSED] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_PARENT_NOT_WAITING] = ZD_ROLE_PARENT,
-	[ZD_CAUSE_PARENT_NOT_VISIBLE] = ZD_ROLE_NONE,
-	[ZD_CAUSE_UNDETERMINED] = ZD_ROLE_PARENT,
-};
-
 /* The system calls an injection makes (checked against seccomp filters). */
 static const long injected_calls[] = { __NR_mmap, __NR_mprotect, __NR_waitid, __NR_munmap };
 
@@ -66,16 +46,9 @@ zd_reap_action_name(enum zd_reap_action a)
 }
 
 const char *
-zd_reap_role_name(enum zd_reap_role r)
+zd_reap_role_name(enum zd_reaper_role r)
 {
 	return (unsigned)r < ZD_ROLE__COUNT ? role_names[r] : "?";
-}
-
-bool
-zd_reap_cause_reapable(enum zd_cause c)
-{
-	return (unsigned)c < ZD_CAUSE__COUNT && cause_role[c] != ZD_ROLE_NONE && c != ZD_CAUSE_TRANSIENT &&
-	       c != ZD_CAUSE_PARENT_STOPPED;
 }
 
 static char *
@@ -193,7 +166,7 @@ plan(struct zd_reap_item *it, const struct zd_zombie *z, const struct zd_reap_op
 	enum zd_cause c = z->cause;
 
 	it->cause = (int)c;
-	it->role = cause_role[c];
+	it->role = zd_cause_reaper(c);
 	it->reaper = z->ppid;
 	snprintf(it->reaper_comm, sizeof(it->reaper_comm), "%s", z->parent_seen ? z->parent.comm : "");
 	switch (c) {
@@ -260,6 +233,35 @@ fail_all(struct zd_reap *r, const size_t *idx, size_t k, int err, char *reason)
 		free(reason);
 }
 
+/* Depth of pid's PID namespace below the proc root's (-1: unknown), and
+ * its pid at each level (NSpid). */
+static int
+ns_pids(const struct zd_procfs *pfs, pid_t pid, struct zd_status *st)
+{
+	int dfd = zd_proc_open_pid(pfs, pid), r;
+
+	if (dfd < 0)
+		return -1;
+	r = zd_proc_read_status(dfd, st);
+	close(dfd);
+	return r < 0 || st->nspid_n <= 0 ? -1 : st->nspid_n - 1;
+}
+
+/*
+ * The number the reaper knows zombie zpid by: waitid(P_PID) runs in the
+ * reaper's PID namespace (a container's init sees its children as 2, 3, ...).
+ */
+static pid_t
+pid_seen_by(const struct zd_procfs *pfs, pid_t zpid, pid_t reaper)
+{
+	struct zd_status zs, rs;
+	int rl = ns_pids(pfs, reaper, &rs), zl = ns_pids(pfs, zpid, &zs);
+
+	if (rl <= 0 || zl < rl)
+		return zpid;
+	return zs.nspid[rl];
+}
+
 /*
  * Make reaper call waitid() for the items idx[0..k-1] (all planned with this
  * reaper) in one injection.
@@ -291,6 +293,8 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 			 ret == -ETIMEDOUT ? fmt("its reaper %d (%s) did not stop within %lld ms "
 						 "(in the kernel, D state?)", (int)reaper, comm, o->timeout_ms)
 			 : ret == -EAGAIN ? fmt("its reaper %d (%s) is stopped (--cont resumes it)", (int)reaper, comm)
+			 : ret == -ENOEXEC ? fmt("its reaper %d (%s) is a 32-bit process, or has no syscall "
+						 "instruction to borrow (no vDSO)", (int)reaper, comm)
 			 : fmt("cannot attach to %d (%s): %s", (int)reaper, comm, strerror(-ret)));
 		return;
 	}
@@ -308,7 +312,7 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 	pids = zd_xcalloc(k, sizeof(*pids));
 	res = zd_xcalloc(k, sizeof(*res));
 	for (i = 0; i < k; i++)
-		pids[i] = r->v[idx[i]].pid;
+		pids[i] = pid_seen_by(pfs, r->v[idx[i]].pid, reaper);
 	ret = zd_inject_waitid(&in, pids, k, res);
 	{
 		int e = zd_inject_end(&in);
@@ -465,7 +469,9 @@ second_round(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, co
 int
 zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts *o, struct zd_reap *out)
 {
-	struct zd_scan_opts so = { .settle_ms = 0 };
+	/* Like scan: a zombie gone within the settle interval was being
+	 * reaped by its parent, and is left to it. */
+	struct zd_scan_opts so = { .settle_ms = 200 };
 	struct zd_procfs pfs;
 	struct zd_scan s;
 	size_t alloc = 0, rsalloc = 0, i, j;
@@ -512,6 +518,12 @@ zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts
 				continue;
 			}
 			plan(it, z, o);
+			if (it->action == ZD_REAP_WOULD && it->reaper == 1 && s.pidns_nested == ZD_NO && !o->force) {
+				set_outcome(it, ZD_REAP_REFUSED,
+					    zd_xstrdup("its reaper is the system's init (PID 1 of the host): a "
+						       "mistake there takes the machine down; --force reaps anyway"));
+				it->reaper = 0;
+			}
 			continue;
 		}
 		{

@@ -41,42 +41,46 @@
 #define ZD_P_PGID 2
 #define ZD_P_PIDFD 3
 
+/* Per cause: its name, a description, and who `zdiag reap` makes reap it
+ * (ZD_ROLE_NONE: nothing can; a transient zombie only with --force, one of
+ * a stopped parent only with --cont). */
 static const struct {
 	enum zd_cause cause;
+	enum zd_reaper_role reaper;
 	const char *name;
 	const char *describe;
 } causes[] = {
-	{ ZD_CAUSE_TRANSIENT, "transient",
+	{ ZD_CAUSE_TRANSIENT, ZD_ROLE_PARENT, "transient",
 	  "not stuck: reaped during the settle interval, the parent is in a wait that will reap it, or the parent is exiting" },
-	{ ZD_CAUSE_THREADS_ALIVE, "threads-alive",
+	{ ZD_CAUSE_THREADS_ALIVE, ZD_ROLE_NONE, "threads-alive",
 	  "not stuck: the thread-group leader exited (pthread_exit) but the process runs on in its other threads; it is reaped when the last one exits" },
-	{ ZD_CAUSE_BLOCKED_BY_D, "blocked-by-d-state-thread",
+	{ ZD_CAUSE_BLOCKED_BY_D, ZD_ROLE_NONE, "blocked-by-d-state-thread",
 	  "the leader exited and a sibling thread is stuck in D state, so the thread group cannot finish exiting" },
-	{ ZD_CAUSE_TRACED, "traced",
+	{ ZD_CAUSE_TRACED, ZD_ROLE_TRACER, "traced",
 	  "a tracer other than the parent holds it and is not waiting; the exit is reported to the tracer first" },
-	{ ZD_CAUSE_PARENT_STOPPED, "parent-stopped",
+	{ ZD_CAUSE_PARENT_STOPPED, ZD_ROLE_PARENT, "parent-stopped",
 	  "the parent is stopped (SIGSTOP, ptrace stop) or frozen by a cgroup freezer" },
-	{ ZD_CAUSE_PARENT_IN_D, "parent-in-d-state",
+	{ ZD_CAUSE_PARENT_IN_D, ZD_ROLE_NONE, "parent-in-d-state",
 	  "the parent is blocked in the kernel (D state) and cannot run its wait" },
-	{ ZD_CAUSE_SIGCHLD_BLOCKED, "sigchld-blocked",
+	{ ZD_CAUSE_SIGCHLD_BLOCKED, ZD_ROLE_PARENT, "sigchld-blocked",
 	  "the parent has SIGCHLD blocked and pending and is not waiting: a handler, if any, cannot run" },
-	{ ZD_CAUSE_SIGNALFD_NOT_READ, "signalfd-not-read",
+	{ ZD_CAUSE_SIGNALFD_NOT_READ, ZD_ROLE_PARENT, "signalfd-not-read",
 	  "the parent takes SIGCHLD through a signalfd that its event loop does not read" },
-	{ ZD_CAUSE_SIGCHLD_IGNORED, "sigchld-ignored",
+	{ ZD_CAUSE_SIGCHLD_IGNORED, ZD_ROLE_PARENT, "sigchld-ignored",
 	  "the parent set SIGCHLD to SIG_IGN after this child died; Linux does not auto-reap existing zombies" },
-	{ ZD_CAUSE_PARENT_WAITS_FOR_OTHER, "parent-waits-for-other",
+	{ ZD_CAUSE_PARENT_WAITS_FOR_OTHER, ZD_ROLE_PARENT, "parent-waits-for-other",
 	  "the parent is in wait4/waitid for another child, or without __WALL/__WCLONE for a non-SIGCHLD child" },
-	{ ZD_CAUSE_INIT_NOT_REAPING, "init-not-reaping",
+	{ ZD_CAUSE_INIT_NOT_REAPING, ZD_ROLE_INIT, "init-not-reaping",
 	  "the parent is PID 1 of its PID namespace and does not reap orphans (a container without an init)" },
-	{ ZD_CAUSE_SUBREAPER_NOT_REAPING, "subreaper-not-reaping",
+	{ ZD_CAUSE_SUBREAPER_NOT_REAPING, ZD_ROLE_SUBREAPER, "subreaper-not-reaping",
 	  "the parent is a child subreaper (orphans are reparented to it) and does not reap them" },
-	{ ZD_CAUSE_HANDLER_MISSED, "sigchld-handler-missed",
+	{ ZD_CAUSE_HANDLER_MISSED, ZD_ROLE_PARENT, "sigchld-handler-missed",
 	  "the parent catches SIGCHLD but its handler did not reap this child (one signal for several exits)" },
-	{ ZD_CAUSE_PARENT_NOT_WAITING, "parent-not-waiting",
+	{ ZD_CAUSE_PARENT_NOT_WAITING, ZD_ROLE_PARENT, "parent-not-waiting",
 	  "the parent is alive and not in wait4/waitid: it never reaps this child" },
-	{ ZD_CAUSE_PARENT_NOT_VISIBLE, "parent-not-visible",
+	{ ZD_CAUSE_PARENT_NOT_VISIBLE, ZD_ROLE_NONE, "parent-not-visible",
 	  "the parent is outside this PID namespace (ppid 0); scan from the parent namespace" },
-	{ ZD_CAUSE_UNDETERMINED, "undetermined",
+	{ ZD_CAUSE_UNDETERMINED, ZD_ROLE_PARENT, "undetermined",
 	  "the evidence needed is unreadable (run as root)" },
 };
 
@@ -90,6 +94,18 @@ const char *
 zd_cause_describe(enum zd_cause c)
 {
 	return (unsigned)c < ZD_ARRAY_SIZE(causes) ? causes[c].describe : "?";
+}
+
+enum zd_reaper_role
+zd_cause_reaper(enum zd_cause c)
+{
+	return (unsigned)c < ZD_ARRAY_SIZE(causes) ? causes[c].reaper : ZD_ROLE_NONE;
+}
+
+bool
+zd_cause_reapable(enum zd_cause c)
+{
+	return zd_cause_reaper(c) != ZD_ROLE_NONE && c != ZD_CAUSE_TRANSIENT && c != ZD_CAUSE_PARENT_STOPPED;
 }
 
 int
@@ -1456,6 +1472,24 @@ describe_parent(struct zd_scan_ctx *c, struct zd_zombie *z, const struct zinfo *
 	pview_release(&p);
 }
 
+/* Where zdiag reap can do it, say so after the remedy. */
+static void
+suggest_reap(struct zd_zombie *z)
+{
+	char *a = z->advice;
+
+	z->reapable = zd_cause_reapable(z->cause);
+	if (!z->reapable)
+		return;
+	z->advice = NULL;
+	if (a)
+		advise(z, "%s. Or reap it now without killing %s: zdiag reap %d", a,
+		       z->cause == ZD_CAUSE_TRACED ? "anything" : "the parent", (int)z->pid);
+	else
+		advise(z, "reap it now without killing the parent: zdiag reap %d", (int)z->pid);
+	free(a);
+}
+
 void
 zd_verdict_decide(struct zd_scan_ctx *c, struct zd_zombie *z, int dirfd, const struct zd_stat *st)
 {
@@ -1497,14 +1531,10 @@ zd_verdict_decide(struct zd_scan_ctx *c, struct zd_zombie *z, int dirfd, const s
 	if (z->n_blockers) {
 		verdict_threads(c, z, nd);
 		describe_parent(c, z, &zi, true);
-		return;
+	} else if (z->tracer && (verdict_tracer(c, z, &zi, &done), done)) {
+		describe_parent(c, z, &zi, false);
+	} else {
+		verdict_parent(c, z, &zi);
 	}
-	if (z->tracer) {
-		verdict_tracer(c, z, &zi, &done);
-		if (done) {
-			describe_parent(c, z, &zi, false);
-			return;
-		}
-	}
-	verdict_parent(c, z, &zi);
+	suggest_reap(z);
 }

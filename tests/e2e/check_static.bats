@@ -82,3 +82,19 @@ make_root() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == "no stuck zombies"* ]]
 }
+
+@test "zdiag-static reap makes a container's init reap its zombie" {
+	require_pidns
+	in_ns 'eval "$("$HELPERS"/stage init-not-reaping)"
+		echo "zombie=$zombie parent=$parent" > "$T/pids"
+		"'"$ZSTATIC"'" reap "$zombie" > "$T/out"; echo $? > "$T/rc"
+		[ -e /proc/$zombie ] && echo still > "$T/still"
+		grep -E "^(State|TracerPid)" /proc/$parent/status > "$T/parent"
+		true'
+	cat "$T/out"
+	[ "$(cat "$T/rc")" = 0 ]
+	[ ! -e "$T/still" ]
+	grep -q '^reaped .*exited with status 7; reaper .*init) stopped' "$T/out"
+	grep -q 'TracerPid:.0' "$T/parent"
+	! grep -q 'State:.[tT]' "$T/parent"
+}

@@ -64,6 +64,9 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	[ "$(jget "$T/scan.json" 'd["summary"]["stuck"]')" = 1 ]
 	grep -q "STUCK  zombie $zombie (stage)  parent-not-waiting" "$T/scan.txt"
 	grep -q 'pause()' "$T/scan.txt"
+	# the remedy names the one that does not kill the parent
+	[ "$(z 'z["reapable"]')" = true ]
+	z 'z["advice"]' | grep -q "Or reap it now without killing the parent: zdiag reap $zombie\$"
 }
 
 @test "parent-waits-for-other: wait4 for a specific other pid" {
@@ -166,6 +169,8 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 	scenario threads-alive
 	[ "$(z 'z["cause"]')" = threads-alive ]
 	[ "$(z 'z["stuck"]')" = false ]
+	[ "$(z 'z["reapable"]')" = false ]
+	! z 'z["advice"]' | grep -q "zdiag reap"
 	# no page at 3 a.m.: exit 0, not in the stuck count or the stuck metric
 	[ "$(cat "$T/rc")" = 0 ]
 	[ "$(jget "$T/scan.json" 'd["summary"]["stuck"]')" = 0 ]
@@ -393,9 +398,11 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 @test "--prom: control bytes in a comm never reach a label; promtool accepts the file" {
 	require_pidns
 	command -v promtool > /dev/null || skip "no promtool (Debian package prometheus)"
-	in_ns 'eval "$("$HELPERS"/stage ctl-parent)"; "$ZDIAG" scan --prom --settle 50 > "$T/prom"; true'
+	in_ns 'out=$("$HELPERS"/stage ctl-parent) && echo "$out" > "$T/pids" && eval "$out"
+		"$ZDIAG" scan --prom --settle 50 > "$T/prom"; true'
+	. "$T/pids"
 	no_control_bytes "$T/prom"
-	grep -qF 'zdiag_parent_stuck_zombies{pid="3",comm="p\\x1b[1m\\x07\\x7f"} 1' "$T/prom"
+	grep -qF "zdiag_parent_stuck_zombies{pid=\"$parent\",comm=\"p\\\\x1b[1m\\\\x07\\\\x7f\"} 1" "$T/prom"
 	promtool check metrics < "$T/prom"
 	# the check can fail: the raw bytes, or a name with a unit abbreviation
 	printf 'zdiag_d_state_threads 0\n' | { ! promtool check metrics; }
