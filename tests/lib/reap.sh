@@ -30,6 +30,8 @@ park() {
 	eval "$(cat "$T/park.out")"
 	ZS=$(echo "$zombies" | tr , ' ')
 	NZ=$2
+	ZCOMM=reap_parent
+	[ "$1" != init ] || ZCOMM=reap-init # forked after the namespace init named itself
 }
 
 # zpid I: the pid of zombie I
@@ -137,7 +139,7 @@ reap_both() {
 	expect_rc 0
 	n=$(grep -c . "$T/text")
 	[ "$n" = 1 ] || fail "text: $n lines: $(cat "$T/text")"
-	grep -Eq "^reaped $z0 \\(reap_parent\\): $(zstatus 0); reaper ($(echo "$reaper" | tr , '|')) \\([^)]*, ($(echo "$role" | tr , '|'))\\) stopped [0-9]+\\.[0-9] ms\$" "$T/text" ||
+	grep -Eq "^reaped $z0 \\($ZCOMM\\): $(zstatus 0); reaper ($(echo "$reaper" | tr , '|')) \\([^)]*, ($(echo "$role" | tr , '|'))\\) stopped [0-9]+\\.[0-9] ms\$" "$T/text" ||
 		fail "text: $(cat "$T/text")"
 	gone $z0
 	healthy $parent
