@@ -264,6 +264,35 @@ echo passed"
 	'
 }
 
+@test "a parent whose seccomp filter kills, fails or traps waitid: refused, and the parent lives" {
+	require_pidns
+	ns '
+		for action in kill errno trap; do
+			park seccomp 2 $action
+			grep -q "^Seccomp:[[:space:]]*2" /proc/$parent/status || fail "no filter"
+			run_reap json --json $ZS
+			expect_rc 1
+			check_json "$T/json" --action refused
+			grep -qi seccomp "$T/json" || fail "$action: the reason does not name seccomp: $(cat "$T/json")"
+			still_zombies $ZS
+			healthy $parent
+			kill -USR1 $parent
+			result_ok
+			kill $parent
+		done
+	'
+}
+
+@test "a parent with a seccomp filter that lets waitid through: reaped" {
+	require_pidns
+	ns '
+		park seccomp 3 allow
+		reap_both
+		kill -USR1 $parent
+		result_ok
+	'
+}
+
 @test "dry run: says what it would do and changes nothing" {
 	require_pidns
 	ns '

@@ -63,6 +63,11 @@
  *   vfork FIFO       the parent is in D state: vfork() of a child that waits
  *                    for K on the fifo (raw syscalls only) before _exit;
  *                    then raw pause() woken by SIGUSR1
+ *   seccomp ACTION   a seccomp filter on waitid (the call zdiag injects):
+ *                    ACTION kill (SECCOMP_RET_KILL_PROCESS), errno (EPERM),
+ *                    trap (SIGSYS, which kills) or allow (the filter is
+ *                    there but lets waitid through; it kills reboot); then
+ *                    like pause
  *   init             the parent (parent=P, as seen from the caller's PID
  *                    namespace) is PID 1 of a new PID namespace and never
  *                    waits; raw pause() woken by SIGUSR1
@@ -78,6 +83,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -408,6 +417,42 @@ check_all_reaped(void)
 	}
 }
 
+/* ---- seccomp ---- */
+
+static void
+install_filter(const char *action)
+{
+	unsigned int ret, nr = SYS_waitid;
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0 /* nr */, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0 /* ret */),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	if (!action || !strcmp(action, "kill"))
+		ret = SECCOMP_RET_KILL_PROCESS;
+	else if (!strcmp(action, "errno"))
+		ret = SECCOMP_RET_ERRNO | EPERM;
+	else if (!strcmp(action, "trap"))
+		ret = SECCOMP_RET_TRAP;
+	else if (!strcmp(action, "allow")) {
+		ret = SECCOMP_RET_KILL_PROCESS;
+		nr = SYS_reboot;
+	} else {
+		fprintf(stderr, "reap_parent: seccomp kill|errno|trap|allow\n");
+		_exit(2);
+	}
+	f[4].k = nr;
+	f[5].k = ret;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		die("seccomp");
+}
+
 /* ---- condwait ---- */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -617,7 +662,10 @@ main(int argc, char **argv)
 	wait_all_zombies();
 	prctl(PR_SET_NAME, "reap-parent");
 
-	if (!strcmp(mode, "pause") || !strcmp(mode, "traced") || !strcmp(mode, "sigchld-handler")) {
+	if (!strcmp(mode, "seccomp"))
+		install_filter(arg);
+	if (!strcmp(mode, "pause") || !strcmp(mode, "traced") || !strcmp(mode, "sigchld-handler") ||
+	    !strcmp(mode, "seccomp")) {
 		int c0;
 
 		if (strcmp(mode, "sigchld-handler"))

@@ -4,7 +4,8 @@
 Each trial starts tests/helpers/reap_parent in a random mode (nanosleep,
 read, poll, epoll, condwait, wait4-other, sigchld-handler) with 1-20
 zombies, waits a random delay, and reaps them all with `zdiag reap --json`
-(the pids, or --parent).  Then every time: zdiag exits 0 and its JSON
+(the pids, or --parent); pause-signal is pause with the test's SIGUSR1
+sent while zdiag holds the parent (state t), when that is caught.  Then every time: zdiag exits 0 and its JSON
 reports each zombie reaped by the parent with its exit status
 (tests/lib/reap_check.py), every zombie is gone, the parent is alive, every
 thread of it is in the state class it was in before (S), none is traced, and
@@ -29,7 +30,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import reap_check  # noqa: E402
 
-MODES = ["nanosleep", "read", "poll", "epoll", "condwait", "wait4-other", "sigchld-handler"]
+MODES = ["nanosleep", "read", "poll", "epoll", "condwait", "wait4-other", "sigchld-handler",
+         "pause-signal"]
 FIFO_MODES = {"read", "poll", "epoll", "condwait", "wait4-other"}
 SLEEP_S = 1.0  # nanosleep mode: the delay before the reap stays well below
 
@@ -92,7 +94,8 @@ def read_result(path, timeout):
 
 
 def trial(args, mode, rng, tmp):
-    """One trial: (what went wrong or '', stopped_ms or None)."""
+    """One trial: (what went wrong or '', stopped_ms or None, whether the
+    signal of pause-signal was sent while the parent was held)."""
     nz = rng.randint(1, 20)
     delay = rng.uniform(0.0, 0.4)
     result = os.path.join(tmp, "result")
@@ -102,13 +105,14 @@ def trial(args, mode, rng, tmp):
             os.unlink(f)
         except FileNotFoundError:
             pass
+    helper_mode = "pause" if mode == "pause-signal" else mode
     arg = [str(SLEEP_S)] if mode == "nanosleep" else [fifo] if mode in FIFO_MODES else []
-    p = subprocess.Popen([args.helper, mode, str(nz), result] + arg,
+    p = subprocess.Popen([args.helper, helper_mode, str(nz), result] + arg,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         line = p.stdout.readline().decode()
         if not line.startswith("parent="):
-            return "reap_parent %s did not start: %s" % (mode, p.stderr.read().decode()[-300:]), None
+            return "reap_parent %s did not start: %s" % (mode, p.stderr.read().decode()[-300:]), None, False
         kv = dict(x.split("=", 1) for x in line.split())
         parent = int(kv["parent"])
         zombies = [int(z) for z in kv["zombies"].split(",")]
@@ -116,11 +120,27 @@ def trial(args, mode, rng, tmp):
         # The parent parks right after its line: wait until it sleeps.
         before = wait_for(lambda: (lambda f: f if f and all(s == "S" for _, s, _ in f) else None)(task_facts(parent)), 5)
         if not before:
-            return "parent never slept: %s" % task_facts(parent), None
+            return "parent never slept: %s" % task_facts(parent), None, False
         time.sleep(max(0.0, delay - (time.monotonic() - t0)))
         by_parent = rng.random() < 0.5
         argv = [args.zdiag, "reap", "--json"] + (["--parent", str(parent)] if by_parent else [str(z) for z in zombies])
-        z = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        zp = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        hit = False
+        if mode == "pause-signal":
+            # SIGUSR1 while the parent is held by zdiag (seen in state t),
+            # or at a random moment if it never is: the parent must see
+            # it exactly once, never lose it.
+            late = time.monotonic() + rng.uniform(0.0, 0.4)
+            while zp.poll() is None and not hit and time.monotonic() < late + 5:
+                try:
+                    with open("/proc/%d/stat" % parent) as f:
+                        st = f.read()
+                    hit = st[st.rindex(")") + 2] == "t"
+                except (OSError, ValueError):
+                    pass
+            os.kill(parent, signal.SIGUSR1)
+        out, err = zp.communicate(timeout=60)
+        z = subprocess.CompletedProcess(argv, zp.returncode, out, err)
         bad = []
         stopped = None
         if z.returncode != 0:
@@ -135,6 +155,10 @@ def trial(args, mode, rng, tmp):
         if left:
             bad.append("zombies left: %s" % left)
         after = task_facts(parent)
+        if mode == "pause-signal" and after:
+            # woken before or after the reap, it is back in pause() (S)
+            wait_for(lambda: read_result(result, 0), 5)
+            after = task_facts(parent)
         if not after:
             bad.append("parent died")
         else:
@@ -153,7 +177,7 @@ def trial(args, mode, rng, tmp):
         verdict = read_result(result, SLEEP_S + 20)
         if verdict != "ok":
             bad.append("reap_parent: %s" % (verdict or "no result"))
-        return "; ".join(bad), stopped
+        return "; ".join(bad), stopped, hit
     finally:
         if p.poll() is None:
             p.kill()
@@ -183,17 +207,19 @@ def main():
         for mode in args.modes.split(","):
             if mode not in MODES:
                 raise SystemExit("unknown mode %s" % mode)
-            bad, stops = [], []
+            bad, stops, hits = [], [], 0
             for i in range(args.trials):
-                why, stopped = trial(args, mode, rng, tmp)
+                why, stopped, hit = trial(args, mode, rng, tmp)
+                hits += hit
                 if stopped is not None:
                     stops.append(stopped)
                 if why:
                     bad.append("trial %d: %s" % (i, why))
             stops.sort()
             med = stops[len(stops) // 2] if stops else float("nan")
-            print("%-16s %4d trials  %4d failed  (parent stopped: median %.2f ms, max %.2f ms)" %
-                  (mode, args.trials, len(bad), med, stops[-1] if stops else float("nan")))
+            print("%-16s %4d trials  %4d failed  (parent stopped: median %.2f ms, max %.2f ms)%s" %
+                  (mode, args.trials, len(bad), med, stops[-1] if stops else float("nan"),
+                   "  signal sent while held: %d" % hits if mode == "pause-signal" else ""))
             for b in bad[:10]:
                 print("    " + b)
             sys.stdout.flush()
