@@ -293,6 +293,39 @@ echo passed"
 	'
 }
 
+@test "an orphan adopted by a subreaper that never waits: reaped through the subreaper" {
+	require_pidns
+	ns '
+		eval "$("$HELPERS"/stage subreaper worker)"
+		run_reap json --json $zombie
+		expect_rc 0
+		python3 -c "import json,sys
+z = json.load(open(sys.argv[1]))[\"zombies\"][0]
+assert z[\"action\"] == \"reaped\" and z[\"cause\"] == \"subreaper-not-reaping\", z
+assert z[\"reaper\"][\"pid\"] == int(sys.argv[2]) and z[\"reaper\"][\"role\"] == \"subreaper\", z
+assert z[\"exit\"][\"code\"] == 4 and z[\"exit\"][\"signal\"] is None, z" "$T/json" $parent ||
+			fail "$(cat "$T/json")"
+		gone $zombie
+		healthy $parent
+	'
+}
+
+@test "a parent held in a ptrace stop by another tracer: not reaped, the parent left to that tracer" {
+	require_pidns
+	ns '
+		eval "$("$HELPERS"/stage parent-traced-stop)"
+		zombies=$zombie
+		run_reap json --json --timeout 300 $zombie
+		expect_rc 1
+		python3 -c "import json,sys
+z = json.load(open(sys.argv[1]))[\"zombies\"][0]
+assert z[\"action\"] in (\"refused\", \"failed\") and z[\"reason\"], z" "$T/json" || fail "$(cat "$T/json")"
+		still_zombies $zombie
+		[ "$(state $parent)" = t ] || fail "parent state $(state $parent)"
+		grep -q "^TracerPid:[[:space:]]*$tracer\$" /proc/$parent/status || fail "parent: $(grep TracerPid /proc/$parent/status)"
+	'
+}
+
 @test "dry run: says what it would do and changes nothing" {
 	require_pidns
 	ns '
@@ -368,6 +401,23 @@ echo passed"
 		kill -USR1 $parent
 		result_ok
 	'
+}
+
+@test "hostile names: the text escapes control bytes, the JSON stays valid" {
+	require_pidns
+	in_ns '
+		eval "$("$HELPERS"/stage weird-comm)"
+		"$ZDIAG" reap -n $zombie > "$T/dry.txt"
+		"$ZDIAG" reap --json -n $zombie > "$T/dry.json"
+		"$ZDIAG" reap $zombie > "$T/text"; echo $? > "$T/rc"
+	'
+	cat "$T/dry.txt" "$T/text"
+	[ "$(cat "$T/rc")" = 0 ]
+	no_control_bytes "$T/text"
+	no_control_bytes "$T/dry.txt"
+	json_valid "$T/dry.json"
+	[ "$(jget "$T/dry.json" 'd["zombies"][0]["comm"]')" = "$(printf 'ev\nil\033[31m')" ]
+	grep -q "^reaped [0-9]* (ev" "$T/text"
 }
 
 @test "usage errors: exit 2 with one line on stderr, in the house form 'zdiag reap: ...'" {
