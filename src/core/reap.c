@@ -236,6 +236,23 @@ fail_all(struct zd_reap *r, const size_t *idx, size_t k, int err, char *reason)
 		free(reason);
 }
 
+/* TracerPid of thread tid of pid (0: none or unreadable). */
+static pid_t
+thread_tracer(const struct zd_procfs *pfs, pid_t pid, pid_t tid)
+{
+	struct zd_status st;
+	char path[48];
+	int dfd, r;
+
+	snprintf(path, sizeof(path), "%d/task/%d", (int)pid, (int)tid);
+	dfd = openat(pfs->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	r = zd_proc_read_status(dfd, &st);
+	close(dfd);
+	return r < 0 ? 0 : st.tracer;
+}
+
 /* Depth of pid's PID namespace below the proc root's (-1: unknown), and
  * its pid at each level (NSpid). */
 static int
@@ -276,7 +293,7 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 	const char *comm = r->v[idx[0]].reaper_comm;
 	struct zd_waited *res;
 	struct zd_inject in;
-	pid_t tid, *pids;
+	pid_t tid, tracer, *pids;
 	char why;
 	size_t i;
 	int ret;
@@ -288,6 +305,13 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 					  "run in it until the kernel lets it go", (int)reaper, comm)
 			 : why ? fmt("its reaper %d (%s) is in state %c", (int)reaper, comm, why)
 			       : fmt("its reaper %d (%s) is gone", (int)reaper, comm));
+		return;
+	}
+	tracer = thread_tracer(pfs, reaper, tid);
+	if (tracer > 0) {
+		fail_all(r, idx, k, 0,
+			 fmt("its reaper %d (%s) is traced by %d: a thread has one tracer at a time (that "
+			     "one must detach: quit strace or gdb)", (int)reaper, comm, (int)tracer));
 		return;
 	}
 	ret = zd_inject_begin(&in, reaper, tid, o->timeout_ms);
