@@ -36,6 +36,9 @@ static const char *const role_names[ZD_ROLE__COUNT] = {
 	[ZD_ROLE_SUBREAPER] = "subreaper",
 };
 
+/* A zombie younger than this may still be reaped by its parent (ms). */
+#define SETTLE_MS 200.0
+
 /* The system calls an injection makes (checked against seccomp filters). */
 static const long injected_calls[] = { __NR_mmap, __NR_mprotect, __NR_waitid, __NR_munmap };
 
@@ -233,6 +236,23 @@ fail_all(struct zd_reap *r, const size_t *idx, size_t k, int err, char *reason)
 		free(reason);
 }
 
+/* TracerPid of thread tid of pid (0: none or unreadable). */
+static pid_t
+thread_tracer(const struct zd_procfs *pfs, pid_t pid, pid_t tid)
+{
+	struct zd_status st;
+	char path[48];
+	int dfd, r;
+
+	snprintf(path, sizeof(path), "%d/task/%d", (int)pid, (int)tid);
+	dfd = openat(pfs->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	r = zd_proc_read_status(dfd, &st);
+	close(dfd);
+	return r < 0 ? 0 : st.tracer;
+}
+
 /* Depth of pid's PID namespace below the proc root's (-1: unknown), and
  * its pid at each level (NSpid). */
 static int
@@ -273,7 +293,7 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 	const char *comm = r->v[idx[0]].reaper_comm;
 	struct zd_waited *res;
 	struct zd_inject in;
-	pid_t tid, *pids;
+	pid_t tid, tracer, *pids;
 	char why;
 	size_t i;
 	int ret;
@@ -285,6 +305,13 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 					  "run in it until the kernel lets it go", (int)reaper, comm)
 			 : why ? fmt("its reaper %d (%s) is in state %c", (int)reaper, comm, why)
 			       : fmt("its reaper %d (%s) is gone", (int)reaper, comm));
+		return;
+	}
+	tracer = thread_tracer(pfs, reaper, tid);
+	if (tracer > 0) {
+		fail_all(r, idx, k, 0,
+			 fmt("its reaper %d (%s) is traced by %d: a thread has one tracer at a time (that "
+			     "one must detach: quit strace or gdb)", (int)reaper, comm, (int)tracer));
 		return;
 	}
 	ret = zd_inject_begin(&in, reaper, tid, o->timeout_ms);
@@ -466,15 +493,62 @@ second_round(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, co
 		execute(pfs, r, rsalloc, o);
 }
 
+/* Is this zombie one of those asked for? */
+static bool
+wanted(pid_t pid, pid_t ppid, const pid_t *pids, size_t n, pid_t parent)
+{
+	size_t i;
+
+	if (parent > 0 && ppid == parent)
+		return true;
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* se.exec_start of a task (ms, the scheduler's clock), or -1. */
+static double
+exec_start_ms(const struct zd_procfs *pfs, const char *path)
+{
+	struct zd_sb sb;
+	const char *p;
+	double v = -1;
+
+	zd_sb_init(&sb);
+	if (zd_read_file(pfs->rootfd, path, &sb) == 0 && (p = strstr(sb.buf, "se.exec_start")) &&
+	    (p = strchr(p, ':')))
+		v = strtod(p + 1, NULL);
+	zd_sb_release(&sb);
+	return v;
+}
+
+/*
+ * How long ago a zombie died, in ms: the last time it ran (its exit),
+ * against the last time this process ran (now, within a tick), both on the
+ * scheduler's clock (/proc/PID/sched).  0 when unknown: then it is treated
+ * as just dead.
+ */
+static double
+dead_ms(const struct zd_procfs *pfs, pid_t pid)
+{
+	char path[32];
+	double then, now;
+
+	snprintf(path, sizeof(path), "%d/sched", (int)pid);
+	then = exec_start_ms(pfs, path);
+	now = exec_start_ms(pfs, "self/sched");
+	return then < 0 || now < 0 || now < then ? 0 : now - then;
+}
+
 int
 zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts *o, struct zd_reap *out)
 {
-	/* Like scan: a zombie gone within the settle interval was being
-	 * reaped by its parent, and is left to it. */
-	struct zd_scan_opts so = { .settle_ms = 200 };
+	struct zd_scan_opts so = { .settle_ms = 0 };
 	struct zd_procfs pfs;
 	struct zd_scan s;
 	size_t alloc = 0, rsalloc = 0, i, j;
+	double young = SETTLE_MS;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -482,6 +556,17 @@ zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts
 	if (r < 0)
 		return r;
 	r = zd_scan_run(&pfs, &so, &s);
+	/* Like scan's settle interval, but paid only for zombies that died
+	 * less than SETTLE_MS ago: their parent may be about to reap them,
+	 * and does so first. */
+	for (i = 0; r == 0 && i < s.nz; i++)
+		if (wanted(s.zv[i].pid, s.zv[i].ppid, pids, n, parent))
+			young = ZD_MIN(young, dead_ms(&pfs, s.zv[i].pid));
+	if (r == 0 && young < SETTLE_MS) {
+		zd_scan_release(&s);
+		sleep_ms((long)(SETTLE_MS - young) + 1);
+		r = zd_scan_run(&pfs, &so, &s);
+	}
 	if (r < 0) {
 		zd_procfs_close(&pfs);
 		return r;
