@@ -18,9 +18,12 @@
  * signal except SIGALRM, the helper's own time limit, and the synchronous
  * faults, which must kill), no register the kernel preserves across a
  * syscall changed (the parked syscalls are raw `syscall` instructions with
- * known values in rbx, rbp-free callee-saved and argument registers and in
- * xmm registers), a guard array on the stack and one in .data unchanged,
+ * known values in the argument registers, rbx, r12-r15, xmm0 and xmm15;
+ * pthread_cond_wait is glibc's), a guard array on the stack and one in .data unchanged,
  * and /proc/self/maps the same before and after (no scratch mapping left).
+ *
+ * SIGCHLD is left at SIG_DFL (discarded) except in sigchld-handler.  Every
+ * process arms alarm(HELPER_ALARM).
  *
  * Modes (the test feeds a fifo by writing one byte `K` to ARG):
  *   pause            raw pause(); woken by SIGUSR1 from the test: it must
