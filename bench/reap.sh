@@ -78,7 +78,8 @@ def park(n):
         os.unlink(res)
     p = subprocess.Popen([helper, "pause", str(n), res], stdout=subprocess.PIPE)
     kv = dict(x.split("=", 1) for x in p.stdout.readline().decode().split())
-    time.sleep(0.1)
+    # Stuck zombies are old: past zdiag's 200 ms settle wait for young ones.
+    time.sleep(0.5)
     return p, int(kv["parent"]), [int(z) for z in kv["zombies"].split(",")], res
 
 
