@@ -47,6 +47,7 @@ struct zd_inject {
 	struct user_regs_struct saved;
 	struct user_fpregs_struct fpsaved;
 	uint64_t sc_insn;           /* a `syscall` instruction in the process */
+	bool eintr_undone;          /* a never-restarted call made to run again */
 	siginfo_t sigs[ZD_INJECT_SIGS]; /* arrived while we held the thread */
 	int nsig;
 	int64_t stop_ns, end_ns;    /* monotonic: first stop, detach */

@@ -234,6 +234,33 @@ find_syscall_insn(struct zd_inject *in)
 	return r;
 }
 
+/*
+ * Calls the kernel never restarts (signal(7)): stopping the thread ends them
+ * with plain -EINTR, as any signal would.  Nothing the program should see
+ * happened to it, so when no signal arrived they are made to run again.
+ */
+static const long never_restarted[] = {
+	__NR_epoll_wait, __NR_epoll_pwait, __NR_epoll_pwait2, __NR_semop, __NR_semtimedop,
+	__NR_rt_sigtimedwait, __NR_io_getevents, __NR_io_pgetevents,
+};
+
+static void
+undo_eintr(struct zd_inject *in)
+{
+	long nr = (long)in->saved.orig_rax;
+	size_t i;
+
+	if (in->nsig || (long long)in->saved.rax != -EINTR || in->sc_insn != in->saved.rip - 2)
+		return;
+	for (i = 0; i < ZD_ARRAY_SIZE(never_restarted); i++)
+		if (never_restarted[i] == nr) {
+			in->saved.rax = in->saved.orig_rax; /* its timeout starts again */
+			in->saved.rip -= 2;
+			in->eintr_undone = true;
+			return;
+		}
+}
+
 int
 zd_inject_begin(struct zd_inject *in, pid_t pid, pid_t tid, long long timeout_ms)
 {
@@ -299,6 +326,7 @@ zd_inject_begin(struct zd_inject *in, pid_t pid, pid_t tid, long long timeout_ms
 	r = find_syscall_insn(in);
 	if (r < 0)
 		goto fail;
+	undo_eintr(in);
 	return 0;
 fail:
 	zd_inject_end(in);
@@ -506,6 +534,11 @@ zd_inject_end(struct zd_inject *in)
 	int r = 0, i, detach_sig = 0;
 
 	if (in->seized && in->stopped) {
+		/* A signal came after all: it would have ended the call. */
+		if (in->eintr_undone && in->nsig) {
+			in->saved.rax = (unsigned long long)-EINTR;
+			in->saved.rip += 2;
+		}
 		if (in->stop_ns &&
 		    (pt(PTRACE_SETREGS, in->tid, 0, (unsigned long)&in->saved) < 0 ||
 		     pt(PTRACE_SETFPREGS, in->tid, 0, (unsigned long)&in->fpsaved) < 0))

@@ -148,8 +148,9 @@ pick_thread(const struct zd_procfs *pfs, pid_t pid, char *why)
 	return best;
 }
 
+/* pid's state letter (0: gone), and its comm into comm if not NULL. */
 static char
-proc_state(const struct zd_procfs *pfs, pid_t pid)
+proc_state(const struct zd_procfs *pfs, pid_t pid, char comm[ZD_COMM_MAX + 1])
 {
 	struct zd_stat st;
 	int dfd = zd_proc_open_pid(pfs, pid);
@@ -158,6 +159,8 @@ proc_state(const struct zd_procfs *pfs, pid_t pid)
 		return 0;
 	if (zd_proc_read_stat(dfd, &st) < 0)
 		st.state = 0;
+	else if (comm)
+		snprintf(comm, ZD_COMM_MAX + 1, "%s", st.comm);
 	close(dfd);
 	return st.state;
 }
@@ -420,7 +423,7 @@ resume_parents(const struct zd_procfs *pfs, struct zd_reap *r, const struct zd_r
 
 		if (it->cause != ZD_CAUSE_PARENT_STOPPED || it->action != ZD_REAP_WOULD)
 			continue;
-		if (proc_state(pfs, it->reaper) == 'T') {
+		if (proc_state(pfs, it->reaper, NULL) == 'T') {
 			kill(it->reaper, SIGCONT);
 			any = true;
 		}
@@ -612,7 +615,7 @@ zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts
 			continue;
 		}
 		{
-			char st = proc_state(&pfs, pid);
+			char st = proc_state(&pfs, pid, it->comm);
 
 			if (!st)
 				set_outcome(it, ZD_REAP_GONE, zd_xstrdup("no such process"));
