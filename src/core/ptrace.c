@@ -1086,7 +1086,22 @@ emulate_step(struct zd_ptrace *p, struct zd_thread *t)
 		return 0;
 	}
 	t->regs = r;
-	return zd_pt_setregs(p, t) == 0;
+	if (zd_pt_setregs(p, t) < 0)
+		return 0;
+	/* The thread still sits in the stop of its int3, now past the
+	 * instruction: if zdiag dies here, the crash handler must not take
+	 * it for an unrewound hit (pc - 1 is the breakpoint after a 1-byte
+	 * push) and rewind it into the push again.  Its siginfo now says
+	 * "a step", as after a real single-step. */
+	{
+		siginfo_t si;
+
+		if (pt(PTRACE_GETSIGINFO, t->tid, 0, (unsigned long)&si) == 0 && si.si_code == SI_KERNEL) {
+			si.si_code = TRAP_TRACE;
+			pt(PTRACE_SETSIGINFO, t->tid, 0, (unsigned long)&si);
+		}
+	}
+	return 1;
 }
 
 static int
