@@ -275,14 +275,15 @@ ns_pids(const struct zd_procfs *pfs, pid_t pid, struct zd_status *st)
  * reaper's PID namespace (a container's init sees its children as 2, 3, ...).
  */
 static pid_t
-pid_seen_by(const struct zd_procfs *pfs, pid_t zpid, pid_t reaper)
+pid_seen_by(const struct zd_procfs *pfs, pid_t zpid, int reaper_level)
 {
-	struct zd_status zs, rs;
-	int rl = ns_pids(pfs, reaper, &rs), zl = ns_pids(pfs, zpid, &zs);
+	struct zd_status zs;
+	int zl;
 
-	if (rl <= 0 || zl < rl)
+	if (reaper_level <= 0)
 		return zpid;
-	return zs.nspid[rl];
+	zl = ns_pids(pfs, zpid, &zs);
+	return zl < reaper_level ? zpid : zs.nspid[reaper_level];
 }
 
 /*
@@ -341,8 +342,13 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 	}
 	pids = zd_xcalloc(k, sizeof(*pids));
 	res = zd_xcalloc(k, sizeof(*res));
-	for (i = 0; i < k; i++)
-		pids[i] = pid_seen_by(pfs, r->v[idx[i]].pid, reaper);
+	{
+		struct zd_status rs;
+		int level = ns_pids(pfs, reaper, &rs); /* the reaper's namespace, once */
+
+		for (i = 0; i < k; i++)
+			pids[i] = pid_seen_by(pfs, r->v[idx[i]].pid, level);
+	}
 	ret = zd_inject_waitid(&in, pids, k, res);
 	{
 		int e = zd_inject_end(&in);
@@ -528,20 +534,19 @@ exec_start_ms(const struct zd_procfs *pfs, const char *path)
 
 /*
  * How long ago a zombie died, in ms: the last time it ran (its exit),
- * against the last time this process ran (now, within a tick), both on the
- * scheduler's clock (/proc/PID/sched).  0 when unknown: then it is treated
- * as just dead.
+ * against now_ms, the last time this process ran (within a tick), both on
+ * the scheduler's clock (/proc/PID/sched).  0 when unknown: then it is
+ * treated as just dead.
  */
 static double
-dead_ms(const struct zd_procfs *pfs, pid_t pid)
+dead_ms(const struct zd_procfs *pfs, pid_t pid, double now_ms)
 {
 	char path[32];
-	double then, now;
+	double then;
 
 	snprintf(path, sizeof(path), "%d/sched", (int)pid);
 	then = exec_start_ms(pfs, path);
-	now = exec_start_ms(pfs, "self/sched");
-	return then < 0 || now < 0 || now < then ? 0 : now - then;
+	return then < 0 || now_ms < 0 || now_ms < then ? 0 : now_ms - then;
 }
 
 int
@@ -551,7 +556,7 @@ zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts
 	struct zd_procfs pfs;
 	struct zd_scan s;
 	size_t alloc = 0, rsalloc = 0, i, j;
-	double young = SETTLE_MS;
+	double young = SETTLE_MS, now_ms;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -562,9 +567,10 @@ zd_reap_run(const pid_t *pids, size_t n, pid_t parent, const struct zd_reap_opts
 	/* Like scan's settle interval, but paid only for zombies that died
 	 * less than SETTLE_MS ago: their parent may be about to reap them,
 	 * and does so first. */
+	now_ms = exec_start_ms(&pfs, "self/sched");
 	for (i = 0; r == 0 && i < s.nz; i++)
 		if (wanted(s.zv[i].pid, s.zv[i].ppid, pids, n, parent))
-			young = ZD_MIN(young, dead_ms(&pfs, s.zv[i].pid));
+			young = ZD_MIN(young, dead_ms(&pfs, s.zv[i].pid, now_ms));
 	if (r == 0 && young < SETTLE_MS) {
 		zd_scan_release(&s);
 		sleep_ms((long)(SETTLE_MS - young) + 1);

@@ -27,6 +27,8 @@ import tempfile
 import threading
 import time
 
+from procfacts import task_facts
+
 PATHS = ["detach", "quit", "batch-end", "eof", "sigint", "sigterm", "sighup",
          "crash", "abort", "sigkill", "sigkill-idle"]
 SIGNAL_OF = {"sigint": signal.SIGINT, "sigterm": signal.SIGTERM,
@@ -49,27 +51,6 @@ def reap_orphans(target):
             target.proc.wait()
             continue
         os.waitpid(si.si_pid, 0)
-
-
-def task_facts(pid):
-    """[(tid, state, tracerpid)] for every thread, or None if pid is gone."""
-    out = []
-    try:
-        tids = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return None
-    for tid in tids:
-        try:
-            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
-                stat = f.read()
-            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
-                status = f.read()
-        except OSError:
-            continue
-        state = stat[stat.rindex(")") + 2]
-        tracer = int(status.split("TracerPid:")[1].split()[0])
-        out.append((int(tid), state, tracer))
-    return out
 
 
 class Target:

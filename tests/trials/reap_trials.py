@@ -29,6 +29,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import reap_check  # noqa: E402
+from procfacts import task_facts  # noqa: E402
 
 MODES = ["nanosleep", "read", "poll", "epoll", "condwait", "wait4-other", "sigchld-handler",
          "pause-signal"]
@@ -48,27 +49,6 @@ def reap_orphans():
             return
         if pid == 0:
             return
-
-
-def task_facts(pid):
-    """[(tid, state, tracerpid)] for every thread, or None if pid is gone."""
-    out = []
-    try:
-        tids = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return None
-    for tid in tids:
-        try:
-            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
-                stat = f.read()
-            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
-                status = f.read()
-        except OSError:
-            continue
-        state = stat[stat.rindex(")") + 2]
-        tracer = int(status.split("TracerPid:")[1].split()[0])
-        out.append((int(tid), state, tracer))
-    return out or None
 
 
 def state_class(s):
