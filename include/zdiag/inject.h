@@ -50,9 +50,28 @@ struct zd_inject {
 	bool eintr_undone;          /* a never-restarted call made to run again */
 	siginfo_t sigs[ZD_INJECT_SIGS]; /* arrived while we held the thread */
 	int nsig;
-	int64_t stop_ns, end_ns;    /* monotonic: first stop, detach */
+	int64_t stop_ns, end_ns;    /* monotonic: this hold's stop, detach */
+	int64_t held_ns;            /* all holds of this job, summed */
+	long long timeout_ms;
 	sigset_t saved_mask;
+	bool used_thread;           /* zd_inject_waitid ran in a helper thread */
+	pid_t helper_tid;
+	uint64_t left_addr, left_size; /* a scratch mapping that had to stay */
 };
+
+/* A system call and its arguments, as a seccomp filter sees them. */
+struct zd_inject_call {
+	long nr;
+	uint64_t a[6];
+};
+
+/* Where zd_inject_waitid's waitid calls run. */
+enum zd_inject_method {
+	ZD_INJECT_AUTO,     /* a helper thread from ZD_INJECT_THREAD_MIN pids on */
+	ZD_INJECT_IN_PLACE, /* in the held thread: it is held while they run */
+	ZD_INJECT_THREAD,   /* in a helper thread; in place if it cannot start */
+};
+#define ZD_INJECT_THREAD_MIN 64
 
 /* The outcome of one waitid(P_PID, pid, ..., WEXITED|WNOHANG|__WALL). */
 struct zd_waited {
@@ -75,7 +94,11 @@ int zd_inject_begin(struct zd_inject *in, pid_t pid, pid_t tid, long long timeou
  * 1 yes, 0 no (some filter refuses, traps or kills), -errno when the filters
  * cannot be read (they exist but PTRACE_SECCOMP_GET_FILTER failed).
  */
-int zd_inject_seccomp_ok(struct zd_inject *in, const long *nrs, size_t n);
+int zd_inject_seccomp_ok(struct zd_inject *in, const struct zd_inject_call *calls, size_t n);
+
+/* The calls zd_inject_waitid makes, in place or (thread) for the helper
+ * thread on top of those. */
+const struct zd_inject_call *zd_inject_waitid_calls(bool thread, size_t *n);
 
 /* One system call; *ret is its raw result (negative errno on failure). */
 int zd_inject_syscall(struct zd_inject *in, long nr, const uint64_t args[6], int64_t *ret);
@@ -83,14 +106,26 @@ int zd_inject_syscall(struct zd_inject *in, long nr, const uint64_t args[6], int
 /*
  * waitid(P_PID, pids[i], &info, WEXITED|WNOHANG|__WALL) for every pid, in
  * one run of a routine in a scratch mapping.  out[i] gets each result.
+ *
+ * In place, the held thread runs them all (held about 10 us per zombie:
+ * the kernel's release of each one).  With a helper thread, the held
+ * thread only starts a thread (every signal blocked in it, its own
+ * fs_struct) that runs them and exits, and is let go at once; once the
+ * helper is gone, the thread is stopped again for the munmap.  The process
+ * has one more thread meanwhile (calls that need a single-threaded
+ * process, unshare(CLONE_NEWUSER), fail then).  If zdiag dies meanwhile,
+ * the helper finishes and only the mapping is left behind; if it does not
+ * finish (the process stopped), the mapping stays and left_addr says so.
+ * Without a thread (clone refused, seccomp), it runs in place.
  */
-int zd_inject_waitid(struct zd_inject *in, const pid_t *pids, size_t n, struct zd_waited *out);
+int zd_inject_waitid(struct zd_inject *in, const pid_t *pids, size_t n, struct zd_waited *out,
+		     enum zd_inject_method m);
 
 /* Restore the thread, deliver what arrived meanwhile, detach.  Returns 0,
  * or -errno if the thread could not be restored (it is detached anyway). */
 int zd_inject_end(struct zd_inject *in);
 
-/* How long the thread was held (first stop to detach), in ms. */
+/* How long the thread was held (each stop to its detach, summed), in ms. */
 double zd_inject_held_ms(const struct zd_inject *in);
 
 #endif

@@ -24,8 +24,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+#include "zdiag/inject.h"
 #include "zdiag/procfs.h"
 #include "zdiag/scan.h"
 
@@ -65,6 +67,8 @@ struct zd_reaper_stat {
 	char comm[ZD_COMM_MAX + 1];
 	double stopped_ms;          /* how long its thread was held */
 	size_t zombies;             /* asked for in that one injection */
+	bool thread;                /* its waitids ran in a helper thread */
+	uint64_t left_addr, left_size; /* a scratch mapping left in it, or 0 */
 };
 
 struct zd_reap_opts {
@@ -72,6 +76,7 @@ struct zd_reap_opts {
 	bool cont;                  /* SIGCONT a stopped parent (then reap if needed) */
 	bool force;                 /* reap even when the parent is waiting for it */
 	long long timeout_ms;       /* bound for stopping a reaper (and for --cont) */
+	enum zd_inject_method method; /* where the waitids run (inject.h) */
 };
 
 struct zd_reap {

@@ -20,6 +20,7 @@ enum {
 	OPT_FORCE,
 	OPT_TIMEOUT,
 	OPT_PARENT,
+	OPT_METHOD,
 };
 
 static const struct zd_opt reap_opts[] = {
@@ -29,6 +30,7 @@ static const struct zd_opt reap_opts[] = {
 	{ OPT_CONT, 0, "cont", ZD_ARG_NONE, NULL, "a stopped parent gets SIGCONT (then the zombie is reaped if it does not do it itself)", NULL },
 	{ OPT_FORCE, 0, "force", ZD_ARG_NONE, NULL, "reap even a zombie its parent is about to wait for, or under an unreadable seccomp filter", NULL },
 	{ OPT_TIMEOUT, 0, "timeout", ZD_ARG_REQ, "MS", "how long a reaper may take to stop (default 2000)", NULL },
+	{ OPT_METHOD, 0, "method", ZD_ARG_REQ, "HOW", "where the waitid calls run: auto (default: a helper thread from 64 zombies of one reaper on), in-place (the reaper's stopped thread), thread (a short-lived helper thread, the reaper stopped only to start it)", "auto in-place thread" },
 	{ 0 },
 };
 
@@ -157,6 +159,19 @@ render_json(struct zd_sb *sb, const struct zd_reap *r, bool dry)
 		zd_json_kstr(&j, "comm", r->rs[i].comm);
 		zd_json_kdouble(&j, "stopped_ms", r->rs[i].stopped_ms);
 		zd_json_kint(&j, "zombies", (long long)r->rs[i].zombies);
+		zd_json_kstr(&j, "method", r->rs[i].thread ? "thread" : "in-place");
+		zd_json_key(&j, "left_mapping");
+		if (r->rs[i].left_size) {
+			char addr[32];
+
+			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)r->rs[i].left_addr);
+			zd_json_obj_begin(&j);
+			zd_json_kstr(&j, "address", addr);
+			zd_json_kint(&j, "size", (long long)r->rs[i].left_size);
+			zd_json_obj_end(&j);
+		} else {
+			zd_json_null(&j);
+		}
 		zd_json_obj_end(&j);
 	}
 	zd_json_arr_end(&j);
@@ -223,6 +238,18 @@ cmd_reap_fn(const struct zd_cmd *cmd, int argc, char **argv)
 			}
 			o.timeout_ms = v;
 			break;
+		case OPT_METHOD:
+			if (!strcmp(p.arg, "auto"))
+				o.method = ZD_INJECT_AUTO;
+			else if (!strcmp(p.arg, "in-place"))
+				o.method = ZD_INJECT_IN_PLACE;
+			else if (!strcmp(p.arg, "thread"))
+				o.method = ZD_INJECT_THREAD;
+			else {
+				zd_opt_release(&p);
+				return zd_usage_error(cmd->name, "invalid --method '%s' (auto, in-place or thread)", p.arg);
+			}
+			break;
 		case OPT_PARENT:
 			if (zd_parse_ll(p.arg, 1, 0x7fffffff, &v) < 0) {
 				zd_opt_release(&p);
@@ -262,6 +289,11 @@ cmd_reap_fn(const struct zd_cmd *cmd, int argc, char **argv)
 				zd_warn("a parent that waits for a reaped pid later gets ECHILD");
 				break;
 			}
+	for (i = 0; i < (int)r.nrs; i++)
+		if (r.rs[i].left_size)
+			zd_warn("a %llu-byte scratch mapping at 0x%llx stays in %d: its helper thread did "
+				"not finish in time", (unsigned long long)r.rs[i].left_size,
+				(unsigned long long)r.rs[i].left_addr, (int)r.rs[i].pid);
 	zd_reap_release(&r);
 	if (zd_sb_write(&sb, stdout) < 0 || fflush(stdout) == EOF) {
 		zd_sb_release(&sb);
@@ -275,15 +307,16 @@ const struct zd_cmd zd_cmd_reap = {
 	.name = "reap",
 	.fn = cmd_reap_fn,
 	.summary = "make a zombie's parent reap it, without killing the parent",
-	.synopsis = "[-n] [--json] [--cont] [--force] [--timeout MS] ZPID...\n"
-		    "[-n] [--json] [--cont] [--force] [--timeout MS] --parent PPID",
+	.synopsis = "[-n] [--json] [--cont] [--force] [--timeout MS] [--method HOW] ZPID...\n"
+		    "[-n] [--json] [--cont] [--force] [--timeout MS] [--method HOW] --parent PPID",
 	.description =
 		"Make the process that should reap each zombie do it: its parent, the\n"
 		"tracer of a traced zombie (then the parent it is handed back to), or\n"
 		"the namespace init or subreaper that adopted it.  One thread of that\n"
 		"process is stopped for a moment and made to call\n"
 		"waitid(P_PID, ZPID, ..., WEXITED|WNOHANG|__WALL) for all of its zombies\n"
-		"at once; its registers are put back exactly, so an interrupted read,\n"
+		"at once (many zombies: in a helper thread it starts, so that it is\n"
+		"stopped only for that); its registers are put back exactly, so an interrupted read,\n"
 		"nanosleep, poll or wait4 goes on as if nothing happened, and signals\n"
 		"that arrived meanwhile are delivered.  The zombie's exit status is\n"
 		"printed, since its parent will never see it (a later wait for that pid\n"

@@ -1,10 +1,12 @@
 /* System calls made by another process (see include/zdiag/inject.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/audit.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -25,49 +27,136 @@
 #define SIGINFO_SIZE 128u
 
 /*
- * The routine run in the scratch mapping (tests/unit/test_inject.c
- * disassembles it and checks every instruction):
+ * The two routines run in the scratch mapping, assembled here and copied
+ * into its first page (tests/unit/test_inject.c disassembles them and
+ * checks every instruction).  Neither uses the stack; both touch nothing
+ * outside the mapping.  In both, the arguments are
  *	rdi = n, rsi = int32 pids[n], rdx = 128-byte siginfo infos[n],
- *	rcx = int64 results[n]
+ *	rcx = int64 results[n], r8 = the control block, r9 = its page's end
+ * and the loop is
  *	for (i = 0; i < n; i++)
  *		results[i] = waitid(P_PID, pids[i], &infos[i], WEXITED|WNOHANG|__WALL, NULL);
- *	int3
- * It uses no stack and touches nothing outside the mapping.
+ *
+ * zd_rt_inplace: the loop, then int3 (the held thread runs it all).
+ *
+ * zd_rt_thread: the held thread blocks every signal, starts a thread
+ * (clone: CLONE_VM|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|
+ * CLONE_CHILD_CLEARTID, so it has its own fs_struct: setns() in the
+ * process is not refused for it), restores its own mask and stops at int3;
+ * the new thread, with every signal blocked, runs the loop and exits.  The
+ * kernel clears ctl->ctid when it is gone.
+ *	ctl: +0 sigset "all", +8 old sigset, +16 int32 ctid, +24 int64 clone's
+ *	     result (or rt_sigprocmask's error), +32 cookie (written by zdiag)
  */
-static const unsigned char waitid_routine[] = {
-	0x49, 0x89, 0xfc,                         /* mov %rdi,%r12 */
-	0x49, 0x89, 0xf5,                         /* mov %rsi,%r13 */
-	0x49, 0x89, 0xd6,                         /* mov %rdx,%r14 */
-	0x49, 0x89, 0xcf,                         /* mov %rcx,%r15 */
-	0x4d, 0x85, 0xe4,                         /* 1: test %r12,%r12 */
-	0x74, 0x33,                               /* je 2f */
-	0xbf, 0x01, 0x00, 0x00, 0x00,             /* mov $P_PID,%edi */
-	0x41, 0x8b, 0x75, 0x00,                   /* mov (%r13),%esi */
-	0x4c, 0x89, 0xf2,                         /* mov %r14,%rdx */
-	0x41, 0xba, 0x05, 0x00, 0x00, 0x40,       /* mov $WEXITED|WNOHANG|__WALL,%r10d */
-	0x45, 0x31, 0xc0,                         /* xor %r8d,%r8d */
-	0xb8, 0xf7, 0x00, 0x00, 0x00,             /* mov $__NR_waitid,%eax */
-	0x0f, 0x05,                               /* syscall */
-	0x49, 0x89, 0x07,                         /* mov %rax,(%r15) */
-	0x49, 0x83, 0xc5, 0x04,                   /* add $4,%r13 */
-	0x49, 0x81, 0xc6, 0x80, 0x00, 0x00, 0x00, /* add $128,%r14 */
-	0x49, 0x83, 0xc7, 0x08,                   /* add $8,%r15 */
-	0x49, 0xff, 0xcc,                         /* dec %r12 */
-	0xeb, 0xc8,                               /* jmp 1b */
-	0xcc,                                     /* 2: int3 */
-};
+#define RT_CLONE_FLAGS 0x250d00 /* see above */
+#define CTL_ALL 0
+#define CTL_OLD 8
+#define CTL_CTID 16
+#define CTL_RES 24
+#define CTL_COOKIE 32
 
-_Static_assert(WAITID_FLAGS == 0x40000005, "waitid_routine encodes the flags");
-_Static_assert(__NR_waitid == 247, "waitid_routine encodes the call number");
+_Static_assert(RT_CLONE_FLAGS == (CLONE_VM | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+				  CLONE_CHILD_CLEARTID), "zd_rt_thread encodes the clone flags");
+_Static_assert(WAITID_FLAGS == 0x40000005, "the routines encode the waitid flags");
+_Static_assert(__NR_waitid == 247 && __NR_clone == 56 && __NR_rt_sigprocmask == 14 && __NR_exit == 60,
+	       "the routines encode these call numbers");
 
-/* For tests: the routine's bytes. */
-const unsigned char *zd_inject_routine(size_t *len);
+#define RT_LOOP(loop, done)                                                \
+	loop ":	test %r12,%r12\n"                                          \
+	"	je " done "\n"                                             \
+	"	mov $1,%edi\n"                  /* P_PID */                \
+	"	mov (%r13),%esi\n"                                         \
+	"	mov %r14,%rdx\n"                                           \
+	"	mov $0x40000005,%r10d\n"        /* WEXITED|WNOHANG|__WALL */ \
+	"	xor %r8d,%r8d\n"                                           \
+	"	mov $247,%eax\n"                /* waitid */               \
+	"	syscall\n"                                                 \
+	"	mov %rax,(%r15)\n"                                         \
+	"	add $4,%r13\n"                                             \
+	"	add $128,%r14\n"                                           \
+	"	add $8,%r15\n"                                             \
+	"	dec %r12\n"                                                \
+	"	jmp " loop "\n"
+
+__asm__(".pushsection .rodata.zd_rt,\"a\"\n"
+	".balign 16\n"
+	".type zd_rt_inplace, @object\n"
+	"zd_rt_inplace:\n"
+	"	mov %rdi,%r12\n"
+	"	mov %rsi,%r13\n"
+	"	mov %rdx,%r14\n"
+	"	mov %rcx,%r15\n"
+	RT_LOOP(".Lzd_ip_loop", ".Lzd_ip_done")
+	".Lzd_ip_done:\n"
+	"	int3\n"
+	"zd_rt_inplace_end:\n"
+	".balign 16\n"
+	".type zd_rt_thread, @object\n"
+	"zd_rt_thread:\n"
+	"	mov %rdi,%r12\n"
+	"	mov %rsi,%r13\n"
+	"	mov %rdx,%r14\n"
+	"	mov %rcx,%r15\n"
+	"	mov %r8,%rbx\n"
+	"	mov %r9,%rbp\n"
+	"	mov $14,%eax\n"                 /* rt_sigprocmask(SIG_SETMASK, all, old, 8) */
+	"	mov $2,%edi\n"
+	"	mov %rbx,%rsi\n"
+	"	lea 8(%rbx),%rdx\n"
+	"	mov $8,%r10d\n"
+	"	syscall\n"
+	"	test %rax,%rax\n"
+	"	jne .Lzd_th_nomask\n"
+	"	mov $56,%eax\n"                 /* clone(flags, stack, NULL, &ctid, 0) */
+	"	mov $0x250d00,%edi\n"
+	"	mov %rbp,%rsi\n"
+	"	xor %edx,%edx\n"
+	"	lea 16(%rbx),%r10\n"
+	"	xor %r8d,%r8d\n"
+	"	syscall\n"
+	"	test %rax,%rax\n"
+	"	je .Lzd_th_child\n"
+	"	mov %rax,24(%rbx)\n"
+	"	mov $14,%eax\n"                 /* rt_sigprocmask(SIG_SETMASK, old, NULL, 8) */
+	"	mov $2,%edi\n"
+	"	lea 8(%rbx),%rsi\n"
+	"	xor %edx,%edx\n"
+	"	mov $8,%r10d\n"
+	"	syscall\n"
+	"	jmp zd_rt_thread_trap\n"
+	".Lzd_th_nomask:\n"
+	"	mov %rax,24(%rbx)\n"
+	"zd_rt_thread_trap:\n"
+	"	int3\n"
+	".Lzd_th_child:\n"                     /* the new thread */
+	RT_LOOP(".Lzd_th_loop", ".Lzd_th_done")
+	".Lzd_th_done:\n"
+	"	mov $60,%eax\n"                 /* exit(0): this thread only */
+	"	xor %edi,%edi\n"
+	"	syscall\n"
+	"	jmp .Lzd_th_done\n"
+	"zd_rt_thread_end:\n"
+	".popsection\n");
+
+/* (Referred to by address only: the bytes are copied, never run here.) */
+extern const unsigned char zd_rt_inplace[], zd_rt_inplace_end[];
+extern const unsigned char zd_rt_thread[], zd_rt_thread_end[], zd_rt_thread_trap[];
+
+/* For tests: a routine's bytes (thread: the helper-thread one), and where
+ * its int3 is. */
+const unsigned char *zd_inject_routine(bool thread, size_t *len, size_t *trap);
 
 const unsigned char *
-zd_inject_routine(size_t *len)
+zd_inject_routine(bool thread, size_t *len, size_t *trap)
 {
-	*len = sizeof(waitid_routine);
-	return waitid_routine;
+	if (thread) {
+		*len = (size_t)(zd_rt_thread_end - zd_rt_thread);
+		*trap = (size_t)(zd_rt_thread_trap - zd_rt_thread);
+		return zd_rt_thread;
+	}
+	*len = (size_t)(zd_rt_inplace_end - zd_rt_inplace);
+	*trap = *len - 1;
+	return zd_rt_inplace;
 }
 
 static long
@@ -272,6 +361,7 @@ zd_inject_begin(struct zd_inject *in, pid_t pid, pid_t tid, long long timeout_ms
 	in->pid = pid;
 	in->tid = tid;
 	in->memfd = -1;
+	in->timeout_ms = timeout_ms;
 	block_signals(in);
 	if (pt(PTRACE_SEIZE, tid, 0, 0) < 0) {
 		r = -errno;
@@ -361,7 +451,7 @@ zd_inject_syscall(struct zd_inject *in, long nr, const uint64_t a[6], int64_t *r
 }
 
 static int
-check_seccomp_filters(struct zd_inject *in, const long *nrs, size_t n)
+check_seccomp_filters(struct zd_inject *in, const struct zd_inject_call *calls, size_t n)
 {
 	struct sock_filter *prog = zd_xcalloc(BPF_MAXINSNS, sizeof(*prog));
 	unsigned long idx;
@@ -385,7 +475,8 @@ check_seccomp_filters(struct zd_inject *in, const long *nrs, size_t n)
 			struct seccomp_data d;
 
 			memset(&d, 0, sizeof(d));
-			d.nr = (int)nrs[i];
+			d.nr = (int)calls[i].nr;
+			memcpy(d.args, calls[i].a, sizeof(d.args));
 			d.arch = AUDIT_ARCH_X86_64;
 			d.instruction_pointer = in->sc_insn;
 			if (!zd_seccomp_allows(zd_seccomp_eval(prog, (size_t)len, &d)))
@@ -397,7 +488,7 @@ check_seccomp_filters(struct zd_inject *in, const long *nrs, size_t n)
 }
 
 int
-zd_inject_seccomp_ok(struct zd_inject *in, const long *nrs, size_t n)
+zd_inject_seccomp_ok(struct zd_inject *in, const struct zd_inject_call *calls, size_t n)
 {
 	struct zd_status st;
 	char path[64];
@@ -415,7 +506,7 @@ zd_inject_seccomp_ok(struct zd_inject *in, const long *nrs, size_t n)
 		return 1;
 	if (st.seccomp == 1)   /* strict mode: read, write, exit only */
 		return 0;
-	return check_seccomp_filters(in, nrs, n);
+	return check_seccomp_filters(in, calls, n);
 }
 
 static bool
@@ -424,19 +515,56 @@ is_err(int64_t v)
 	return v < 0 && v >= -4095;
 }
 
-static int
-waitid_batch(struct zd_inject *in, const pid_t *pids, size_t n, struct zd_waited *out)
+/* The calls each way makes, with the arguments a seccomp filter sees
+ * (pointers and sizes, unknown in advance, as 0). */
+static const struct zd_inject_call inplace_calls[] = {
+	{ __NR_mmap, { 0, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 } },
+	{ __NR_mprotect, { 0, PAGE, PROT_READ | PROT_EXEC, 0, 0, 0 } },
+	{ __NR_waitid, { P_PID, 0, 0, WAITID_FLAGS, 0, 0 } },
+	{ __NR_munmap, { 0, 0, 0, 0, 0, 0 } },
+};
+static const struct zd_inject_call thread_calls[] = {
+	{ __NR_madvise, { 0, 0, MADV_DONTFORK, 0, 0, 0 } },
+	{ __NR_rt_sigprocmask, { SIG_SETMASK, 0, 0, 8, 0, 0 } },
+	{ __NR_clone, { RT_CLONE_FLAGS, 0, 0, 0, 0, 0 } },
+	{ __NR_exit, { 0, 0, 0, 0, 0, 0 } },
+};
+
+const struct zd_inject_call *
+zd_inject_waitid_calls(bool thread, size_t *n)
 {
-	size_t data = n * (sizeof(int32_t) + SIGINFO_SIZE + sizeof(int64_t));
-	size_t size = PAGE + ((data + PAGE - 1) / PAGE) * PAGE, i;
-	uint64_t a[6] = { 0 }, base, p_pids, p_infos, p_res;
-	struct user_regs_struct regs;
-	unsigned char *buf = NULL;
-	int64_t ret, ign;
+	*n = thread ? ZD_ARRAY_SIZE(thread_calls) : ZD_ARRAY_SIZE(inplace_calls);
+	return thread ? thread_calls : inplace_calls;
+}
+
+/*
+ * The scratch mapping: page 0 the routines (read+exec), page 1 the control
+ * block (and the new thread's stack top, never used), then pids[n],
+ * infos[n], results[n].
+ */
+#define THREAD_OFF 256u      /* zd_rt_thread's place in page 0 */
+
+struct scratch {
+	uint64_t base, size, ctl, pids, infos, res, cookie;
+	size_t n;
+};
+
+_Static_assert(THREAD_OFF >= 64, "zd_rt_inplace fits before zd_rt_thread");
+
+static int
+scratch_map(struct zd_inject *in, const pid_t *pids, size_t n, struct scratch *sc)
+{
+	size_t data = n * (sizeof(int32_t) + SIGINFO_SIZE + sizeof(int64_t)), i;
+	unsigned char code[PAGE], ctl[40];
+	uint64_t a[6] = { 0 };
+	int64_t ret;
 	int32_t *ids;
 	int r;
 
-	a[1] = size;
+	memset(sc, 0, sizeof(*sc));
+	sc->n = n;
+	sc->size = 2 * PAGE + ((data + PAGE - 1) / PAGE) * PAGE;
+	a[1] = sc->size;
 	a[2] = PROT_READ | PROT_WRITE;
 	a[3] = MAP_PRIVATE | MAP_ANONYMOUS;
 	a[4] = (uint64_t)-1;
@@ -445,48 +573,81 @@ waitid_batch(struct zd_inject *in, const pid_t *pids, size_t n, struct zd_waited
 		return r;
 	if (is_err(ret))
 		return (int)ret;
-	base = (uint64_t)ret;
-	p_pids = base + PAGE;
-	p_infos = p_pids + n * sizeof(int32_t);
-	p_res = p_infos + n * SIGINFO_SIZE;
+	sc->base = (uint64_t)ret;
+	sc->ctl = sc->base + PAGE;
+	sc->pids = sc->base + 2 * PAGE;
+	sc->infos = sc->pids + n * sizeof(int32_t);
+	sc->res = sc->infos + n * SIGINFO_SIZE;
+	memset(code, 0xcc, sizeof(code));
+	memcpy(code, zd_rt_inplace, (size_t)(zd_rt_inplace_end - zd_rt_inplace));
+	memcpy(code + THREAD_OFF, zd_rt_thread, (size_t)(zd_rt_thread_end - zd_rt_thread));
+	memset(ctl, 0, sizeof(ctl));
+	memset(ctl + CTL_ALL, 0xff, 8);
 	ids = zd_xcalloc(n, sizeof(*ids));
 	for (i = 0; i < n; i++)
 		ids[i] = pids[i];
-	r = -EIO;
-	if (pwrite(in->memfd, waitid_routine, sizeof(waitid_routine), (off_t)base) != sizeof(waitid_routine) ||
-	    pwrite(in->memfd, ids, n * sizeof(*ids), (off_t)p_pids) != (ssize_t)(n * sizeof(*ids)))
-		goto unmap;
-	/* The routine runs from a read+exec page, never a writable one. */
-	memset(a, 0, sizeof(a));
-	a[0] = base;
-	a[1] = PAGE;
-	a[2] = PROT_READ | PROT_EXEC;
-	r = zd_inject_syscall(in, __NR_mprotect, a, &ret);
-	if (r == 0 && is_err(ret))
-		r = (int)ret;
-	if (r < 0)
-		goto unmap;
-	regs = in->saved;
-	regs.rip = base;
-	regs.orig_rax = (unsigned long long)-1;
-	regs.rdi = n;
-	regs.rsi = p_pids;
-	regs.rdx = p_infos;
-	regs.rcx = p_res;
-	regs.eflags &= ~0x100ULL;
-	if (pt(PTRACE_SETREGS, in->tid, 0, (unsigned long)&regs) < 0) {
-		r = -errno;
-		goto unmap;
-	}
-	r = run_until(in, PTRACE_CONT, base + sizeof(waitid_routine), base,
-		      base + sizeof(waitid_routine), 5000 + (long long)n);
-	if (r < 0)
-		goto unmap;
-	buf = zd_xmalloc(n * (SIGINFO_SIZE + sizeof(int64_t)));
-	if (pread(in->memfd, buf, n * (SIGINFO_SIZE + sizeof(int64_t)), (off_t)p_infos) !=
-	    (ssize_t)(n * (SIGINFO_SIZE + sizeof(int64_t)))) {
+	/* ctid: nonzero until the kernel clears it at the thread's exit */
+	*(int32_t *)(void *)(ctl + CTL_CTID) = 1;
+	sc->cookie = (uint64_t)zd_now_ns() ^ ((uint64_t)getpid() << 32) ^ sc->base;
+	memcpy(ctl + CTL_COOKIE, &sc->cookie, 8);
+	r = 0;
+	if (pwrite(in->memfd, code, sizeof(code), (off_t)sc->base) != sizeof(code) ||
+	    pwrite(in->memfd, ctl, sizeof(ctl), (off_t)sc->ctl) != sizeof(ctl) ||
+	    pwrite(in->memfd, ids, n * sizeof(*ids), (off_t)sc->pids) != (ssize_t)(n * sizeof(*ids)))
 		r = -EIO;
-		goto unmap;
+	free(ids);
+	if (r == 0) {
+		/* The routines run from a read+exec page, never a writable one. */
+		memset(a, 0, sizeof(a));
+		a[0] = sc->base;
+		a[1] = PAGE;
+		a[2] = PROT_READ | PROT_EXEC;
+		r = zd_inject_syscall(in, __NR_mprotect, a, &ret);
+		if (r == 0 && is_err(ret))
+			r = (int)ret;
+	}
+	return r;
+}
+
+static int
+scratch_unmap(struct zd_inject *in, const struct scratch *sc)
+{
+	uint64_t a[6] = { sc->base, sc->size, 0, 0, 0, 0 };
+	int64_t ret;
+
+	return zd_inject_syscall(in, __NR_munmap, a, &ret) < 0 || is_err(ret) ? -EIO : 0;
+}
+
+/* Run the routine at entry in the held thread until its int3 at trap. */
+static int
+run_routine(struct zd_inject *in, const struct scratch *sc, uint64_t entry, uint64_t trap)
+{
+	struct user_regs_struct regs = in->saved;
+
+	regs.rip = entry;
+	regs.orig_rax = (unsigned long long)-1;
+	regs.rdi = sc->n;
+	regs.rsi = sc->pids;
+	regs.rdx = sc->infos;
+	regs.rcx = sc->res;
+	regs.r8 = sc->ctl;
+	regs.r9 = sc->ctl + PAGE;
+	regs.eflags &= ~0x100ULL;
+	if (pt(PTRACE_SETREGS, in->tid, 0, (unsigned long)&regs) < 0)
+		return -errno;
+	return run_until(in, PTRACE_CONT, trap + 1, sc->base, sc->base + PAGE, 5000 + (long long)sc->n);
+}
+
+/* Read the routine's results (through fd) into out. */
+static int
+collect(int fd, const struct scratch *sc, const pid_t *pids, struct zd_waited *out)
+{
+	size_t n = sc->n, len = n * (SIGINFO_SIZE + sizeof(int64_t)), i;
+	unsigned char *buf = zd_xmalloc(len);
+
+	if (pread(fd, buf, len, (off_t)sc->infos) != (ssize_t)len) {
+		free(buf);
+		return -EIO;
 	}
 	for (i = 0; i < n; i++) {
 		siginfo_t si;
@@ -500,27 +661,158 @@ waitid_batch(struct zd_inject *in, const pid_t *pids, size_t n, struct zd_waited
 		out[i].code = out[i].reaped ? si.si_code : 0;
 		out[i].status = out[i].reaped ? si.si_status : 0;
 	}
-	r = 0;
-unmap:
-	memset(a, 0, sizeof(a));
-	a[0] = base;
-	a[1] = size;
-	if (zd_inject_syscall(in, __NR_munmap, a, &ign) < 0 && r == 0)
-		r = -EIO;
 	free(buf);
-	free(ids);
+	return 0;
+}
+
+/* Wait until the kernel has cleared ctid (the helper thread is gone). */
+static int
+wait_helper(int fd, const struct scratch *sc, int64_t deadline)
+{
+	long us = 50 + (long)sc->n * 4; /* about what its waitids take */
+
+	for (;;) {
+		struct timespec ts;
+		int32_t ctid;
+
+		if (pread(fd, &ctid, sizeof(ctid), (off_t)(sc->ctl + CTL_CTID)) != sizeof(ctid))
+			return -ESRCH; /* the process exited or exec'd */
+		if (ctid == 0)
+			return 0;
+		if (zd_now_ns() > deadline)
+			return -ETIMEDOUT;
+		ts.tv_sec = 0;
+		ts.tv_nsec = ZD_MIN(us, 2000L) * 1000;
+		nanosleep(&ts, NULL);
+		us = 200;
+	}
+}
+
+/* Stop the thread again after a detach (keeping what was measured). */
+static int
+reseize(struct zd_inject *in)
+{
+	int64_t held = in->held_ns;
+	long long timeout = in->timeout_ms;
+	sigset_t mask = in->saved_mask;
+	pid_t helper = in->helper_tid;
+	bool used = in->used_thread;
+	int r;
+
+	r = zd_inject_begin(in, in->pid, in->tid, timeout);
+	in->held_ns += held;
+	in->helper_tid = helper;
+	in->used_thread = used;
+	in->saved_mask = mask; /* what end puts back: zdiag's mask before it all */
+	return r;
+}
+
+/*
+ * The helper-thread way: the held thread starts a thread that reaps, and is
+ * let go at once.  Returns 1 if the clone failed (nothing else changed: the
+ * caller goes on in place), else 0 or -errno.
+ */
+static int
+waitid_thread(struct zd_inject *in, struct scratch *sc, const pid_t *pids, struct zd_waited *out)
+{
+	int64_t res = 0, deadline;
+	uint64_t a[6] = { sc->base, sc->size, MADV_DONTFORK, 0, 0, 0 }, cookie = 0;
+	sigset_t mask, orig;
+	int fd, r, w;
+
+	/* Not copied into a child the process forks meanwhile. */
+	r = zd_inject_syscall(in, __NR_madvise, a, &res);
+	if (r < 0)
+		return r;
+	r = run_routine(in, sc, sc->base + THREAD_OFF,
+			sc->base + THREAD_OFF + (uint64_t)(zd_rt_thread_trap - zd_rt_thread));
+	if (r < 0)
+		return r;
+	if (pread(in->memfd, &res, sizeof(res), (off_t)(sc->ctl + CTL_RES)) != sizeof(res))
+		return -EIO;
+	if (res <= 0)
+		return 1;
+	in->helper_tid = (pid_t)res;
+	in->used_thread = true;
+	fd = fcntl(in->memfd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* Let the thread go; zdiag's own signals stay held throughout. */
+	orig = in->saved_mask;
+	sigemptyset(&mask);
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	r = zd_inject_end(in);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	in->saved_mask = orig;
+	deadline = zd_now_ns() + (5000 + (long long)sc->n) * 1000000LL;
+	w = wait_helper(fd, sc, deadline);
+	if (w == 0)
+		w = collect(fd, sc, pids, out);
+	close(fd);
+	if (w == -ETIMEDOUT) {
+		/* It may still run in there (the process was stopped?): the
+		 * mapping stays, and what it reaped shows in /proc. */
+		in->left_addr = sc->base;
+		in->left_size = sc->size;
+		return r < 0 ? r : w;
+	}
+	if (w == -ESRCH)
+		return r < 0 ? r : w;
+	if (reseize(in) < 0) {
+		in->left_addr = sc->base;
+		in->left_size = sc->size;
+		return r;
+	}
+	/* Still the same memory (no exec meanwhile): our cookie is there. */
+	if (pread(in->memfd, &cookie, sizeof(cookie), (off_t)(sc->ctl + CTL_COOKIE)) == sizeof(cookie) &&
+	    cookie == sc->cookie && scratch_unmap(in, sc) < 0 && r == 0)
+		r = -EIO;
+	return r < 0 ? r : w;
+}
+
+static int
+waitid_batch(struct zd_inject *in, const pid_t *pids, size_t n, struct zd_waited *out, enum zd_inject_method m)
+{
+	struct scratch sc;
+	int r;
+
+	r = scratch_map(in, pids, n, &sc);
+	if (r < 0 && !sc.base)
+		return r;
+	if (r == 0 && m == ZD_INJECT_THREAD) {
+		r = waitid_thread(in, &sc, pids, out);
+		if (r <= 0)
+			return r; /* the thread did it, or it all failed */
+		r = 0;  /* no thread: on in place */
+	}
+	if (r == 0)
+		r = run_routine(in, &sc, sc.base, sc.base + (uint64_t)(zd_rt_inplace_end - zd_rt_inplace) - 1);
+	if (r == 0)
+		r = collect(in->memfd, &sc, pids, out);
+	if (scratch_unmap(in, &sc) < 0 && r == 0)
+		r = -EIO;
 	return r;
 }
 
 int
-zd_inject_waitid(struct zd_inject *in, const pid_t *pids, size_t n, struct zd_waited *out)
+zd_inject_waitid(struct zd_inject *in, const pid_t *pids, size_t n, struct zd_waited *out,
+		 enum zd_inject_method m)
 {
 	size_t done = 0;
 
+	if (m == ZD_INJECT_AUTO)
+		m = n >= ZD_INJECT_THREAD_MIN ? ZD_INJECT_THREAD : ZD_INJECT_IN_PLACE;
+	/* Any doubt about the filters' verdict on the thread's calls: in place. */
+	if (m == ZD_INJECT_THREAD &&
+	    zd_inject_seccomp_ok(in, thread_calls, ZD_ARRAY_SIZE(thread_calls)) != 1)
+		m = ZD_INJECT_IN_PLACE;
 	while (done < n) {
 		size_t k = ZD_MIN(n - done, (size_t)BATCH_MAX);
-		int r = waitid_batch(in, pids + done, k, out + done);
+		int r;
 
+		if (!in->seized)
+			return -ESRCH;
+		r = waitid_batch(in, pids + done, k, out + done, m);
 		if (r < 0)
 			return r;
 		done += k;
@@ -559,6 +851,9 @@ zd_inject_end(struct zd_inject *in)
 		in->seized = in->stopped = false;
 	}
 	in->end_ns = zd_now_ns();
+	if (in->stop_ns && in->end_ns > in->stop_ns)
+		in->held_ns += in->end_ns - in->stop_ns;
+	in->stop_ns = 0;
 	if (in->memfd >= 0)
 		close(in->memfd);
 	in->memfd = -1;
@@ -569,7 +864,5 @@ zd_inject_end(struct zd_inject *in)
 double
 zd_inject_held_ms(const struct zd_inject *in)
 {
-	if (!in->stop_ns || in->end_ns < in->stop_ns)
-		return 0;
-	return (double)(in->end_ns - in->stop_ns) / 1e6;
+	return (double)in->held_ns / 1e6;
 }

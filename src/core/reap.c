@@ -40,7 +40,6 @@ static const char *const role_names[ZD_ROLE__COUNT] = {
 #define SETTLE_MS 200.0
 
 /* The system calls an injection makes (checked against seccomp filters). */
-static const long injected_calls[] = { __NR_mmap, __NR_mprotect, __NR_waitid, __NR_munmap };
 
 const char *
 zd_reap_action_name(enum zd_reap_action a)
@@ -211,16 +210,20 @@ plan(struct zd_reap_item *it, const struct zd_zombie *z, const struct zd_reap_op
 }
 
 static void
-note_reaper(struct zd_reap *r, size_t *alloc, pid_t pid, const char *comm, double ms, size_t nz)
+note_reaper(struct zd_reap *r, size_t *alloc, pid_t pid, const char *comm, const struct zd_inject *in, size_t nz)
 {
 	struct zd_reaper_stat *s;
 
 	ZD_GROW(r->rs, *alloc, r->nrs + 1);
 	s = &r->rs[r->nrs++];
+	memset(s, 0, sizeof(*s));
 	s->pid = pid;
 	snprintf(s->comm, sizeof(s->comm), "%s", comm);
-	s->stopped_ms = ms;
+	s->stopped_ms = zd_inject_held_ms(in);
 	s->zombies = nz;
+	s->thread = in->used_thread;
+	s->left_addr = in->left_addr;
+	s->left_size = in->left_size;
 }
 
 static void
@@ -329,10 +332,15 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 			 : fmt("cannot attach to %d (%s): %s", (int)reaper, comm, strerror(-ret)));
 		return;
 	}
-	ret = zd_inject_seccomp_ok(&in, injected_calls, ZD_ARRAY_SIZE(injected_calls));
+	{
+		size_t ncalls;
+		const struct zd_inject_call *calls = zd_inject_waitid_calls(false, &ncalls);
+
+		ret = zd_inject_seccomp_ok(&in, calls, ncalls);
+	}
 	if (ret == 0 || (ret < 0 && !o->force)) {
 		zd_inject_end(&in);
-		note_reaper(r, rsalloc, reaper, comm, zd_inject_held_ms(&in), 0);
+		note_reaper(r, rsalloc, reaper, comm, &in, 0);
 		fail_all(r, idx, k, 0,
 			 ret == 0 ? fmt("its reaper %d (%s) runs under a seccomp filter that would not let it "
 					"call mmap, mprotect, waitid and munmap", (int)reaper, comm)
@@ -349,14 +357,14 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 		for (i = 0; i < k; i++)
 			pids[i] = pid_seen_by(pfs, r->v[idx[i]].pid, level);
 	}
-	ret = zd_inject_waitid(&in, pids, k, res);
+	ret = zd_inject_waitid(&in, pids, k, res, o->method);
 	{
 		int e = zd_inject_end(&in);
 
 		if (ret == 0 && e < 0)
 			ret = e;
 	}
-	note_reaper(r, rsalloc, reaper, comm, zd_inject_held_ms(&in), k);
+	note_reaper(r, rsalloc, reaper, comm, &in, k);
 	for (i = 0; i < k; i++) {
 		struct zd_reap_item *it = &r->v[idx[i]];
 

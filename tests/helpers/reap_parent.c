@@ -69,7 +69,9 @@
  *   seccomp ACTION   a seccomp filter on waitid (the call zdiag injects):
  *                    ACTION kill (SECCOMP_RET_KILL_PROCESS), errno (EPERM),
  *                    trap (SIGSYS, which kills) or allow (the filter is
- *                    there but lets waitid through; it kills reboot); then
+ *                    there but lets waitid through; it kills reboot) or
+ *                    kill-threads (kills for a clone with CLONE_THREAD:
+ *                    zdiag's helper thread must not be tried); then
  *                    like pause
  *   init             the parent (parent=P, as seen from the caller's PID
  *                    namespace) is PID 1 of a new PID namespace and never
@@ -435,9 +437,22 @@ install_filter(const char *action)
 		BPF_STMT(BPF_RET | BPF_K, 0 /* ret */),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
+	/* kill-threads: clone with CLONE_THREAD kills (reading its argument) */
+	struct sock_filter ft[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
 	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
 
-	if (!action || !strcmp(action, "kill"))
+	if (action && !strcmp(action, "kill-threads")) {
+		prog.len = sizeof(ft) / sizeof(ft[0]);
+		prog.filter = ft;
+		ret = 0;
+	} else if (!action || !strcmp(action, "kill"))
 		ret = SECCOMP_RET_KILL_PROCESS;
 	else if (!strcmp(action, "errno"))
 		ret = SECCOMP_RET_ERRNO | EPERM;
@@ -447,7 +462,7 @@ install_filter(const char *action)
 		ret = SECCOMP_RET_KILL_PROCESS;
 		nr = SYS_reboot;
 	} else {
-		fprintf(stderr, "reap_parent: seccomp kill|errno|trap|allow\n");
+		fprintf(stderr, "reap_parent: seccomp kill|errno|trap|allow|kill-threads\n");
 		_exit(2);
 	}
 	f[4].k = nr;

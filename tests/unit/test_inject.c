@@ -22,36 +22,58 @@
 #include "zdiag/inject.h"
 #include "zdiag/seccomp.h"
 
-const unsigned char *zd_inject_routine(size_t *len);
+const unsigned char *zd_inject_routine(bool thread, size_t *len, size_t *trap);
 
-/* The routine decodes to exactly the instructions its comment shows. */
+/* Decode a routine: exactly the instructions want, jumps inside it, int3 at trap. */
 static void
-test_routine_disassembles(void **state)
+check_routine(bool thread, const char *const *want, size_t nwant)
 {
-	static const char *const want[] = {
-		"mov", "mov", "mov", "mov", "test", "je", "mov", "mov", "mov", "mov", "xor", "mov",
-		"syscall", "mov", "add", "add", "add", "dec", "jmp", "int3",
-	};
 	struct zd_disasm *d;
 	struct zd_insn in;
-	size_t len, off = 0, i = 0;
-	const unsigned char *code = zd_inject_routine(&len);
+	size_t len, trap, off = 0, i = 0;
+	const unsigned char *code = zd_inject_routine(thread, &len, &trap);
 
-	(void)state;
 	if (zd_disasm_new(&d, ZD_SYNTAX_ATT) < 0)
 		zd_skip("no capstone: %s", zd_disasm_error());
 	while (off < len) {
 		assert_int_equal(zd_disasm_one(d, code, len, &off, 0x1000, &in), 0);
-		assert_true(i < ZD_ARRAY_SIZE(want));
-		if (strncmp(in.mnemonic, want[i], strlen(want[i])))
+		assert_true(i < nwant);
+		if (strcmp(in.mnemonic, want[i]))
 			fail_msg("instruction %zu: %s %s, expected %s", i, in.mnemonic, in.ops, want[i]);
-		if (!strcmp(want[i], "je") || !strcmp(want[i], "jmp"))
+		if (in.mnemonic[0] == 'j')
 			assert_true(in.has_target && in.target >= 0x1000 && in.target < 0x1000 + len);
 		i++;
 	}
-	assert_int_equal(i, ZD_ARRAY_SIZE(want));
-	assert_int_equal(code[len - 1], 0xcc);
+	assert_int_equal(i, nwant);
+	assert_true(trap < len);
+	assert_int_equal(code[trap], 0xcc);
 	zd_disasm_free(d);
+}
+
+/* The routines decode to exactly the instructions their comment shows. */
+static void
+test_routines_disassemble(void **state)
+{
+	static const char *const inplace[] = {
+		"movq", "movq", "movq", "movq", "testq", "je", "movl", "movl", "movq", "movl", "xorl", "movl",
+		"syscall", "movq", "addq", "addq", "addq", "decq", "jmp", "int3",
+	};
+	static const char *const thread[] = {
+		"movq", "movq", "movq", "movq", "movq", "movq",                   /* args */
+		"movl", "movl", "movq", "leaq", "movl", "syscall",                 /* block all */
+		"testq", "jne",
+		"movl", "movl", "movq", "xorl", "leaq", "xorl", "syscall",         /* clone */
+		"testq", "je", "movq",
+		"movl", "movl", "leaq", "xorl", "movl", "syscall", "jmp",          /* unblock */
+		"movq", "int3",
+		"testq", "je", "movl", "movl", "movq", "movl", "xorl", "movl",     /* the thread */
+		"syscall", "movq", "addq", "addq", "addq", "decq", "jmp",
+		"movl", "xorl", "syscall", "jmp",                                  /* exit */
+	};
+
+	(void)state;
+	check_routine(false, inplace, ZD_ARRAY_SIZE(inplace));
+	check_routine(true, thread, ZD_ARRAY_SIZE(thread));
 }
 
 static uint32_t
@@ -114,6 +136,58 @@ test_seccomp_eval(void **state)
 	assert_true(zd_seccomp_allows(SECCOMP_RET_LOG));
 	assert_false(zd_seccomp_allows(SECCOMP_RET_TRAP));
 	assert_int_equal(eval1(prog, 0, 0, AUDIT_ARCH_X86_64), SECCOMP_RET_KILL_PROCESS);
+}
+
+/* Would a filter kill one of the calls of this way of reaping? */
+static bool
+kills_one(const struct sock_filter *f, size_t n, bool thread)
+{
+	size_t ncalls, i;
+	const struct zd_inject_call *calls = zd_inject_waitid_calls(thread, &ncalls);
+
+	for (i = 0; i < ncalls; i++) {
+		struct seccomp_data d;
+
+		memset(&d, 0, sizeof(d));
+		d.nr = (int)calls[i].nr;
+		d.arch = AUDIT_ARCH_X86_64;
+		memcpy(d.args, calls[i].a, sizeof(d.args));
+		if (!zd_seccomp_allows(zd_seccomp_eval(f, n, &d)))
+			return true;
+	}
+	return false;
+}
+
+/* The calls are checked with their arguments: a filter on clone's flags
+ * (no threads; no new user namespace) is read as the kernel would. */
+static void
+test_seccomp_sees_arguments(void **state)
+{
+#define CLONE_FILTER(mask) {                                                           \
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),        \
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),                        \
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),   \
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, (mask), 0, 1),                           \
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),                          \
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),                                 \
+	}
+	const struct sock_filter no_threads[] = CLONE_FILTER(0x10000 /* CLONE_THREAD */);
+	const struct sock_filter no_userns[] = CLONE_FILTER(0x10000000 /* CLONE_NEWUSER */);
+	const struct sock_filter no_exec_pages[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 4 /* PROT_EXEC */, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	(void)state;
+	assert_true(kills_one(no_threads, ZD_ARRAY_SIZE(no_threads), true));
+	assert_false(kills_one(no_threads, ZD_ARRAY_SIZE(no_threads), false));
+	assert_false(kills_one(no_userns, ZD_ARRAY_SIZE(no_userns), true));
+	assert_true(kills_one(no_exec_pages, ZD_ARRAY_SIZE(no_exec_pages), false));
+#undef CLONE_FILTER
 }
 
 static int64_t
@@ -237,7 +311,7 @@ test_syscall_keeps_nanosleep(void **state)
 	assert_int_equal(ret, c);
 	assert_int_equal(zd_inject_syscall(&in, __NR_getppid, a, &ret), 0);
 	assert_int_equal(ret, getpid());
-	assert_int_equal(zd_inject_seccomp_ok(&in, (const long[]){ __NR_waitid }, 1), 1);
+	assert_int_equal(zd_inject_seccomp_ok(&in, &(const struct zd_inject_call){ __NR_waitid, { 0 } }, 1), 1);
 	assert_int_equal(zd_inject_end(&in), 0);
 	assert_true(zd_inject_held_ms(&in) >= 0);
 	sleeper_unharmed(c, fd);
@@ -248,11 +322,12 @@ test_seccomp_filter_seen(void **state)
 {
 	struct zd_inject in;
 	int fd[2];
+	const struct zd_inject_call getpid_waitid[] = { { __NR_getpid, { 0 } }, { __NR_waitid, { 0 } } };
 	pid_t c = seize_sleeper(&in, fd, true);
 
 	(void)state;
-	assert_int_equal(zd_inject_seccomp_ok(&in, (const long[]){ __NR_getpid }, 1), 1);
-	assert_int_equal(zd_inject_seccomp_ok(&in, (const long[]){ __NR_getpid, __NR_waitid }, 2), 0);
+	assert_int_equal(zd_inject_seccomp_ok(&in, getpid_waitid, 1), 1);
+	assert_int_equal(zd_inject_seccomp_ok(&in, getpid_waitid, 2), 0);
 	assert_int_equal(zd_inject_end(&in), 0);
 	sleeper_unharmed(c, fd);
 }
@@ -261,10 +336,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_routine_disassembles),
+		cmocka_unit_test(test_routines_disassemble),
 		cmocka_unit_test(test_seccomp_eval),
 		cmocka_unit_test(test_syscall_keeps_nanosleep),
 		cmocka_unit_test(test_seccomp_filter_seen),
+		cmocka_unit_test(test_seccomp_sees_arguments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
