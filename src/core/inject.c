@@ -744,7 +744,7 @@ waitid_thread(struct zd_inject *in, struct scratch *sc, const pid_t *pids, struc
 	r = zd_inject_end(in);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	in->saved_mask = orig;
-	deadline = zd_now_ns() + (5000 + (long long)sc->n) * 1000000LL;
+	deadline = zd_now_ns() + (in->timeout_ms + (long long)sc->n) * 1000000LL;
 	w = wait_helper(fd, sc, deadline);
 	if (w == 0)
 		w = collect(fd, sc, pids, out);

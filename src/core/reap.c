@@ -368,7 +368,12 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 	for (i = 0; i < k; i++) {
 		struct zd_reap_item *it = &r->v[idx[i]];
 
-		if (ret < 0 && !res[i].reaped) {
+		if (ret < 0 && !res[i].reaped && in.left_size) {
+			set_outcome(it, ZD_REAP_FAILED,
+				    fmt("the helper thread in %d (%s) did not finish within --timeout (is the "
+					"process stopped?); it reaps the rest when the process runs again",
+					(int)reaper, comm));
+		} else if (ret < 0 && !res[i].reaped) {
 			set_outcome(it, ZD_REAP_FAILED, fmt("the injection into %d (%s) failed: %s", (int)reaper,
 							    comm, strerror(-ret)));
 		} else if (res[i].reaped) {

@@ -34,6 +34,12 @@ park() {
 	[ "$1" != init ] || ZCOMM=reap-init # forked after the namespace init named itself
 }
 
+# unpark: end the parked helper (and its tracer) before parking another
+unpark() {
+	kill -KILL $PARK_PID $tracer 2> /dev/null || true
+	wait $PARK_PID 2> /dev/null || true
+}
+
 # zpid I: the pid of zombie I
 zpid() {
 	echo "$ZS" | cut -d' ' -f$(($1 + 1))
@@ -110,7 +116,8 @@ feed() {
 run_reap() {
 	out=$1
 	shift
-	"$ZDIAG" reap "$@" > "$T/$out" 2> "$T/$out.err"
+	# shellcheck disable=SC2086 # REAP_ARGS: extra options, split
+	"$ZDIAG" reap $REAP_ARGS "$@" > "$T/$out" 2> "$T/$out.err"
 	RC=$?
 }
 
@@ -119,11 +126,12 @@ expect_rc() {
 	[ "$RC" = "$1" ] || fail "zdiag reap exit $RC, expected $1: $(cat "$T/$out" "$T/$out.err")"
 }
 
-# check_json FILE ARGS...: tests/lib/reap_check.py on FILE (--zombies given)
+# check_json FILE ARGS...: tests/lib/reap_check.py on FILE (--zombies given;
+# --method METHOD when METHOD is set)
 check_json() {
 	f=$1
 	shift
-	python3 "$ROOT/tests/lib/reap_check.py" "$f" --zombies "$zombies" "$@" ||
+	python3 "$ROOT/tests/lib/reap_check.py" "$f" --zombies "$zombies" ${METHOD:+--method "$METHOD"} "$@" ||
 		fail "zdiag reap --json: $(cat "$f")"
 }
 

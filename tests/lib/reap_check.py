@@ -4,7 +4,7 @@ staged (used by tests/lib/reap.sh and tests/trials/reap_trials.py).
 
   reap_check.py FILE --zombies Z0,Z1,... [--idx 1,2] [--action reaped]
                 [--reaper PID[,PID]] [--role parent[,tracer]] [--cause NAME]
-                [--dry-run] [--reapers-include PID]
+                [--dry-run] [--reapers-include PID] [--method in-place|thread]
 
 Zombie i of reap_parent exits with code 10 + i % 200, except i = 2 (when
 there are 3 or more), killed by SIGTERM.  --idx lists which of them were
@@ -68,6 +68,12 @@ def shape(doc):
         want(r, "comm", (str,), w)
         want(r, "stopped_ms", (int, float), w)
         want(r, "zombies", (int,), w)
+        if want(r, "method", (str,), w) not in ("in-place", "thread"):
+            bad.append("%s.method %r unknown" % (w, r.get("method")))
+        lm = want(r, "left_mapping", (dict, type(None)), w)
+        if lm:
+            want(lm, "address", (str,), w + ".left_mapping")
+            want(lm, "size", (int,), w + ".left_mapping")
     s = want(doc, "summary", (dict,), "doc")
     for k in ("requested", "reaped", "gone", "refused", "failed"):
         want(s, k, (int,), "summary")
@@ -75,7 +81,7 @@ def shape(doc):
 
 
 def check(doc, zombies, idx=None, action="reaped", reapers=None, roles=None,
-          cause=None, dry_run=False, reapers_include=()):
+          cause=None, dry_run=False, reapers_include=(), method=None):
     """Problems with doc (a parsed document); [] if none."""
     bad = shape(doc)
     if bad:
@@ -138,6 +144,10 @@ def check(doc, zombies, idx=None, action="reaped", reapers=None, roles=None,
         for r in doc["reapers"]:
             if r["stopped_ms"] < 0 or r["zombies"] < 1:
                 bad.append("reapers: %s" % r)
+            if method and r["method"] != method:
+                bad.append("reaper %d: method %s, expected %s" % (r["pid"], r["method"], method))
+            if r["left_mapping"]:
+                bad.append("reaper %d: a scratch mapping was left: %s" % (r["pid"], r["left_mapping"]))
     elif action in ("refused", "would-reap") and doc["reapers"]:
         if any(r["stopped_ms"] > 0 for r in doc["reapers"]) and action == "would-reap":
             bad.append("dry run stopped a reaper: %s" % doc["reapers"])
@@ -162,6 +172,7 @@ def main():
     ap.add_argument("--cause")
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("--reapers-include", default="")
+    ap.add_argument("--method")
     a = ap.parse_args()
     try:
         with open(a.file) as f:
@@ -171,7 +182,7 @@ def main():
         return 1
     bad = check(doc, ints(a.zombies), ints(a.idx) if a.idx else None, a.action,
                 ints(a.reaper) if a.reaper else None, a.role.split(",") if a.role else None,
-                a.cause, a.dry_run, ints(a.reapers_include))
+                a.cause, a.dry_run, ints(a.reapers_include), a.method)
     for b in bad:
         print(b)
     return 1 if bad else 0
