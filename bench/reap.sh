@@ -8,7 +8,8 @@
 #     (default 20) zombies and the sum is extrapolated; the line says so:
 #     gdb takes 0.5-2 s per zombie here, and the parent's alarm is 120 s);
 #   - how long the parent was stopped: zdiag's own clock
-#     (reapers[0].stopped_ms), and for both tools the time the parent was
+#     (reapers[0].stopped_ms, the default --method auto, and for
+#     comparison --method in-place), and for both tools the time the parent was
 #     seen in state t by a sampler reading /proc/P/stat every ~0.2 ms (an
 #     outside view, coarse for short stops);
 #   - ratios zdiag/gdb.
@@ -101,25 +102,35 @@ def verify(p, parent, zombies, res, who):
         print("  %s run: %d zombies left, traced %s, parent says %s" % (who, len(left), traced, verdict))
 
 
-print("zdiag reap --parent P vs gdb -p P -batch -ex 'call (int)waitpid(Z,0,1)' once per zombie")
-print("machine: %d cpus, %s; noise from other work on this machine is expected" % (os.cpu_count(), os.uname().release))
-print("%-8s %11s %11s %9s   %14s %14s %16s %9s" % ("zombies", "zdiag ms", "gdb ms", "zdiag/gdb",
-                                                 "zdiag stop ms", "(sampled)", "gdb stop ms (s.)", "stop/gdb"))
-for n in (1, 100, 1000):
-    # zdiag: one run for all of them
+def run_zdiag(n, method):
+    """One zdiag run for all n zombies: (total ms, stopped_ms, sampled ms, method used)."""
     p, parent, zombies, res = park(n)
     s = Sampler(parent)
     t0 = time.monotonic()
-    out = subprocess.run([zdiag, "reap", "--parent", str(parent), "--json"], stdout=subprocess.PIPE)
+    out = subprocess.run([zdiag, "reap", "--parent", str(parent), "--json", "--method", method],
+                         stdout=subprocess.PIPE)
     zt = (time.monotonic() - t0) * 1000
     zs = s.stop()
     try:
-        doc = json.loads(out.stdout)
-        zstop = doc["reapers"][0]["stopped_ms"]
+        r = json.loads(out.stdout)["reapers"][0]
+        zstop, used = r["stopped_ms"], r["method"]
     except (ValueError, KeyError, IndexError):
-        zstop = float("nan")
+        zstop, used = float("nan"), "?"
         print("  zdiag exit %d, output %r" % (out.returncode, out.stdout[:200]))
-    verify(p, parent, zombies, res, "zdiag")
+    verify(p, parent, zombies, res, "zdiag --method " + method)
+    return zt, zstop, zs, used
+
+
+print("zdiag reap --parent P vs gdb -p P -batch -ex 'call (int)waitpid(Z,0,1)' once per zombie")
+print("machine: %d cpus, %s; noise from other work on this machine is expected" % (os.cpu_count(), os.uname().release))
+print("zdiag: the default (--method auto: a helper thread from 64 zombies on); 'in-place stop' is")
+print("--method in-place (the held thread runs every waitid) for comparison")
+print("%-8s %11s %11s %9s   %14s %9s %14s %15s %16s %9s" % (
+    "zombies", "zdiag ms", "gdb ms", "zdiag/gdb", "zdiag stop ms", "method", "(sampled)",
+    "in-place stop", "gdb stop ms (s.)", "stop/gdb"))
+for n in (1, 100, 1000):
+    zt, zstop, zs, used = run_zdiag(n, "auto")
+    _, istop, _, _ = run_zdiag(n, "in-place")
     # gdb: one run per zombie (a sample for 1,000)
     p, parent, zombies, res = park(n)
     k = min(sample, n)
@@ -133,8 +144,8 @@ for n in (1, 100, 1000):
     gs = s.stop() * n / k
     verify(p, parent, zombies[:k], res, "gdb")
     note = "" if k == n else "   (gdb: %d of %d zombies, extrapolated)" % (k, n)
-    print("%-8d %11.1f %11.1f %9.5fx  %14.2f %14.1f %16.1f %9.6fx%s" %
-          (n, zt, gt, zt / gt, zstop, zs, gs, zstop / gs if gs else float("nan"), note))
+    print("%-8d %11.1f %11.1f %9.5fx  %14.2f %9s %14.1f %15.2f %16.1f %9.6fx%s" %
+          (n, zt, gt, zt / gt, zstop, used, zs, istop, gs, zstop / gs if gs else float("nan"), note))
     sys.stdout.flush()
 print()
 print("goals (issue 12): parent stopped <= 5 ms for 1,000 zombies; total <= 0.05x gdb's")
