@@ -518,9 +518,14 @@ assert r[\"method\"] == \"thread\" and r[\"left_mapping\"] and r[\"left_mapping\
 		grep -q "scratch mapping at 0x[0-9a-f]* stays in $parent" "$T/json.err" || fail "no warning: $(cat "$T/json.err")"
 		grep -q "did not finish within --timeout" "$T/json" || fail "no reason: $(head -c 600 "$T/json")"
 		kill -CONT $parent
+		# the helper finishes its loop, then exits: wait for that first
+		n=0
+		until [ "$(ls /proc/$parent/task | wc -l)" = 1 ]; do
+			n=$((n + 1))
+			[ $n -lt 3000 ] || fail "the helper thread did not end: $(ls /proc/$parent/task)"
+			sleep 0.01
+		done
 		healthy $parent
-		sleep 0.3
-		[ "$(ls /proc/$parent/task | wc -l)" = 1 ] || fail "the helper thread did not end: $(ls /proc/$parent/task)"
 		gone $ZS
 	'
 }
