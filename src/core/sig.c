@@ -27,6 +27,8 @@ zd_signame(int sig)
 		snprintf(buf, sizeof(buf), "SIGRT_%d", sig - 32);
 		return buf;
 	}
+	if (sig == SIGIO) /* glibc says POLL (the same number); strace, kill -l: IO */
+		return "SIGIO";
 	ab = sig > 0 ? sigabbrev_np(sig) : NULL;
 	if (!ab) {
 		snprintf(buf, sizeof(buf), "SIG%d", sig);

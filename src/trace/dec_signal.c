@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "dec.h"
+#include "zdiag/sig.h"
 
 #define NSIG_KERNEL 64
 
@@ -25,8 +26,8 @@ zd_dec_signame(int sig)
 	if (!signames[sig][0]) {
 		const char *ab = sig < 32 ? sigabbrev_np(sig) : NULL;
 
-		if (ab)
-			snprintf(signames[sig], sizeof(signames[sig]), "SIG%s", ab);
+		if (ab) /* zd_signame: SIGIO, as strace says, not glibc's POLL */
+			snprintf(signames[sig], sizeof(signames[sig]), "%s", zd_signame(sig));
 		else if (sig == 32)
 			snprintf(signames[sig], sizeof(signames[sig]), "SIGRTMIN");
 		else if (sig > 32)

@@ -246,6 +246,17 @@ calls_match() {
 	done
 }
 
+@test "signal 29 is SIGIO, as strace and kill -l name it (glibc calls it POLL)" {
+	command -v strace > /dev/null || skip "strace not installed"
+	require_pidns
+	in_ns '"$ZDIAG" trace -e trace=kill -o $T/z "$HELPERS/trace_sig" raise 29; strace -e trace=kill -o $T/s "$HELPERS/trace_sig" raise 29; true'
+	cat "$T/z" "$T/s"
+	grep -q '^--- SIGIO {si_signo=SIGIO, si_code=SI_TKILL' "$T/z"
+	[ "$(tail -1 "$T/z")" = "+++ killed by SIGIO +++" ]
+	[ "$(tail -1 "$T/s")" = "$(tail -1 "$T/z")" ]
+	[ "$(grep -c SIGPOLL "$T/z")" = 0 ]
+}
+
 @test "a segmentation fault shows its siginfo (both flows)" {
 	require_pidns
 	in_ns 'ulimit -c 0; for m in '"$MODES"'; do "$ZDIAG" trace --ptrace=$m -o $T/out.$m "$HELPERS/trace_sig" segv; echo rc=$? > $T/rc.$m; done'
