@@ -90,9 +90,13 @@ put_mode(struct zd_sb *sb, uint64_t mode)
 
 	for (i = 0; type && i < ZD_ARRAY_SIZE(types); i++) {
 		if (types[i].v == type) {
+			/* as strace: S_IFDIR|S_ISVTX|0777; no type, plain octal */
 			zd_sb_adds(sb, types[i].n);
+			zd_sb_adds(sb, mode & S_ISUID ? "|S_ISUID" : "");
+			zd_sb_adds(sb, mode & S_ISGID ? "|S_ISGID" : "");
+			zd_sb_adds(sb, mode & S_ISVTX ? "|S_ISVTX" : "");
 			zd_sb_addc(sb, '|');
-			mode &= ~(uint64_t)S_IFMT;
+			mode &= ~(uint64_t)(S_IFMT | S_ISUID | S_ISGID | S_ISVTX);
 			break;
 		}
 	}

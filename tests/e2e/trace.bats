@@ -257,6 +257,21 @@ calls_match() {
 	[ "$(grep -c SIGPOLL "$T/z")" = 0 ]
 }
 
+@test "file modes with set-id and sticky bits: S_IFDIR|S_ISVTX|0777 and S_IFREG|S_ISUID|0755, as strace prints them" {
+	command -v strace > /dev/null || skip "strace not installed"
+	require_pidns
+	T=$BATS_TEST_TMPDIR
+	mkdir -m 1777 "$T/sticky"
+	cp /bin/true "$T/suid" && chmod 4755 "$T/suid"
+	in_ns '"$ZDIAG" trace -e trace=statx,newfstatat -o $T/z stat $T/sticky $T/suid > /dev/null; strace -e trace=statx,newfstatat -o $T/s stat $T/sticky $T/suid > /dev/null'
+	grep -o "st[x]*_mode=[^,]*" "$T/z" > "$T/z.modes"
+	grep -o "st[x]*_mode=[^,]*" "$T/s" > "$T/s.modes"
+	cat "$T/z.modes"
+	grep -q "_mode=S_IFDIR|S_ISVTX|0777" "$T/z.modes"
+	grep -q "_mode=S_IFREG|S_ISUID|0755" "$T/z.modes"
+	diff "$T/s.modes" "$T/z.modes"
+}
+
 @test "a segmentation fault shows its siginfo (both flows)" {
 	require_pidns
 	in_ns 'ulimit -c 0; for m in '"$MODES"'; do "$ZDIAG" trace --ptrace=$m -o $T/out.$m "$HELPERS/trace_sig" segv; echo rc=$? > $T/rc.$m; done'
