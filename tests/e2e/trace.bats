@@ -272,6 +272,15 @@ calls_match() {
 	diff "$T/s.modes" "$T/z.modes"
 }
 
+@test "faccessat2's flags are its own: AT_EACCESS (bash's test -r), not AT_REMOVEDIR, as strace prints them" {
+	command -v strace > /dev/null || skip "strace not installed"
+	require_pidns
+	in_ns '"$ZDIAG" trace -e trace=faccessat2 -o $T/z bash -c "test -r /tmp"; strace -e trace=faccessat2 -o $T/s bash -c "test -r /tmp"'
+	cat "$T/z"
+	grep -qx 'faccessat2(AT_FDCWD, "/tmp", R_OK, AT_EACCESS) = 0' "$T/z"
+	diff "$T/s" "$T/z"
+}
+
 @test "a segmentation fault shows its siginfo (both flows)" {
 	require_pidns
 	in_ns 'ulimit -c 0; for m in '"$MODES"'; do "$ZDIAG" trace --ptrace=$m -o $T/out.$m "$HELPERS/trace_sig" segv; echo rc=$? > $T/rc.$m; done'
