@@ -55,7 +55,6 @@ struct zd_inject {
 	long long timeout_ms;
 	sigset_t saved_mask;
 	bool used_thread;           /* zd_inject_waitid ran in a helper thread */
-	pid_t helper_tid;
 	uint64_t left_addr, left_size; /* a scratch mapping that had to stay */
 };
 

@@ -49,6 +49,8 @@
  *	     result (or rt_sigprocmask's error), +32 cookie (written by zdiag)
  */
 #define RT_CLONE_FLAGS 0x250d00 /* see above */
+#define RT_STR_(x) #x
+#define RT_STR(x) RT_STR_(x)
 #define CTL_ALL 0
 #define CTL_OLD 8
 #define CTL_CTID 16
@@ -108,7 +110,7 @@ __asm__(".pushsection .rodata.zd_rt,\"a\"\n"
 	"	test %rax,%rax\n"
 	"	jne .Lzd_th_nomask\n"
 	"	mov $56,%eax\n"                 /* clone(flags, stack, NULL, &ctid, 0) */
-	"	mov $0x250d00,%edi\n"
+	"	mov $" RT_STR(RT_CLONE_FLAGS) ",%edi\n"
 	"	mov %rbp,%rsi\n"
 	"	xor %edx,%edx\n"
 	"	lea 16(%rbx),%r10\n"
@@ -695,13 +697,11 @@ reseize(struct zd_inject *in)
 	int64_t held = in->held_ns;
 	long long timeout = in->timeout_ms;
 	sigset_t mask = in->saved_mask;
-	pid_t helper = in->helper_tid;
 	bool used = in->used_thread;
 	int r;
 
 	r = zd_inject_begin(in, in->pid, in->tid, timeout);
 	in->held_ns += held;
-	in->helper_tid = helper;
 	in->used_thread = used;
 	in->saved_mask = mask; /* what end puts back: zdiag's mask before it all */
 	return r;
@@ -717,7 +717,7 @@ waitid_thread(struct zd_inject *in, struct scratch *sc, const pid_t *pids, struc
 {
 	int64_t res = 0, deadline;
 	uint64_t a[6] = { sc->base, sc->size, MADV_DONTFORK, 0, 0, 0 }, cookie = 0;
-	sigset_t mask, orig;
+	sigset_t mask;
 	int fd, r, w;
 
 	/* Not copied into a child the process forks meanwhile. */
@@ -732,18 +732,14 @@ waitid_thread(struct zd_inject *in, struct scratch *sc, const pid_t *pids, struc
 		return -EIO;
 	if (res <= 0)
 		return 1;
-	in->helper_tid = (pid_t)res;
 	in->used_thread = true;
 	fd = fcntl(in->memfd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	/* Let the thread go; zdiag's own signals stay held throughout. */
-	orig = in->saved_mask;
-	sigemptyset(&mask);
-	sigprocmask(SIG_BLOCK, NULL, &mask);
+	sigprocmask(SIG_SETMASK, NULL, &mask);
 	r = zd_inject_end(in);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
-	in->saved_mask = orig;
 	deadline = zd_now_ns() + (in->timeout_ms + (long long)sc->n) * 1000000LL;
 	w = wait_helper(fd, sc, deadline);
 	if (w == 0)

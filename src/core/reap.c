@@ -39,8 +39,6 @@ static const char *const role_names[ZD_ROLE__COUNT] = {
 /* A zombie younger than this may still be reaped by its parent (ms). */
 #define SETTLE_MS 200.0
 
-/* The system calls an injection makes (checked against seccomp filters). */
-
 const char *
 zd_reap_action_name(enum zd_reap_action a)
 {
