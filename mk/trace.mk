@@ -43,3 +43,8 @@ build/bench/%: bench/%.c
 build/helpers/trace_oldkernel: tests/helpers/trace_oldkernel.c tests/helpers/helper.h
 	@mkdir -p $(@D)
 	$(CC) $(HELPER_CFLAGS) -Itests/helpers -o $@ $< $(shell $(PKG_CONFIG) --libs libseccomp 2>/dev/null || echo -lseccomp) -pthread
+
+# The agreement test (tests/agree/trace_agree.py, tests/e2e/trace_agree.bats)
+# traces these real programs under strace and zdiag.
+DEB_PKGS += sqlite3 curl wget zip unzip xz-utils bzip2 git perl tar gzip \
+	coreutils findutils grep sed gawk make cpp
