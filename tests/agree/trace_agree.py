@@ -125,10 +125,12 @@ CORPUS = [
 # TMPDIR the working directory.
 
 PID_BASE = 3000000
-# pids: each run starts its PIDs from PID_BASE, but which child or thread
-# gets which pid depends on scheduling (threads, make -j2): numbers in the
-# range PID_BASE+1 .. PID_BASE+999 become P1, P2, ... in order of first
-# appearance.
+# pids: each run starts its PIDs from PID_BASE, so they are alike between
+# runs except where the tracer itself takes one (a thread of its own) and
+# where which child gets which pid depends on scheduling (threads, make -j2).
+# Numbers in the range PID_BASE+1 .. PID_BASE+999 become P1, P2, ... in
+# the order of their value, the traced processes (line prefixes) first:
+# the n-th process created is Pn whatever order its lines come out in.
 RE_PID = re.compile(r'\b3000\d\d\d\b')
 # Lines of different processes interleave by scheduling, and a call another
 # process interrupts is split into "<unfinished ...>" and "<... resumed>":
@@ -149,9 +151,23 @@ RE_TIMES = re.compile(r'(tv_sec|tv_nsec|tv_usec|st_atime|st_mtime|st_ctime)(_nse
 # Timestamps and inode numbers that land in file contents or buffers
 # (sqlite, git index, tar headers, zip headers): bytes of read/write buffers
 # that hold the time.  Handled per program by the 'volatile' syscalls below.
-RE_SIGCHLD_TIMES = re.compile(r'si_utime=\d+, si_stime=\d+')
-# git, tar, zip and sqlite write the current time into what they write:
-# the buffers of write/pwrite64 in those programs differ between strace runs.
+RE_SIGCHLD_TIMES = re.compile(r'si_utime=\d+(?: /\* [^*]* \*/)?, si_stime=\d+(?: /\* [^*]* \*/)?')
+# The human-readable time strace adds after a timespec that holds the
+# current time (utimensat, -v stat): /* 2026-12-05T23:37:00.919795144+0000 */.
+RE_DATECOMMENT = re.compile(r'/\* \d{4}-\d\d-\d\dT[^*]*\*/')
+# sysinfo: uptime, load averages, free memory and process count change from
+# one run to the next (the totals do not).
+RE_SYSINFO = re.compile(r'\b(uptime|loads|freeram|sharedram|bufferram|procs)=(\[[^]]*\]|\d+)')
+# Random bytes read from /dev/urandom (python, git, zip seed from it): the
+# fd an openat of /dev/urandom or /dev/random returned, per process, until
+# its close; the buffer of a read on it.
+RE_OPEN_RANDOM = re.compile(r'^open(?:at)?\(.*"/dev/u?random".*\) = (\d+)')
+RE_READ_FD = re.compile(r'^read\((\d+)(<[^>]*>)?, "(?:[^"\\]|\\.)*"(\.\.\.)?')
+RE_CLOSE_FD = re.compile(r'^close\((\d+)')
+# Names made with mkstemp (zip: ziXXXXXX, git: .git/tXXXXXX, gcc:
+# /tmp/ccXXXXXX.s): the name an open with O_CREAT|O_EXCL created becomes
+# TMP1, TMP2, ... (in order of appearance) on every line of the trace.
+RE_EXCL = re.compile(r'^(?:\d+ )?open(?:at)?\((?:[^,]*, )?"([^"]+)", [A-Z_|]*O_CREAT\|O_EXCL')
 RE_INODE = re.compile(r'\b(st_ino|inode)=\d+')
 # -y prints socket inode numbers: socket:[12345], and the port numbers of
 # the client's ephemeral port.
@@ -161,12 +177,25 @@ RE_EPHEMERAL = re.compile(r'(sin6?_port=htons\()(\d+)(\))')
 
 def normalise(text, port):
     """The normalised lines of one trace output (see the rules above)."""
-    pids = {}
+    lines = text.splitlines()
+    traced = sorted({ln.split(' ', 1)[0] for ln in lines if RE_PID.match(ln)}, key=int)
+    pids = {p: 'P%d' % (i + 1) for i, p in enumerate(traced)}
+    others = sorted({m for ln in lines for m in RE_PID.findall(ln)} - set(pids), key=int)
+    for p in others:
+        pids[p] = 'P%d' % (len(pids) + 1)
 
     def pid(m):
-        return pids.setdefault(m.group(0), 'P%d' % (len(pids) + 1))
+        return pids[m.group(0)]
 
-    lines = text.splitlines()
+    tmpnames = {}
+    for ln in lines:
+        m = RE_EXCL.match(ln)
+        if m and m.group(1) not in tmpnames and len(m.group(1)) >= 6:
+            tmpnames[m.group(1)] = 'TMP%d' % (len(tmpnames) + 1)
+    if tmpnames:
+        # the longest first, so that a name is not replaced inside a longer one
+        for name in sorted(tmpnames, key=len, reverse=True):
+            lines = [ln.replace(name, tmpnames[name]) for ln in lines]
     pending = {}
     out = []          # (pid, line)
     for ln in lines:
@@ -187,9 +216,22 @@ def normalise(text, port):
         out.append((p, rest))
     order = []
     by = collections.defaultdict(list)
+    randfd = set()
     for p, ln in out:
         if ln is None:
             continue
+        m = RE_OPEN_RANDOM.match(ln)
+        if m:
+            randfd.add((p, m.group(1)))
+        m = RE_READ_FD.match(ln)
+        if m and (p, m.group(1)) in randfd:
+            ln = ln[:m.start(0)] + 'read(%s%s, "RANDOM"%s' % (m.group(1), m.group(2) or '', m.group(3) or '') + ln[m.end(0):]
+        m = RE_CLOSE_FD.match(ln)
+        if m:
+            randfd.discard((p, m.group(1)))
+        ln = RE_DATECOMMENT.sub('/* DATE */', ln)
+        if ln.startswith('sysinfo('):
+            ln = RE_SYSINFO.sub(r'\1=N', ln)
         if p not in by:
             order.append(p)
         ln = RE_GETRANDOM.sub(r'\1"RANDOM"\2', ln)
@@ -236,6 +278,10 @@ def run_traced(tool, opts, argv, setup, work, out, env):
     if setup:
         subprocess.run(['sh', '-c', setup], cwd=work, env=env, check=True,
                        stdout=subprocess.DEVNULL)
+    # The same mtimes in every run: tar, zip and git write them into their
+    # output (made alike, not normalised).
+    subprocess.run(['find', '.', '-exec', 'touch', '-h', '-d', '@1700000000', '{}', '+'],
+                   cwd=work, check=True)
     try:
         with open('/proc/sys/kernel/ns_last_pid', 'w') as f:
             f.write(str(PID_BASE))
@@ -305,7 +351,11 @@ def main():
     # order (execve prints the count), TMPDIR inside the working directory.
     env = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': base, 'LANG': 'C',
            'LC_ALL': 'C', 'TMPDIR': work, 'TERM': 'dumb', 'TZ': 'UTC',
-           'GIT_CONFIG_NOSYSTEM': '1'}
+           'GIT_CONFIG_NOSYSTEM': '1',
+           # git writes the commit time into the commit (and its hash):
+           # a fixed date makes the runs alike.
+           'GIT_AUTHOR_DATE': '@1700000000 +0000',
+           'GIT_COMMITTER_DATE': '@1700000000 +0000'}
     t_start = time.monotonic()
     rows = []
     pairs = collections.Counter()
