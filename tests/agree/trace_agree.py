@@ -136,7 +136,8 @@ RE_PID = re.compile(r'\b3000\d\d\d\b')
 # process interrupts is split into "<unfinished ...>" and "<... resumed>":
 # both differ between strace runs.  The split halves are joined back into one
 # line, and the lines are grouped by process (stable: each process's own
-# order is kept), so the comparison is of each process's calls in order.
+# order is kept) in their creation order, so the comparison is of each
+# process's calls in order.
 RE_UNFIN = re.compile(r'^(\S+) (.*) <unfinished \.\.\.>$')
 RE_RESUM = re.compile(r'^(\S+) <\.\.\. (\w+) resumed>(.*)$')
 # getrandom fills its buffer with random bytes (strace prints them).
@@ -158,6 +159,8 @@ RE_DATECOMMENT = re.compile(r'/\* \d{4}-\d\d-\d\dT[^*]*\*/')
 # sysinfo: uptime, load averages, free memory and process count change from
 # one run to the next (the totals do not).
 RE_SYSINFO = re.compile(r'\b(uptime|loads|freeram|sharedram|bufferram|procs)=(\[[^]]*\]|\d+)')
+# statfs/fstatfs: free blocks and inodes change as the runs write files.
+RE_STATFS_FREE = re.compile(r'\b(f_bfree|f_bavail|f_ffree)=\d+')
 # Random bytes read from /dev/urandom (python, git, zip seed from it): the
 # fd an openat of /dev/urandom or /dev/random returned, per process, until
 # its close; the buffer of a read on it.
@@ -230,6 +233,8 @@ def normalise(text, port):
         if m:
             randfd.discard((p, m.group(1)))
         ln = RE_DATECOMMENT.sub('/* DATE */', ln)
+        if 'statfs' in ln:
+            ln = RE_STATFS_FREE.sub(r'\1=N', ln)
         if ln.startswith('sysinfo('):
             ln = RE_SYSINFO.sub(r'\1=N', ln)
         if p not in by:
@@ -245,6 +250,9 @@ def normalise(text, port):
         ln = re.sub(r'\s+= ', ' = ', ln)
         by[p].append(p + ' ' + ln if p else ln)
     res = []
+    # processes in creation order (P1, P2, ...), not in the order their
+    # first lines happened to come out
+    order.sort(key=lambda p: int(p[1:]) if p.startswith('P') and p[1:].isdigit() else 0)
     for p in order:
         res.extend(by[p])
     return res
@@ -257,6 +265,17 @@ def agreement(a, b):
 
 
 SYSCALL = re.compile(r'^(?:P\d+ )?(?:<\.\.\. )?([a-z_0-9]+)\(')
+
+
+RE_SHAPE_STR = re.compile(r'"(?:[^"\\]|\\.)*"(\.\.\.)?')
+RE_SHAPE_NUM = re.compile(r'\b(0x[0-9a-f]+|\d+)\b')
+
+
+def shape(line):
+    """A line with its strings and numbers blanked: differing lines of the
+    same kind (the same decoding difference on other paths) group together
+    in the findings."""
+    return RE_SHAPE_NUM.sub('N', re.sub(r'<[^<>]*>', '<F>', RE_SHAPE_STR.sub('"S"', line)))
 
 
 def syscall_of(line):
@@ -359,6 +378,7 @@ def main():
     t_start = time.monotonic()
     rows = []
     pairs = collections.Counter()
+    examples = {}
     by_call = collections.Counter()
     tot_m = tot_n = 0
     failed = []
@@ -401,7 +421,9 @@ def main():
                         lb2 = re.sub(r'^P\d+ ', '', lb)
                         sc = syscall_of(la2 or lb2)
                         by_call[sc] += 1
-                        pairs[(sc, la2, lb2)] += 1
+                        key = (sc, shape(la2), shape(lb2))
+                        pairs[key] += 1
+                        examples.setdefault(key, (la2, lb2, '%s/%s' % (name, oname)))
                 if a.show_strace_diff:
                     print('--- %s/%s strace run 1 vs run 2' % (name, oname))
                     sys.stdout.writelines(l + '\n' for l in difflib.unified_diff(s1, s2, 'strace1', 'strace2', n=1, lineterm=''))
@@ -440,14 +462,17 @@ def main():
             f.write('\n## Differing lines by syscall (count of lines in non-equal alignment blocks)\n\n')
             for sc, c in by_call.most_common():
                 f.write('- %s: %d\n' % (sc, c))
-            f.write('\n## Most common differing line pairs, by syscall (strace line / zdiag line)\n')
+            f.write('\n## Most common differing line pairs, by syscall\n\n'
+                    'Pairs are grouped by shape (strings and numbers blanked); each group shows its count and one '
+                    'example (S: strace, Z: zdiag, empty: no counterpart line; program/option set).\n')
             per = collections.defaultdict(list)
-            for (sc, la, lb), c in pairs.most_common():
-                per[sc].append((c, la, lb))
+            for key, c in pairs.most_common():
+                per[key[0]].append((c, key))
             for sc, _ in by_call.most_common():
                 f.write('\n### %s\n\n' % sc)
-                for c, la, lb in per[sc][:8]:
-                    f.write('%d x\n```\nS: %s\nZ: %s\n```\n' % (c, la[:400], lb[:400]))
+                for c, key in per[sc][:6]:
+                    la, lb, where = examples[key]
+                    f.write('%d x (e.g. %s)\n```\nS: %s\nZ: %s\n```\n' % (c, where, la[:400], lb[:400]))
     return 0 if ok else 1
 
 
