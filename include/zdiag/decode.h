@@ -80,6 +80,7 @@ struct zd_call {
 	/* Return value decoration, set by exit-half decoders */
 	int rkind;                      /* enum zd_ret_kind, or -1 for the table's */
 	char rextra[256];               /* printed after the value: " (flags O_RDONLY)" */
+	unsigned tampered;              /* ZD_TAMPERED_* (include/zdiag/tamper.h): " (INJECTED)" */
 
 	/* Layout of the text in the zd_sb, offsets from base */
 	size_t base;
@@ -104,7 +105,9 @@ void zd_call_exit(struct zd_call *c, struct zd_sb *sb, int64_t rval);
 void zd_call_pad(struct zd_sb *sb, size_t line_start);
 /* The return value: "3", "0x7f12...", "-1 ENOENT (No such file or directory)",
  * "? ERESTARTSYS (To be restarted if SA_RESTART is set)", with "= " before.
- * A call that never returned (the tracee died in it) prints "= ?". */
+ * A call that never returned (the tracee died in it) prints "= ?".
+ * A tampered call ends as strace's: " (INJECTED)", " (INJECTED: args)",
+ * " (INJECTED: args, retval)", " (DELAYED)". */
 void zd_call_retval(const struct zd_call *c, struct zd_sb *sb);
 /* Both halves and the return value at once, for a call whose exit is
  * known (zdiag attach): "read(3, \"abc\", 10) = 3" appended to sb. */

@@ -14,6 +14,7 @@
 
 #include "dec.h"
 #include "zdiag/sig.h"
+#include "zdiag/tamper.h"
 #include "zdiag/xalloc.h"
 
 /* ---------------------------------------------------------------- */
@@ -539,6 +540,7 @@ zd_call_init(struct zd_call *c, pid_t tid, long nr, const uint64_t args[6],
 	c->restarted_nr = -1;
 	c->rkind = -1;
 	c->rextra[0] = '\0';
+	c->tampered = 0;
 	c->base = 0;
 	c->entry_end = 0;
 	c->narg = 0;
@@ -611,6 +613,20 @@ static const struct {
 	{ 519, "ENOPARAM", "Parameter not supported" },
 };
 
+/* strace's print_injected_note */
+static void
+put_tampered(const struct zd_call *c, struct zd_sb *sb)
+{
+	if ((c->tampered & ZD_TAMPERED_RET) && (c->tampered & ZD_TAMPERED_ARGS))
+		zd_sb_adds(sb, " (INJECTED: args, retval)");
+	else if (c->tampered & ZD_TAMPERED_ARGS)
+		zd_sb_adds(sb, " (INJECTED: args)");
+	else if (c->tampered & ZD_TAMPERED_RET)
+		zd_sb_adds(sb, " (INJECTED)");
+	if (c->tampered & ZD_TAMPERED_DELAYED)
+		zd_sb_adds(sb, " (DELAYED)");
+}
+
 void
 zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
 {
@@ -626,17 +642,17 @@ zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
 		const char *name = err < 512 ? zd_errname(err) : NULL;
 		size_t i;
 
-		for (i = 0; i < ZD_ARRAY_SIZE(restart_errnos); i++) {
-			if (restart_errnos[i].err == err) {
-				zd_sb_addf(sb, "%s %s (%s)", err <= 514 || err == 516 ? "?" : "-1",
-					   restart_errnos[i].name, restart_errnos[i].text);
-				return;
-			}
-		}
-		if (name)
+		for (i = 0; i < ZD_ARRAY_SIZE(restart_errnos); i++)
+			if (restart_errnos[i].err == err)
+				break;
+		if (i < ZD_ARRAY_SIZE(restart_errnos))
+			zd_sb_addf(sb, "%s %s (%s)", err <= 514 || err == 516 ? "?" : "-1",
+				   restart_errnos[i].name, restart_errnos[i].text);
+		else if (name)
 			zd_sb_addf(sb, "-1 %s (%s)", name, strerror(err));
 		else
 			zd_sb_addf(sb, "-1 ERRNO_%d (Unknown error %d)", err, err);
+		put_tampered(c, sb);
 		return;
 	}
 	kind = c->rkind >= 0 ? c->rkind : c->ent ? c->ent->ret : ZD_RET_D;
@@ -661,6 +677,7 @@ zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
 	}
 	if (c->rextra[0])
 		zd_sb_adds(sb, c->rextra);
+	put_tampered(c, sb);
 }
 
 void
