@@ -10,6 +10,7 @@
 #include "dec.h"
 #include "zdiag/esc.h"
 #include "zdiag/json.h"
+#include "zdiag/tamper.h"
 #include "zdiag/lifecycle.h"
 #include "zdiag/sig.h"
 #include "zdiag/tracefmt.h"
@@ -395,6 +396,25 @@ json_end(struct zd_tfmt *f, struct zd_json *j)
 	zd_sb_addc(&f->out, '\n');
 }
 
+/* -e inject=: what was done to the call, strace's notes as words */
+static void
+json_tampered(struct zd_json *j, unsigned tampered)
+{
+	static const struct { unsigned bit; const char *word; } notes[] = {
+		{ ZD_TAMPERED_RET, "retval" },
+		{ ZD_TAMPERED_ARGS, "args" },
+		{ ZD_TAMPERED_DELAYED, "delayed" },
+	};
+	size_t i;
+
+	zd_json_key(j, "tampered");
+	zd_json_arr_begin(j);
+	for (i = 0; i < ZD_ARRAY_SIZE(notes); i++)
+		if (tampered & notes[i].bit)
+			zd_json_str(j, notes[i].word);
+	zd_json_arr_end(j);
+}
+
 static void
 json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 {
@@ -459,6 +479,7 @@ json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 		zd_json_knull(&j, "strerror");
 	}
 	zd_json_kbool(&j, "unfinished", died || !c->exited);
+	json_tampered(&j, c->tampered);
 	if (!died && c->exited) {
 		double d = zd_ts_diff(&tcb->sc_start, &ev->mono);
 
