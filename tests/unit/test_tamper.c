@@ -225,13 +225,13 @@ test_delay(void **state)
 
 /* Run pid to its next syscall stop (entry or exit) of nr. */
 static void
-to_syscall(pid_t pid, long nr, int op)
+to_syscall_sig(pid_t pid, long nr, int op, int sig)
 {
-	for (;;) {
+	for (;; sig = 0) {
 		struct ptrace_syscall_info info;
 		int st;
 
-		assert_int_equal(ptrace(PTRACE_SYSCALL, pid, NULL, NULL), 0);
+		assert_int_equal(ptrace(PTRACE_SYSCALL, pid, NULL, (void *)(long)sig), 0);
 		assert_int_equal(waitpid(pid, &st, 0), pid);
 		assert_true(WIFSTOPPED(st));
 		if (WSTOPSIG(st) != (SIGTRAP | 0x80))
@@ -241,6 +241,12 @@ to_syscall(pid_t pid, long nr, int op)
 		if (info.op == op && (op != PTRACE_SYSCALL_INFO_ENTRY || (long)info.entry.nr == nr))
 			return;
 	}
+}
+
+static void
+to_syscall(pid_t pid, long nr, int op)
+{
+	to_syscall_sig(pid, nr, op, 0);
 }
 
 static int
@@ -343,6 +349,70 @@ test_tracee(void **state)
 	one("write:delay_exit=0", 3, ZD_TAMPERED_DELAYED, -ENOSYS, false);
 }
 
+/* signal=: passed with the restart from the entry stop, or from the exit
+ * stop when the entry was a seccomp stop; the tracee dies of it after
+ * its write ran. */
+static void
+test_signal(void **state)
+{
+	int seccomp;
+
+	(void)state;
+	for (seccomp = 0; seccomp < 2; seccomp++) {
+		struct zd_tamper tp;
+		struct zd_tamper_tcb *st = NULL;
+		static char buf[4] = "abc";
+		uint64_t args[6] = { 1, (uint64_t)(uintptr_t)buf, 3, 0, 0, 0 };
+		struct timespec delay;
+		int64_t rval = 3;
+		int status, fds[2], sig = 0;
+		pid_t pid;
+
+		zd_tamper_init(&tp);
+		assert_int_equal(parse(&tp, "write:signal=SIGUSR2", false), 0);
+		assert_int_equal(pipe(fds), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			alarm(20);
+			dup2(fds[1], 1);
+			if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+				_exit(100);
+			raise(SIGSTOP);
+			(void)syscall(SYS_write, 1, buf, 3);
+			_exit(0);
+		}
+		close(fds[1]);
+		start(pid);
+		to_syscall(pid, SYS_write, PTRACE_SYSCALL_INFO_ENTRY);
+		assert_true(zd_tamper_enter(&tp, &st, pid, SYS_write, args, seccomp));
+		assert_false(zd_tamper_take(st, &sig, &delay));
+		assert_int_equal(sig, seccomp ? 0 : SIGUSR2);
+		to_syscall_sig(pid, SYS_write, PTRACE_SYSCALL_INFO_EXIT, sig);
+		assert_int_equal(zd_tamper_exit(st, pid, SYS_write, args, &rval), 0);
+		assert_int_equal(rval, 3);
+		sig = 0;
+		assert_false(zd_tamper_take(st, &sig, &delay));
+		assert_int_equal(sig, seccomp ? SIGUSR2 : 0);
+		status = finish(pid, sig);
+		assert_true(WIFSTOPPED(status) || WIFSIGNALED(status));
+		if (WIFSTOPPED(status)) {
+			/* the signal's delivery stop: pass it on */
+			assert_int_equal(WSTOPSIG(status), SIGUSR2);
+			status = finish(pid, SIGUSR2);
+		}
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR2);
+		{
+			char got[16];
+
+			assert_int_equal(read(fds[0], got, sizeof(got)), 3);
+		}
+		close(fds[0]);
+		zd_tamper_tcb_free(st);
+		zd_tamper_release(&tp);
+	}
+}
+
 /* A held thread does not stop the wait for others: with A held for a
  * minute, B's exit is reported; A runs on once released. */
 static void
@@ -395,6 +465,7 @@ main(void)
 		cmocka_unit_test(test_when),
 		cmocka_unit_test(test_delay),
 		cmocka_unit_test(test_tracee),
+		cmocka_unit_test(test_signal),
 		cmocka_unit_test(test_hold),
 	};
 
