@@ -670,6 +670,8 @@ release_due(struct zd_tamper_queue *q, bool all, struct timespec *left)
 	size_t i = 0;
 	bool any = false;
 
+	if (!q->n)
+		return false;   /* the usual case: no clock read */
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	while (i < q->n) {
 		struct zd_tamper_hold h = q->v[i];
