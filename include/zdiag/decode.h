@@ -169,6 +169,13 @@ int zd_umove_fallback_errno(void);
 /* ---------------------------------------------------------------- */
 /* Pieces shared with the tracer's event lines                       */
 
+/* strace 6.1's errno names: "ENOENT", the kernel's internal
+ * "ERESTARTSYS" (512) ... "ERECALLCONFLICT" (530); NULL for a number
+ * without one (strace prints "-1 (errno 600)"). */
+const char *zd_dec_errname(int err);
+/* What strace prints in parentheses after that name: strerror(err), or a
+ * restart's "To be restarted if SA_RESTART is set"; NULL without a name. */
+const char *zd_dec_errtext(int err);
 /* strace's signal names: "SIGCHLD", "SIGRTMIN" (32), "SIGRT_2" (34). */
 const char *zd_dec_signame(int sig);
 /* A siginfo_t as "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}". */

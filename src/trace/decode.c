@@ -599,19 +599,44 @@ zd_call_pad(struct zd_sb *sb, size_t line_start)
 		zd_sb_addc(sb, ' ');
 }
 
+/* The restarts strace prints as "= ? NAME (text)" (its syscall.c). */
 static const struct {
 	int err;
-	const char *name, *text;
+	const char *text;
 } restart_errnos[] = {
-	{ 512, "ERESTARTSYS", "To be restarted if SA_RESTART is set" },
-	{ 513, "ERESTARTNOINTR", "To be restarted" },
-	{ 514, "ERESTARTNOHAND", "To be restarted if no handler" },
-	{ 515, "ENOIOCTLCMD", "No ioctl command" },
-	{ 516, "ERESTART_RESTARTBLOCK", "Interrupted by signal" },
-	{ 517, "EPROBE_DEFER", "Requested probe deferral" },
-	{ 518, "EOPENSTALE", "Open found a stale dentry" },
-	{ 519, "ENOPARAM", "Parameter not supported" },
+	{ 512, "To be restarted if SA_RESTART is set" },
+	{ 513, "To be restarted" },
+	{ 514, "To be restarted if no handler" },
+	{ 516, "Interrupted by signal" },
 };
+
+const char *
+zd_dec_errname(int err)
+{
+	if (err >= 1 && err < 512)
+		return zd_errname(err);
+	return err >= 512 ? zd_xlat_name(&zd_xlat_errnos_kernel, (uint64_t)err) : NULL;
+}
+
+/* The restart's text, or NULL when err is not one of strace's restarts. */
+static const char *
+restart_text(int err)
+{
+	size_t i;
+
+	for (i = 0; i < ZD_ARRAY_SIZE(restart_errnos); i++)
+		if (restart_errnos[i].err == err)
+			return restart_errnos[i].text;
+	return NULL;
+}
+
+const char *
+zd_dec_errtext(int err)
+{
+	const char *t = restart_text(err);
+
+	return t ? t : zd_dec_errname(err) ? strerror(err) : NULL;
+}
 
 /* strace's print_injected_note */
 static void
@@ -639,19 +664,14 @@ zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
 	}
 	if (zd_call_failed(c->rval)) {
 		int err = (int)-c->rval;
-		const char *name = err < 512 ? zd_errname(err) : NULL;
-		size_t i;
+		const char *name = zd_dec_errname(err);
 
-		for (i = 0; i < ZD_ARRAY_SIZE(restart_errnos); i++)
-			if (restart_errnos[i].err == err)
-				break;
-		if (i < ZD_ARRAY_SIZE(restart_errnos))
-			zd_sb_addf(sb, "%s %s (%s)", err <= 514 || err == 516 ? "?" : "-1",
-				   restart_errnos[i].name, restart_errnos[i].text);
+		if (restart_text(err))
+			zd_sb_addf(sb, "? %s (%s)", name, restart_text(err));
 		else if (name)
 			zd_sb_addf(sb, "-1 %s (%s)", name, strerror(err));
 		else
-			zd_sb_addf(sb, "-1 ERRNO_%d (Unknown error %d)", err, err);
+			zd_sb_addf(sb, "-1 (errno %d)", err);
 		put_tampered(c, sb);
 		return;
 	}

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "zdiag/common.h"
+#include "zdiag/decode.h"
 #include "zdiag/sig.h"
 #include "zdiag/sysname.h"
 #include "zdiag/tamper.h"
@@ -216,7 +217,7 @@ parse_errno(const char *val)
 	if (v >= 1)
 		return (int)v;
 	for (e = 1; e <= MAX_ERRNO; e++) {
-		const char *n = zd_errname(e);
+		const char *n = zd_dec_errname(e);
 
 		if (n && !strcmp(n, val))
 			return e;

@@ -450,28 +450,13 @@ json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 		zd_json_knull(&j, "strerror");
 	} else if (zd_call_failed(c->rval)) {
 		int err = (int)-c->rval;
-		const char *n = err < 512 ? zd_errname(err) : NULL;
 
 		zd_json_kint(&j, "retval", -1);
 		zd_json_kint(&j, "errno", err);
-		if (n) {
-			zd_json_kstr(&j, "error", n);
-			zd_json_kstr(&j, "strerror", strerror(err));
-		} else {
-			/* ERESTARTSYS & co: "? ERESTARTSYS (To be restarted ...)" */
-			struct zd_sb rv = ZD_SB_INIT;
-			char *sp;
-
-			zd_call_retval(c, &rv);
-			sp = strchr(rv.buf + 2, ' ');
-			zd_json_kstrn(&j, "error", sp ? sp + 1 : rv.buf + 2, sp ? strcspn(sp + 1, " ") : strlen(rv.buf + 2));
-			sp = strchr(rv.buf, '(');
-			if (sp)
-				zd_json_kstrn(&j, "strerror", sp + 1, strlen(sp + 1) - 1);
-			else
-				zd_json_knull(&j, "strerror");
-			zd_sb_release(&rv);
-		}
+		/* "ENOENT", "ERESTARTSYS" (its text "To be restarted ..."), or
+		 * null for a number without a name (strace: "-1 (errno 600)") */
+		zd_json_kstr(&j, "error", zd_dec_errname(err));
+		zd_json_kstr(&j, "strerror", zd_dec_errtext(err));
 	} else {
 		zd_json_kint(&j, "retval", c->rval);
 		zd_json_knull(&j, "errno");

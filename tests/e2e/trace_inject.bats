@@ -259,3 +259,30 @@ for c in threads:
 print('ok', dict(calls))
 EOF
 }
+
+@test "every errno, as error=N: the same return text as strace 6.1 (names, the kernel's internal ones, (errno N)), and in JSON" {
+	require_strace
+	require_pidns
+	in_ns 'export LC_ALL=C
+	       for e in $(seq 1 134) $(seq 510 535) 4095; do
+	         strace -e trace=chdir -e inject=chdir:error=$e sh -c "cd /" 2>&1 | grep "^chdir" >> $T/s
+	         "$ZDIAG" trace -e trace=chdir -e inject=chdir:error=$e sh -c "cd /" 2>&1 | grep "^chdir" >> $T/z
+	       done
+	       for e in 2 512 515 600; do
+	         "$ZDIAG" trace --json -e trace=chdir -e inject=chdir:error=$e -o $T/j.$e sh -c "cd /" 2> /dev/null
+	       done; true'
+	diff -u "$T/s" "$T/z"
+	[ "$(wc -l < "$T/z")" = 161 ]
+	grep -qx 'chdir("/")                              = ? ERESTARTSYS (To be restarted if SA_RESTART is set) (INJECTED)' "$T/z"
+	grep -qx 'chdir("/")                              = -1 (errno 4095) (INJECTED)' "$T/z"
+	python3 - "$T" <<'EOF2'
+import json, sys
+want = {2: ('ENOENT', 'No such file or directory'), 512: ('ERESTARTSYS', 'To be restarted if SA_RESTART is set'),
+        515: ('ENOIOCTLCMD', 'Unknown error 515'), 600: (None, None)}
+for e, (name, text) in want.items():
+    c = [json.loads(l) for l in open('%s/j.%d' % (sys.argv[1], e))]
+    c = [o for o in c if o['event'] == 'syscall' and o['name'] == 'chdir'][0]
+    assert (c['retval'], c['errno'], c['error'], c['strerror'], c['tampered']) == (-1, e, name, text, ['retval']), c
+print('ok')
+EOF2
+}
