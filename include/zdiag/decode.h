@@ -121,6 +121,10 @@ zd_call_failed(int64_t rval)
 	return rval < 0 && rval >= -4095;
 }
 
+/* Whether the call failed: an error return, unless -e inject=...:retval=
+ * made it (strace prints "getpid() = -5 (INJECTED)" then). */
+bool zd_call_error(const struct zd_call *c);
+
 /* Argument i of the decoded text: [*start, *end) in the sb that received
  * both halves.  Returns false when argument i was not printed. */
 bool zd_call_arg(const struct zd_call *c, int i, size_t *start, size_t *end);

@@ -60,6 +60,7 @@ enum zd_tampered {
 	ZD_TAMPERED_RET = 1u << 0,     /* "(INJECTED)": return value replaced */
 	ZD_TAMPERED_ARGS = 1u << 1,    /* "(INJECTED: args)": memory poked */
 	ZD_TAMPERED_DELAYED = 1u << 2, /* "(DELAYED)" */
+	ZD_TAMPERED_OK = 1u << 3,      /* retval=: a success, even a value that reads as -errno */
 };
 
 /* One poke: data written where argument argn (1..7) points. */

@@ -638,6 +638,12 @@ zd_dec_errtext(int err)
 	return t ? t : zd_dec_errname(err) ? strerror(err) : NULL;
 }
 
+bool
+zd_call_error(const struct zd_call *c)
+{
+	return zd_call_failed(c->rval) && !(c->tampered & ZD_TAMPERED_OK);
+}
+
 /* strace's print_injected_note */
 static void
 put_tampered(const struct zd_call *c, struct zd_sb *sb)
@@ -662,7 +668,7 @@ zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
 		zd_sb_addc(sb, '?');
 		return;
 	}
-	if (zd_call_failed(c->rval)) {
+	if (zd_call_error(c)) {
 		int err = (int)-c->rval;
 		const char *name = zd_dec_errname(err);
 

@@ -573,9 +573,11 @@ zd_tamper_exit(struct zd_tamper_tcb *st, pid_t tid, long nr, const uint64_t args
 	if (st->tampered & ZD_TAMPERED_RET) {
 		int64_t v = (r->flags & ZD_INJ_RETVAL) ? (int64_t)r->rval : -(int64_t)r->rval;
 
-		if (set_reg(tid, offsetof(struct user_regs_struct, rax), (uint64_t)v))
+		if (set_reg(tid, offsetof(struct user_regs_struct, rax), (uint64_t)v)) {
 			*rval = v;
-		else
+			if (r->flags & ZD_INJ_RETVAL)
+				st->tampered |= ZD_TAMPERED_OK;
+		} else
 			st->tampered &= ~ZD_TAMPERED_RET;
 	}
 	notes = st->tampered;

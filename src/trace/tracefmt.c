@@ -204,7 +204,7 @@ put_pad(struct zd_tfmt *f, size_t width)
 static void
 put_retval(struct zd_tfmt *f, const struct zd_tcb *tcb)
 {
-	bool err = tcb->call.exited && zd_call_failed(tcb->call.rval);
+	bool err = tcb->call.exited && zd_call_error(&tcb->call);
 
 	if (err)
 		zd_sb_adds(&f->out, col(f, C_RED));
@@ -240,7 +240,7 @@ call_name(const struct zd_tcb *tcb, char *buf, size_t size)
 static bool
 passes_status(const struct zd_tfmt *f, const struct zd_tcb *tcb)
 {
-	bool failed = zd_call_failed(tcb->call.rval);
+	bool failed = zd_call_error(&tcb->call);
 
 	if (f->status == ZD_STATUS_OK)
 		return tcb->call.exited && !failed;
@@ -448,7 +448,7 @@ json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 		zd_json_knull(&j, "errno");
 		zd_json_knull(&j, "error");
 		zd_json_knull(&j, "strerror");
-	} else if (zd_call_failed(c->rval)) {
+	} else if (zd_call_error(c)) {
 		int err = (int)-c->rval;
 
 		zd_json_kint(&j, "retval", -1);
@@ -615,7 +615,7 @@ count(struct zd_tfmt *f, const struct zd_tev *ev)
 		d = 0;
 	s = stat_slot(&f->sum, tcb->sc_nr);
 	s->calls++;
-	s->errors += zd_call_failed(tcb->call.rval);
+	s->errors += zd_call_error(&tcb->call);
 	s->seconds += d;
 	if (f->per_process && tcb->proc) {
 		if (!tcb->proc->user) {
@@ -624,7 +624,7 @@ count(struct zd_tfmt *f, const struct zd_tev *ev)
 		}
 		s = stat_slot(tcb->proc->user, tcb->sc_nr);
 		s->calls++;
-		s->errors += zd_call_failed(tcb->call.rval);
+		s->errors += zd_call_error(&tcb->call);
 		s->seconds += d;
 	}
 }

@@ -111,6 +111,12 @@ same() {
 	[ "$(cat "$T/z")" = 'getpid()                                = 42 (INJECTED)
 +++ exited with 0 +++' ]
 	[ "$(cat "$T/z.out")" = 42 ]
+	# a value that reads as -errno is still a success, with strace's warning
+	both -e trace=getpid -e inject=getpid:retval=-5 sh -c 'echo $$'
+	diff -u "$T/s" "$T/z"
+	grep -qx 'getpid()                                = -5 (INJECTED)' "$T/z"
+	grep -qx -- '-5' "$T/z.out"
+	grep -qx 'zdiag: warning: Inadvertent injection of error 5 is possible for retval=18446744073709551611' "$T/z.out"
 	# syscall=: getpid runs instead of chdir, then the result is the injected one
 	both -e trace=chdir -e inject=chdir:retval=0:syscall=getpid sh -c 'cd /nonexistent && echo moved'
 	same
