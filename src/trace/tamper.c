@@ -19,6 +19,7 @@
 
 #include "zdiag/common.h"
 #include "zdiag/decode.h"
+#include "zdiag/esc.h"
 #include "zdiag/sig.h"
 #include "zdiag/sysname.h"
 #include "zdiag/tamper.h"
@@ -140,16 +141,17 @@ zd_tamper_parse_delay(const char *s, struct timespec *ts)
 	static const struct { const char *sfx; long long ns; } units[] = {
 		{ "", 1000 }, { "s", 1000000000 }, { "ms", 1000000 }, { "us", 1000 }, { "ns", 1 },
 	};
+	/* strace's parse_ts: digits, '.', an exponent; no "0x", "nan", "inf" */
+	size_t span = strspn(s, "eE.-+0123456789"), i;
 	char *end;
 	double v;
-	size_t i;
 	long long ns = -1;
 
 	if (!(*s >= '0' && *s <= '9') && *s != '.')
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || errno || v < 0)
+	if (end != s + span || !span || errno || v < 0)
 		return -EINVAL;
 	for (i = 0; i < ZD_ARRAY_SIZE(units); i++)
 		if (!strcmp(end, units[i].sfx))
@@ -391,6 +393,11 @@ zd_tamper_parse(struct zd_tamper *tp, const char *spec, bool fault, char *msg, s
 		e = -EINVAL;
 	}
 	if (e) {
+		/* The reason quotes the spec: plain ASCII, escaped. */
+		char *esc = zd_esc_dup(msg);
+
+		snprintf(msg, msgsize, "%s", esc);
+		free(esc);
 		rule_release(&r);
 		return e;
 	}

@@ -58,6 +58,8 @@ test_parse(void **state)
 	assert_int_equal(r->flags, ZD_INJ_RETVAL | ZD_INJ_SIGNAL | ZD_INJ_DELAY_ENTER | ZD_INJ_DELAY_EXIT);
 	assert_int_equal(r->rval, 42);
 	assert_int_equal(r->signo, SIGUSR1);
+	assert_int_equal(parse(&tp, "getpid:signal=SIGRTMIN+30", false), 0);
+	assert_int_equal(rule_for(&tp, "getpid")->signo, 64);
 	assert_int_equal(r->delay_enter.tv_sec, 0);
 	assert_int_equal(r->delay_enter.tv_nsec, 1500000);
 	assert_int_equal(r->delay_exit.tv_nsec, 7000);   /* microseconds by default */
@@ -121,6 +123,8 @@ test_parse_errors(void **state)
 		{ "openat:signal=1", true, "unknown token 'signal=1' (error=, when=, syscall=)" },
 		{ "openat:signal=NOPE", false, "invalid signal=NOPE" },
 		{ "openat:signal=USR1:signal=USR2", false, "signal= given twice" },
+		{ "openat:signal=RTMIN+41111111111111111119", false, "invalid signal=RTMIN+41111111111111111119" },
+		{ "openat:signal=RTMIN+31", false, "invalid signal=RTMIN+31" },
 		{ "openat:error=EIO:when=0", false, "invalid when=0 (FIRST[..LAST][+[STEP]], 1..65535)" },
 		{ "openat:error=EIO:when=3..2", false, "invalid when=3..2 (FIRST[..LAST][+[STEP]], 1..65535)" },
 		{ "openat:error=EIO:when=2..65535", false, "invalid when=2..65535 (FIRST[..LAST][+[STEP]], 1..65535)" },
@@ -150,6 +154,10 @@ test_parse_errors(void **state)
 		if (r != -EINVAL || strcmp(msg, bad[i].msg))
 			fail_msg("'%s': %d '%s', want '%s'", bad[i].spec, r, msg, bad[i].msg);
 	}
+	/* The reason quotes the spec escaped: plain ASCII (fuzz_tamper). */
+	assert_int_equal(parse(&tp, "write:poke_ex\377it=@arg3=ff", false), -EINVAL);
+	assert_string_equal(msg, "unknown token 'poke_ex\\377it=@arg3=ff' (error=, retval=, signal=, syscall=, "
+			    "delay_enter=, delay_exit=, poke_enter=, poke_exit=, when=)");
 	assert_true(zd_tamper_empty(&tp));
 	zd_tamper_release(&tp);
 }
@@ -218,6 +226,10 @@ test_delay(void **state)
 	assert_int_equal(zd_tamper_parse_delay("s", &ts), -EINVAL);
 	assert_int_equal(zd_tamper_parse_delay("1m", &ts), -EINVAL);
 	assert_int_equal(zd_tamper_parse_delay("-1", &ts), -EINVAL);
+	assert_int_equal(zd_tamper_parse_delay("0x10", &ts), -EINVAL);
+	assert_int_equal(zd_tamper_parse_delay("1e", &ts), -EINVAL);
+	assert_int_equal(zd_tamper_parse_delay("2e3us", &ts), 0);
+	assert_int_equal(ts.tv_nsec, 2000000);
 }
 
 /* ---------------------------------------------------------------- */
@@ -342,10 +354,10 @@ test_tracee(void **state)
 {
 	(void)state;
 	one("write:error=EPERM", (-EPERM) & 0x7f, ZD_TAMPERED_RET, -EPERM, false);
-	one("write:retval=9:poke_enter=@arg2=58", 9 | 0x80, ZD_TAMPERED_RET | ZD_TAMPERED_ARGS, 9, false);
-	one("write:poke_exit=@arg2=58:retval=2", 2 | 0x80, ZD_TAMPERED_RET | ZD_TAMPERED_ARGS, 2, false);
+	one("write:retval=9:poke_enter=@arg2=58", 9 | 0x80, ZD_TAMPERED_RET | ZD_TAMPERED_ARGS | ZD_TAMPERED_OK, 9, false);
+	one("write:poke_exit=@arg2=58:retval=2", 2 | 0x80, ZD_TAMPERED_RET | ZD_TAMPERED_ARGS | ZD_TAMPERED_OK, 2, false);
 	one("write:poke_enter=@arg2=58", 3 | 0x80, ZD_TAMPERED_ARGS, -ENOSYS, false);   /* runs, with "Xbc" */
-	one("write:retval=5:when=2", 5, ZD_TAMPERED_RET, 5, true);     /* the second call */
+	one("write:retval=5:when=2", 5, ZD_TAMPERED_RET | ZD_TAMPERED_OK, 5, true);     /* the second call */
 	one("write:delay_exit=0", 3, ZD_TAMPERED_DELAYED, -ENOSYS, false);
 }
 
