@@ -201,7 +201,9 @@ void zd_tamper_release_all(struct zd_tamper_queue *q);
  * those whose time has come, and waits no longer than until the next
  * one is due (SIGCHLD, which every tracee stop and exit sends the
  * tracer, is blocked and waited for with sigtimedwait around a WNOHANG
- * wait4, so no stop is missed).  Returns what wait4 returns; -1 with
+ * wait4, so no stop is missed; with SIGCHLD ignored, which the kernel
+ * then does not send for stops, it polls every 10 ms).  Returns what
+ * wait4 returns; -1 with
  * errno EINTR when a signal handler ran (the caller's stop flag).
  * With nothing held it is a plain blocking wait4.
  */

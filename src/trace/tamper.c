@@ -713,6 +713,7 @@ zd_tamper_wait(struct zd_tamper_queue *q, int *status)
 {
 	sigset_t chld, old;
 	struct timespec left;
+	struct sigaction sa;
 
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -730,7 +731,14 @@ zd_tamper_wait(struct zd_tamper_queue *q, int *status)
 			errno = e;
 			return pid;
 		}
-		/* A stop after the WNOHANG leaves SIGCHLD pending: no race. */
+		/* A stop after the WNOHANG leaves SIGCHLD pending: no race.
+		 * Unless zdiag inherited SIGCHLD ignored: then the kernel sends
+		 * none for ptrace stops, and the wait polls every 10 ms. */
+		if (sigaction(SIGCHLD, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN &&
+		    (left.tv_sec || left.tv_nsec > 10000000L)) {
+			left.tv_sec = 0;
+			left.tv_nsec = 10000000L;
+		}
 		r = sigtimedwait(&chld, NULL, &left);
 		e = errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);

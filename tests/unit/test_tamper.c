@@ -468,6 +468,53 @@ test_hold(void **state)
 	zd_tamper_queue_release(&q);
 }
 
+/* The same with SIGCHLD ignored (inherited SIG_IGN): the kernel sends
+ * no SIGCHLD for B's stop, yet the wait reports it while A is held (A's
+ * alarm would end it after 20 s: it must still be there, stopped). */
+static void
+test_hold_sigchld_ignored(void **state)
+{
+	struct zd_tamper_queue q = { 0 };
+	struct timespec minute = { 60, 0 };
+	pid_t a, b, pid;
+	int st;
+
+	(void)state;
+	signal(SIGCHLD, SIG_IGN);
+	a = fork();
+	assert_true(a >= 0);
+	if (a == 0) {
+		alarm(20);
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+			_exit(100);
+		raise(SIGSTOP);
+		_exit(7);
+	}
+	assert_int_equal(waitpid(a, &st, 0), a);
+	zd_tamper_hold(&q, a, PTRACE_CONT, 0, &minute);
+	b = fork();
+	assert_true(b >= 0);
+	if (b == 0) {
+		alarm(20);
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+			_exit(100);
+		usleep(100000);   /* stop once the wait is under way */
+		raise(SIGSTOP);
+		_exit(3);
+	}
+	pid = zd_tamper_wait(&q, &st);
+	assert_int_equal(pid, b);
+	assert_true(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(waitpid(a, &st, WNOHANG), 0);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	assert_int_equal(waitpid(a, &st, 0), a);
+	assert_int_equal(waitpid(b, &st, 0), b);
+	signal(SIGCHLD, SIG_DFL);
+	zd_tamper_queue_release(&q);
+}
+
 int
 main(void)
 {
@@ -479,6 +526,7 @@ main(void)
 		cmocka_unit_test(test_tracee),
 		cmocka_unit_test(test_signal),
 		cmocka_unit_test(test_hold),
+		cmocka_unit_test(test_hold_sigchld_ignored),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
