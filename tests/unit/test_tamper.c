@@ -425,6 +425,25 @@ test_signal(void **state)
 	}
 }
 
+/* A traced child that stops itself (after pause_us), then exits with code. */
+static pid_t
+traced_child(int code, useconds_t pause_us)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(20);
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+			_exit(100);
+		if (pause_us)
+			usleep(pause_us);
+		raise(SIGSTOP);
+		_exit(code);
+	}
+	return pid;
+}
+
 /* A held thread does not stop the wait for others: with A held for a
  * minute, B's exit is reported; A runs on once released. */
 static void
@@ -436,15 +455,7 @@ test_hold(void **state)
 	int st;
 
 	(void)state;
-	a = fork();
-	assert_true(a >= 0);
-	if (a == 0) {
-		alarm(20);
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
-			_exit(100);
-		raise(SIGSTOP);
-		_exit(7);
-	}
+	a = traced_child(7, 0);
 	assert_int_equal(waitpid(a, &st, 0), a);
 	assert_true(WIFSTOPPED(st));
 	zd_tamper_hold(&q, a, PTRACE_CONT, 0, &minute);
@@ -481,27 +492,10 @@ test_hold_sigchld_ignored(void **state)
 
 	(void)state;
 	signal(SIGCHLD, SIG_IGN);
-	a = fork();
-	assert_true(a >= 0);
-	if (a == 0) {
-		alarm(20);
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
-			_exit(100);
-		raise(SIGSTOP);
-		_exit(7);
-	}
+	a = traced_child(7, 0);
 	assert_int_equal(waitpid(a, &st, 0), a);
 	zd_tamper_hold(&q, a, PTRACE_CONT, 0, &minute);
-	b = fork();
-	assert_true(b >= 0);
-	if (b == 0) {
-		alarm(20);
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
-			_exit(100);
-		usleep(100000);   /* stop once the wait is under way */
-		raise(SIGSTOP);
-		_exit(3);
-	}
+	b = traced_child(3, 100000);   /* stops once the wait is under way */
 	pid = zd_tamper_wait(&q, &st);
 	assert_int_equal(pid, b);
 	assert_true(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
