@@ -1991,6 +1991,13 @@ zd_tracer_detach_all(struct zd_tracer *t)
 		/* A pending signal goes back to the tracee with the detach. */
 		if (sig == (SIGTRAP | 0x80) || event)
 			sig = 0;
+		if (sig == 0 && !event && (tcb->flags & TCB_TAMPER)) {
+			/* The exit of a tampered call: its injected result still. */
+			int64_t rv = 0;
+
+			tcb->flags &= ~TCB_TAMPER;
+			(void)zd_tamper_exit(tcb->tamper, tcb->tid, tcb->sc_nr, tcb->call.args, &rv);
+		}
 		if (!hidden(tcb)) {
 			struct zd_tev ev = { .type = ZD_TEV_DETACH, .tcb = tcb };
 

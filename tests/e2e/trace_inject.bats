@@ -292,3 +292,28 @@ for e, (name, text) in want.items():
 print('ok')
 EOF2
 }
+
+@test "-p detached while a tampered call is held: the tracee still gets the injected result, not ENOSYS" {
+	require_pidns
+	# python prints getppid()'s result, error or not (-38 would be ENOSYS).
+	in_ns "$FUNCS"'python3 -c "
+import os, time
+while True:
+    print(os.getppid(), flush=True)
+    time.sleep(0.02)
+" > $T/pp & P=$!
+	       wait_file $T/pp . || exit 1
+	       "$ZDIAG" trace -p $P -e trace=getppid -e inject=getppid:retval=42:delay_enter=60s:when=3 -o $T/z & Z=$!
+	       touch $T/z
+	       for i in $(seq 400); do [ "$(grep -c getppid $T/z)" -ge 3 ] && break; sleep 0.05; done
+	       wait_file $T/z "^getppid($" || exit 2
+	       kill -INT $Z; wait $Z
+	       not_stopped $P || exit 3
+	       n=$(wc -l < $T/pp)
+	       for i in $(seq 200); do [ "$(wc -l < $T/pp)" -gt $((n + 2)) ] && break; sleep 0.05; done
+	       kill $P; wait $P; true'
+	cat "$T/z"
+	grep -qx 42 "$T/pp"
+	! grep -qx -- -38 "$T/pp"
+	[ "$(grep -c . "$T/pp")" -gt "$(grep -n '^42$' "$T/pp" | cut -d: -f1)" ]
+}
