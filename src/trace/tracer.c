@@ -1806,6 +1806,20 @@ zd_tracer_run(struct zd_tracer *t)
 	return 0;
 }
 
+/* A syscall stop while detaching: the exit of a tampered call (nothing
+ * else can follow its entry) gets its injected result, not the skipped
+ * call's ENOSYS. */
+static void
+detach_tampered(struct zd_tcb *tcb)
+{
+	int64_t rv = 0;
+
+	if (!(tcb->flags & TCB_TAMPER))
+		return;
+	tcb->flags &= ~TCB_TAMPER;
+	(void)zd_tamper_exit(tcb->tamper, tcb->tid, tcb->sc_nr, tcb->call.args, &rv);
+}
+
 /*
  * A stop of an attached tracee being detached the classic way: it runs
  * on (PTRACE_CONT, signals passed on) until the SIGSTOP we sent it, where
@@ -1842,6 +1856,8 @@ detach_stop(struct zd_tracer *t, struct zd_tcb *tcb, int status)
 		return more;
 	}
 	if (event || sig == (SIGTRAP | 0x80)) {
+		if (!event)
+			detach_tampered(tcb);
 		ptrace(PTRACE_CONT, tcb->tid, NULL, NULL);
 		return 0;
 	}
@@ -1991,13 +2007,8 @@ zd_tracer_detach_all(struct zd_tracer *t)
 		/* A pending signal goes back to the tracee with the detach. */
 		if (sig == (SIGTRAP | 0x80) || event)
 			sig = 0;
-		if (sig == 0 && !event && (tcb->flags & TCB_TAMPER)) {
-			/* The exit of a tampered call: its injected result still. */
-			int64_t rv = 0;
-
-			tcb->flags &= ~TCB_TAMPER;
-			(void)zd_tamper_exit(tcb->tamper, tcb->tid, tcb->sc_nr, tcb->call.args, &rv);
-		}
+		if (sig == 0 && !event)
+			detach_tampered(tcb);
 		if (!hidden(tcb)) {
 			struct zd_tev ev = { .type = ZD_TEV_DETACH, .tcb = tcb };
 

@@ -293,27 +293,30 @@ print('ok')
 EOF2
 }
 
-@test "-p detached while a tampered call is held: the tracee still gets the injected result, not ENOSYS" {
+@test "-p detached while a tampered call is held: the tracee still gets the injected result, not ENOSYS (both flows)" {
 	require_pidns
 	# python prints getppid()'s result, error or not (-38 would be ENOSYS).
-	in_ns "$FUNCS"'python3 -c "
+	for m in seize classic; do
+		in_ns "$FUNCS"'python3 -c "
 import os, time
 while True:
     print(os.getppid(), flush=True)
     time.sleep(0.02)
-" > $T/pp & P=$!
-	       wait_file $T/pp . || exit 1
-	       "$ZDIAG" trace -p $P -e trace=getppid -e inject=getppid:retval=42:delay_enter=60s:when=3 -o $T/z & Z=$!
-	       touch $T/z
-	       for i in $(seq 400); do [ "$(grep -c getppid $T/z)" -ge 3 ] && break; sleep 0.05; done
-	       wait_file $T/z "^getppid($" || exit 2
-	       kill -INT $Z; wait $Z
-	       not_stopped $P || exit 3
-	       n=$(wc -l < $T/pp)
-	       for i in $(seq 200); do [ "$(wc -l < $T/pp)" -gt $((n + 2)) ] && break; sleep 0.05; done
-	       kill $P; wait $P; true'
-	cat "$T/z"
-	grep -qx 42 "$T/pp"
-	! grep -qx -- -38 "$T/pp"
-	[ "$(grep -c . "$T/pp")" -gt "$(grep -n '^42$' "$T/pp" | cut -d: -f1)" ]
+" > $T/pp.'$m' & P=$!
+		       wait_file $T/pp.'$m' . || exit 1
+		       "$ZDIAG" trace --ptrace='$m' -p $P -e trace=getppid -e inject=getppid:retval=42:delay_enter=60s:when=3 -o $T/z.'$m' & Z=$!
+		       touch $T/z.'$m'
+		       for i in $(seq 400); do [ "$(grep -c getppid $T/z.'$m')" -ge 3 ] && break; sleep 0.05; done
+		       wait_file $T/z.'$m' "^getppid($" || exit 2
+		       kill -INT $Z; wait $Z
+		       not_stopped $P || exit 3
+		       n=$(wc -l < $T/pp.'$m')
+		       for i in $(seq 200); do [ "$(wc -l < $T/pp.'$m')" -gt $((n + 2)) ] && break; sleep 0.05; done
+		       kill $P; wait $P; true'
+		echo "($m)"
+		cat "$T/z.$m"
+		grep -qx 42 "$T/pp.$m"
+		! grep -qx -- -38 "$T/pp.$m"
+		[ "$(grep -c . "$T/pp.$m")" -gt "$(grep -n '^42$' "$T/pp.$m" | cut -d: -f1)" ]
+	done
 }
