@@ -80,6 +80,7 @@ struct zd_call {
 	/* Return value decoration, set by exit-half decoders */
 	int rkind;                      /* enum zd_ret_kind, or -1 for the table's */
 	char rextra[256];               /* printed after the value: " (flags O_RDONLY)" */
+	unsigned tampered;              /* ZD_TAMPERED_* (include/zdiag/tamper.h): " (INJECTED)" */
 
 	/* Layout of the text in the zd_sb, offsets from base */
 	size_t base;
@@ -104,7 +105,9 @@ void zd_call_exit(struct zd_call *c, struct zd_sb *sb, int64_t rval);
 void zd_call_pad(struct zd_sb *sb, size_t line_start);
 /* The return value: "3", "0x7f12...", "-1 ENOENT (No such file or directory)",
  * "? ERESTARTSYS (To be restarted if SA_RESTART is set)", with "= " before.
- * A call that never returned (the tracee died in it) prints "= ?". */
+ * A call that never returned (the tracee died in it) prints "= ?".
+ * A tampered call ends as strace's: " (INJECTED)", " (INJECTED: args)",
+ * " (INJECTED: args, retval)", " (DELAYED)". */
 void zd_call_retval(const struct zd_call *c, struct zd_sb *sb);
 /* Both halves and the return value at once, for a call whose exit is
  * known (zdiag attach): "read(3, \"abc\", 10) = 3" appended to sb. */
@@ -117,6 +120,10 @@ zd_call_failed(int64_t rval)
 {
 	return rval < 0 && rval >= -4095;
 }
+
+/* Whether the call failed: an error return, unless -e inject=...:retval=
+ * made it (strace prints "getpid() = -5 (INJECTED)" then). */
+bool zd_call_error(const struct zd_call *c);
 
 /* Argument i of the decoded text: [*start, *end) in the sb that received
  * both halves.  Returns false when argument i was not printed. */
@@ -166,6 +173,13 @@ int zd_umove_fallback_errno(void);
 /* ---------------------------------------------------------------- */
 /* Pieces shared with the tracer's event lines                       */
 
+/* strace 6.1's errno names: "ENOENT", the kernel's internal
+ * "ERESTARTSYS" (512) ... "ERECALLCONFLICT" (530); NULL for a number
+ * without one (strace prints "-1 (errno 600)"). */
+const char *zd_dec_errname(int err);
+/* What strace prints in parentheses after that name: strerror(err), or a
+ * restart's "To be restarted if SA_RESTART is set"; NULL without a name. */
+const char *zd_dec_errtext(int err);
 /* strace's signal names: "SIGCHLD", "SIGRTMIN" (32), "SIGRT_2" (34). */
 const char *zd_dec_signame(int sig);
 /* A siginfo_t as "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}". */

@@ -43,6 +43,8 @@
 #include "zdiag/syscall.h"
 
 struct zd_tproc;
+struct zd_tamper;
+struct zd_tamper_tcb;
 
 /* A traced thread. */
 struct zd_tcb {
@@ -64,6 +66,7 @@ struct zd_tcb {
 	uint64_t sc_ip;             /* instruction pointer at the entry (-i) */
 	uint64_t sig_ip;            /* want_ip: ... at the last signal stop, 0 unknown */
 	long sig_nr;                /* want_ip: the last syscall then (orig_rax), -1 unknown */
+	struct zd_tamper_tcb *tamper;  /* -e inject= state (include/zdiag/tamper.h) */
 
 	/* Owned by the caller (renderer state) */
 	unsigned ustate;
@@ -146,6 +149,9 @@ struct zd_trace_opts {
 	bool seccomp;               /* may use a seccomp filter when launching */
 	enum zd_ptrace_mode mode;   /* ZD_PTRACE_AUTO unless asked */
 	struct zd_dec_opts dec;
+	/* -e inject=, -e fault= rules (NULL: none); reported calls only, as
+	 * strace; the caller keeps it alive while the tracer runs. */
+	const struct zd_tamper *tamper;
 	/* Set asynchronously (signal handlers): the loop checks it whenever
 	 * wait4 is interrupted.  *stop = signal number: detach or stop. */
 	volatile sig_atomic_t *stop;

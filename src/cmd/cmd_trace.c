@@ -28,6 +28,7 @@
 #include "zdiag/sysname.h"
 #include "zdiag/kstack.h"
 #include "zdiag/target.h"
+#include "zdiag/tamper.h"
 #include "zdiag/trace.h"
 #include "zdiag/tracefmt.h"
 #include "zdiag/xalloc.h"
@@ -67,6 +68,7 @@ struct trace_cli {
 	bool ff_pending;            /* -ff: some file's buffer has lines */
 	struct timespec pending_since;
 	struct zd_tracer *tracer;
+	struct zd_tamper tamper;    /* -e inject=, -e fault= */
 };
 
 static volatile sig_atomic_t stop_sig;   /* for the tracer, which clears it */
@@ -513,6 +515,31 @@ q_quiet(struct trace_cli *cli, const char *set)
 	return parse_flag_set(cli, "quiet", quiet_names, ZD_QUIET_ALL, set, &cli->fmt.quiet);
 }
 
+/* -e inject=SPEC, -e fault=SPEC: rules for include/zdiag/tamper.h */
+static int
+tamper_rule(struct trace_cli *cli, const char *spec, bool fault)
+{
+	char msg[200];
+
+	if (zd_tamper_parse(&cli->tamper, spec, fault, msg, sizeof(msg)) < 0)
+		return zd_usage_error(cli->cmd, "invalid -e %s=%s: %s", fault ? "fault" : "inject", spec, msg);
+	if (msg[0])
+		zd_warn("%s", msg);
+	return 0;
+}
+
+static int
+q_inject(struct trace_cli *cli, const char *spec)
+{
+	return tamper_rule(cli, spec, false);
+}
+
+static int
+q_fault(struct trace_cli *cli, const char *spec)
+{
+	return tamper_rule(cli, spec, true);
+}
+
 /*
  * The -e qualifiers, strace's names and aliases.  Each long option of the
  * same name (--trace=SET, --signal=SET, ...) goes through the same row.
@@ -526,6 +553,8 @@ static const struct trace_qual {
 	{ "signal", "signals s", q_signal },
 	{ "status", NULL, q_status },
 	{ "quiet", "silent silence q", q_quiet },
+	{ "inject", NULL, q_inject },
+	{ "fault", NULL, q_fault },
 	{ NULL, NULL, NULL },
 };
 
@@ -969,11 +998,13 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 0, "output-separately", ZD_ARG_NONE, NULL, "with -o FILE: write each thread's trace to FILE.TID (like -ff)", NULL, opt_separately },
 	{ 0, 'p', "attach", ZD_ARG_REQ, "PID", "attach to PID (and all its threads); repeat or list: -p 12,34", "@pid", opt_attach },
 	{ 0, 'o', "output", ZD_ARG_REQ, "FILE", "write the trace to FILE instead of stderr", "@file", opt_output },
-	{ 0, 'e', "expr", ZD_ARG_REQ, "EXPR", "trace=SET (names, !neg, %file %process %network %signal %memory %desc ...), signal=SET, status=SET", "trace= signal= status= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc", opt_expr },
+	{ 0, 'e', "expr", ZD_ARG_REQ, "EXPR", "trace=SET (names, !neg, %file %process %network %signal %memory %desc ...), signal=SET, status=SET, inject=SPEC, fault=SPEC", "trace= signal= status= inject= fault= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc", opt_expr },
 	{ 0, 0, "trace", ZD_ARG_REQ, "SET", "same as -e trace=SET", NULL, opt_qual },
 	{ 0, 0, "signal", ZD_ARG_REQ, "SET", "same as -e signal=SET", NULL, opt_qual },
 	{ 0, 0, "status", ZD_ARG_REQ, "SET", "same as -e status=SET", "all successful failed", opt_qual },
 	{ 0, 0, "quiet", ZD_ARG_OPT, "SET", "same as -e quiet=SET (attach, exit, path-resolution, personality, thread-execve); alone: -q", "attach exit path-resolution personality thread-execve all none", opt_quiet },
+	{ 0, 0, "inject", ZD_ARG_REQ, "SPEC", "same as -e inject=SET:error=E|retval=V[:signal=S][:syscall=S][:delay_enter=D][:delay_exit=D][:poke_enter=@argN=HEX][:poke_exit=...][:when=F..L+S]", NULL, opt_qual },
+	{ 0, 0, "fault", ZD_ARG_REQ, "SPEC", "same as -e fault=SET[:error=ERRNO][:when=EXPR] (default error ENOSYS)", NULL, opt_qual },
 	{ 0, 's', "string-limit", ZD_ARG_REQ, "N", "show at most N bytes of strings and buffers (default 32; 0: no limit)", NULL, opt_strsize },
 	{ 0, 'T', "syscall-times", ZD_ARG_OPT, "PRECISION", "show the time spent in each call: <0.000011> (PRECISION s, ms, us (default), ns)", "s ms us ns", opt_syscall_times },
 	{ 0, 't', NULL, ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: seconds since the epoch)", NULL, opt_t },
@@ -1282,6 +1313,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	int r, rc = ZD_EXIT_OK;
 
 	memset(&cli, 0, sizeof(cli));
+	zd_tamper_init(&cli.tamper);
 	cli.cmd = cmd->name;
 	cli.pipe_pidfd = -1;
 	zd_tfmt_init(&cli.fmt);
@@ -1307,6 +1339,14 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	}
 	if (!cli.trace_given)
 		zd_scset_fill(&cli.o.show);
+	if (!zd_tamper_empty(&cli.tamper)) {
+		cli.o.tamper = &cli.tamper;
+		/* signal= goes with the restart from the syscall-entry stop, as in
+		 * strace (a blocking call is interrupted); a seccomp stop cannot
+		 * pass a signal on. */
+		if (cli.tamper.any_signal)
+			cli.o.seccomp = false;
+	}
 	if (cli.lifecycle)
 		cli.o.follow = true;
 	if (cli.fcount >= 2) {
@@ -1511,6 +1551,7 @@ out_tracer:
 	if (cli.outfile && !cli.ff && cli.outfd >= 0)
 		close(cli.outfd);
 out_rc:
+	zd_tamper_release(&cli.tamper);
 	ff_release(&cli);
 	zd_kstack_free(cli.kstack);
 	zd_sb_release(&path);

@@ -14,6 +14,7 @@
 
 #include "dec.h"
 #include "zdiag/sig.h"
+#include "zdiag/tamper.h"
 #include "zdiag/xalloc.h"
 
 /* ---------------------------------------------------------------- */
@@ -539,6 +540,7 @@ zd_call_init(struct zd_call *c, pid_t tid, long nr, const uint64_t args[6],
 	c->restarted_nr = -1;
 	c->rkind = -1;
 	c->rextra[0] = '\0';
+	c->tampered = 0;
 	c->base = 0;
 	c->entry_end = 0;
 	c->narg = 0;
@@ -597,19 +599,64 @@ zd_call_pad(struct zd_sb *sb, size_t line_start)
 		zd_sb_addc(sb, ' ');
 }
 
+/* The restarts strace prints as "= ? NAME (text)" (its syscall.c). */
 static const struct {
 	int err;
-	const char *name, *text;
+	const char *text;
 } restart_errnos[] = {
-	{ 512, "ERESTARTSYS", "To be restarted if SA_RESTART is set" },
-	{ 513, "ERESTARTNOINTR", "To be restarted" },
-	{ 514, "ERESTARTNOHAND", "To be restarted if no handler" },
-	{ 515, "ENOIOCTLCMD", "No ioctl command" },
-	{ 516, "ERESTART_RESTARTBLOCK", "Interrupted by signal" },
-	{ 517, "EPROBE_DEFER", "Requested probe deferral" },
-	{ 518, "EOPENSTALE", "Open found a stale dentry" },
-	{ 519, "ENOPARAM", "Parameter not supported" },
+	{ 512, "To be restarted if SA_RESTART is set" },
+	{ 513, "To be restarted" },
+	{ 514, "To be restarted if no handler" },
+	{ 516, "Interrupted by signal" },
 };
+
+const char *
+zd_dec_errname(int err)
+{
+	if (err >= 1 && err < 512)
+		return zd_errname(err);
+	return err >= 512 ? zd_xlat_name(&zd_xlat_errnos_kernel, (uint64_t)err) : NULL;
+}
+
+/* The restart's text, or NULL when err is not one of strace's restarts. */
+static const char *
+restart_text(int err)
+{
+	size_t i;
+
+	for (i = 0; i < ZD_ARRAY_SIZE(restart_errnos); i++)
+		if (restart_errnos[i].err == err)
+			return restart_errnos[i].text;
+	return NULL;
+}
+
+const char *
+zd_dec_errtext(int err)
+{
+	const char *t = restart_text(err);
+
+	return t ? t : zd_dec_errname(err) ? strerror(err) : NULL;
+}
+
+bool
+zd_call_error(const struct zd_call *c)
+{
+	return zd_call_failed(c->rval) && !(c->tampered & ZD_TAMPERED_OK);
+}
+
+/* strace's print_injected_note */
+static void
+put_tampered(const struct zd_call *c, struct zd_sb *sb)
+{
+	if ((c->tampered & ZD_TAMPERED_RET) && (c->tampered & ZD_TAMPERED_ARGS))
+		zd_sb_adds(sb, " (INJECTED: args, retval)");
+	else if (c->tampered & ZD_TAMPERED_ARGS)
+		zd_sb_adds(sb, " (INJECTED: args)");
+	else if (c->tampered & ZD_TAMPERED_RET)
+		zd_sb_adds(sb, " (INJECTED)");
+	if (c->tampered & ZD_TAMPERED_DELAYED)
+		zd_sb_adds(sb, " (DELAYED)");
+}
 
 void
 zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
@@ -621,22 +668,17 @@ zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
 		zd_sb_addc(sb, '?');
 		return;
 	}
-	if (zd_call_failed(c->rval)) {
+	if (zd_call_error(c)) {
 		int err = (int)-c->rval;
-		const char *name = err < 512 ? zd_errname(err) : NULL;
-		size_t i;
+		const char *name = zd_dec_errname(err);
 
-		for (i = 0; i < ZD_ARRAY_SIZE(restart_errnos); i++) {
-			if (restart_errnos[i].err == err) {
-				zd_sb_addf(sb, "%s %s (%s)", err <= 514 || err == 516 ? "?" : "-1",
-					   restart_errnos[i].name, restart_errnos[i].text);
-				return;
-			}
-		}
-		if (name)
+		if (restart_text(err))
+			zd_sb_addf(sb, "? %s (%s)", name, restart_text(err));
+		else if (name)
 			zd_sb_addf(sb, "-1 %s (%s)", name, strerror(err));
 		else
-			zd_sb_addf(sb, "-1 ERRNO_%d (Unknown error %d)", err, err);
+			zd_sb_addf(sb, "-1 (errno %d)", err);
+		put_tampered(c, sb);
 		return;
 	}
 	kind = c->rkind >= 0 ? c->rkind : c->ent ? c->ent->ret : ZD_RET_D;
@@ -661,6 +703,7 @@ zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
 	}
 	if (c->rextra[0])
 		zd_sb_adds(sb, c->rextra);
+	put_tampered(c, sb);
 }
 
 void

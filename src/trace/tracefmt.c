@@ -11,6 +11,7 @@
 #include "dec.h"
 #include "zdiag/esc.h"
 #include "zdiag/json.h"
+#include "zdiag/tamper.h"
 #include "zdiag/lifecycle.h"
 #include "zdiag/sig.h"
 #include "zdiag/tracefmt.h"
@@ -257,7 +258,7 @@ put_pad(struct zd_tfmt *f, size_t width)
 static void
 put_retval(struct zd_tfmt *f, const struct zd_tcb *tcb)
 {
-	bool err = tcb->call.exited && zd_call_failed(tcb->call.rval);
+	bool err = tcb->call.exited && zd_call_error(&tcb->call);
 
 	if (err)
 		zd_sb_adds(&f->out, col(f, C_RED));
@@ -296,7 +297,7 @@ call_status(const struct zd_tcb *tcb, bool died)
 {
 	if (died || !tcb->call.exited)
 		return ZD_ST_UNFINISHED;
-	return zd_call_failed(tcb->call.rval) ? ZD_ST_FAILED : ZD_ST_SUCCESSFUL;
+	return zd_call_error(&tcb->call) ? ZD_ST_FAILED : ZD_ST_SUCCESSFUL;
 }
 
 /* ---------------------------------------------------------------- */
@@ -468,6 +469,25 @@ json_end(struct zd_tfmt *f, struct zd_json *j)
 	zd_sb_addc(&f->out, '\n');
 }
 
+/* -e inject=: what was done to the call, strace's notes as words */
+static void
+json_tampered(struct zd_json *j, unsigned tampered)
+{
+	static const struct { unsigned bit; const char *word; } notes[] = {
+		{ ZD_TAMPERED_RET, "retval" },
+		{ ZD_TAMPERED_ARGS, "args" },
+		{ ZD_TAMPERED_DELAYED, "delayed" },
+	};
+	size_t i;
+
+	zd_json_key(j, "tampered");
+	zd_json_arr_begin(j);
+	for (i = 0; i < ZD_ARRAY_SIZE(notes); i++)
+		if (tampered & notes[i].bit)
+			zd_json_str(j, notes[i].word);
+	zd_json_arr_end(j);
+}
+
 static void
 json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 {
@@ -501,30 +521,15 @@ json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 		zd_json_knull(&j, "errno");
 		zd_json_knull(&j, "error");
 		zd_json_knull(&j, "strerror");
-	} else if (zd_call_failed(c->rval)) {
+	} else if (zd_call_error(c)) {
 		int err = (int)-c->rval;
-		const char *n = err < 512 ? zd_errname(err) : NULL;
 
 		zd_json_kint(&j, "retval", -1);
 		zd_json_kint(&j, "errno", err);
-		if (n) {
-			zd_json_kstr(&j, "error", n);
-			zd_json_kstr(&j, "strerror", strerror(err));
-		} else {
-			/* ERESTARTSYS & co: "? ERESTARTSYS (To be restarted ...)" */
-			struct zd_sb rv = ZD_SB_INIT;
-			char *sp;
-
-			zd_call_retval(c, &rv);
-			sp = strchr(rv.buf + 2, ' ');
-			zd_json_kstrn(&j, "error", sp ? sp + 1 : rv.buf + 2, sp ? strcspn(sp + 1, " ") : strlen(rv.buf + 2));
-			sp = strchr(rv.buf, '(');
-			if (sp)
-				zd_json_kstrn(&j, "strerror", sp + 1, strlen(sp + 1) - 1);
-			else
-				zd_json_knull(&j, "strerror");
-			zd_sb_release(&rv);
-		}
+		/* "ENOENT", "ERESTARTSYS" (its text "To be restarted ..."), or
+		 * null for a number without a name (strace: "-1 (errno 600)") */
+		zd_json_kstr(&j, "error", zd_dec_errname(err));
+		zd_json_kstr(&j, "strerror", zd_dec_errtext(err));
 	} else {
 		zd_json_kint(&j, "retval", c->rval);
 		zd_json_knull(&j, "errno");
@@ -532,6 +537,7 @@ json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 		zd_json_knull(&j, "strerror");
 	}
 	zd_json_kbool(&j, "unfinished", died || !c->exited);
+	json_tampered(&j, c->tampered);
 	if (!died && c->exited) {
 		double d = zd_ts_diff(&tcb->sc_start, &ev->mono);
 
@@ -667,7 +673,7 @@ static void
 count(struct zd_tfmt *f, const struct zd_tev *ev)
 {
 	struct zd_tcb *tcb = ev->tcb;
-	bool failed = zd_call_failed(tcb->call.rval);
+	bool failed = zd_call_error(&tcb->call);
 	double d = f->sum_wall ? zd_ts_diff(&tcb->sc_start, &ev->mono)
 			       : zd_ts_diff(&tcb->sc_start_stime, &ev->stime);
 

@@ -53,6 +53,7 @@
 #include "zdiag/lifecycle.h"
 #include "zdiag/procfs.h"
 #include "zdiag/sig.h"
+#include "zdiag/tamper.h"
 #include "zdiag/trace.h"
 #include "zdiag/xalloc.h"
 
@@ -82,6 +83,7 @@ enum {
 	TCB_IGNORE_SIGSTOP = 1 << 9, /* classic: a SIGSTOP of ours is still to come */
 	TCB_SET_OPTS = 1 << 10,     /* PTRACE_SETOPTIONS at its first stop */
 	TCB_EXEC_TRAP = 1 << 11,    /* no PTRACE_O_TRACEEXEC: execve's SIGTRAP is to come */
+	TCB_TAMPER = 1 << 12,       /* the current call is tampered with (-e inject=) */
 };
 
 /* Fallbacks reported once each (zd_trace_ops.notice). */
@@ -135,6 +137,7 @@ struct zd_tracer {
 	struct sock_fprog prog;
 
 	int stops_handled;          /* *o.stop values acted upon */
+	struct zd_tamper_queue held; /* threads held by a delay_enter=/delay_exit= */
 };
 
 /* ---------------------------------------------------------------- */
@@ -265,6 +268,8 @@ tcb_free(struct zd_tracer *t, struct zd_tcb *tcb)
 		t->nvisible--;
 	zd_call_release(&tcb->call);
 	zd_sb_release(&tcb->line);
+	zd_tamper_tcb_free(tcb->tamper);
+	zd_tamper_unhold(&t->held, tcb->tid);
 	free(tcb);
 }
 
@@ -337,7 +342,12 @@ static void
 restart(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
 {
 	int req = (t->seccomp_active && !tcb->in_syscall) ? PTRACE_CONT : PTRACE_SYSCALL;
+	struct timespec delay;
 
+	if (tcb->tamper && zd_tamper_take(tcb->tamper, &sig, &delay)) {
+		zd_tamper_hold(&t->held, tcb->tid, req, sig, &delay);
+		return;
+	}
 	if (ptrace(req, tcb->tid, NULL, (void *)(long)sig) < 0 && errno != ESRCH) {
 		/* Nothing sensible to do: the tracee is gone or not stopped. */
 	}
@@ -500,9 +510,10 @@ static void
 on_entry(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
 {
 	long nr = table_nr(si);
+	bool was_hidden = hidden(tcb);   /* strace: no tampering before the first exec */
 
 	tcb->in_syscall = true;
-	tcb->flags |= TCB_STATE_KNOWN;
+	tcb->flags = (tcb->flags | TCB_STATE_KNOWN) & ~TCB_TAMPER;
 	tcb->sc_nr = nr;
 	memcpy(tcb->call.args, si->args, sizeof(si->args));
 	if ((tcb->flags & TCB_PRE_EXEC) && (nr == NR_EXECVE || nr == NR_EXECVEAT))
@@ -525,6 +536,10 @@ on_entry(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
 		if (nr == NR_RESTART)
 			tcb->call.restarted_nr = tcb->last_nr;
 		zd_sb_reset(&tcb->line);
+		if (t->o.tamper && !was_hidden &&
+		    zd_tamper_enter(t->o.tamper, &tcb->tamper, tcb->tid, nr, si->args,
+				    si->op == PTRACE_SYSCALL_INFO_SECCOMP))
+			tcb->flags |= TCB_TAMPER;
 		if (t->o.decode)
 			zd_call_entry(&tcb->call, &tcb->line);
 		emit(t, &ev);
@@ -572,8 +587,16 @@ check_reap(struct zd_tracer *t, struct zd_tcb *tcb, int64_t rval)
 }
 
 static void
-on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
+on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *real)
 {
+	struct zd_scinfo tampered = *real;
+	const struct zd_scinfo *si = &tampered;   /* rval: what the tracee sees */
+	unsigned notes = 0;
+
+	if (tcb->flags & TCB_TAMPER) {
+		tcb->flags &= ~TCB_TAMPER;
+		notes = zd_tamper_exit(tcb->tamper, tcb->tid, tcb->sc_nr, tcb->call.args, &tampered.rval);
+	}
 	if (!tcb->in_syscall) {
 		/* An exit without its entry: attached in the middle of a call. */
 		long nr = table_nr(si);
@@ -612,6 +635,7 @@ on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si
 		struct zd_tev ev = { .type = ZD_TEV_SYSCALL_EXIT, .tcb = tcb };
 
 		now_ts(t, &ev);
+		tcb->call.tampered = notes;
 		if (t->o.decode)
 			zd_call_exit(&tcb->call, &tcb->line, si->rval);
 		else
@@ -1299,6 +1323,7 @@ zd_tracer_free(struct zd_tracer *t)
 	if (t->o.mode == ZD_PTRACE_CLASSIC)
 		zd_umove_peek_only(false);
 	zd_lc_release(&t->lc);
+	zd_tamper_queue_release(&t->held);
 	free(t);
 }
 
@@ -1786,7 +1811,7 @@ zd_tracer_run(struct zd_tracer *t)
 			       ename(zd_umove_fallback_errno()));
 		if (t->ops.idle)
 			t->ops.idle(t->ctx);
-		pid = wait4(-1, &status, __WALL, t->o.want_stime ? &ru : NULL);
+		pid = zd_tamper_wait(&t->held, &status, t->o.want_stime ? &ru : NULL);   /* wait4, or held threads' time */
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1802,6 +1827,20 @@ zd_tracer_run(struct zd_tracer *t)
 	}
 	read_errpipe(t);
 	return 0;
+}
+
+/* A syscall stop while detaching: the exit of a tampered call (nothing
+ * else can follow its entry) gets its injected result, not the skipped
+ * call's ENOSYS. */
+static void
+detach_tampered(struct zd_tcb *tcb)
+{
+	int64_t rv = 0;
+
+	if (!(tcb->flags & TCB_TAMPER))
+		return;
+	tcb->flags &= ~TCB_TAMPER;
+	(void)zd_tamper_exit(tcb->tamper, tcb->tid, tcb->sc_nr, tcb->call.args, &rv);
 }
 
 /*
@@ -1840,6 +1879,8 @@ detach_stop(struct zd_tracer *t, struct zd_tcb *tcb, int status)
 		return more;
 	}
 	if (event || sig == (SIGTRAP | 0x80)) {
+		if (!event)
+			detach_tampered(tcb);
 		ptrace(PTRACE_CONT, tcb->tid, NULL, NULL);
 		return 0;
 	}
@@ -1941,6 +1982,7 @@ zd_tracer_detach_all(struct zd_tracer *t)
 	size_t i, pending = 0;
 	struct zd_tcb *tcb;
 
+	zd_tamper_release_all(&t->held);   /* held ones run again: they can be stopped */
 	if (t->classic) {
 		detach_classic(t);
 		return;
@@ -1988,6 +2030,8 @@ zd_tracer_detach_all(struct zd_tracer *t)
 		/* A pending signal goes back to the tracee with the detach. */
 		if (sig == (SIGTRAP | 0x80) || event)
 			sig = 0;
+		if (sig == 0 && !event)
+			detach_tampered(tcb);
 		if (!hidden(tcb)) {
 			struct zd_tev ev = { .type = ZD_TEV_DETACH, .tcb = tcb };
 
