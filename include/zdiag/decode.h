@@ -33,11 +33,52 @@
 
 #include "zdiag/strbuf.h"
 #include "zdiag/syscall.h"
+#include "zdiag/xlat.h"
+
+/* Escapes of quoted strings (-x, -xx, --strings-in-hex=), strace's. */
+enum zd_xstr {
+	ZD_XSTR_NONE,             /* octal escapes: "\177ELF\2" (the default) */
+	ZD_XSTR_NON_ASCII_CHARS,  /* hex escapes: "\x7fELF\x02" */
+	ZD_XSTR_NON_ASCII,        /* -x: a string with any byte other than
+				     printable ASCII and \t\n\v\f\r is all hex */
+	ZD_XSTR_ALL,              /* -xx: every string all hex */
+};
+
+/* "none", "non-ascii-chars", "non-ascii", "all" -> *x; -EINVAL otherwise. */
+int zd_xstr_parse(const char *s, enum zd_xstr *x);
+
+/* A set of file descriptors (-e read=, -e write=). */
+#define ZD_FDSET_MAX 4096   /* descriptors from 0 to this - 1 */
+struct zd_fdset {
+	uint64_t bits[ZD_FDSET_MAX / 64];
+};
+
+static inline bool
+zd_fdset_has(const struct zd_fdset *s, int fd)
+{
+	return fd >= 0 && fd < ZD_FDSET_MAX && ((s->bits[fd / 64] >> (fd % 64)) & 1);
+}
+
+/*
+ * strace's descriptor set syntax into s (replacing it): numbers separated
+ * by commas, "all", "none", a leading '!' negating the whole set.
+ * Returns -EINVAL (err: "invalid descriptor 'x'") on error.
+ */
+int zd_fdset_parse(struct zd_fdset *s, const char *spec, char *err, size_t errsize);
 
 struct zd_dec_opts {
 	size_t strsize;   /* bytes of strings and buffers shown (-s); 0: unlimited */
 	bool fd_paths;    /* -y: show the path of every fd: 3</etc/hostname> */
-	bool verbose;     /* full structures (stat: every field) */
+	bool verbose;     /* -v: full structures (stat: every field), all syscalls */
+	enum zd_xstr xstr;               /* -x, -xx */
+	enum zd_xlat_style xlat_style;   /* -X */
+	/* Per-syscall styles, as strace's -e abbrev= -e verbose= -e raw=
+	 * (the complements of the first two, so that zero is the default): */
+	struct zd_scset noabbrev;   /* structures in full (as -v) */
+	struct zd_scset noverbose;  /* structures and arrays as addresses */
+	struct zd_scset raw;        /* every argument in hex, undecoded */
+	/* -e read=, -e write=: hex dumps of the data (zd_call_dump) */
+	struct zd_fdset *dump_read, *dump_write;   /* NULL: none */
 };
 
 #define ZD_DEC_STRSIZE 32
@@ -50,7 +91,7 @@ struct zd_dec_opts {
 #ifndef ZD_DEC_STRMAX   /* the fuzz build lowers it (mk/fuzz.mk): same paths, faster */
 #define ZD_DEC_STRMAX (1u << 20)
 #endif
-#define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, false, false }
+#define ZD_DEC_OPTS_INIT { .strsize = ZD_DEC_STRSIZE }
 
 enum { ZD_DEC_DONE = 0, ZD_DEC_MORE = 1 };
 
@@ -69,6 +110,11 @@ struct zd_call {
 	int64_t rval;
 	bool exiting;                   /* the exit half is being (or was) decoded */
 	bool exited;                    /* zd_call_exit ran */
+
+	/* Styles of this call (from opts and its number) */
+	bool full;                      /* structures unabbreviated (-v, -e abbrev=) */
+	bool deref;                     /* structures read at all (-e verbose=) */
+	bool raw;                       /* arguments in hex (-e raw=) */
 
 	/* Decoder state (private) */
 	int state;                      /* ZD_DEC_DONE / ZD_DEC_MORE after the entry half */
@@ -110,6 +156,19 @@ void zd_call_retval(const struct zd_call *c, struct zd_sb *sb);
  * known (zdiag attach): "read(3, \"abc\", 10) = 3" appended to sb. */
 void zd_call_format(struct zd_call *c, struct zd_sb *sb, int64_t rval);
 void zd_call_release(struct zd_call *c);
+
+/*
+ * -e read=SET, -e write=SET: after the line of a finished call, a hex and
+ * ASCII dump of the data it wrote to (write, pwrite64, send, sendto,
+ * writev, pwritev, pwritev2, vmsplice, sendmsg, sendmmsg) or read from
+ * (read, pread64, recvfrom, readv, preadv, preadv2, recvmsg, recvmmsg;
+ * only when it succeeded) a descriptor of the sets, as strace prints it:
+ *	" | 00000  68 65 6c 6c 6f 0a                                 hello.           |\n"
+ * with " * 5 bytes in buffer 0\n" before each buffer of a vector.  The
+ * tracee must still be stopped at the call's exit.  Appends nothing when
+ * nothing is to be dumped.
+ */
+void zd_call_dump(const struct zd_call *c, struct zd_sb *sb);
 
 /* Whether rval is an error return (-4095..-1) and its errno. */
 static inline bool

@@ -13,6 +13,12 @@
  *	         bit at all as "0x100 /" "* PROT_??? *" "/", zero as the
  *	         table's zero name ("PROT_NONE") or "0"
  *	value:   "SEEK_END", unknown as "0x9 /" "* SEEK_??? *" "/"
+ *
+ * The style (strace's -X) changes all of them: ZD_XLAT_RAW prints the number
+ * only ("0x80000", "-100", "10"), ZD_XLAT_VERBOSE the number and the name
+ * in a comment ("0x80000 /" "* O_RDONLY|O_CLOEXEC *" "/").  It is a
+ * per-thread setting, applied by the decoder from its options
+ * (zd_dec_opts.xlat_style) at each call, so that no printer needs them.
  */
 #ifndef ZDIAG_XLAT_H
 #define ZDIAG_XLAT_H
@@ -40,6 +46,44 @@ struct zd_xlat_tab {
 	const char *zero;     /* flags: name of 0 ("PROT_NONE"), or NULL for "0" */
 };
 
+enum zd_xlat_style {
+	ZD_XLAT_ABBREV,   /* names (the default) */
+	ZD_XLAT_RAW,      /* numbers */
+	ZD_XLAT_VERBOSE,  /* numbers, names in a comment */
+};
+
+/* "raw", "abbrev", "verbose" -> *style; -EINVAL for anything else. */
+int zd_xlat_style_parse(const char *s, enum zd_xlat_style *style);
+/* The style of this thread's printers (ZD_XLAT_ABBREV until set). */
+void zd_xlat_set_style(enum zd_xlat_style style);
+enum zd_xlat_style zd_xlat_get_style(void);
+
+/* How the number of a constant prints in the raw and verbose styles. */
+enum zd_xlat_num {
+	ZD_XN_HEX,   /* "0x80000", "0" */
+	ZD_XN_DEC,   /* "-100" (the value as a signed 64-bit number) */
+	ZD_XN_OCT,   /* "0100644" (strace's %#03o) */
+};
+
+/*
+ * A constant printed by hand (AT_FDCWD, SIG_IGN, "S_IFREG|0644", the
+ * several tables of one open flags word) in the current style:
+ *
+ *	if (zd_xlat_sym_begin(sb, ZD_XN_HEX, v)) {
+ *		... print the names, as always ...
+ *		zd_xlat_sym_end(sb);
+ *	}
+ *
+ * zd_xlat_sym_begin prints the number (raw, verbose) and " /" "* " (verbose)
+ * and returns whether the names are wanted (abbrev, verbose); while they
+ * print, every printer here is in the abbrev style.  zd_xlat_sym_end
+ * closes the comment and restores the style.  zd_xlat_sym is both for a
+ * single name.
+ */
+bool zd_xlat_sym_begin(struct zd_sb *sb, enum zd_xlat_num fmt, uint64_t v);
+void zd_xlat_sym_end(struct zd_sb *sb);
+void zd_xlat_sym(struct zd_sb *sb, enum zd_xlat_num fmt, uint64_t v, const char *name);
+
 /* Name of value v, or NULL. */
 const char *zd_xlat_name(const struct zd_xlat_tab *t, uint64_t v);
 /* Value named `name` (exact match); returns false if there is none. */
@@ -55,7 +99,7 @@ void zd_xlat_flags(struct zd_sb *sb, const struct zd_xlat_tab *t, uint64_t v);
 /*
  * Append the known flags of v with '|' and return the bits no entry
  * matched; prints nothing for 0.  `first` says whether nothing has been
- * printed yet (no leading '|').  For decoders that print several fields
+ * printed yet (no leading '|').  sb NULL: print nothing, only compute.  For decoders that print several fields
  * into one flags word (open: access mode, flags; clone: flags, signal).
  */
 uint64_t zd_xlat_flags_part(struct zd_sb *sb, const struct zd_xlat_tab *t, uint64_t v, bool *first);

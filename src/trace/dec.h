@@ -99,11 +99,19 @@ void put_sockaddr(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, int6
 /* The generic decoder's printer for one argument of a given kind. */
 void put_arg(struct zd_call *c, struct zd_sb *sb, const struct zd_argdesc *a, uint64_t v);
 
-/* Read a whole structure; false if it cannot be read (then print addr). */
+/* Read a whole structure; false if it cannot be read (then print addr),
+ * or is not to be read at all (-e verbose= leaves this call out). */
 static inline bool
 umove_all(const struct zd_call *c, uint64_t addr, void *buf, size_t len)
 {
-	return addr && zd_umove(c->tid, addr, buf, len) == (ssize_t)len;
+	return addr && c->deref && zd_umove(c->tid, addr, buf, len) == (ssize_t)len;
+}
+
+/* Structures in full: -v, or -e abbrev= leaves this call out. */
+static inline bool
+dec_full(const struct zd_call *c)
+{
+	return c->full;
 }
 
 #endif

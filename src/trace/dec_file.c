@@ -326,7 +326,7 @@ dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 		put_ptr(sb, c->args[1]);
 		goto tail;
 	}
-	if (c->opts && c->opts->verbose)
+	if (dec_full(c))
 		zd_sb_addc(sb, '[');
 	else
 		put_ptr(sb, c->args[1]);
@@ -351,7 +351,7 @@ dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 			name = buf + off + 18;
 			namemax = reclen - 19;
 		}
-		if (c->opts && c->opts->verbose) {
+		if (dec_full(c)) {
 			if (count)
 				zd_sb_adds(sb, ", ");
 			zd_sb_adds(sb, "{d_ino=");
@@ -370,7 +370,7 @@ dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 		off += reclen;
 	}
 	free(buf);
-	if (c->opts && c->opts->verbose)
+	if (dec_full(c))
 		zd_sb_addc(sb, ']');
 	else
 		zd_sb_addf(sb, " /* %zu entr%s */", count, count == 1 ? "y" : "ies");
@@ -959,15 +959,18 @@ zd_dec_mmap(struct zd_call *c, struct zd_sb *sb)
 	dec_arg(c, sb);
 	put_flags(sb, &zd_xlat_mmap_prot, (uint32_t)c->args[2]);
 	dec_arg(c, sb);
-	put_xval(sb, &zd_xlat_mmap_type, flags & 0x0f);
-	flags &= ~0x0fULL & ~(0x3fULL << 26);
-	rest = zd_xlat_flags_part(sb, &zd_xlat_mmap_flags, flags, &first);
-	if (rest) {
-		zd_sb_addc(sb, '|');
-		put_hex(sb, rest);
+	if (zd_xlat_sym_begin(sb, ZD_XN_HEX, flags)) {
+		put_xval(sb, &zd_xlat_mmap_type, flags & 0x0f);
+		flags &= ~0x0fULL & ~(0x3fULL << 26);
+		rest = zd_xlat_flags_part(sb, &zd_xlat_mmap_flags, flags, &first);
+		if (rest) {
+			zd_sb_addc(sb, '|');
+			put_hex(sb, rest);
+		}
+		if (huge)
+			zd_sb_addf(sb, "|%u<<MAP_HUGE_SHIFT", (unsigned)huge);
+		zd_xlat_sym_end(sb);
 	}
-	if (huge)
-		zd_sb_addf(sb, "|%u<<MAP_HUGE_SHIFT", (unsigned)huge);
 	dec_arg(c, sb);
 	put_fd(c, sb, (int32_t)c->args[4]);
 	dec_arg(c, sb);

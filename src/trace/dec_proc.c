@@ -29,8 +29,8 @@ put_clone_flags(struct zd_sb *sb, uint64_t flags, bool with_signal)
 
 	if (with_signal)
 		flags &= ~CSIGNAL_MASK;
-	if (!flags && !sig) {
-		zd_sb_addc(sb, '0');
+	if ((!flags && !sig) || !zd_xlat_sym_begin(sb, ZD_XN_HEX, flags | sig)) {
+		zd_sb_adds(sb, flags || sig ? "" : "0");
 		return;
 	}
 	rest = zd_xlat_flags_part(sb, &zd_xlat_clone_flags, flags, &first);
@@ -45,6 +45,7 @@ put_clone_flags(struct zd_sb *sb, uint64_t flags, bool with_signal)
 			zd_sb_addc(sb, '|');
 		put_sig(sb, (int64_t)sig);
 	}
+	zd_xlat_sym_end(sb);
 }
 
 /* clone(flags, newsp, parent_tid, child_tid, tls) on x86-64. */
@@ -248,7 +249,7 @@ put_env(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	struct ptr_reader r = { c, addr, { 0 }, 0, 0 };
 	size_t n;
 
-	if (c->opts && c->opts->verbose) {
+	if (dec_full(c)) {
 		put_str_array(c, sb, addr);
 		return;
 	}

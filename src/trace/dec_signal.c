@@ -58,7 +58,7 @@ put_sigmask(struct zd_sb *sb, const uint64_t *words, size_t nsig)
 		if (!first)
 			zd_sb_addc(sb, ' ');
 		first = false;
-		zd_sb_adds(sb, zd_dec_signame((int)i + 1) + 3);
+		zd_xlat_sym(sb, ZD_XN_DEC, i + 1, zd_dec_signame((int)i + 1) + 3);
 	}
 	zd_sb_addc(sb, ']');
 }
@@ -107,9 +107,9 @@ put_k_sigaction(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	}
 	zd_sb_adds(sb, "{sa_handler=");
 	if (sa.handler == (uint64_t)(uintptr_t)SIG_DFL)
-		zd_sb_adds(sb, "SIG_DFL");
+		zd_xlat_sym(sb, ZD_XN_HEX, sa.handler, "SIG_DFL");
 	else if (sa.handler == (uint64_t)(uintptr_t)SIG_IGN)
-		zd_sb_adds(sb, "SIG_IGN");
+		zd_xlat_sym(sb, ZD_XN_HEX, sa.handler, "SIG_IGN");
 	else
 		put_hex(sb, sa.handler);
 	zd_sb_adds(sb, ", sa_mask=");
