@@ -77,6 +77,7 @@ void put_sig(struct zd_sb *sb, int64_t sig);       /* "SIGUSR1", or "77" */
 /* A signal set at addr of size bytes: "[USR1 TERM]", "~[RTMIN RT_1]", "[]". */
 void put_sigset(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t size);
 void put_sigmask(struct zd_sb *sb, const uint64_t *words, size_t nsig);
+void put_si_code(struct zd_sb *sb, const struct zd_xlat_tab *t, int code);   /* "CLD_EXITED", "0x7" */
 void put_mode(struct zd_sb *sb, uint64_t mode);   /* "S_IFREG|0644" */
 
 /* Structures (dec_struct.c); addr is read from the tracee. */

@@ -363,7 +363,7 @@ zd_dec_waitid(struct zd_call *c, struct zd_sb *sb)
 			zd_sb_adds(sb, "{si_signo=");
 			put_sig(sb, si.si_signo);
 			zd_sb_adds(sb, ", si_code=");
-			zd_xlat_val_dec(sb, &zd_xlat_sigcodes_chld, si.si_code);
+			put_si_code(sb, &zd_xlat_sigcodes_chld, si.si_code);
 			zd_sb_adds(sb, ", si_pid=");
 			put_dec(sb, si.si_pid);
 			zd_sb_adds(sb, ", si_uid=");

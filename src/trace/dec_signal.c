@@ -210,6 +210,18 @@ code_table(int signo, int code)
 	}
 }
 
+/* si_code as strace prints it: a name, else (and with -X raw) unsigned hex. */
+void
+put_si_code(struct zd_sb *sb, const struct zd_xlat_tab *t, int code)
+{
+	const char *n = zd_xlat_name(t, (uint64_t)(int64_t)code);
+
+	if (n)
+		zd_xlat_sym(sb, ZD_XN_HEX, (uint32_t)code, n);
+	else
+		put_hex(sb, (uint32_t)code);
+}
+
 static void
 put_clock_t(struct zd_sb *sb, long v)
 {
@@ -231,7 +243,7 @@ zd_dec_siginfo(struct zd_sb *sb, const void *p)
 		put_dec(sb, si->si_errno);
 	}
 	zd_sb_adds(sb, ", si_code=");
-	zd_xlat_val_dec(sb, code_table(signo, code), (int64_t)code);
+	put_si_code(sb, code_table(signo, code), code);
 	if (code <= 0) {
 		/* Sent by a process: kill, tkill, sigqueue, timers, mq. */
 		if (code == SI_TIMER) {
