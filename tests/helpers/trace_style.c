@@ -2,7 +2,8 @@
  * trace_style DIR FIXED: calls whose arguments show the output styles of
  * `zdiag trace` (-x, -xx, -X, -e abbrev/verbose/raw/read/write) next to
  * strace's: binary, UTF-8 and plain strings written to and read back
- * from DIR/data (fd 3) and a pipe (fds 4 and 5), vectors, open flags,
+ * from DIR/data (fd 3) and a pipe (fds 3 and 4: run it with 3 and up
+ * closed), vectors, open flags,
  * AT_FDCWD, whence values, signal numbers and sets, sigaction, mmap
  * flags, a socket type, fstat of FIXED (a file nobody changes, so two
  * runs print the same structure) and a signal (SIGURG, ignored by
@@ -45,8 +46,8 @@ main(int argc, char **argv)
 	(void)chdir("/zdiag-style-marker");
 
 	fd = openat(AT_FDCWD, path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd != 3)
-		die("openat data (fd 3 expected)");
+	if (fd < 0)
+		die("openat data");
 	if (write(fd, elf, sizeof(elf) - 1) < 0 || write(fd, utf8, sizeof(utf8) - 1) < 0 ||
 	    write(fd, plain, sizeof(plain) - 1) < 0 || write(fd, mixed, sizeof(mixed) - 1) < 0)
 		die("write");
@@ -65,8 +66,8 @@ main(int argc, char **argv)
 
 	if (openat(AT_FDCWD, "/nonexistent-zdiag-style", O_RDONLY | O_DIRECTORY | O_NOFOLLOW) >= 0)
 		die("openat nonexistent");
-	if (pipe2(p, O_CLOEXEC) < 0 || p[0] != 3 || p[1] != 4)
-		die("pipe2 (fds 3 and 4 expected)");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die("pipe2");
 	if (write(p[1], mixed, sizeof(mixed) - 1) < 0 || read(p[0], buf, 40) < 0)
 		die("pipe write/read");
 	close(p[0]);
