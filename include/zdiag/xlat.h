@@ -62,6 +62,7 @@ enum zd_xlat_style zd_xlat_get_style(void);
 enum zd_xlat_num {
 	ZD_XN_HEX,   /* "0x80000", "0" */
 	ZD_XN_DEC,   /* "-100" (the value as a signed 64-bit number) */
+	ZD_XN_UDEC,  /* "18446744073709551615" */
 	ZD_XN_OCT,   /* "0100644" (strace's %#03o) */
 };
 

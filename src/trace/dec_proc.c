@@ -206,12 +206,12 @@ next_ptr(struct ptr_reader *r, uint64_t *p)
 static void
 put_str_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 {
-	size_t max = c->opts && c->opts->strsize ? ZD_MAX(c->opts->strsize, 32) : (size_t)-1;
+	size_t max = c->opts && c->opts->strsize && !dec_full(c) ? ZD_MAX(c->opts->strsize, 32) : (size_t)-1;
 	struct ptr_reader r = { c, addr, { 0 }, 0, 0 };
 	size_t i, start = sb->len;
 
-	if (!addr) {
-		zd_sb_adds(sb, "NULL");
+	if (!addr || !c->deref) {   /* -e verbose= leaves this call out: the address */
+		put_ptr(sb, addr);
 		return;
 	}
 	zd_sb_addc(sb, '[');
@@ -254,7 +254,7 @@ put_env(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 		return;
 	}
 	put_ptr(sb, addr);
-	if (!addr)
+	if (!addr || !c->deref)
 		return;
 	for (n = 0; n < 1000000; n++) {
 		uint64_t p;
@@ -593,11 +593,14 @@ zd_dec_futex(struct zd_call *c, struct zd_sb *sb)
 		}
 		return ZD_DEC_DONE;
 	}
-	zd_sb_adds(sb, name);
-	if (op & FUTEX_PRIVATE)
-		zd_sb_adds(sb, "_PRIVATE");
-	if (op & FUTEX_CLOCK_RT)
-		zd_sb_adds(sb, "|FUTEX_CLOCK_REALTIME");
+	if (zd_xlat_sym_begin(sb, ZD_XN_HEX, op)) {   /* -X raw: 0x81 */
+		zd_sb_adds(sb, name);
+		if (op & FUTEX_PRIVATE)
+			zd_sb_adds(sb, "_PRIVATE");
+		if (op & FUTEX_CLOCK_RT)
+			zd_sb_adds(sb, "|FUTEX_CLOCK_REALTIME");
+		zd_xlat_sym_end(sb);
+	}
 	switch (cmd) {
 	case 0:   /* WAIT: val, timeout */
 		dec_arg(c, sb);

@@ -217,10 +217,13 @@ static void
 put_rlim_value(struct zd_sb *sb, uint64_t v)
 {
 	if (v == UINT64_MAX) {
-		zd_sb_adds(sb, "RLIM64_INFINITY");
+		zd_xlat_sym(sb, ZD_XN_UDEC, v, "RLIM64_INFINITY");
 	} else if (v > 0 && v % 1024 == 0) {
+		if (!zd_xlat_sym_begin(sb, ZD_XN_UDEC, v))   /* -X raw: 8388608 */
+			return;
 		put_udec(sb, v / 1024);
 		zd_sb_adds(sb, "*1024");
+		zd_xlat_sym_end(sb);
 	} else {
 		put_udec(sb, v);
 	}

@@ -100,6 +100,9 @@ put_num(struct zd_sb *sb, enum zd_xlat_num fmt, uint64_t v)
 	case ZD_XN_DEC:
 		zd_sb_addf(sb, "%lld", (long long)v);
 		break;
+	case ZD_XN_UDEC:
+		zd_sb_addf(sb, "%llu", (unsigned long long)v);
+		break;
 	case ZD_XN_OCT:
 		zd_sb_addf(sb, "%#03llo", (unsigned long long)v);
 		break;
