@@ -29,8 +29,19 @@ put_clone_flags(struct zd_sb *sb, uint64_t flags, bool with_signal)
 
 	if (with_signal)
 		flags &= ~CSIGNAL_MASK;
-	if ((!flags && !sig) || !zd_xlat_sym_begin(sb, ZD_XN_HEX, flags | sig)) {
-		zd_sb_adds(sb, flags || sig ? "" : "0");
+	if (zd_xlat_get_style() != ZD_XLAT_ABBREV && (flags || sig)) {
+		/* -X raw, verbose: strace prints the flags and the signal
+		 * apart: 0x1200000|17 */
+		if (flags)
+			put_flags(sb, &zd_xlat_clone_flags, flags);
+		if (flags && sig)
+			zd_sb_addc(sb, '|');
+		if (sig)
+			put_sig(sb, (int64_t)sig);
+		return;
+	}
+	if (!flags && !sig) {
+		zd_sb_addc(sb, '0');
 		return;
 	}
 	rest = zd_xlat_flags_part(sb, &zd_xlat_clone_flags, flags, &first);
@@ -45,7 +56,6 @@ put_clone_flags(struct zd_sb *sb, uint64_t flags, bool with_signal)
 			zd_sb_addc(sb, '|');
 		put_sig(sb, (int64_t)sig);
 	}
-	zd_xlat_sym_end(sb);
 }
 
 /* clone(flags, newsp, parent_tid, child_tid, tls) on x86-64. */

@@ -339,12 +339,12 @@ zd_dec_wstatus(struct zd_sb *sb, int s)
 		put_dec(sb, WEXITSTATUS(s));
 	} else if (WIFSIGNALED(s)) {
 		zd_sb_adds(sb, "WIFSIGNALED(s) && WTERMSIG(s) == ");
-		put_sig(sb, WTERMSIG(s));
+		zd_sb_adds(sb, zd_dec_signame(WTERMSIG(s)));   /* a name even with -X raw, as strace */
 		if (WCOREDUMP(s))
 			zd_sb_adds(sb, " && WCOREDUMP(s)");
 	} else if (WIFSTOPPED(s)) {
 		zd_sb_adds(sb, "WIFSTOPPED(s) && WSTOPSIG(s) == ");
-		put_sig(sb, WSTOPSIG(s));
+		zd_sb_adds(sb, zd_dec_signame(WSTOPSIG(s)));
 	} else if (WIFCONTINUED(s)) {
 		zd_sb_adds(sb, "WIFCONTINUED(s)");
 	} else {

@@ -6,8 +6,9 @@
  * closed), vectors, open flags,
  * AT_FDCWD, whence values, signal numbers and sets, sigaction, mmap
  * flags, a socket type, fstat of FIXED (a file nobody changes, so two
- * runs print the same structure) and a signal (SIGURG, ignored by
- * default: a "--- SIGURG ..." line).
+ * runs print the same structure), two children reaped with wait4 (one
+ * exits 3, one is killed: wait statuses and SIGCHLD lines) and a signal
+ * (SIGURG, ignored by default: a "--- SIGURG ..." line).
  *
  * Nothing it does depends on the run but addresses and pids, which the
  * test masks.  The first traced call is chdir("/zdiag-style-marker").
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include "helper.h"
 
@@ -92,6 +94,28 @@ main(int argc, char **argv)
 		close(s);
 	if (stat(argv[2], &st) < 0)
 		die("stat FIXED");
+	/* Two children (not traced without -f): one exits 3, one is killed.
+	 * SIGCHLD is blocked until each is reaped, so its line comes at the
+	 * same place in every run: after the unblocking call. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (s = 0; s < 2; s++) {
+		pid_t pid;
+		int status;
+
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			if (s)
+				kill(getpid(), SIGKILL);
+			_exit(3);
+		}
+		if (wait4(-1, &status, 0, NULL) != pid)
+			die("wait4");
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
 	raise(SIGURG);
 	return 0;
 }
