@@ -115,6 +115,10 @@ struct zd_call {
 	bool full;                      /* structures unabbreviated (-v, -e abbrev=) */
 	bool deref;                     /* structures read at all (-e verbose=) */
 	bool raw;                       /* arguments in hex (-e raw=) */
+	/* opts with verbose = full, when -e abbrev= makes them differ: then
+	 * opts points here, so that decoders need only look at opts->verbose
+	 * (c must not be copied between zd_call_init and zd_call_exit) */
+	struct zd_dec_opts eff;
 
 	/* Decoder state (private) */
 	int state;                      /* ZD_DEC_DONE / ZD_DEC_MORE after the entry half */

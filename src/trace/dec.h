@@ -108,7 +108,8 @@ umove_all(const struct zd_call *c, uint64_t addr, void *buf, size_t len)
 	return addr && c->deref && zd_umove(c->tid, addr, buf, len) == (ssize_t)len;
 }
 
-/* Structures in full: -v, or -e abbrev= leaves this call out. */
+/* Structures in full: -v, or -e abbrev= leaves this call out (the same
+ * as c->opts->verbose: zd_call_init points opts at a copy saying so). */
 static inline bool
 dec_full(const struct zd_call *c)
 {

@@ -326,7 +326,7 @@ dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 		put_ptr(sb, c->args[1]);
 		goto tail;
 	}
-	if (dec_full(c))
+	if (c->opts && c->opts->verbose)
 		zd_sb_addc(sb, '[');
 	else
 		put_ptr(sb, c->args[1]);
@@ -351,7 +351,7 @@ dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 			name = buf + off + 18;
 			namemax = reclen - 19;
 		}
-		if (dec_full(c)) {
+		if (c->opts && c->opts->verbose) {
 			if (count)
 				zd_sb_adds(sb, ", ");
 			zd_sb_adds(sb, "{d_ino=");
@@ -370,7 +370,7 @@ dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 		off += reclen;
 	}
 	free(buf);
-	if (dec_full(c))
+	if (c->opts && c->opts->verbose)
 		zd_sb_addc(sb, ']');
 	else
 		zd_sb_addf(sb, " /* %zu entr%s */", count, count == 1 ? "y" : "ies");

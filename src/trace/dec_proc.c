@@ -259,7 +259,7 @@ put_env(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	struct ptr_reader r = { c, addr, { 0 }, 0, 0 };
 	size_t n;
 
-	if (dec_full(c)) {
+	if (c->opts && c->opts->verbose) {
 		put_str_array(c, sb, addr);
 		return;
 	}

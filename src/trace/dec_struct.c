@@ -94,7 +94,7 @@ put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 
 	READ_OR_ADDR(c, sb, addr, st);
 	zd_sb_addc(sb, '{');
-	if (dec_full(c)) {
+	if (c->opts && c->opts->verbose) {
 		field(sb, &first, "st_dev");
 		put_dev(sb, st.st_dev);
 		field(sb, &first, "st_ino");
@@ -260,7 +260,7 @@ put_utsname(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	READ_OR_ADDR(c, sb, addr, u);
 	zd_sb_addc(sb, '{');
 	put_uts_field(sb, "sysname", u.sysname, sizeof(u.sysname), true);
-	if (dec_full(c)) {
+	if (c->opts && c->opts->verbose) {
 		put_uts_field(sb, "nodename", u.nodename, sizeof(u.nodename), true);
 		put_uts_field(sb, "release", u.release, sizeof(u.release), true);
 		put_uts_field(sb, "version", u.version, sizeof(u.version), true);

@@ -579,6 +579,11 @@ zd_call_init(struct zd_call *c, pid_t tid, long nr, const uint64_t args[6],
 	c->opts = opts;
 	c->ent = zd_sysent(nr);
 	c->full = opts && (opts->verbose || zd_scset_has(&opts->noabbrev, nr));
+	if (opts && c->full != opts->verbose) {
+		c->eff = *opts;
+		c->eff.verbose = c->full;
+		c->opts = &c->eff;
+	}
 	c->deref = !opts || !zd_scset_has(&opts->noverbose, nr);
 	c->raw = opts && zd_scset_has(&opts->raw, nr);
 	c->rval = 0;
