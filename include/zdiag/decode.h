@@ -35,45 +35,15 @@
 #include "zdiag/syscall.h"
 #include "zdiag/xlat.h"
 
-/* Escapes of quoted strings (-x, -xx, --strings-in-hex=), strace's. */
-enum zd_xstr {
-	ZD_XSTR_NONE,             /* octal escapes: "\177ELF\2" (the default) */
-	ZD_XSTR_NON_ASCII_CHARS,  /* hex escapes: "\x7fELF\x02" */
-	ZD_XSTR_NON_ASCII,        /* -x: a string with any byte other than
-				     printable ASCII and \t\n\v\f\r is all hex */
-	ZD_XSTR_ALL,              /* -xx: every string all hex */
-};
-
-/* "none", "non-ascii-chars", "non-ascii", "all" -> *x; -EINVAL otherwise. */
-int zd_xstr_parse(const char *s, enum zd_xstr *x);
-
-/* A set of file descriptors (-e read=, -e write=). */
-#define ZD_FDSET_MAX 4096   /* descriptors from 0 to this - 1 */
-struct zd_fdset {
-	uint64_t bits[ZD_FDSET_MAX / 64];
-};
-
-static inline bool
-zd_fdset_has(const struct zd_fdset *s, int fd)
-{
-	return fd >= 0 && fd < ZD_FDSET_MAX && ((s->bits[fd / 64] >> (fd % 64)) & 1);
-}
-
-/*
- * strace's descriptor set syntax into s (replacing it): numbers separated
- * by commas, "all", "none", a leading '!' negating the whole set.
- * Returns -EINVAL (err: "invalid descriptor 'x'") on error.
- */
-int zd_fdset_parse(struct zd_fdset *s, const char *spec, char *err, size_t errsize);
-
 struct zd_dec_opts {
 	size_t strsize;   /* bytes of strings and buffers shown (-s); 0: unlimited */
 	bool fd_paths;    /* -y: show the path of every fd: 3</etc/hostname> */
-	bool verbose;     /* -v: full structures (stat: every field), all syscalls */
-	enum zd_xstr xstr;               /* -x, -xx */
+	bool verbose;     /* full structures (stat: every field) */
+	enum zd_xstr xstr;               /* -x, -xx (include/zdiag/xlat.h) */
 	enum zd_xlat_style xlat_style;   /* -X */
 	/* Per-syscall styles, as strace's -e abbrev= -e verbose= -e raw=
-	 * (the complements of the first two, so that zero is the default): */
+	 * (the complements of the first two, so that zero is the default;
+	 * -e abbrev= decides verbose per call, see zd_call.eff): */
 	struct zd_scset noabbrev;   /* structures in full (as -v) */
 	struct zd_scset noverbose;  /* structures and arrays as addresses */
 	struct zd_scset raw;        /* every argument in hex, undecoded */
@@ -91,7 +61,7 @@ struct zd_dec_opts {
 #ifndef ZD_DEC_STRMAX   /* the fuzz build lowers it (mk/fuzz.mk): same paths, faster */
 #define ZD_DEC_STRMAX (1u << 20)
 #endif
-#define ZD_DEC_OPTS_INIT { .strsize = ZD_DEC_STRSIZE }
+#define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, false, false }
 
 enum { ZD_DEC_DONE = 0, ZD_DEC_MORE = 1 };
 

@@ -58,6 +58,19 @@ int zd_xlat_style_parse(const char *s, enum zd_xlat_style *style);
 void zd_xlat_set_style(enum zd_xlat_style style);
 enum zd_xlat_style zd_xlat_get_style(void);
 
+/* Escapes of quoted strings (-x, -xx, --strings-in-hex=), strace's: the
+ * decoder's other printing style (zd_dec_opts.xstr, src/trace/decode.c). */
+enum zd_xstr {
+	ZD_XSTR_NONE,             /* octal escapes: "\177ELF\2" (the default) */
+	ZD_XSTR_NON_ASCII_CHARS,  /* hex escapes: "\x7fELF\x02" */
+	ZD_XSTR_NON_ASCII,        /* -x: a string with any byte other than
+				     printable ASCII and \t\n\v\f\r is all hex */
+	ZD_XSTR_ALL,              /* -xx: every string all hex */
+};
+
+/* "none", "non-ascii-chars", "non-ascii", "all" -> *x; -EINVAL otherwise. */
+int zd_xstr_parse(const char *s, enum zd_xstr *x);
+
 /* How the number of a constant prints in the raw and verbose styles. */
 enum zd_xlat_num {
 	ZD_XN_HEX,   /* "0x80000", "0" */

@@ -40,6 +40,9 @@ struct trace_cli {
 	int tcount;
 	enum zd_color cmode;
 	const char *outfile;
+	int xcount;                 /* -x given: 1 non-ascii, 2 all */
+	bool xlong;                 /* --strings-in-hex given */
+	struct zd_fdset dump_rd, dump_wr;   /* -e read=, -e write= */
 	pid_t *pids;
 	size_t npids, apids;
 	int outfd;
@@ -58,9 +61,6 @@ struct trace_cli {
 	bool ff_pending;            /* -ff: some file's buffer has lines */
 	struct timespec pending_since;
 	struct zd_tracer *tracer;
-	int xcount;                 /* -x given: 1 non-ascii, 2 all */
-	bool xlong;                 /* --strings-in-hex given */
-	struct zd_fdset dump_rd, dump_wr;   /* -e read=, -e write= */
 };
 
 static volatile sig_atomic_t stop_sig;   /* for the tracer, which clears it */
@@ -368,6 +368,66 @@ parse_pids(struct trace_cli *cli, const char *arg)
 	return 0;
 }
 
+/* -e abbrev=SET, -e verbose=SET, -e raw=SET: the syscall set of one style */
+static int
+q_scstyle(struct trace_cli *cli, const char *set, const char *name, struct zd_scset *dst, bool complement)
+{
+	char err[160];
+	size_t i;
+
+	if (zd_scset_parse(dst, set, err, sizeof(err)) < 0)
+		return zd_usage_error(cli->cmd, "invalid -e %s=%s: %s", name, set, err);
+	if (complement) {
+		for (i = 0; i < ZD_ARRAY_SIZE(dst->bits); i++)
+			dst->bits[i] = ~dst->bits[i];
+		dst->others = !dst->others;
+	}
+	return 0;
+}
+
+static int
+q_abbrev(struct trace_cli *cli, const char *set)
+{
+	cli->o.dec.verbose = false;   /* -v is abbrev=none: the last one counts */
+	return q_scstyle(cli, set, "abbrev", &cli->o.dec.noabbrev, true);
+}
+
+static int
+q_verbose(struct trace_cli *cli, const char *set)
+{
+	return q_scstyle(cli, set, "verbose", &cli->o.dec.noverbose, true);
+}
+
+static int
+q_raw(struct trace_cli *cli, const char *set)
+{
+	return q_scstyle(cli, set, "raw", &cli->o.dec.raw, false);
+}
+
+/* -e read=FDS, -e write=FDS */
+static int
+q_dump(struct trace_cli *cli, const char *set, const char *name, struct zd_fdset *dst, struct zd_fdset **opt)
+{
+	char err[160];
+
+	if (zd_fdset_parse(dst, set, err, sizeof(err)) < 0)
+		return zd_usage_error(cli->cmd, "invalid -e %s=%s: %s", name, set, err);
+	*opt = dst;
+	return 0;
+}
+
+static int
+q_read(struct trace_cli *cli, const char *set)
+{
+	return q_dump(cli, set, "read", &cli->dump_rd, &cli->o.dec.dump_read);
+}
+
+static int
+q_write(struct trace_cli *cli, const char *set)
+{
+	return q_dump(cli, set, "write", &cli->dump_wr, &cli->o.dec.dump_write);
+}
+
 /* -e signal=SET */
 static int
 q_signal(struct trace_cli *cli, const char *spec)
@@ -441,66 +501,6 @@ q_status(struct trace_cli *cli, const char *set)
 	return 0;
 }
 
-/* -e abbrev=SET, -e verbose=SET, -e raw=SET: the syscall set of one style */
-static int
-q_scstyle(struct trace_cli *cli, const char *set, const char *name, struct zd_scset *dst, bool complement)
-{
-	char err[160];
-	size_t i;
-
-	if (zd_scset_parse(dst, set, err, sizeof(err)) < 0)
-		return zd_usage_error(cli->cmd, "invalid -e %s=%s: %s", name, set, err);
-	if (complement) {
-		for (i = 0; i < ZD_ARRAY_SIZE(dst->bits); i++)
-			dst->bits[i] = ~dst->bits[i];
-		dst->others = !dst->others;
-	}
-	return 0;
-}
-
-static int
-q_abbrev(struct trace_cli *cli, const char *set)
-{
-	cli->o.dec.verbose = false;   /* -v is abbrev=none: the last one counts */
-	return q_scstyle(cli, set, "abbrev", &cli->o.dec.noabbrev, true);
-}
-
-static int
-q_verbose(struct trace_cli *cli, const char *set)
-{
-	return q_scstyle(cli, set, "verbose", &cli->o.dec.noverbose, true);
-}
-
-static int
-q_raw(struct trace_cli *cli, const char *set)
-{
-	return q_scstyle(cli, set, "raw", &cli->o.dec.raw, false);
-}
-
-/* -e read=FDS, -e write=FDS */
-static int
-q_dump(struct trace_cli *cli, const char *set, const char *name, struct zd_fdset *dst, struct zd_fdset **opt)
-{
-	char err[160];
-
-	if (zd_fdset_parse(dst, set, err, sizeof(err)) < 0)
-		return zd_usage_error(cli->cmd, "invalid -e %s=%s: %s", name, set, err);
-	*opt = dst;
-	return 0;
-}
-
-static int
-q_read(struct trace_cli *cli, const char *set)
-{
-	return q_dump(cli, set, "read", &cli->dump_rd, &cli->o.dec.dump_read);
-}
-
-static int
-q_write(struct trace_cli *cli, const char *set)
-{
-	return q_dump(cli, set, "write", &cli->dump_wr, &cli->o.dec.dump_write);
-}
-
 /*
  * The -e qualifiers, strace's names and aliases.  Each long option of the
  * same name (--trace=SET, --signal=SET, ...) goes through the same row.
@@ -511,13 +511,13 @@ static const struct trace_qual {
 	int (*set)(struct trace_cli *cli, const char *value);
 } trace_quals[] = {
 	{ "trace", "t", q_trace },
-	{ "signal", "signals s", q_signal },
-	{ "status", NULL, q_status },
 	{ "abbrev", "a", q_abbrev },
 	{ "verbose", "v", q_verbose },
 	{ "raw", "x", q_raw },
 	{ "read", "reads r", q_read },
 	{ "write", "writes w", q_write },
+	{ "signal", "signals s", q_signal },
+	{ "status", NULL, q_status },
 	{ NULL, NULL, NULL },
 };
 
@@ -700,6 +700,48 @@ opt_no_abbrev(void *ctx, const char *arg, const struct zd_opt *o)
 }
 
 static int
+opt_hex(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->xcount++;
+	return 0;
+}
+
+/* --strings-in-hex[=none|non-ascii-chars|non-ascii|all] (alone: all) */
+static int
+opt_strings_in_hex(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->xlong = true;
+	if (zd_xstr_parse(arg ? arg : "all", &cli->o.dec.xstr) < 0)
+		return zd_usage_error(cli->cmd, "invalid --strings-in-hex '%s' (none, non-ascii-chars, non-ascii, all)",
+				      arg);
+	return 0;
+}
+
+static int
+opt_const_style(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_xlat_style_parse(arg, &cli->o.dec.xlat_style) < 0)
+		return zd_usage_error(cli->cmd, "invalid -X '%s' (raw, abbrev, verbose)", arg);
+	return 0;
+}
+
+/* After parsing: -x and --strings-in-hex, the style of event lines. */
+static int
+styles_finish(struct trace_cli *cli)
+{
+	if (cli->xcount && cli->xlong)
+		return zd_usage_error(cli->cmd, "-x and --strings-in-hex cannot be given together");
+	if (cli->xcount)
+		cli->o.dec.xstr = cli->xcount > 1 ? ZD_XSTR_ALL : ZD_XSTR_NON_ASCII;
+	zd_xlat_set_style(cli->o.dec.xlat_style);   /* --- SIGCHLD {...} --- lines */
+	return 0;
+}
+
+static int
 opt_quiet(void *ctx, const char *arg, const struct zd_opt *o)
 {
 	((struct trace_cli *)ctx)->quiet = true;
@@ -759,48 +801,6 @@ opt_ptrace(void *ctx, const char *arg, const struct zd_opt *o)
 	return 0;
 }
 
-static int
-opt_hex(void *ctx, const char *arg, const struct zd_opt *o)
-{
-	((struct trace_cli *)ctx)->xcount++;
-	return 0;
-}
-
-/* --strings-in-hex[=none|non-ascii-chars|non-ascii|all] (alone: all) */
-static int
-opt_strings_in_hex(void *ctx, const char *arg, const struct zd_opt *o)
-{
-	struct trace_cli *cli = ctx;
-
-	cli->xlong = true;
-	if (zd_xstr_parse(arg ? arg : "all", &cli->o.dec.xstr) < 0)
-		return zd_usage_error(cli->cmd, "invalid --strings-in-hex '%s' (none, non-ascii-chars, non-ascii, all)",
-				      arg);
-	return 0;
-}
-
-static int
-opt_const_style(void *ctx, const char *arg, const struct zd_opt *o)
-{
-	struct trace_cli *cli = ctx;
-
-	if (zd_xlat_style_parse(arg, &cli->o.dec.xlat_style) < 0)
-		return zd_usage_error(cli->cmd, "invalid -X '%s' (raw, abbrev, verbose)", arg);
-	return 0;
-}
-
-/* After parsing: -x and --strings-in-hex, the style of event lines. */
-static int
-styles_finish(struct trace_cli *cli)
-{
-	if (cli->xcount && cli->xlong)
-		return zd_usage_error(cli->cmd, "-x and --strings-in-hex cannot be given together");
-	if (cli->xcount)
-		cli->o.dec.xstr = cli->xcount > 1 ? ZD_XSTR_ALL : ZD_XSTR_NON_ASCII;
-	zd_xlat_set_style(cli->o.dec.xlat_style);   /* --- SIGCHLD {...} --- lines */
-	return 0;
-}
-
 /*
  * One row per option: parsing, --help, completion and the man page's
  * synopsis test all read it.  Long names are strace's where strace has
@@ -827,14 +827,6 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL, opt_successful },
 	{ 0, 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL, opt_failed },
 	{ 0, 'v', "no-abbrev", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL, opt_no_abbrev },
-	{ 0, 'q', "quiet", ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes", NULL, opt_quiet },
-	{ 0, 0, "json", ZD_ARG_NONE, NULL, "JSON Lines: one object per event (schema: docs/trace-json.md)", NULL, opt_json },
-	{ 0, 0, "lifecycle", ZD_ARG_NONE, NULL, "follow forks and report every process's life: parent, exec, exit, reaper, zombie time", NULL, opt_lifecycle },
-	{ 0, 0, "late", ZD_ARG_REQ, "MS", "with --lifecycle: a zombie reaped after MS milliseconds is late (default 1000)", NULL, opt_late },
-	{ 0, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto", "auto always never", opt_color },
-	{ 0, 0, "no-seccomp", ZD_ARG_NONE, NULL, "never use a seccomp filter (every syscall stops the tracee)", NULL, opt_seccomp },
-	{ 0, 0, "seccomp-bpf", ZD_ARG_NONE, NULL, "use a seccomp filter when possible (the default; accepted for strace users)", NULL, opt_seccomp },
-	{ 0, 0, "ptrace", ZD_ARG_REQ, "MODE", "auto (default: seize, classic where the kernel has no PTRACE_SEIZE), seize, classic (TRACEME/ATTACH, GETREGS, PEEKDATA)", "auto seize classic", opt_ptrace },
 	{ 0, 'x', NULL, ZD_ARG_NONE, NULL, "print strings with non-ASCII bytes in hex: \"\\x7f\\x45...\" (-xx: all strings)", NULL, opt_hex },
 	{ 0, 0, "strings-in-hex", ZD_ARG_OPT, "WHICH", "hex escapes: none, non-ascii-chars (\\x7f instead of \\177), non-ascii (-x), all (-xx, the default)", "none non-ascii-chars non-ascii all", opt_strings_in_hex },
 	{ 0, 'X', "const-print-style", ZD_ARG_REQ, "STYLE", "constants and flags: abbrev (O_RDONLY|O_CLOEXEC, the default), raw (0x80000), verbose (0x80000 /* O_RDONLY|O_CLOEXEC */)", "raw abbrev verbose", opt_const_style },
@@ -843,6 +835,14 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 0, "raw", ZD_ARG_REQ, "SET", "same as -e raw=SET: arguments and return value of these syscalls in hex, undecoded", NULL, opt_qual },
 	{ 0, 0, "read", ZD_ARG_REQ, "FDS", "same as -e read=FDS: hex and ASCII dump of all data read from these descriptors", NULL, opt_qual },
 	{ 0, 0, "write", ZD_ARG_REQ, "FDS", "same as -e write=FDS: hex and ASCII dump of all data written to these descriptors", NULL, opt_qual },
+	{ 0, 'q', "quiet", ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes", NULL, opt_quiet },
+	{ 0, 0, "json", ZD_ARG_NONE, NULL, "JSON Lines: one object per event (schema: docs/trace-json.md)", NULL, opt_json },
+	{ 0, 0, "lifecycle", ZD_ARG_NONE, NULL, "follow forks and report every process's life: parent, exec, exit, reaper, zombie time", NULL, opt_lifecycle },
+	{ 0, 0, "late", ZD_ARG_REQ, "MS", "with --lifecycle: a zombie reaped after MS milliseconds is late (default 1000)", NULL, opt_late },
+	{ 0, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto", "auto always never", opt_color },
+	{ 0, 0, "no-seccomp", ZD_ARG_NONE, NULL, "never use a seccomp filter (every syscall stops the tracee)", NULL, opt_seccomp },
+	{ 0, 0, "seccomp-bpf", ZD_ARG_NONE, NULL, "use a seccomp filter when possible (the default; accepted for strace users)", NULL, opt_seccomp },
+	{ 0, 0, "ptrace", ZD_ARG_REQ, "MODE", "auto (default: seize, classic where the kernel has no PTRACE_SEIZE), seize, classic (TRACEME/ATTACH, GETREGS, PEEKDATA)", "auto seize classic", opt_ptrace },
 	{ 0 },
 };
 

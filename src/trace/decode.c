@@ -113,24 +113,6 @@ put_mode(struct zd_sb *sb, uint64_t mode)
 /* -x, -xx: this thread's string style, set from the call's options. */
 static __thread enum zd_xstr cur_xstr;
 
-int
-zd_xstr_parse(const char *s, enum zd_xstr *x)
-{
-	static const char *const names[] = {
-		[ZD_XSTR_NONE] = "none", [ZD_XSTR_NON_ASCII_CHARS] = "non-ascii-chars",
-		[ZD_XSTR_NON_ASCII] = "non-ascii", [ZD_XSTR_ALL] = "all",
-	};
-	size_t i;
-
-	for (i = 0; i < ZD_ARRAY_SIZE(names); i++) {
-		if (!strcmp(s, names[i])) {
-			*x = (enum zd_xstr)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 /* -x: whether a string holds anything but printable ASCII and \t\n\v\f\r. */
 static bool
 needs_hex(const unsigned char *p, size_t len)

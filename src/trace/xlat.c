@@ -80,6 +80,24 @@ zd_xlat_style_parse(const char *s, enum zd_xlat_style *style)
 	return -EINVAL;
 }
 
+int
+zd_xstr_parse(const char *s, enum zd_xstr *x)
+{
+	static const char *const names[] = {
+		[ZD_XSTR_NONE] = "none", [ZD_XSTR_NON_ASCII_CHARS] = "non-ascii-chars",
+		[ZD_XSTR_NON_ASCII] = "non-ascii", [ZD_XSTR_ALL] = "all",
+	};
+	size_t i;
+
+	for (i = 0; i < ZD_ARRAY_SIZE(names); i++) {
+		if (!strcmp(s, names[i])) {
+			*x = (enum zd_xstr)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 void
 zd_xlat_set_style(enum zd_xlat_style style)
 {
