@@ -315,13 +315,13 @@ dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 		return ZD_DEC_MORE;
 	}
 	dec_arg(c, sb);
-	if (dec_failed(c) || !c->deref || c->rval < 0 || c->rval > (1 << 24)) {
+	if (dec_failed(c) || c->rval <= 0 || c->rval > (1 << 24)) {
 		put_ptr(sb, c->args[1]);
 		goto tail;
 	}
-	n = (size_t)c->rval;   /* 0: "[]", "0x... /" "* 0 entries *" "/", as strace */
-	buf = zd_xmalloc(n + 1);
-	if (n && zd_umove(c->tid, c->args[1], buf, n) != (ssize_t)n) {
+	n = (size_t)c->rval;
+	buf = zd_xmalloc(n);
+	if (zd_umove(c->tid, c->args[1], buf, n) != (ssize_t)n) {
 		free(buf);
 		put_ptr(sb, c->args[1]);
 		goto tail;

@@ -107,12 +107,6 @@ put_sock_type(struct zd_sb *sb, uint64_t type)
 	uint64_t rest;
 
 	put_xval(sb, &zd_xlat_socket_types, t & SOCK_TYPE_MASK);
-	if (zd_xlat_get_style() != ZD_XLAT_ABBREV && (t & ~(uint32_t)SOCK_TYPE_MASK)) {
-		/* -X raw, verbose: strace prints type and flags apart (0x1|0x80000) */
-		zd_sb_addc(sb, '|');
-		put_flags(sb, &zd_xlat_sock_type_flags, t & ~(uint32_t)SOCK_TYPE_MASK);
-		return;
-	}
 	rest = zd_xlat_flags_part(sb, &zd_xlat_sock_type_flags, t & ~(uint32_t)SOCK_TYPE_MASK, &first);
 	if (rest) {
 		zd_sb_addc(sb, '|');

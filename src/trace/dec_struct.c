@@ -60,30 +60,13 @@ put_ts_fields(struct zd_sb *sb, int64_t sec, int64_t nsec, const char *frac)
 	zd_sb_addc(sb, '}');
 }
 
-/* -v: "st_atime=1577836800 /" "* 2020-01-01T00:00:00+0000 *" "/, st_atime_nsec=0",
- * the date in local time, as strace prints it. */
 static void
-put_time_field(struct zd_sb *sb, bool *first, const char *name, int64_t sec, int64_t nsec)
+put_time_field(struct zd_sb *sb, int64_t sec, int64_t nsec)
 {
-	time_t t = (time_t)sec;
-	struct tm tm;
-	char date[64], zone[16];
-
-	field(sb, first, name);
 	put_dec(sb, sec);
-	if (localtime_r(&t, &tm) && strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) &&
-	    strftime(zone, sizeof(zone), "%z", &tm)) {
-		zd_sb_adds(sb, " /* ");
-		zd_sb_adds(sb, date);
-		if (nsec)
-			zd_sb_addf(sb, ".%09lld", (long long)nsec);
-		zd_sb_adds(sb, zone);
-		zd_sb_adds(sb, " */");
+	if (nsec) {
+		zd_sb_addf(sb, ".%09lld", (long long)nsec);
 	}
-	zd_sb_adds(sb, ", ");
-	zd_sb_adds(sb, name);
-	zd_sb_adds(sb, "_nsec=");
-	put_dec(sb, nsec);
 }
 
 void
@@ -118,9 +101,12 @@ put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 			field(sb, &first, "st_size");
 			put_dec(sb, st.st_size);
 		}
-		put_time_field(sb, &first, "st_atime", st.st_atim.tv_sec, st.st_atim.tv_nsec);
-		put_time_field(sb, &first, "st_mtime", st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-		put_time_field(sb, &first, "st_ctime", st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+		field(sb, &first, "st_atime");
+		put_time_field(sb, st.st_atim.tv_sec, st.st_atim.tv_nsec);
+		field(sb, &first, "st_mtime");
+		put_time_field(sb, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		field(sb, &first, "st_ctime");
+		put_time_field(sb, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
 		zd_sb_addc(sb, '}');
 		return;
 	}

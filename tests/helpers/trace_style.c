@@ -5,8 +5,8 @@
  * from DIR/data (fd 3) and a pipe (fds 3 and 4: run it with 3 and up
  * closed), vectors, open flags,
  * AT_FDCWD, whence values, signal numbers and sets, sigaction, mmap
- * flags, a socket type, fstat of FIXED (a file nobody changes, so two
- * runs print the same structure), two children reaped with wait4 (one
+ * flags, a socket type, uname, stat of FIXED (a file nobody changes, so
+ * two runs print the same structure), two children reaped with wait4 (one
  * exits 3, one is killed: wait statuses and SIGCHLD lines) and a signal
  * (SIGURG, ignored by default: a "--- SIGURG ..." line).
  *
@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "helper.h"
@@ -38,6 +39,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	sigset_t set;
 	struct stat st;
+	struct utsname u;
 	int fd, p[2], s;
 	void *m;
 
@@ -89,9 +91,11 @@ main(int argc, char **argv)
 	if (m == MAP_FAILED)
 		die("mmap");
 	munmap(m, 4096);
-	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (s >= 0)
 		close(s);
+	if (uname(&u) < 0)
+		die("uname");
 	if (stat(argv[2], &st) < 0)
 		die("stat FIXED");
 	/* Two children (not traced without -f): one exits 3, one is killed.
