@@ -54,7 +54,8 @@ enum zd_xlat_style {
 
 /* "raw", "abbrev", "verbose" -> *style; -EINVAL for anything else. */
 int zd_xlat_style_parse(const char *s, enum zd_xlat_style *style);
-/* The style of this thread's printers (ZD_XLAT_ABBREV until set). */
+/* The style of this thread's printers (ZD_XLAT_ABBREV until set); also
+ * ends any zd_xlat_sym_begin() still open. */
 void zd_xlat_set_style(enum zd_xlat_style style);
 enum zd_xlat_style zd_xlat_get_style(void);
 

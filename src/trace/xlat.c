@@ -101,8 +101,8 @@ zd_xstr_parse(const char *s, enum zd_xstr *x)
 void
 zd_xlat_set_style(enum zd_xlat_style style)
 {
-	if (!sym_depth)
-		cur_style = style;
+	sym_depth = 0;   /* also ends a zd_xlat_sym_begin left open */
+	cur_style = style;
 }
 
 enum zd_xlat_style
