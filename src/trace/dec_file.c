@@ -107,13 +107,17 @@ static void
 rextra_flags(struct zd_call *c, const char *what, const struct zd_xlat_tab *t, uint64_t v, bool open)
 {
 	struct zd_sb sb = ZD_SB_INIT;
+	enum zd_xlat_style style = zd_xlat_get_style();
 
+	if (open)   /* F_GETFL: names even with -X raw (strace's sprint_open_modes) */
+		zd_xlat_set_style(ZD_XLAT_ABBREV);
 	zd_sb_addf(&sb, " (%s ", what);
 	if (open)
 		put_open_flags(&sb, v);
 	else
 		put_flags(&sb, t, v);
 	zd_sb_addc(&sb, ')');
+	zd_xlat_set_style(style);
 	dec_rextra(c, &sb);
 	zd_sb_release(&sb);
 }

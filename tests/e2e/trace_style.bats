@@ -85,6 +85,9 @@ same() {
 	grep -qxF 'openat(-100, "/nonexistent-zdiag-style", 0x30000) = -1 ENOENT (No such file or directory)' "$T/z.sq"
 	grep -qF 'rt_sigprocmask(0, [10 15], NULL, 8) = 0' "$T/z.sq"
 	grep -q '^--- SIGURG {si_signo=23, si_code=0xfffffffa, ' "$T/z.sq"
+	# strace's return-value notes: open flags by name, other flags styled
+	grep -qxF 'fcntl(3, 0x3) = 0x8002 (flags O_RDWR|O_LARGEFILE)' "$T/z.sq"
+	grep -qxF 'fcntl(3, 0x1) = 0x1 (flags 0x1)' "$T/z.sq"
 	# wait statuses keep the signal's name, as strace's
 	grep -qF 'wait4(-N, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], N, NULL) = N' "$T/z.sq"
 	grep -qF 'clone(child_stack=NULL, flags=0x1200000|N, child_tidptr=ADDR) = N' "$T/z.sq"

@@ -52,6 +52,8 @@ main(int argc, char **argv)
 	fd = openat(AT_FDCWD, path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		die("openat data");
+	fcntl(fd, F_GETFL);   /* = 0x8002 (flags O_RDWR|O_LARGEFILE) */
+	fcntl(fd, F_GETFD);   /* = 0x1 (flags FD_CLOEXEC) */
 	if (write(fd, elf, sizeof(elf) - 1) < 0 || write(fd, utf8, sizeof(utf8) - 1) < 0 ||
 	    write(fd, plain, sizeof(plain) - 1) < 0 || write(fd, mixed, sizeof(mixed) - 1) < 0)
 		die("write");
