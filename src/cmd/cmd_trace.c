@@ -828,7 +828,7 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL, opt_failed },
 	{ 0, 'v', "no-abbrev", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL, opt_no_abbrev },
 	{ 0, 'x', NULL, ZD_ARG_NONE, NULL, "print strings with non-ASCII bytes in hex: \"\\x7f\\x45...\" (-xx: all strings)", NULL, opt_hex },
-	{ 0, 0, "strings-in-hex", ZD_ARG_OPT, "WHICH", "hex escapes: none, non-ascii-chars (\\x7f instead of \\177), non-ascii (-x), all (-xx, the default)", "none non-ascii-chars non-ascii all", opt_strings_in_hex },
+	{ 0, 0, "strings-in-hex", ZD_ARG_OPT, "WHICH", "hex escapes: none (octal: the default), non-ascii-chars (\\x7f, not \\177), non-ascii (-x), all (-xx; also when WHICH is left out)", "none non-ascii-chars non-ascii all", opt_strings_in_hex },
 	{ 0, 'X', "const-print-style", ZD_ARG_REQ, "STYLE", "constants and flags: abbrev (O_RDONLY|O_CLOEXEC, the default), raw (0x80000), verbose (0x80000 /* O_RDONLY|O_CLOEXEC */)", "raw abbrev verbose", opt_const_style },
 	{ 0, 0, "abbrev", ZD_ARG_REQ, "SET", "same as -e abbrev=SET: structures of these syscalls abbreviated (none: -v)", NULL, opt_qual },
 	{ 0, 0, "verbose", ZD_ARG_REQ, "SET", "same as -e verbose=SET: structures of the others printed as addresses", NULL, opt_qual },
