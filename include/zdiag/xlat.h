@@ -114,8 +114,9 @@ void zd_xlat_flags(struct zd_sb *sb, const struct zd_xlat_tab *t, uint64_t v);
 /*
  * Append the known flags of v with '|' and return the bits no entry
  * matched; prints nothing for 0.  `first` says whether nothing has been
- * printed yet (no leading '|').  sb NULL: print nothing, only compute.  For decoders that print several fields
+ * printed yet (no leading '|').  For decoders that print several fields
  * into one flags word (open: access mode, flags; clone: flags, signal).
+ * sb NULL: print nothing, only compute.
  */
 uint64_t zd_xlat_flags_part(struct zd_sb *sb, const struct zd_xlat_tab *t, uint64_t v, bool *first);
 
