@@ -33,11 +33,22 @@
 
 #include "zdiag/strbuf.h"
 #include "zdiag/syscall.h"
+#include "zdiag/xlat.h"
 
 struct zd_dec_opts {
 	size_t strsize;   /* bytes of strings and buffers shown (-s); 0: unlimited */
 	bool fd_paths;    /* -y: show the path of every fd: 3</etc/hostname> */
 	bool verbose;     /* full structures (stat: every field) */
+	enum zd_xstr xstr;               /* -x, -xx (include/zdiag/xlat.h) */
+	enum zd_xlat_style xlat_style;   /* -X */
+	/* Per-syscall styles, as strace's -e abbrev= -e verbose= -e raw=
+	 * (the complements of the first two, so that zero is the default;
+	 * -e abbrev= decides verbose per call, see zd_call.eff): */
+	struct zd_scset noabbrev;   /* structures in full (as -v) */
+	struct zd_scset noverbose;  /* structures and arrays as addresses */
+	struct zd_scset raw;        /* every argument in hex, undecoded */
+	/* -e read=, -e write=: hex dumps of the data (zd_call_dump) */
+	struct zd_fdset *dump_read, *dump_write;   /* NULL: none */
 };
 
 #define ZD_DEC_STRSIZE 32
@@ -69,6 +80,15 @@ struct zd_call {
 	int64_t rval;
 	bool exiting;                   /* the exit half is being (or was) decoded */
 	bool exited;                    /* zd_call_exit ran */
+
+	/* Styles of this call (from opts and its number) */
+	bool full;                      /* structures unabbreviated (-v, -e abbrev=) */
+	bool deref;                     /* structures read at all (-e verbose=) */
+	bool raw;                       /* arguments in hex (-e raw=) */
+	/* opts with verbose = full, when -e abbrev= makes them differ: then
+	 * opts points here, so that decoders need only look at opts->verbose
+	 * (c must not be copied between zd_call_init and zd_call_exit) */
+	struct zd_dec_opts eff;
 
 	/* Decoder state (private) */
 	int state;                      /* ZD_DEC_DONE / ZD_DEC_MORE after the entry half */
@@ -113,6 +133,19 @@ void zd_call_retval(const struct zd_call *c, struct zd_sb *sb);
  * known (zdiag attach): "read(3, \"abc\", 10) = 3" appended to sb. */
 void zd_call_format(struct zd_call *c, struct zd_sb *sb, int64_t rval);
 void zd_call_release(struct zd_call *c);
+
+/*
+ * -e read=SET, -e write=SET: after the line of a finished call, a hex and
+ * ASCII dump of the data it wrote to (write, pwrite64, send, sendto,
+ * writev, pwritev, pwritev2, vmsplice, sendmsg, sendmmsg) or read from
+ * (read, pread64, recvfrom, readv, preadv, preadv2, recvmsg, recvmmsg;
+ * only when it succeeded) a descriptor of the sets, as strace prints it:
+ *	" | 00000  68 65 6c 6c 6f 0a                                 hello.           |\n"
+ * with " * 5 bytes in buffer 0\n" before each buffer of a vector.  The
+ * tracee must still be stopped at the call's exit.  Appends nothing when
+ * nothing is to be dumped.
+ */
+void zd_call_dump(const struct zd_call *c, struct zd_sb *sb);
 
 /* Whether rval is an error return (-4095..-1) and its errno. */
 static inline bool

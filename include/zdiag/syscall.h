@@ -123,4 +123,26 @@ bool zd_scset_full(const struct zd_scset *s);
  */
 int zd_scset_parse(struct zd_scset *s, const char *spec, char *err, size_t errsize);
 
+/* ---------------------------------------------------------------- */
+/* Sets of file descriptors                                          */
+
+/* A set of file descriptors (-e read=, -e write=). */
+#define ZD_FDSET_MAX 4096   /* descriptors from 0 to this - 1 */
+struct zd_fdset {
+	uint64_t bits[ZD_FDSET_MAX / 64];
+};
+
+static inline bool
+zd_fdset_has(const struct zd_fdset *s, int fd)
+{
+	return fd >= 0 && fd < ZD_FDSET_MAX && ((s->bits[fd / 64] >> (fd % 64)) & 1);
+}
+
+/*
+ * strace's descriptor set syntax into s (replacing it): numbers separated
+ * by commas, "all", "none", a leading '!' negating the whole set.
+ * Returns -EINVAL (err: "invalid descriptor 'x'") on error.
+ */
+int zd_fdset_parse(struct zd_fdset *s, const char *spec, char *err, size_t errsize);
+
 #endif

@@ -50,6 +50,9 @@ struct trace_cli {
 	int tip;                    /* its id, -1: random */
 	enum zd_color cmode;
 	const char *outfile;
+	int xcount;                 /* -x given: 1 non-ascii, 2 all */
+	bool xlong;                 /* --strings-in-hex given */
+	struct zd_fdset dump_rd, dump_wr;   /* -e read=, -e write= */
 	pid_t *pids;
 	size_t npids, apids;
 	int outfd;
@@ -376,6 +379,66 @@ parse_pids(struct trace_cli *cli, const char *arg)
 	return 0;
 }
 
+/* -e abbrev=SET, -e verbose=SET, -e raw=SET: the syscall set of one style */
+static int
+q_scstyle(struct trace_cli *cli, const char *set, const char *name, struct zd_scset *dst, bool complement)
+{
+	char err[160];
+	size_t i;
+
+	if (zd_scset_parse(dst, set, err, sizeof(err)) < 0)
+		return zd_usage_error(cli->cmd, "invalid -e %s=%s: %s", name, set, err);
+	if (complement) {
+		for (i = 0; i < ZD_ARRAY_SIZE(dst->bits); i++)
+			dst->bits[i] = ~dst->bits[i];
+		dst->others = !dst->others;
+	}
+	return 0;
+}
+
+static int
+q_abbrev(struct trace_cli *cli, const char *set)
+{
+	cli->o.dec.verbose = false;   /* -v is abbrev=none: the last one counts */
+	return q_scstyle(cli, set, "abbrev", &cli->o.dec.noabbrev, true);
+}
+
+static int
+q_verbose(struct trace_cli *cli, const char *set)
+{
+	return q_scstyle(cli, set, "verbose", &cli->o.dec.noverbose, true);
+}
+
+static int
+q_raw(struct trace_cli *cli, const char *set)
+{
+	return q_scstyle(cli, set, "raw", &cli->o.dec.raw, false);
+}
+
+/* -e read=FDS, -e write=FDS */
+static int
+q_dump(struct trace_cli *cli, const char *set, const char *name, struct zd_fdset *dst, struct zd_fdset **opt)
+{
+	char err[160];
+
+	if (zd_fdset_parse(dst, set, err, sizeof(err)) < 0)
+		return zd_usage_error(cli->cmd, "invalid -e %s=%s: %s", name, set, err);
+	*opt = dst;
+	return 0;
+}
+
+static int
+q_read(struct trace_cli *cli, const char *set)
+{
+	return q_dump(cli, set, "read", &cli->dump_rd, &cli->o.dec.dump_read);
+}
+
+static int
+q_write(struct trace_cli *cli, const char *set)
+{
+	return q_dump(cli, set, "write", &cli->dump_wr, &cli->o.dec.dump_write);
+}
+
 /* -e signal=SET */
 static int
 q_signal(struct trace_cli *cli, const char *spec)
@@ -550,6 +613,11 @@ static const struct trace_qual {
 	int (*set)(struct trace_cli *cli, const char *value);
 } trace_quals[] = {
 	{ "trace", "t", q_trace },
+	{ "abbrev", "a", q_abbrev },
+	{ "verbose", "v", q_verbose },
+	{ "raw", "x", q_raw },
+	{ "read", "reads r", q_read },
+	{ "write", "writes w", q_write },
 	{ "signal", "signals s", q_signal },
 	{ "status", NULL, q_status },
 	{ "quiet", "silent silence q", q_quiet },
@@ -919,6 +987,48 @@ opt_no_abbrev(void *ctx, const char *arg, const struct zd_opt *o)
 
 /* -q (-qq, -qqq), --quiet[=SET] */
 static int
+opt_hex(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->xcount++;
+	return 0;
+}
+
+/* --strings-in-hex[=none|non-ascii-chars|non-ascii|all] (alone: all) */
+static int
+opt_strings_in_hex(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->xlong = true;
+	if (zd_xstr_parse(arg ? arg : "all", &cli->o.dec.xstr) < 0)
+		return zd_usage_error(cli->cmd, "invalid --strings-in-hex '%s' (none, non-ascii-chars, non-ascii, all)",
+				      arg);
+	return 0;
+}
+
+static int
+opt_const_style(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_xlat_style_parse(arg, &cli->o.dec.xlat_style) < 0)
+		return zd_usage_error(cli->cmd, "invalid -X '%s' (raw, abbrev, verbose)", arg);
+	return 0;
+}
+
+/* After parsing: -x and --strings-in-hex, the style of event lines. */
+static int
+styles_finish(struct trace_cli *cli)
+{
+	if (cli->xcount && cli->xlong)
+		return zd_usage_error(cli->cmd, "-x and --strings-in-hex cannot be given together");
+	if (cli->xcount)
+		cli->o.dec.xstr = cli->xcount > 1 ? ZD_XSTR_ALL : ZD_XSTR_NON_ASCII;
+	zd_xlat_set_style(cli->o.dec.xlat_style);   /* --- SIGCHLD {...} --- lines */
+	return 0;
+}
+
+static int
 opt_quiet(void *ctx, const char *arg, const struct zd_opt *o)
 {
 	struct trace_cli *cli = ctx;
@@ -1031,6 +1141,14 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL, opt_failed },
 	{ 0, 'v', "no-abbrev", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL, opt_no_abbrev },
 	{ 0, 'q', NULL, ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes (-qq: no \"+++ exited\" lines either; -qqq: no notes at all)", NULL, opt_quiet },
+	{ 0, 'x', NULL, ZD_ARG_NONE, NULL, "print strings with non-ASCII bytes in hex: \"\\x7f\\x45...\" (-xx: all strings)", NULL, opt_hex },
+	{ 0, 0, "strings-in-hex", ZD_ARG_OPT, "WHICH", "hex escapes: none (octal: the default), non-ascii-chars (\\x7f, not \\177), non-ascii (-x), all (-xx; also when WHICH is left out)", "none non-ascii-chars non-ascii all", opt_strings_in_hex },
+	{ 0, 'X', "const-print-style", ZD_ARG_REQ, "STYLE", "constants and flags: abbrev (O_RDONLY|O_CLOEXEC, the default), raw (0x80000), verbose (0x80000 /* O_RDONLY|O_CLOEXEC */)", "raw abbrev verbose", opt_const_style },
+	{ 0, 0, "abbrev", ZD_ARG_REQ, "SET", "same as -e abbrev=SET: structures of these syscalls abbreviated (none: -v)", NULL, opt_qual },
+	{ 0, 0, "verbose", ZD_ARG_REQ, "SET", "same as -e verbose=SET: structures of the others printed as addresses", NULL, opt_qual },
+	{ 0, 0, "raw", ZD_ARG_REQ, "SET", "same as -e raw=SET: arguments and return value of these syscalls in hex, undecoded", NULL, opt_qual },
+	{ 0, 0, "read", ZD_ARG_REQ, "FDS", "same as -e read=FDS: hex and ASCII dump of all data read from these descriptors", NULL, opt_qual },
+	{ 0, 0, "write", ZD_ARG_REQ, "FDS", "same as -e write=FDS: hex and ASCII dump of all data written to these descriptors", NULL, opt_qual },
 	{ 0, 0, "json", ZD_ARG_NONE, NULL, "JSON Lines: one object per event (schema: docs/trace-json.md)", NULL, opt_json },
 	{ 0, 0, "lifecycle", ZD_ARG_NONE, NULL, "follow forks and report every process's life: parent, exec, exit, reaper, zombie time", NULL, opt_lifecycle },
 	{ 0, 0, "late", ZD_ARG_REQ, "MS", "with --lifecycle: a zombie reaped after MS milliseconds is late (default 1000)", NULL, opt_late },
@@ -1332,6 +1450,8 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		r = zd_usage_error(cmd->name, "no command to run and no -p PID to attach to");
 		goto out_rc;
 	}
+	if ((r = styles_finish(&cli)))
+		goto out_rc;
 	if (cli.tcount && !cli.ts_given) {
 		/* -t: time of day; -tt: with microseconds; -ttt: epoch too */
 		cli.fmt.tsfmt = cli.tcount >= 3 ? ZD_TSF_UNIX : ZD_TSF_TIME;

@@ -77,6 +77,7 @@ void put_sig(struct zd_sb *sb, int64_t sig);       /* "SIGUSR1", or "77" */
 /* A signal set at addr of size bytes: "[USR1 TERM]", "~[RTMIN RT_1]", "[]". */
 void put_sigset(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t size);
 void put_sigmask(struct zd_sb *sb, const uint64_t *words, size_t nsig);
+void put_si_code(struct zd_sb *sb, const struct zd_xlat_tab *t, int code);   /* "CLD_EXITED", "0x7" */
 void put_mode(struct zd_sb *sb, uint64_t mode);   /* "S_IFREG|0644" */
 
 /* Structures (dec_struct.c); addr is read from the tracee. */
@@ -99,11 +100,20 @@ void put_sockaddr(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, int6
 /* The generic decoder's printer for one argument of a given kind. */
 void put_arg(struct zd_call *c, struct zd_sb *sb, const struct zd_argdesc *a, uint64_t v);
 
-/* Read a whole structure; false if it cannot be read (then print addr). */
+/* Read a whole structure; false if it cannot be read (then print addr),
+ * or is not to be read at all (-e verbose= leaves this call out). */
 static inline bool
 umove_all(const struct zd_call *c, uint64_t addr, void *buf, size_t len)
 {
-	return addr && zd_umove(c->tid, addr, buf, len) == (ssize_t)len;
+	return addr && c->deref && zd_umove(c->tid, addr, buf, len) == (ssize_t)len;
+}
+
+/* Structures in full: -v, or -e abbrev= leaves this call out (the same
+ * as c->opts->verbose: zd_call_init points opts at a copy saying so). */
+static inline bool
+dec_full(const struct zd_call *c)
+{
+	return c->full;
 }
 
 #endif

@@ -91,6 +91,8 @@ put_mode(struct zd_sb *sb, uint64_t mode)
 
 	for (i = 0; type && i < ZD_ARRAY_SIZE(types); i++) {
 		if (types[i].v == type) {
+			if (!zd_xlat_sym_begin(sb, ZD_XN_OCT, mode))
+				return;
 			/* as strace: S_IFDIR|S_ISVTX|0777; no type, plain octal */
 			zd_sb_adds(sb, types[i].n);
 			zd_sb_adds(sb, mode & S_ISUID ? "|S_ISUID" : "");
@@ -98,7 +100,9 @@ put_mode(struct zd_sb *sb, uint64_t mode)
 			zd_sb_adds(sb, mode & S_ISVTX ? "|S_ISVTX" : "");
 			zd_sb_addc(sb, '|');
 			mode &= ~(uint64_t)(S_IFMT | S_ISUID | S_ISGID | S_ISVTX);
-			break;
+			put_oct(sb, mode);
+			zd_xlat_sym_end(sb);
+			return;
 		}
 	}
 	put_oct(sb, mode);
@@ -106,6 +110,21 @@ put_mode(struct zd_sb *sb, uint64_t mode)
 
 /* ---------------------------------------------------------------- */
 /* Quoting                                                           */
+
+/* -x, -xx: this thread's string style, set from the call's options. */
+static __thread enum zd_xstr cur_xstr;
+
+/* -x: whether a string holds anything but printable ASCII and \t\n\v\f\r. */
+static bool
+needs_hex(const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] > 0x7e || (p[i] < 0x20 && (p[i] < 9 || p[i] > 13)))
+			return true;
+	return false;
+}
 
 void
 put_quoted(struct zd_sb *sb, const void *data, size_t len, bool hex_all)
@@ -115,6 +134,8 @@ put_quoted(struct zd_sb *sb, const void *data, size_t len, bool hex_all)
 	char *o;
 	size_t i;
 
+	if (cur_xstr == ZD_XSTR_ALL || (cur_xstr == ZD_XSTR_NON_ASCII && needs_hex(p, len)))
+		hex_all = true;
 	zd_sb_grow(sb, len * 4 + 2);
 	o = sb->buf + sb->len;
 	*o++ = '"';
@@ -142,6 +163,12 @@ put_quoted(struct zd_sb *sb, const void *data, size_t len, bool hex_all)
 		case '\v': *o++ = 'v'; continue;
 		case '\f': *o++ = 'f'; continue;
 		default: break;
+		}
+		if (cur_xstr == ZD_XSTR_NON_ASCII_CHARS) {
+			*o++ = 'x';
+			*o++ = hexd[c >> 4];
+			*o++ = hexd[c & 15];
+			continue;
 		}
 		/* Octal, with all three digits when an octal digit follows. */
 		if ((i + 1 < len && p[i + 1] >= '0' && p[i + 1] <= '7') || c > 077) {
@@ -210,7 +237,7 @@ void
 put_dirfd(const struct zd_call *c, struct zd_sb *sb, int fd)
 {
 	if (fd == AT_FDCWD)
-		zd_sb_adds(sb, "AT_FDCWD");
+		zd_xlat_sym(sb, ZD_XN_DEC, (uint64_t)(int64_t)AT_FDCWD, "AT_FDCWD");
 	else
 		put_fd(c, sb, fd);
 }
@@ -319,19 +346,22 @@ put_open_flags(struct zd_sb *sb, uint64_t flags)
 	uint64_t rest;
 
 	flags &= 0xffffffffULL;
+	if (!zd_xlat_sym_begin(sb, ZD_XN_HEX, flags))
+		return;
 	zd_sb_adds(sb, zd_xlat_name(&zd_xlat_open_access, flags & 3));
 	rest = zd_xlat_flags_part(sb, &zd_xlat_open_flags, flags & ~3ULL, &first);
 	if (rest) {
 		zd_sb_addc(sb, '|');
 		put_hex(sb, rest);
 	}
+	zd_xlat_sym_end(sb);
 }
 
 void
 put_sig(struct zd_sb *sb, int64_t sig)
 {
 	if (sig > 0 && sig <= 64)
-		zd_sb_adds(sb, zd_dec_signame((int)sig));
+		zd_xlat_sym(sb, ZD_XN_DEC, (uint64_t)sig, zd_dec_signame((int)sig));
 	else
 		put_dec(sb, sig);
 }
@@ -498,12 +528,13 @@ generic(struct zd_call *c, struct zd_sb *sb)
 	return ZD_DEC_DONE;
 }
 
+/* Unknown numbers and -e raw=: the arguments in hex. */
 static int
-raw6(struct zd_call *c, struct zd_sb *sb)
+raw_args(struct zd_call *c, struct zd_sb *sb)
 {
-	int i;
+	int i, n = c->ent ? c->ent->nargs : 6;
 
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < n; i++) {
 		dec_arg(c, sb);
 		put_hex(sb, c->args[i]);
 	}
@@ -513,8 +544,8 @@ raw6(struct zd_call *c, struct zd_sb *sb)
 static int
 run_decoder(struct zd_call *c, struct zd_sb *sb)
 {
-	if (!c->ent)
-		return c->exiting ? ZD_DEC_DONE : raw6(c, sb);
+	if (!c->ent || c->raw)
+		return c->exiting ? ZD_DEC_DONE : raw_args(c, sb);
 	if (c->ent->decode)
 		return c->ent->decode(c, sb);
 	return generic(c, sb);
@@ -530,6 +561,14 @@ zd_call_init(struct zd_call *c, pid_t tid, long nr, const uint64_t args[6],
 	c->sp = 0;
 	c->opts = opts;
 	c->ent = zd_sysent(nr);
+	c->full = opts && (opts->verbose || zd_scset_has(&opts->noabbrev, nr));
+	if (opts && c->full != opts->verbose) {
+		c->eff = *opts;
+		c->eff.verbose = c->full;
+		c->opts = &c->eff;
+	}
+	c->deref = !opts || !zd_scset_has(&opts->noverbose, nr);
+	c->raw = opts && zd_scset_has(&opts->raw, nr);
 	c->rval = 0;
 	c->exiting = false;
 	c->exited = false;
@@ -553,9 +592,18 @@ zd_call_name(const struct zd_call *c)
 	return c->ent ? c->ent->name : NULL;
 }
 
+/* The thread-wide printing styles (-x, -X) of c's options. */
+static void
+apply_styles(const struct zd_call *c)
+{
+	cur_xstr = c->opts ? c->opts->xstr : ZD_XSTR_NONE;
+	zd_xlat_set_style(c->opts ? c->opts->xlat_style : ZD_XLAT_ABBREV);
+}
+
 void
 zd_call_entry(struct zd_call *c, struct zd_sb *sb)
 {
+	apply_styles(c);
 	c->base = sb->len;
 	if (c->ent) {
 		zd_sb_adds(sb, c->ent->name);
@@ -579,6 +627,7 @@ zd_call_entry(struct zd_call *c, struct zd_sb *sb)
 void
 zd_call_exit(struct zd_call *c, struct zd_sb *sb, int64_t rval)
 {
+	apply_styles(c);
 	c->rval = rval;
 	c->exiting = true;
 	c->exited = true;
@@ -681,7 +730,7 @@ zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
 		put_tampered(c, sb);
 		return;
 	}
-	kind = c->rkind >= 0 ? c->rkind : c->ent ? c->ent->ret : ZD_RET_D;
+	kind = c->raw ? ZD_RET_X : c->rkind >= 0 ? c->rkind : c->ent ? c->ent->ret : ZD_RET_D;
 	switch (kind) {
 	case ZD_RET_X:
 		put_hex(sb, (uint64_t)c->rval);

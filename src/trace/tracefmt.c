@@ -368,6 +368,8 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 	if (!died)
 		put_duration(f, tcb, mono);
 	zd_sb_addc(&f->out, '\n');
+	if (!died)
+		zd_call_dump(&tcb->call, &f->out);   /* -e read=, -e write= */
 	tcb->ustate &= ~US_UNFINISHED;
 	if (f->after_call)
 		f->after_call(f->after_ctx, tcb, &f->out);
