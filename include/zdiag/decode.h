@@ -34,10 +34,27 @@
 #include "zdiag/strbuf.h"
 #include "zdiag/syscall.h"
 
+/* What --decode-fds shows after an fd (strace 6.1's set; -y is PATH,
+ * -yy all four). */
+enum zd_decode_fds {
+	ZD_DECFD_PATH = 1u << 0,    /* 3</etc/hostname>, AT_FDCWD</cwd> */
+	ZD_DECFD_SOCKET = 1u << 1,  /* 3<TCP:[127.0.0.1:80->127.0.0.1:34567]> (sock_diag) */
+	ZD_DECFD_DEV = 1u << 2,     /* 3</dev/null<char 1:3>> */
+	ZD_DECFD_PIDFD = 1u << 3,   /* 3<pid:1234> */
+	ZD_DECFD_ALL = 0xfu,
+};
+
+/* What --decode-pids shows after a pid (strace 6.1's set; -Y is COMM). */
+enum zd_decode_pids {
+	ZD_DECPID_COMM = 1u << 0,   /* 1234<sleep> */
+	ZD_DECPID_PIDNS = 1u << 1,  /* accepted; see zd_dec_parse_pids */
+};
+
 struct zd_dec_opts {
 	size_t strsize;   /* bytes of strings and buffers shown (-s); 0: unlimited */
-	bool fd_paths;    /* -y: show the path of every fd: 3</etc/hostname> */
+	uint8_t decode_fds;   /* enum zd_decode_fds bits (-y, -yy, --decode-fds) */
 	bool verbose;     /* full structures (stat: every field) */
+	uint8_t decode_pids;  /* enum zd_decode_pids bits (-Y, --decode-pids) */
 };
 
 #define ZD_DEC_STRSIZE 32
@@ -50,7 +67,7 @@ struct zd_dec_opts {
 #ifndef ZD_DEC_STRMAX   /* the fuzz build lowers it (mk/fuzz.mk): same paths, faster */
 #define ZD_DEC_STRMAX (1u << 20)
 #endif
-#define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, false, false }
+#define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, 0, false, 0 }
 
 enum { ZD_DEC_DONE = 0, ZD_DEC_MORE = 1 };
 
@@ -172,6 +189,18 @@ const char *zd_dec_signame(int sig);
 void zd_dec_siginfo(struct zd_sb *sb, const void *siginfo);
 /* A wait status as "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]" (without brackets). */
 void zd_dec_wstatus(struct zd_sb *sb, int status);
+/*
+ * Parse strace's --decode-fds=SET (path socket dev pidfd, all, none; a
+ * leading '!' negates) and --decode-pids=SET (comm pidns, all, none) into
+ * a bit set.  Returns 0, or -EINVAL for an unknown word.
+ */
+int zd_dec_parse_fds(const char *spec, unsigned *out);
+int zd_dec_parse_pids(const char *spec, unsigned *out);
+/* The command name of pid as --decode-pids=comm shows it after the pid
+ * ("<sleep>", escaped as strace does), appended to sb; nothing when pid
+ * is gone.  For the tracer's "[pid 1234<sleep>]" prefixes. */
+void zd_dec_pid_comm(struct zd_sb *sb, pid_t pid);
+
 /* A string escaped and quoted as strace prints it ("a\nb\0"), with "..."
  * after the quote when truncated is true. */
 void zd_dec_quote(struct zd_sb *sb, const void *data, size_t len, bool truncated);
