@@ -58,6 +58,8 @@ struct trace_cli {
 	bool ff_pending;            /* -ff: some file's buffer has lines */
 	struct timespec pending_since;
 	struct zd_tracer *tracer;
+	int ycount;                 /* -y given (-yy: twice) */
+	bool decfd_given;           /* --decode-fds or -e decode-fds= */
 };
 
 static volatile sig_atomic_t stop_sig;   /* for the tracer, which clears it */
@@ -438,6 +440,33 @@ q_status(struct trace_cli *cli, const char *set)
 	return 0;
 }
 
+/* -e decode-fds=SET, --decode-fds[=SET] (strace refuses it with -y) */
+static int
+q_decode_fds(struct trace_cli *cli, const char *set)
+{
+	unsigned v;
+
+	if (cli->ycount)
+		return zd_usage_error(cli->cmd, "-y and --decode-fds cannot be given together");
+	if (zd_dec_parse_fds(set, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid decode-fds '%s' (path, socket, dev, pidfd, all, none)", set);
+	cli->o.dec.decode_fds = (uint8_t)v;
+	cli->decfd_given = true;
+	return 0;
+}
+
+/* -e decode-pids=SET, --decode-pids=SET */
+static int
+q_decode_pids(struct trace_cli *cli, const char *set)
+{
+	unsigned v;
+
+	if (zd_dec_parse_pids(set, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid decode-pids '%s' (comm, pidns, all, none)", set);
+	cli->o.dec.decode_pids = (uint8_t)v;
+	return 0;
+}
+
 /*
  * The -e qualifiers, strace's names and aliases.  Each long option of the
  * same name (--trace=SET, --signal=SET, ...) goes through the same row.
@@ -450,6 +479,8 @@ static const struct trace_qual {
 	{ "trace", "t", q_trace },
 	{ "signal", "signals s", q_signal },
 	{ "status", NULL, q_status },
+	{ "decode-fds", NULL, q_decode_fds },
+	{ "decode-pids", NULL, q_decode_pids },
 	{ NULL, NULL, NULL },
 };
 
@@ -605,11 +636,31 @@ opt_per_process(void *ctx, const char *arg, const struct zd_opt *o)
 	return 0;
 }
 
+/* --decode-fds alone: paths, as strace */
 static int
 opt_decode_fds(void *ctx, const char *arg, const struct zd_opt *o)
 {
-	((struct trace_cli *)ctx)->o.dec.fd_paths = true;
+	return q_decode_fds(ctx, arg ? arg : "path");
+}
+
+/* -y: paths, -yy: everything */
+static int
+opt_y(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (cli->decfd_given)
+		return zd_usage_error(cli->cmd, "-y and --decode-fds cannot be given together");
+	cli->ycount++;
+	cli->o.dec.decode_fds = cli->ycount > 1 ? ZD_DECFD_ALL : ZD_DECFD_PATH;
 	return 0;
+}
+
+/* -Y: --decode-pids=comm */
+static int
+opt_decode_comm(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	return q_decode_pids(ctx, "comm");
 }
 
 static int
@@ -713,7 +764,10 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 'c', "summary-only", ZD_ARG_NONE, NULL, "count time, calls and errors per syscall; print a table at the end instead of the trace", NULL, opt_summary_only },
 	{ 0, 'C', "summary", ZD_ARG_NONE, NULL, "like -c, but also print the trace", NULL, opt_summary },
 	{ 0, 0, "per-process", ZD_ARG_NONE, NULL, "with -c/-C: one table per process, then the total", NULL, opt_per_process },
-	{ 0, 'y', "decode-fds", ZD_ARG_NONE, NULL, "show the path of file descriptors: 3</etc/hostname>", NULL, opt_decode_fds },
+	{ 0, 'y', NULL, ZD_ARG_NONE, NULL, "show the paths of fds: 3</etc/hostname>, AT_FDCWD</cwd>; -yy: all that --decode-fds knows", NULL, opt_y },
+	{ 0, 0, "decode-fds", ZD_ARG_OPT, "SET", "what to show after fds: path socket (3<TCP:[127.0.0.1:80->127.0.0.1:4567]>) dev (</dev/null<char 1:3>>) pidfd (<pid:42>), all, none; alone: path", "path socket dev pidfd all none", opt_decode_fds },
+	{ 0, 'Y', NULL, ZD_ARG_NONE, NULL, "show command names of pids: kill(1234<sleep>, SIGTERM) (--decode-pids=comm)", NULL, opt_decode_comm },
+	{ 0, 0, "decode-pids", ZD_ARG_REQ, "SET", "comm (names of pids), pidns, all, none", "comm pidns all none", opt_qual },
 	{ 0, 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL, opt_successful },
 	{ 0, 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL, opt_failed },
 	{ 0, 'v', "no-abbrev", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL, opt_no_abbrev },
