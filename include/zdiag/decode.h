@@ -187,6 +187,9 @@ int zd_umove_fallback_errno(void);
 const char *zd_dec_signame(int sig);
 /* A siginfo_t as "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}". */
 void zd_dec_siginfo(struct zd_sb *sb, const void *siginfo);
+/* Same, with si_pid decorated as decode_pids (enum zd_decode_pids) says:
+ * "si_pid=42<sleep>". */
+void zd_dec_siginfo_pids(struct zd_sb *sb, const void *siginfo, unsigned decode_pids);
 /* A wait status as "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]" (without brackets). */
 void zd_dec_wstatus(struct zd_sb *sb, int status);
 /*

@@ -464,6 +464,7 @@ q_decode_pids(struct trace_cli *cli, const char *set)
 	if (zd_dec_parse_pids(set, &v) < 0)
 		return zd_usage_error(cli->cmd, "invalid decode-pids '%s' (comm, pidns, all, none)", set);
 	cli->o.dec.decode_pids = (uint8_t)v;
+	cli->fmt.decode_pids = v;
 	return 0;
 }
 

@@ -739,6 +739,9 @@ put_arg(struct zd_call *c, struct zd_sb *sb, const struct zd_argdesc *a, uint64_
 	case ZD_AK_FD:
 		put_fd(c, sb, (int32_t)v);
 		break;
+	case ZD_AK_PID:
+		put_pid(c, sb, (int32_t)v);
+		break;
 	case ZD_AK_DFD:
 		put_dirfd(c, sb, (int32_t)v);
 		break;
@@ -989,6 +992,9 @@ zd_call_retval(const struct zd_call *c, struct zd_sb *sb)
 		break;
 	case ZD_RET_FD:
 		put_fd(c, sb, (int)c->rval);
+		break;
+	case ZD_RET_PID:
+		put_pid(c, sb, c->rval);
 		break;
 	default:
 		put_dec(sb, c->rval);
