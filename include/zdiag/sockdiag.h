@@ -17,10 +17,13 @@
  *	if (zd_sockdiag_lookup("TCP", 12345, &si) == 0)
  *		... si.src, si.sport, si.dst, si.dport ...
  *
- * Results are cached by inode (found sockets only: a socket that is not
- * bound yet is looked up again next time); zd_sockdiag_forget() drops one
- * inode whose addresses may change (bind, connect).  Process-wide state,
- * not thread-safe.  Nothing here prints.
+ * Results are cached by inode, but only those that cannot change any more
+ * while the inode lives: a TCP socket listening or connected, a UNIX
+ * stream socket connected or listening, a bound NETLINK socket.  Others (a
+ * UDP socket may connect at any time; a socket not yet bound is not
+ * reported at all) are asked again at each lookup.  Unlike strace 6.1,
+ * which keeps every answer, a UDP socket bound and later connected shows
+ * its peer.  Process-wide state, not thread-safe.  Nothing here prints.
  */
 #ifndef ZDIAG_SOCKDIAG_H
 #define ZDIAG_SOCKDIAG_H
@@ -40,6 +43,8 @@ struct zd_sockinfo {
 	uint64_t ino;
 	uint8_t kind;            /* enum zd_sock_kind */
 	uint8_t family;          /* ZD_SOCK_INET: AF_INET or AF_INET6 */
+	uint8_t state;           /* TCP_LISTEN, TCP_ESTABLISHED ... (inet, unix) */
+	uint8_t type;            /* ZD_SOCK_UNIX: SOCK_STREAM, SOCK_DGRAM ... */
 	uint16_t sport, dport;   /* host byte order */
 	uint8_t src[16], dst[16];/* network byte order; AF_INET: first 4 bytes */
 	uint32_t peer;           /* ZD_SOCK_UNIX: the peer's inode, or 0 */
@@ -59,8 +64,6 @@ struct zd_sockinfo {
  * another -errno (no sock_diag, a malformed reply).
  */
 int zd_sockdiag_lookup(const char *proto, uint64_t ino, struct zd_sockinfo *out);
-/* Drop ino from the cache (its addresses may be about to change). */
-void zd_sockdiag_forget(uint64_t ino);
 /* Drop the whole cache. */
 void zd_sockdiag_flush(void);
 

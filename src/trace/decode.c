@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -294,24 +293,10 @@ fd_path(pid_t pid, int fd, char *buf, size_t size, bool *deleted)
 	return n;
 }
 
-/* Calls after which a socket's addresses may differ (bind, connect, the
- * autobind of a first send): its cached sock_diag answer is dropped. */
-static bool
-sock_changer(long nr)
-{
-	static const long nrs[] = { SYS_bind, SYS_connect, SYS_sendto, SYS_sendmsg, SYS_sendmmsg };
-	size_t i;
-
-	for (i = 0; i < ZD_ARRAY_SIZE(nrs); i++)
-		if (nrs[i] == nr)
-			return true;
-	return false;
-}
-
 /* -yy on a socket: "<TCP:[127.0.0.1:80->127.0.0.1:34567]>", what sock_diag
  * says about its inode, else "<TCP:[12345]>"; false for no socket. */
 static bool
-put_socket_info(const struct zd_call *c, struct zd_sb *sb, pid_t pid, int fd, const char *path)
+put_socket_info(struct zd_sb *sb, pid_t pid, int fd, const char *path)
 {
 	char link[64], proto[64], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 	struct zd_sockinfo si;
@@ -374,8 +359,6 @@ put_socket_info(const struct zd_call *c, struct zd_sb *sb, pid_t pid, int fd, co
 		break;
 	}
 	zd_sb_adds(sb, "]>");
-	if (!c->exiting && sock_changer(c->nr))
-		zd_sockdiag_forget(ino);
 	return true;
 }
 
@@ -445,7 +428,7 @@ put_fd_info(const struct zd_call *c, struct zd_sb *sb, pid_t pid, int fd)
 	n = fd_path(pid, fd, path, sizeof(path), &deleted);
 	if (n < 0)
 		return;
-	if ((what & ZD_DECFD_SOCKET) && put_socket_info(c, sb, pid, fd, path))
+	if ((what & ZD_DECFD_SOCKET) && put_socket_info(sb, pid, fd, path))
 		return;
 	if ((what & ZD_DECFD_DEV) && put_dev_info(sb, path, (size_t)n))
 		return;

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/netlink_diag.h>
@@ -72,6 +73,7 @@ parse_inet(const unsigned char *p, size_t plen, uint64_t ino, struct zd_sockinfo
 	out->ino = ino;
 	out->kind = ZD_SOCK_INET;
 	out->family = m.idiag_family;
+	out->state = m.idiag_state;
 	out->sport = ntohs(m.id.idiag_sport);
 	out->dport = ntohs(m.id.idiag_dport);
 	memcpy(out->src, m.id.idiag_src, sizeof(out->src));
@@ -95,6 +97,8 @@ parse_unix(const unsigned char *p, size_t plen, uint64_t ino, struct zd_sockinfo
 	memset(out, 0, sizeof(*out));
 	out->ino = ino;
 	out->kind = ZD_SOCK_UNIX;
+	out->state = m.udiag_state;
+	out->type = m.udiag_type;
 	/* Attributes: {u16 len, u16 type, payload}, each 4-aligned. */
 	while (plen - off >= sizeof(struct rtattr)) {
 		struct rtattr a;
@@ -307,11 +311,22 @@ static struct {
 	struct zd_sockinfo si;
 } cache[CACHE_SIZE];
 
-void
-zd_sockdiag_forget(uint64_t ino)
+/* Whether what sock_diag said stays true while the inode lives. */
+static bool
+settled(const struct zd_sockinfo *si, unsigned protocol)
 {
-	if (cache[ino % CACHE_SIZE].si.ino == ino)
-		cache[ino % CACHE_SIZE].used = false;
+	switch (si->kind) {
+	case ZD_SOCK_INET:
+		/* listening, or connected (and what follows): addresses fixed */
+		return protocol == IPPROTO_TCP && si->state != TCP_CLOSE && si->state != TCP_SYN_SENT;
+	case ZD_SOCK_UNIX:
+		return (si->type == SOCK_STREAM || si->type == SOCK_SEQPACKET) &&
+		       (si->peer || si->state == TCP_LISTEN);
+	case ZD_SOCK_NETLINK:
+		return si->portid != 0;   /* bound: the port id stays */
+	default:
+		return false;
+	}
 }
 
 void
@@ -337,7 +352,7 @@ zd_sockdiag_lookup(const char *proto, uint64_t ino, struct zd_sockinfo *out)
 		return 0;
 	}
 	rc = query(protos[i].kind, protos[i].family, protos[i].protocol, ino, out);
-	if (rc)
+	if (rc || !settled(out, protos[i].protocol))
 		return rc;
 	cache[ino % CACHE_SIZE].used = true;
 	cache[ino % CACHE_SIZE].si = *out;
