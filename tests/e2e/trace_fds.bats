@@ -35,6 +35,15 @@ setup() {
 	command -v strace > /dev/null || skip "strace not installed"
 }
 
+# has FILE ERE...: FILE has a line matching each ERE (says which not).
+has() {
+	local f=$1 re
+	shift
+	for re in "$@"; do
+		grep -Eq -- "$re" "$f" || { echo "no line matches: $re"; return 1; }
+	done
+}
+
 # run_both OPTS -- CMD...: $T/z (zdiag) and $T/s (strace) traces of CMD.
 run_both() {
 	local opts=$1
@@ -49,15 +58,16 @@ run_both() {
 	run_both "-yy -e trace=$FD_CALLS" -- "$HELPERS/trace_fds" "$T"
 	diff -u <(norm "$T/s") <(norm "$T/z")
 	# the decorations are there (a diff of two empty decorations would pass)
-	grep -Eq '^openat\(AT_FDCWD</.*>, "/dev/null", O_RDONLY\) = [0-9]+</dev/null<char 1:3>>$' "$T/z"
-	grep -Eq '^dup2\([0-9]+</dev/null<char 1:3>>, 10(</dev/null<char 1:3>>)?\) += 10</dev/null<char 1:3>>$' "$T/z"
-	grep -Eq '^dup2\([0-9]+</dev/null<char 1:3>>, 10</dev/null<char 1:3>>\) += 10</dev/null<char 1:3>>$' "$T/z"
-	grep -Eq '^socketpair\(AF_UNIX, SOCK_STREAM, 0, \[[0-9]+<UNIX-STREAM:\[[0-9]+->[0-9]+\]>, [0-9]+<UNIX-STREAM:\[[0-9]+->[0-9]+\]>\]\) += 0$' "$T/z"
-	grep -Eq '^accept\([0-9]+<TCP:\[127\.0\.0\.1:[0-9]+\]>, NULL, NULL\) += [0-9]+<TCP:\[127\.0\.0\.1:[0-9]+->127\.0\.0\.1:[0-9]+\]>$' "$T/z"
-	grep -Eq '^close\([0-9]+<UDP:\[127\.0\.0\.1:[0-9]+->127\.0\.0\.1:[0-9]+\]>\)' "$T/z"
-	grep -Eq '^listen\([0-9]+<UNIX-STREAM:\[[0-9]+,"'"$T"'/sock"\]>, 1\)' "$T/z"
-	grep -Eq '^close\([0-9]+<NETLINK:\[ROUTE:[0-9]+\]>\)' "$T/z"
-	grep -Eq '^pidfd_send_signal\([0-9]+<pid:[0-9]+>, SIGTERM, NULL, 0\)' "$T/z"
+	has "$T/z" \
+		'^openat\(AT_FDCWD</.*>, "/dev/null", O_RDONLY\) = [0-9]+</dev/null<char 1:3>>$' \
+		'^dup2\([0-9]+</dev/null<char 1:3>>, 10(</dev/null<char 1:3>>)?\) += 10</dev/null<char 1:3>>$' \
+		'^dup2\([0-9]+</dev/null<char 1:3>>, 10</dev/null<char 1:3>>\) += 10</dev/null<char 1:3>>$' \
+		'^socketpair\(AF_UNIX, SOCK_STREAM, 0, \[[0-9]+<UNIX-STREAM:\[[0-9]+->[0-9]+\]>, [0-9]+<UNIX-STREAM:\[[0-9]+->[0-9]+\]>\]\) += 0$' \
+		'^accept\([0-9]+<TCP:\[127\.0\.0\.1:[0-9]+\]>, NULL, NULL\) += [0-9]+<TCP:\[127\.0\.0\.1:[0-9]+->127\.0\.0\.1:[0-9]+\]>$' \
+		'^close\([0-9]+<UDP:\[127\.0\.0\.1:[0-9]+->127\.0\.0\.1:[0-9]+\]>\)' \
+		'^listen\([0-9]+<UNIX-STREAM:\[[0-9]+,"'"$T"'/sock"\]>, 1\)' \
+		'^close\([0-9]+<NETLINK:\[ROUTE:[0-9]+\]>\)' \
+		'^pidfd_send_signal\([0-9]+<pid:[0-9]+>, SIGTERM, NULL, 0\)'
 	grep -Fq '</memfd:zz>(deleted)' "$T/z"
 	grep -Fq '/a\74b\76>' "$T/z"
 }
@@ -66,9 +76,10 @@ run_both() {
 	T=$BATS_TEST_TMPDIR
 	run_both "-y -e trace=$FD_CALLS" -- "$HELPERS/trace_fds" "$T"
 	diff -u <(norm "$T/s") <(norm "$T/z")
-	grep -Eq '^openat\(AT_FDCWD</.*>, "/dev/null", O_RDONLY\) = [0-9]+</dev/null>$' "$T/z"
-	grep -Eq '^write\([0-9]+<socket:\[[0-9]+\]>, "x", 1\)' "$T/z"
-	grep -Eq '<anon_inode:\[pidfd\]>' "$T/z"
+	has "$T/z" \
+		'^openat\(AT_FDCWD</.*>, "/dev/null", O_RDONLY\) = [0-9]+</dev/null>$' \
+		'^write\([0-9]+<socket:\[[0-9]+\]>, "x", 1\)' \
+		'<anon_inode:\[pidfd\]>'
 }
 
 @test "--decode-fds=SET: each element alone, and all/none, as strace" {
@@ -78,8 +89,9 @@ run_both() {
 		diff -u <(norm "$T/s") <(norm "$T/z") || { echo "--decode-fds=$set differs"; return 1; }
 	done
 	run_both "--decode-fds=dev -e trace=openat" -- "$HELPERS/trace_fds" "$T"
-	grep -Eq '^openat\(AT_FDCWD, "/dev/null", O_RDONLY\) += [0-9]+</dev/null<char 1:3>>$' "$T/z"
-	grep -Eq '^openat\(AT_FDCWD, "a<b>", O_WRONLY\|O_CREAT, 0600\) += [0-9]+$' "$T/z"
+	has "$T/z" \
+		'^openat\(AT_FDCWD, "/dev/null", O_RDONLY\) += [0-9]+</dev/null<char 1:3>>$' \
+		'^openat\(AT_FDCWD, "a<b>", O_WRONLY\|O_CREAT, 0600\) += [0-9]+$'
 }
 
 @test "--decode-fds usage: unknown words, and -y with --decode-fds, are refused as strace refuses them" {
@@ -112,9 +124,10 @@ run_both() {
 	run_both "-f -Y -e trace=kill,getpid,getppid,wait4,exit_group -e signal=none" -- sh "$T/bg.sh"
 	# the tracer's own name differs: the parent of sh is zdiag, not strace
 	diff -u <(norm "$T/s" | sed 's/<strace>/<TRACER>/g') <(norm "$T/z" | sed 's/<zdiag>/<TRACER>/g')
-	grep -Eq '^[0-9]+<sh> +kill\([0-9]+<sh>, 0\)' "$T/z"
-	grep -Eq '^[0-9]+<sh> +getpid\(\) += [0-9]+<sh>$' "$T/z"
-	grep -Eq '^[0-9]+<sleep> exit_group\(0\)' "$T/z"
+	has "$T/z" \
+		'^[0-9]+<sh> +kill\([0-9]+<sh>, 0\)' \
+		'^[0-9]+<sh> +getpid\(\) += [0-9]+<sh>$' \
+		'^[0-9]+<sleep> exit_group\(0\)'
 }
 
 @test "-Y: a pidfd shows its pid's command name, and the [pid N<comm>] prefix, as strace" {
@@ -123,6 +136,7 @@ run_both() {
 	# namespace still names it, from its pid translation cache)
 	run_both "-f -yy -Y -e trace=clone,pidfd_open,pidfd_send_signal,getpid -e signal=SIGTERM" -- "$HELPERS/trace_fds" "$T"
 	diff -u <(norm "$T/s") <(norm "$T/z")
-	grep -Eq '^[0-9]+<trace_fds> clone\(.*\) += [0-9]+<trace_fds>$' "$T/z"
-	grep -Eq '^[0-9]+<trace_fds> pidfd_open\([0-9]+<trace_fds>, 0\) += [0-9]+<pid:[0-9]+<trace_fds>>$' "$T/z"
+	has "$T/z" \
+		'^[0-9]+<trace_fds> clone\(.*\) += [0-9]+<trace_fds>$' \
+		'^[0-9]+<trace_fds> pidfd_open\([0-9]+<trace_fds>, 0\) += [0-9]+<pid:[0-9]+<trace_fds>>$'
 }
