@@ -17,11 +17,12 @@
  *	if (zd_sockdiag_lookup("TCP", 12345, &si) == 0)
  *		... si.src, si.sport, si.dst, si.dport ...
  *
- * Results are cached by inode, but only those that cannot change any more
- * while the inode lives: a TCP socket listening or connected, a UNIX
- * stream socket connected or listening, a bound NETLINK socket.  Others (a
- * UDP socket may connect at any time; a socket not yet bound is not
- * reported at all) are asked again at each lookup.  Unlike strace 6.1,
+ * Results are cached by inode, but only those that will not change any
+ * more while the inode lives: a TCP socket listening or connected, a UDP
+ * (or other datagram) socket connected, a UNIX stream socket connected or
+ * listening, a bound NETLINK socket.  Others (a UDP socket only bound may
+ * connect at any time; a socket not yet bound is not reported at all) are
+ * asked again at each lookup.  Unlike strace 6.1,
  * which keeps every answer, a UDP socket bound and later connected shows
  * its peer.  Process-wide state, not thread-safe.  Nothing here prints.
  */

@@ -317,8 +317,12 @@ settled(const struct zd_sockinfo *si, unsigned protocol)
 {
 	switch (si->kind) {
 	case ZD_SOCK_INET:
-		/* listening, or connected (and what follows): addresses fixed */
-		return protocol == IPPROTO_TCP && si->state != TCP_CLOSE && si->state != TCP_SYN_SENT;
+		/* TCP listening, or connected (and what follows): addresses
+		 * fixed.  A datagram socket once connected (reconnecting one
+		 * is rare); one only bound may connect at any time. */
+		if (protocol == IPPROTO_TCP)
+			return si->state != TCP_CLOSE && si->state != TCP_SYN_SENT;
+		return si->state == TCP_ESTABLISHED;
 	case ZD_SOCK_UNIX:
 		return (si->type == SOCK_STREAM || si->type == SOCK_SEQPACKET) &&
 		       (si->peer || si->state == TCP_LISTEN);
