@@ -35,9 +35,25 @@
 #include "zdiag/syscall.h"
 #include "zdiag/xlat.h"
 
+/* What --decode-fds shows after an fd (strace 6.1's set; -y is PATH,
+ * -yy all four). */
+enum zd_decode_fds {
+	ZD_DECFD_PATH = 1u << 0,    /* 3</etc/hostname>, AT_FDCWD</cwd> */
+	ZD_DECFD_SOCKET = 1u << 1,  /* 3<TCP:[127.0.0.1:80->127.0.0.1:34567]> (sock_diag) */
+	ZD_DECFD_DEV = 1u << 2,     /* 3</dev/null<char 1:3>> */
+	ZD_DECFD_PIDFD = 1u << 3,   /* 3<pid:1234> */
+	ZD_DECFD_ALL = 0xfu,
+};
+
+/* What --decode-pids shows after a pid (strace 6.1's set; -Y is COMM). */
+enum zd_decode_pids {
+	ZD_DECPID_COMM = 1u << 0,   /* 1234<sleep> */
+	ZD_DECPID_PIDNS = 1u << 1,  /* accepted; see zd_dec_parse_pids */
+};
+
 struct zd_dec_opts {
 	size_t strsize;   /* bytes of strings and buffers shown (-s); 0: unlimited */
-	bool fd_paths;    /* -y: show the path of every fd: 3</etc/hostname> */
+	uint8_t decode_fds;   /* enum zd_decode_fds bits (-y, -yy, --decode-fds) */
 	bool verbose;     /* full structures (stat: every field) */
 	enum zd_xstr xstr;               /* -x, -xx (include/zdiag/xlat.h) */
 	enum zd_xlat_style xlat_style;   /* -X */
@@ -49,6 +65,7 @@ struct zd_dec_opts {
 	struct zd_scset raw;        /* every argument in hex, undecoded */
 	/* -e read=, -e write=: hex dumps of the data (zd_call_dump) */
 	struct zd_fdset *dump_read, *dump_write;   /* NULL: none */
+	uint8_t decode_pids;  /* enum zd_decode_pids bits (-Y, --decode-pids) */
 };
 
 #define ZD_DEC_STRSIZE 32
@@ -61,7 +78,7 @@ struct zd_dec_opts {
 #ifndef ZD_DEC_STRMAX   /* the fuzz build lowers it (mk/fuzz.mk): same paths, faster */
 #define ZD_DEC_STRMAX (1u << 20)
 #endif
-#define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, false, false }
+#define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, 0, false, 0 }
 
 enum { ZD_DEC_DONE = 0, ZD_DEC_MORE = 1 };
 
@@ -217,8 +234,23 @@ const char *zd_dec_errtext(int err);
 const char *zd_dec_signame(int sig);
 /* A siginfo_t as "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}". */
 void zd_dec_siginfo(struct zd_sb *sb, const void *siginfo);
+/* Same, with si_pid decorated as decode_pids (enum zd_decode_pids) says:
+ * "si_pid=42<sleep>". */
+void zd_dec_siginfo_pids(struct zd_sb *sb, const void *siginfo, unsigned decode_pids);
 /* A wait status as "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]" (without brackets). */
 void zd_dec_wstatus(struct zd_sb *sb, int status);
+/*
+ * Parse strace's --decode-fds=SET (path socket dev pidfd, all, none; a
+ * leading '!' negates) and --decode-pids=SET (comm pidns, all, none) into
+ * a bit set.  Returns 0, or -EINVAL for an unknown word.
+ */
+int zd_dec_parse_fds(const char *spec, unsigned *out);
+int zd_dec_parse_pids(const char *spec, unsigned *out);
+/* The command name of pid as --decode-pids=comm shows it after the pid
+ * ("<sleep>", escaped as strace does), appended to sb; nothing when pid
+ * is gone.  For the tracer's "[pid 1234<sleep>]" prefixes. */
+void zd_dec_pid_comm(struct zd_sb *sb, pid_t pid);
+
 /* A string escaped and quoted as strace prints it ("a\nb\0"), with "..."
  * after the quote when truncated is true. */
 void zd_dec_quote(struct zd_sb *sb, const void *data, size_t len, bool truncated);

@@ -44,6 +44,7 @@ enum zd_ret_kind {
 	ZD_RET_O,   /* octal (umask) */
 	ZD_RET_FD,  /* a new file descriptor (-y shows its path) */
 	ZD_RET_U,   /* unsigned decimal */
+	ZD_RET_PID, /* a process or thread id (-Y shows its command name) */
 };
 
 /* Argument kinds of the generic decoder (see src/trace/syscalls.in). */
@@ -55,6 +56,7 @@ enum zd_arg_kind {
 	ZD_AK_STAT, ZD_AK_STATFS, ZD_AK_TS, ZD_AK_TV, ZD_AK_ITS, ZD_AK_ITV,
 	ZD_AK_RLIM, ZD_AK_UTS, ZD_AK_TZ, ZD_AK_FDPAIR, ZD_AK_INTP, ZD_AK_TMS,
 	ZD_AK_SYSINFO,
+	ZD_AK_PID,      /* a process or thread id (-Y: 1234<sleep>) */
 };
 
 struct zd_argdesc {

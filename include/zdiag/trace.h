@@ -72,6 +72,7 @@ struct zd_tcb {
 	unsigned ustate;
 	size_t ucol;
 	struct timespec urel;
+	char ucomm[72];             /* -Y: "<sleep>" as last read, for the prefix */
 };
 
 /* Kinds of new task (ZD_TEV_SPAWN). */

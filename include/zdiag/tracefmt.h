@@ -79,6 +79,8 @@ struct zd_tfmt {
 					every event): no line of one interrupts
 					another's */
 	unsigned status;             /* ZD_ST_* shown (ZD_ST_ALL) */
+	unsigned decode_pids;        /* enum zd_decode_pids (-Y): pid prefixes and
+					si_pid show command names */
 	struct zd_tracer *tracer;    /* for the number of tracees */
 	/* Called when a call's text line is complete (-k appends the stack
 	 * taken at its entry); NULL: nothing. */

@@ -72,6 +72,8 @@ struct trace_cli {
 	struct timespec pending_since;
 	struct zd_tracer *tracer;
 	struct zd_tamper tamper;    /* -e inject=, -e fault= */
+	int ycount;                 /* -y given (-yy: twice) */
+	bool decfd_given;           /* --decode-fds or -e decode-fds= */
 };
 
 static volatile sig_atomic_t stop_sig;   /* for the tracer, which clears it */
@@ -603,6 +605,34 @@ q_fault(struct trace_cli *cli, const char *spec)
 	return tamper_rule(cli, spec, true);
 }
 
+/* -e decode-fds=SET, --decode-fds[=SET] (strace refuses it with -y) */
+static int
+q_decode_fds(struct trace_cli *cli, const char *set)
+{
+	unsigned v;
+
+	if (cli->ycount)
+		return zd_usage_error(cli->cmd, "-y and --decode-fds cannot be given together");
+	if (zd_dec_parse_fds(set, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid decode-fds '%s' (path, socket, dev, pidfd, all, none)", set);
+	cli->o.dec.decode_fds = (uint8_t)v;
+	cli->decfd_given = true;
+	return 0;
+}
+
+/* -e decode-pids=SET, --decode-pids=SET */
+static int
+q_decode_pids(struct trace_cli *cli, const char *set)
+{
+	unsigned v;
+
+	if (zd_dec_parse_pids(set, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid decode-pids '%s' (comm, pidns, all, none)", set);
+	cli->o.dec.decode_pids = (uint8_t)v;
+	cli->fmt.decode_pids = v;
+	return 0;
+}
+
 /*
  * The -e qualifiers, strace's names and aliases.  Each long option of the
  * same name (--trace=SET, --signal=SET, ...) goes through the same row.
@@ -623,6 +653,8 @@ static const struct trace_qual {
 	{ "quiet", "silent silence q", q_quiet },
 	{ "inject", NULL, q_inject },
 	{ "fault", NULL, q_fault },
+	{ "decode-fds", NULL, q_decode_fds },
+	{ "decode-pids", NULL, q_decode_pids },
 	{ NULL, NULL, NULL },
 };
 
@@ -956,11 +988,38 @@ opt_per_process(void *ctx, const char *arg, const struct zd_opt *o)
 	return 0;
 }
 
+/* --decode-fds alone: paths, as strace */
 static int
 opt_decode_fds(void *ctx, const char *arg, const struct zd_opt *o)
 {
-	((struct trace_cli *)ctx)->o.dec.fd_paths = true;
+	return q_decode_fds(ctx, arg ? arg : "path");
+}
+
+/* -y: paths, -yy: everything */
+static int
+opt_y(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (cli->decfd_given)
+		return zd_usage_error(cli->cmd, "-y and --decode-fds cannot be given together");
+	cli->ycount++;
+	cli->o.dec.decode_fds = cli->ycount > 1 ? ZD_DECFD_ALL : ZD_DECFD_PATH;
 	return 0;
+}
+
+/* --pidns-translation: --decode-pids=pidns */
+static int
+opt_pidns(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	return q_decode_pids(ctx, "pidns");
+}
+
+/* -Y: --decode-pids=comm */
+static int
+opt_decode_comm(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	return q_decode_pids(ctx, "comm");
 }
 
 /* -z, -Z */
@@ -1136,7 +1195,11 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 'U', "summary-columns", ZD_ARG_REQ, "COLUMNS", "with -c/-C: the columns, from time-percent, total-time, min-time, max-time, avg-time, calls, errors, name", NULL, opt_sum_columns },
 	{ 0, 'O', "summary-syscall-overhead", ZD_ARG_REQ, "OVERHEAD", "with -c/-C: take OVERHEAD (15, 15us, 1ms, ...) off every call's time", NULL, opt_overhead },
 	{ 0, 0, "per-process", ZD_ARG_NONE, NULL, "with -c/-C: one table per process, then the total", NULL, opt_per_process },
-	{ 0, 'y', "decode-fds", ZD_ARG_NONE, NULL, "show the path of file descriptors: 3</etc/hostname>", NULL, opt_decode_fds },
+	{ 0, 'y', NULL, ZD_ARG_NONE, NULL, "show the paths of fds: 3</etc/hostname>, AT_FDCWD</cwd>; -yy: all that --decode-fds knows", NULL, opt_y },
+	{ 0, 0, "decode-fds", ZD_ARG_OPT, "SET", "what to show after fds: path socket (3<TCP:[127.0.0.1:80->127.0.0.1:4567]>) dev (</dev/null<char 1:3>>) pidfd (<pid:42>), all, none; alone: path", "path socket dev pidfd all none", opt_decode_fds },
+	{ 0, 'Y', NULL, ZD_ARG_NONE, NULL, "show command names of pids: kill(1234<sleep>, SIGTERM) (--decode-pids=comm)", NULL, opt_decode_comm },
+	{ 0, 0, "decode-pids", ZD_ARG_REQ, "SET", "comm (names of pids), pidns, all, none", "comm pidns all none", opt_qual },
+	{ 0, 0, "pidns-translation", ZD_ARG_NONE, NULL, "--decode-pids=pidns (accepted for strace users)", NULL, opt_pidns },
 	{ 0, 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL, opt_successful },
 	{ 0, 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL, opt_failed },
 	{ 0, 'v', "no-abbrev", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL, opt_no_abbrev },

@@ -43,11 +43,15 @@ void put_hex(struct zd_sb *sb, uint64_t v);       /* "0x1f", "0" */
 void put_ptr(struct zd_sb *sb, uint64_t v);       /* "NULL", "0x7ffd..." */
 void put_oct(struct zd_sb *sb, uint64_t v);       /* "0644", "000" (strace's %#03o) */
 
-/* File descriptors: "3", with -y "3</etc/hostname>"; dirfd: "AT_FDCWD". */
+/* File descriptors: "3", decorated as --decode-fds selects:
+ * "3</etc/hostname>", "3<TCP:[127.0.0.1:80->127.0.0.1:4567]>",
+ * "3</dev/null<char 1:3>>", "3<pid:42>"; dirfd: "AT_FDCWD", with -y
+ * "AT_FDCWD</cwd>".  put_fd_of: an fd of another process (pidfd_getfd). */
 void put_fd(const struct zd_call *c, struct zd_sb *sb, int fd);
+void put_fd_of(const struct zd_call *c, struct zd_sb *sb, pid_t pid, int fd);
 void put_dirfd(const struct zd_call *c, struct zd_sb *sb, int fd);
-/* The -y decoration of fd in tid ("</etc/hostname>"), if it can be read. */
-void put_fd_path(pid_t tid, struct zd_sb *sb, int fd);
+/* A pid the tracee passed or got: "1234", with -Y "1234<sleep>". */
+void put_pid(const struct zd_call *c, struct zd_sb *sb, int64_t pid);
 
 /* Strings from tracee memory; an unreadable address prints as a pointer. */
 void put_path(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);

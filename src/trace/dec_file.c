@@ -682,7 +682,10 @@ put_pollfds(struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t n, bool
 			zd_sb_adds(sb, ", ");
 		first = false;
 		zd_sb_adds(sb, "{fd=");
-		put_fd(c, sb, pf.fd);
+		if (revents)   /* the result: plain numbers, as strace */
+			put_dec(sb, pf.fd);
+		else
+			put_fd(c, sb, pf.fd);
 		zd_sb_adds(sb, revents ? ", revents=" : ", events=");
 		put_flags(sb, &zd_xlat_poll_events, (uint16_t)(revents ? pf.revents : pf.events));
 		zd_sb_addc(sb, '}');
@@ -786,7 +789,10 @@ put_fdset(struct zd_call *c, struct zd_sb *sb, uint64_t addr, int nfds)
 		if (!first)
 			zd_sb_addc(sb, ' ');
 		first = false;
-		put_fd(c, sb, fd);
+		if (c->exiting)   /* the result: plain numbers, as strace */
+			put_dec(sb, fd);
+		else
+			put_fd(c, sb, fd);
 	}
 	zd_sb_addc(sb, ']');
 }

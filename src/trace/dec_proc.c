@@ -316,7 +316,7 @@ zd_dec_wait4(struct zd_call *c, struct zd_sb *sb)
 {
 	if (!c->exiting) {
 		dec_arg(c, sb);
-		put_dec(sb, (int32_t)c->args[0]);
+		put_pid(c, sb, (int32_t)c->args[0]);
 		return ZD_DEC_MORE;
 	}
 	dec_arg(c, sb);
@@ -375,7 +375,7 @@ zd_dec_waitid(struct zd_call *c, struct zd_sb *sb)
 			zd_sb_adds(sb, ", si_code=");
 			put_si_code(sb, &zd_xlat_sigcodes_chld, si.si_code);
 			zd_sb_adds(sb, ", si_pid=");
-			put_dec(sb, si.si_pid);
+			put_pid(c, sb, si.si_pid);
 			zd_sb_adds(sb, ", si_uid=");
 			put_udec(sb, si.si_uid);
 			zd_sb_adds(sb, ", si_status=");
@@ -398,7 +398,7 @@ zd_dec_prlimit64(struct zd_call *c, struct zd_sb *sb)
 {
 	if (!c->exiting) {
 		dec_arg(c, sb);
-		put_dec(sb, (int32_t)c->args[0]);
+		put_pid(c, sb, (int32_t)c->args[0]);
 		dec_arg(c, sb);
 		put_xval(sb, &zd_xlat_rlimit, (uint32_t)c->args[1]);
 		dec_arg(c, sb);
@@ -419,7 +419,7 @@ zd_dec_ptrace(struct zd_call *c, struct zd_sb *sb)
 	dec_arg(c, sb);
 	put_xval(sb, &zd_xlat_ptrace_requests, c->args[0]);
 	dec_arg(c, sb);
-	put_dec(sb, (int32_t)c->args[1]);
+	put_pid(c, sb, (int32_t)c->args[1]);
 	dec_arg(c, sb);
 	put_ptr(sb, c->args[2]);
 	dec_arg(c, sb);

@@ -230,8 +230,24 @@ put_clock_t(struct zd_sb *sb, long v)
 		zd_sb_addf(sb, " /* %ld.%02ld s */", v / 100, v % 100);
 }
 
+/* si_pid, with -Y the sender's command name */
+static void
+put_si_pid(struct zd_sb *sb, pid_t pid, unsigned decode_pids)
+{
+	zd_sb_adds(sb, ", si_pid=");
+	put_dec(sb, pid);
+	if (decode_pids & ZD_DECPID_COMM)
+		zd_dec_pid_comm(sb, pid);
+}
+
 void
 zd_dec_siginfo(struct zd_sb *sb, const void *p)
+{
+	zd_dec_siginfo_pids(sb, p, 0);
+}
+
+void
+zd_dec_siginfo_pids(struct zd_sb *sb, const void *p, unsigned decode_pids)
 {
 	const siginfo_t *si = p;
 	int signo = si->si_signo, code = si->si_code;
@@ -252,8 +268,7 @@ zd_dec_siginfo(struct zd_sb *sb, const void *p)
 			zd_sb_adds(sb, ", si_overrun=");
 			put_dec(sb, si->si_overrun);
 		} else {
-			zd_sb_adds(sb, ", si_pid=");
-			put_dec(sb, si->si_pid);
+			put_si_pid(sb, si->si_pid, decode_pids);
 			zd_sb_adds(sb, ", si_uid=");
 			put_udec(sb, si->si_uid);
 		}
@@ -277,8 +292,7 @@ zd_dec_siginfo(struct zd_sb *sb, const void *p)
 	}
 	switch (signo) {
 	case SIGCHLD:
-		zd_sb_adds(sb, ", si_pid=");
-		put_dec(sb, si->si_pid);
+		put_si_pid(sb, si->si_pid, decode_pids);
 		zd_sb_adds(sb, ", si_uid=");
 		put_udec(sb, si->si_uid);
 		zd_sb_adds(sb, ", si_status=");

@@ -139,6 +139,19 @@ enum line_kind {
 	LINE_OTHER,     /* exits and other events: the last number, no address */
 };
 
+/* -Y: the command name of tcb as of now, or as last seen (a thread that
+ * is gone keeps its last name, as in strace's "+++ exited" lines). */
+static void
+refresh_comm(struct zd_tcb *tcb)
+{
+	struct zd_sb t = ZD_SB_INIT;
+
+	zd_dec_pid_comm(&t, tcb->tid);
+	if (t.len && t.len < sizeof(tcb->ucomm))
+		memcpy(tcb->ucomm, t.buf, t.len + 1);
+	zd_sb_release(&t);
+}
+
 /* Start a line: pid prefix, timestamps, -n, -i.  Returns the visible width. */
 static size_t
 line_start(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall,
@@ -153,10 +166,15 @@ line_start(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall,
 			zd_sb_adds(&f->out, C_DIM);
 			colors += strlen(C_DIM);
 		}
-		if (f->pidmode == ZD_PID_ALWAYS)
-			zd_sb_addf(&f->out, "%-5d ", (int)tcb->tid);
+		if (f->decode_pids & ZD_DECPID_COMM)
+			refresh_comm(tcb);
 		else
-			zd_sb_addf(&f->out, "[pid %5d] ", (int)tcb->tid);
+			tcb->ucomm[0] = '\0';
+		/* strace -Y: "[pid  1234<sleep>] ", or "1234<sleep> " (no padding) */
+		if (f->pidmode == ZD_PID_ALWAYS)
+			zd_sb_addf(&f->out, tcb->ucomm[0] ? "%d%s " : "%-5d%s ", (int)tcb->tid, tcb->ucomm);
+		else
+			zd_sb_addf(&f->out, "[pid %5d%s] ", (int)tcb->tid, tcb->ucomm);
 		if (f->color) {
 			zd_sb_adds(&f->out, C_RESET);
 			colors += strlen(C_RESET);
@@ -399,7 +417,7 @@ text_signal(struct zd_tfmt *f, const struct zd_tev *ev)
 {
 	struct zd_sb si = ZD_SB_INIT;
 
-	zd_dec_siginfo(&si, ev->si);
+	zd_dec_siginfo_pids(&si, ev->si, f->decode_pids);
 	text_event_line(f, ev, C_YELLOW, "--- %s %s ---", zd_dec_signame(ev->si->si_signo), si.buf);
 	zd_sb_release(&si);
 }
@@ -567,7 +585,7 @@ json_signal(struct zd_tfmt *f, const struct zd_tev *ev)
 	struct zd_json j;
 	struct zd_sb si = ZD_SB_INIT;
 
-	zd_dec_siginfo(&si, ev->si);
+	zd_dec_siginfo_pids(&si, ev->si, f->decode_pids);
 	zd_json_init(&j, &f->out, false);
 	json_head(&j, "signal", ev, &ev->wall);
 	zd_json_kstr(&j, "signal", zd_dec_signame(ev->si->si_signo));

@@ -93,7 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	opts.strsize = strsizes[mode & 3];
 	opts.verbose = mode & 4;
-	opts.fd_paths = false;   /* -y reads the real /proc/TID/fd */
+	opts.decode_fds = 0;    /* -y reads the real /proc/TID/fd */
 	zd_call_init(&c, 1, (long)(nr % (unsigned)(zd_sysent_limit() + 8)), args, &opts);
 	c.sp = sp;
 	zd_sb_adds(&sb, "[pid 1] ");
