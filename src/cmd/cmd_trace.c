@@ -1167,7 +1167,7 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 0, "output-separately", ZD_ARG_NONE, NULL, "with -o FILE: write each thread's trace to FILE.TID (like -ff)", NULL, opt_separately },
 	{ 0, 'p', "attach", ZD_ARG_REQ, "PID", "attach to PID (and all its threads); repeat or list: -p 12,34", "@pid", opt_attach },
 	{ 0, 'o', "output", ZD_ARG_REQ, "FILE", "write the trace to FILE instead of stderr", "@file", opt_output },
-	{ 0, 'e', "expr", ZD_ARG_REQ, "EXPR", "trace=SET (names, !neg, %file %process %network %signal %memory %desc ...), signal=SET, status=SET, inject=SPEC, fault=SPEC", "trace= signal= status= inject= fault= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc", opt_expr },
+	{ 0, 'e', "expr", ZD_ARG_REQ, "EXPR", "QUALIFIER=SET: trace= (names, !neg, %file %process %network ...), signal=, status=, quiet=, abbrev=, verbose=, raw=, read=, write=, inject=, fault=, decode-fds=, decode-pids=", "trace= signal= status= quiet= abbrev= verbose= raw= read= write= inject= fault= decode-fds= decode-pids= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc", opt_expr },
 	{ 0, 0, "trace", ZD_ARG_REQ, "SET", "same as -e trace=SET", NULL, opt_qual },
 	{ 0, 0, "signal", ZD_ARG_REQ, "SET", "same as -e signal=SET", NULL, opt_qual },
 	{ 0, 0, "status", ZD_ARG_REQ, "SET", "same as -e status=SET", "all successful failed", opt_qual },
