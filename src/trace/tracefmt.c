@@ -154,16 +154,22 @@ set_open(struct zd_tfmt *f, struct zd_tcb *tcb, size_t col)
 /* End the open line before tcb writes (as strace does): it goes on later
  * as "<... name resumed>". */
 static void
-interrupt_open(struct zd_tfmt *f, struct zd_tcb *tcb)
+end_open(struct zd_tfmt *f, struct zd_tcb *tcb, const char *why)
 {
 	struct zd_tcb *o = open_line(f, tcb);
 
 	if (!o)
 		return;
-	zd_sb_adds(&f->out, " <unfinished ...>\n");
+	zd_sb_adds(&f->out, why);
 	o->ustate = (o->ustate | US_UNFINISHED) & ~US_OPEN;
 	if (!f->separate)
 		f->open = NULL;
+}
+
+static void
+interrupt_open(struct zd_tfmt *f, struct zd_tcb *tcb)
+{
+	end_open(f, tcb, " <unfinished ...>\n");
 }
 
 void
@@ -781,8 +787,9 @@ zd_tfmt_event(struct zd_tfmt *f, const struct zd_tev *ev)
 	case ZD_TEV_DETACH:
 		if (f->json)
 			json_simple(f, ev);
+		/* Its line ends here, as strace ends it. */
 		if (ev->type == ZD_TEV_DETACH && open_line(f, ev->tcb) == ev->tcb)
-			interrupt_open(f, ev->tcb);
+			end_open(f, ev->tcb, " <detached ...>\n");
 		break;
 	}
 }
