@@ -28,52 +28,8 @@
 #include "zdiag/tracefmt.h"
 #include "zdiag/xalloc.h"
 
-enum {
-	OPT_JSON = ZD_OPT_LONG,
-	OPT_LIFECYCLE,
-	OPT_LATE,
-	OPT_COLOR,
-	OPT_NO_SECCOMP,
-	OPT_SECCOMP,
-	OPT_PER_PROCESS,
-	OPT_TRACE,
-	OPT_SIGNAL,
-	OPT_PTRACE,
-	OPT_SEPARATELY,
-};
-
-static const struct zd_opt trace_opts[] = {
-	{ 'f', 'f', "follow-forks", ZD_ARG_NONE, NULL, "follow forks, vforks and clones (threads and child processes); -ff with -o FILE: see --output-separately", NULL },
-	{ OPT_SEPARATELY, 0, "output-separately", ZD_ARG_NONE, NULL, "with -o FILE: write each thread's trace to FILE.TID (like -ff)", NULL },
-	{ 'p', 'p', "attach", ZD_ARG_REQ, "PID", "attach to PID (and all its threads); repeat or list: -p 12,34", "@pid" },
-	{ 'o', 'o', "output", ZD_ARG_REQ, "FILE", "write the trace to FILE instead of stderr", "@file" },
-	{ 'e', 'e', "expr", ZD_ARG_REQ, "EXPR", "trace=SET (names, !neg, %file %process %network %signal %memory %desc ...), signal=SET", "trace= signal= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc" },
-	{ OPT_TRACE, 0, "trace", ZD_ARG_REQ, "SET", "same as -e trace=SET", NULL },
-	{ OPT_SIGNAL, 0, "signal", ZD_ARG_REQ, "SET", "same as -e signal=SET", NULL },
-	{ 's', 's', "string-limit", ZD_ARG_REQ, "N", "show at most N bytes of strings and buffers (default 32; 0: no limit)", NULL },
-	{ 'T', 'T', "syscall-times", ZD_ARG_NONE, NULL, "show the time spent in each call: <0.000011>", NULL },
-	{ 't', 't', "timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: epoch)", NULL },
-	{ 'k', 'k', "stack-trace", ZD_ARG_NONE, NULL, "print the user stack of each call after its line (taken at its entry)", NULL },
-	{ 'r', 'r', "relative-timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time since the previous line: 0.000123", NULL },
-	{ 'c', 'c', "summary-only", ZD_ARG_NONE, NULL, "count time, calls and errors per syscall; print a table at the end instead of the trace", NULL },
-	{ 'C', 'C', "summary", ZD_ARG_NONE, NULL, "like -c, but also print the trace", NULL },
-	{ OPT_PER_PROCESS, 0, "per-process", ZD_ARG_NONE, NULL, "with -c/-C: one table per process, then the total", NULL },
-	{ 'y', 'y', "decode-fds", ZD_ARG_NONE, NULL, "show the path of file descriptors: 3</etc/hostname>", NULL },
-	{ 'z', 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL },
-	{ 'Z', 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL },
-	{ 'v', 'v', "verbose", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL },
-	{ 'q', 'q', "quiet", ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes", NULL },
-	{ OPT_JSON, 0, "json", ZD_ARG_NONE, NULL, "JSON Lines: one object per event (schema: docs/trace-json.md)", NULL },
-	{ OPT_LIFECYCLE, 0, "lifecycle", ZD_ARG_NONE, NULL, "follow forks and report every process's life: parent, exec, exit, reaper, zombie time", NULL },
-	{ OPT_LATE, 0, "late", ZD_ARG_REQ, "MS", "with --lifecycle: a zombie reaped after MS milliseconds is late (default 1000)", NULL },
-	{ OPT_COLOR, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto", "auto always never" },
-	{ OPT_NO_SECCOMP, 0, "no-seccomp", ZD_ARG_NONE, NULL, "never use a seccomp filter (every syscall stops the tracee)", NULL },
-	{ OPT_SECCOMP, 0, "seccomp-bpf", ZD_ARG_NONE, NULL, "use a seccomp filter when possible (the default; accepted for strace users)", NULL },
-	{ OPT_PTRACE, 0, "ptrace", ZD_ARG_REQ, "MODE", "auto (default: seize, classic where the kernel has no PTRACE_SEIZE), seize, classic (TRACEME/ATTACH, GETREGS, PEEKDATA)", "auto seize classic" },
-	{ 0 },
-};
-
 struct trace_cli {
+	const char *cmd;            /* "trace", for usage errors */
 	struct zd_trace_opts o;
 	struct zd_tfmt fmt;
 	bool trace_given;
@@ -385,7 +341,7 @@ ff_check_dir(const char *prefix)
 /* Options                                                           */
 
 static int
-parse_pids(struct trace_cli *cli, const char *cmd, const char *arg)
+parse_pids(struct trace_cli *cli, const char *arg)
 {
 	char *copy = zd_xstrdup(arg), *p, *next;
 	long long v;
@@ -397,7 +353,7 @@ parse_pids(struct trace_cli *cli, const char *cmd, const char *arg)
 		if (!*p)
 			continue;
 		if (zd_parse_ll(p, 1, INT_MAX, &v) < 0) {
-			int r = zd_usage_error(cmd, "invalid pid '%s'", p);
+			int r = zd_usage_error(cli->cmd, "invalid pid '%s'", p);
 
 			free(copy);
 			return r;
@@ -409,8 +365,9 @@ parse_pids(struct trace_cli *cli, const char *cmd, const char *arg)
 	return 0;
 }
 
+/* -e signal=SET */
 static int
-parse_signals(uint64_t *mask, const char *cmd, const char *spec)
+q_signal(struct trace_cli *cli, const char *spec)
 {
 	char *copy, *p, *next;
 	bool neg = false;
@@ -435,7 +392,7 @@ parse_signals(uint64_t *mask, const char *cmd, const char *spec)
 			continue;
 		sig = zd_sigparse(p);
 		if (sig < 1 || sig > 64) {
-			int r = zd_usage_error(cmd, "invalid signal '%s' in -e signal=", p);
+			int r = zd_usage_error(cli->cmd, "invalid signal '%s' in -e signal=", p);
 
 			free(copy);
 			return r;
@@ -443,47 +400,333 @@ parse_signals(uint64_t *mask, const char *cmd, const char *spec)
 		m |= 1ULL << (sig - 1);
 	}
 	free(copy);
-	*mask = neg ? ~m : m;
+	cli->o.show_signals = neg ? ~m : m;
+	return 0;
+}
+
+/* -e trace=SET: several add up */
+static int
+q_trace(struct trace_cli *cli, const char *set)
+{
+	struct zd_scset s;
+	char err[160];
+	size_t i;
+
+	if (zd_scset_parse(&s, set, err, sizeof(err)) < 0)
+		return zd_usage_error(cli->cmd, "invalid -e trace=%s: %s", set, err);
+	if (!cli->trace_given) {
+		cli->o.show = s;
+		cli->trace_given = true;
+		return 0;
+	}
+	for (i = 0; i < ZD_ARRAY_SIZE(s.bits); i++)
+		cli->o.show.bits[i] |= s.bits[i];
+	cli->o.show.others |= s.others;
+	return 0;
+}
+
+/* -e status=SET */
+static int
+q_status(struct trace_cli *cli, const char *set)
+{
+	if (!strcmp(set, "successful"))
+		cli->fmt.status = ZD_STATUS_OK;
+	else if (!strcmp(set, "failed"))
+		cli->fmt.status = ZD_STATUS_FAIL;
+	else if (strcmp(set, "all"))
+		return zd_usage_error(cli->cmd, "invalid -e status=%s (all, successful, failed)", set);
+	return 0;
+}
+
+/*
+ * The -e qualifiers, strace's names and aliases.  Each long option of the
+ * same name (--trace=SET, --signal=SET, ...) goes through the same row.
+ */
+static const struct trace_qual {
+	const char *name;
+	const char *aliases;        /* space-separated, or NULL */
+	int (*set)(struct trace_cli *cli, const char *value);
+} trace_quals[] = {
+	{ "trace", "t", q_trace },
+	{ "signal", "signals s", q_signal },
+	{ "status", NULL, q_status },
+	{ NULL, NULL, NULL },
+};
+
+static const struct trace_qual *
+find_qual(const char *name, size_t len)
+{
+	const struct trace_qual *q;
+
+	for (q = trace_quals; q->name; q++) {
+		const char *a = q->aliases;
+
+		if (strlen(q->name) == len && !strncmp(q->name, name, len))
+			return q;
+		while (a && *a) {
+			size_t n = strcspn(a, " ");
+
+			if (n == len && !strncmp(a, name, len))
+				return q;
+			a += n + (a[n] == ' ');
+		}
+	}
+	return NULL;
+}
+
+/* -e EXPR: QUALIFIER=VALUE, or a bare SET (trace=SET) */
+static int
+parse_expr(struct trace_cli *cli, const char *expr)
+{
+	const char *eq = strchr(expr, '=');
+	const struct trace_qual *q;
+
+	if (!eq)
+		return q_trace(cli, expr);
+	q = find_qual(expr, (size_t)(eq - expr));
+	if (!q)
+		return zd_usage_error(cli->cmd, "unknown -e qualifier '%.*s'", (int)(eq - expr), expr);
+	return q->set(cli, eq + 1);
+}
+
+/* Option handlers: one per row of trace_opts, ctx is the trace_cli. */
+
+static int
+opt_follow(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->o.follow = true;
+	cli->fcount++;
 	return 0;
 }
 
 static int
-parse_expr(struct trace_cli *cli, const char *cmd, const char *expr)
+opt_separately(void *ctx, const char *arg, const struct zd_opt *o)
 {
-	const char *eq = strchr(expr, '=');
-	char err[160];
-
-	if (!eq || !strncmp(expr, "trace=", 6) || !strncmp(expr, "t=", 2)) {
-		const char *set = eq ? eq + 1 : expr;
-		struct zd_scset s;
-
-		if (zd_scset_parse(&s, set, err, sizeof(err)) < 0)
-			return zd_usage_error(cmd, "invalid -e trace=%s: %s", set, err);
-		if (!cli->trace_given) {
-			cli->o.show = s;
-			cli->trace_given = true;
-		} else {
-			size_t i;
-
-			for (i = 0; i < ZD_ARRAY_SIZE(s.bits); i++)
-				cli->o.show.bits[i] |= s.bits[i];
-			cli->o.show.others |= s.others;
-		}
-		return 0;
-	}
-	if (!strncmp(expr, "signal=", 7) || !strncmp(expr, "signals=", 8) || !strncmp(expr, "s=", 2))
-		return parse_signals(&cli->o.show_signals, cmd, eq + 1);
-	if (!strncmp(expr, "status=", 7)) {
-		if (!strcmp(eq + 1, "successful"))
-			cli->fmt.status = ZD_STATUS_OK;
-		else if (!strcmp(eq + 1, "failed"))
-			cli->fmt.status = ZD_STATUS_FAIL;
-		else if (strcmp(eq + 1, "all"))
-			return zd_usage_error(cmd, "invalid -e status=%s (all, successful, failed)", eq + 1);
-		return 0;
-	}
-	return zd_usage_error(cmd, "unknown -e qualifier '%.*s' (trace=, signal=, status=)", (int)(eq - expr), expr);
+	((struct trace_cli *)ctx)->fcount = 2;
+	return 0;
 }
+
+static int
+opt_attach(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	return parse_pids(ctx, arg);
+}
+
+static int
+opt_output(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->outfile = arg;
+	return 0;
+}
+
+static int
+opt_expr(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	return parse_expr(ctx, arg);
+}
+
+/* --trace=SET, --signal=SET, ...: the qualifier of the option's name */
+static int
+opt_qual(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	const struct trace_qual *q = find_qual(o->lname, strlen(o->lname));
+
+	if (!q)
+		zd_bug("--%s has no -e qualifier", o->lname);
+	return q->set(ctx, arg);
+}
+
+static int
+opt_strsize(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	long long v;
+
+	if (zd_parse_ll(arg, 0, 1 << 30, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid -s '%s' (bytes, 0 for no limit)", arg);
+	cli->o.dec.strsize = (size_t)v;
+	return 0;
+}
+
+static int
+opt_syscall_times(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.show_time = true;
+	return 0;
+}
+
+static int
+opt_timestamps(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->tcount++;
+	return 0;
+}
+
+static int
+opt_relative(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.relative = true;
+	return 0;
+}
+
+static int
+opt_stack(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (!cli->kstack)
+		cli->kstack = zd_kstack_new();
+	return 0;
+}
+
+static int
+opt_summary_only(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->summary_only = true;
+	cli->fmt.summary = true;
+	return 0;
+}
+
+static int
+opt_summary(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.summary = true;
+	return 0;
+}
+
+static int
+opt_per_process(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.per_process = true;
+	return 0;
+}
+
+static int
+opt_decode_fds(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->o.dec.fd_paths = true;
+	return 0;
+}
+
+static int
+opt_successful(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	return q_status(ctx, "successful");
+}
+
+static int
+opt_failed(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	return q_status(ctx, "failed");
+}
+
+static int
+opt_no_abbrev(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->o.dec.verbose = true;
+	return 0;
+}
+
+static int
+opt_quiet(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->quiet = true;
+	return 0;
+}
+
+static int
+opt_json(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.json = true;
+	return 0;
+}
+
+static int
+opt_lifecycle(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->lifecycle = true;
+	return 0;
+}
+
+static int
+opt_late(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	long long v;
+
+	if (zd_parse_ms(arg, 86400000LL, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid --late '%s' (milliseconds)", arg);
+	cli->late_ms = (long)v;
+	return 0;
+}
+
+static int
+opt_color(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_color_parse(arg, &cli->cmode) < 0)
+		return zd_usage_error(cli->cmd, "invalid --color '%s' (auto, always, never)", arg);
+	return 0;
+}
+
+static int
+opt_seccomp(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->o.seccomp = !strcmp(o->lname, "seccomp-bpf");
+	return 0;
+}
+
+static int
+opt_ptrace(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_ptrace_mode_parse(arg, &cli->o.mode) < 0)
+		return zd_usage_error(cli->cmd, "invalid --ptrace '%s' (auto, seize, classic)", arg);
+	return 0;
+}
+
+/*
+ * One row per option: parsing, --help, completion and the man page's
+ * synopsis test all read it.  Long names are strace's where strace has
+ * the option; rows without a letter are long-only.
+ */
+static const struct zd_opt trace_opts[] = {
+	{ 0, 'f', "follow-forks", ZD_ARG_NONE, NULL, "follow forks, vforks and clones (threads and child processes); -ff with -o FILE: see --output-separately", NULL, opt_follow },
+	{ 0, 0, "output-separately", ZD_ARG_NONE, NULL, "with -o FILE: write each thread's trace to FILE.TID (like -ff)", NULL, opt_separately },
+	{ 0, 'p', "attach", ZD_ARG_REQ, "PID", "attach to PID (and all its threads); repeat or list: -p 12,34", "@pid", opt_attach },
+	{ 0, 'o', "output", ZD_ARG_REQ, "FILE", "write the trace to FILE instead of stderr", "@file", opt_output },
+	{ 0, 'e', "expr", ZD_ARG_REQ, "EXPR", "trace=SET (names, !neg, %file %process %network %signal %memory %desc ...), signal=SET, status=SET", "trace= signal= status= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc", opt_expr },
+	{ 0, 0, "trace", ZD_ARG_REQ, "SET", "same as -e trace=SET", NULL, opt_qual },
+	{ 0, 0, "signal", ZD_ARG_REQ, "SET", "same as -e signal=SET", NULL, opt_qual },
+	{ 0, 0, "status", ZD_ARG_REQ, "SET", "same as -e status=SET", "all successful failed", opt_qual },
+	{ 0, 's', "string-limit", ZD_ARG_REQ, "N", "show at most N bytes of strings and buffers (default 32; 0: no limit)", NULL, opt_strsize },
+	{ 0, 'T', "syscall-times", ZD_ARG_NONE, NULL, "show the time spent in each call: <0.000011>", NULL, opt_syscall_times },
+	{ 0, 't', "timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: epoch)", NULL, opt_timestamps },
+	{ 0, 'k', "stack-trace", ZD_ARG_NONE, NULL, "print the user stack of each call after its line (taken at its entry)", NULL, opt_stack },
+	{ 0, 'r', "relative-timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time since the previous line: 0.000123", NULL, opt_relative },
+	{ 0, 'c', "summary-only", ZD_ARG_NONE, NULL, "count time, calls and errors per syscall; print a table at the end instead of the trace", NULL, opt_summary_only },
+	{ 0, 'C', "summary", ZD_ARG_NONE, NULL, "like -c, but also print the trace", NULL, opt_summary },
+	{ 0, 0, "per-process", ZD_ARG_NONE, NULL, "with -c/-C: one table per process, then the total", NULL, opt_per_process },
+	{ 0, 'y', "decode-fds", ZD_ARG_NONE, NULL, "show the path of file descriptors: 3</etc/hostname>", NULL, opt_decode_fds },
+	{ 0, 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL, opt_successful },
+	{ 0, 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL, opt_failed },
+	{ 0, 'v', "no-abbrev", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL, opt_no_abbrev },
+	{ 0, 'q', "quiet", ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes", NULL, opt_quiet },
+	{ 0, 0, "json", ZD_ARG_NONE, NULL, "JSON Lines: one object per event (schema: docs/trace-json.md)", NULL, opt_json },
+	{ 0, 0, "lifecycle", ZD_ARG_NONE, NULL, "follow forks and report every process's life: parent, exec, exit, reaper, zombie time", NULL, opt_lifecycle },
+	{ 0, 0, "late", ZD_ARG_REQ, "MS", "with --lifecycle: a zombie reaped after MS milliseconds is late (default 1000)", NULL, opt_late },
+	{ 0, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto", "auto always never", opt_color },
+	{ 0, 0, "no-seccomp", ZD_ARG_NONE, NULL, "never use a seccomp filter (every syscall stops the tracee)", NULL, opt_seccomp },
+	{ 0, 0, "seccomp-bpf", ZD_ARG_NONE, NULL, "use a seccomp filter when possible (the default; accepted for strace users)", NULL, opt_seccomp },
+	{ 0, 0, "ptrace", ZD_ARG_REQ, "MODE", "auto (default: seize, classic where the kernel has no PTRACE_SEIZE), seize, classic (TRACEME/ATTACH, GETREGS, PEEKDATA)", "auto seize classic", opt_ptrace },
+	{ 0 },
+};
 
 /* ---------------------------------------------------------------- */
 /* Launching                                                         */
@@ -703,10 +946,10 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	struct zd_sb path = ZD_SB_INIT;
 	char **cargv = NULL;
 	pid_t root = 0;
-	long long v;
-	int id, r, rc = ZD_EXIT_OK;
+	int r, rc = ZD_EXIT_OK;
 
 	memset(&cli, 0, sizeof(cli));
+	cli.cmd = cmd->name;
 	zd_tfmt_init(&cli.fmt);
 	cli.o.dec.strsize = ZD_DEC_STRSIZE;
 	cli.o.seccomp = true;
@@ -715,128 +958,8 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	cli.outfd = 2;
 
 	zd_opt_init(&p, cmd, argc, argv);
-	while ((id = zd_opt_next(&p)) != ZD_OPT_END) {
-		switch (id) {
-		case 'f':
-			cli.o.follow = true;
-			cli.fcount++;
-			break;
-		case OPT_SEPARATELY:
-			cli.fcount = 2;
-			break;
-		case 'p':
-			if ((r = parse_pids(&cli, cmd->name, p.arg))) {
-				zd_opt_release(&p);
-				goto out_rc;
-			}
-			break;
-		case 'o':
-			cli.outfile = p.arg;
-			break;
-		case 'e':
-			if ((r = parse_expr(&cli, cmd->name, p.arg))) {
-				zd_opt_release(&p);
-				goto out_rc;
-			}
-			break;
-		case OPT_TRACE:
-		case OPT_SIGNAL: {
-			struct zd_sb e = ZD_SB_INIT;
-
-			zd_sb_addf(&e, "%s=%s", id == OPT_TRACE ? "trace" : "signal", p.arg);
-			r = parse_expr(&cli, cmd->name, e.buf);
-			zd_sb_release(&e);
-			if (r) {
-				zd_opt_release(&p);
-				goto out_rc;
-			}
-			break;
-		}
-		case 's':
-			if (zd_parse_ll(p.arg, 0, 1 << 30, &v) < 0) {
-				zd_opt_release(&p);
-				r = zd_usage_error(cmd->name, "invalid -s '%s' (bytes, 0 for no limit)", p.arg);
-				goto out_rc;
-			}
-			cli.o.dec.strsize = (size_t)v;
-			break;
-		case 'T':
-			cli.fmt.show_time = true;
-			break;
-		case 't':
-			cli.tcount++;
-			break;
-		case 'r':
-			cli.fmt.relative = true;
-			break;
-		case 'k':
-			if (!cli.kstack)
-				cli.kstack = zd_kstack_new();
-			break;
-		case 'c':
-			cli.summary_only = true;
-			cli.fmt.summary = true;
-			break;
-		case 'C':
-			cli.fmt.summary = true;
-			break;
-		case OPT_PER_PROCESS:
-			cli.fmt.per_process = true;
-			break;
-		case 'y':
-			cli.o.dec.fd_paths = true;
-			break;
-		case 'z':
-			cli.fmt.status = ZD_STATUS_OK;
-			break;
-		case 'Z':
-			cli.fmt.status = ZD_STATUS_FAIL;
-			break;
-		case 'v':
-			cli.o.dec.verbose = true;
-			break;
-		case 'q':
-			cli.quiet = true;
-			break;
-		case OPT_JSON:
-			cli.fmt.json = true;
-			break;
-		case OPT_LIFECYCLE:
-			cli.lifecycle = true;
-			break;
-		case OPT_LATE:
-			if (zd_parse_ms(p.arg, 86400000LL, &v) < 0) {
-				zd_opt_release(&p);
-				r = zd_usage_error(cmd->name, "invalid --late '%s' (milliseconds)", p.arg);
-				goto out_rc;
-			}
-			cli.late_ms = (long)v;
-			break;
-		case OPT_COLOR:
-			if (zd_color_parse(p.arg, &cli.cmode) < 0) {
-				zd_opt_release(&p);
-				r = zd_usage_error(cmd->name, "invalid --color '%s' (auto, always, never)", p.arg);
-				goto out_rc;
-			}
-			break;
-		case OPT_NO_SECCOMP:
-			cli.o.seccomp = false;
-			break;
-		case OPT_SECCOMP:
-			cli.o.seccomp = true;
-			break;
-		case OPT_PTRACE:
-			if (zd_ptrace_mode_parse(p.arg, &cli.o.mode) < 0) {
-				zd_opt_release(&p);
-				r = zd_usage_error(cmd->name, "invalid --ptrace '%s' (auto, seize, classic)", p.arg);
-				goto out_rc;
-			}
-			break;
-		default:
-			r = zd_opt_default(&p, id);
-			goto out_rc;
-		}
-	}
+	if (!zd_opt_parse(&p, &cli, &r))
+		goto out_rc;
 	if (p.ind < argc)
 		cargv = argv + p.ind;
 	if (!cargv && !cli.npids) {
