@@ -49,6 +49,13 @@ bool zd_pathset_has(const struct zd_pathset *s, const char *path);
 bool zd_pathtrace_match(const struct zd_pathset *s, pid_t tid, long nr, const uint64_t args[6]);
 
 /*
+ * Take out of s every syscall that can never match (no path or descriptor
+ * argument by the rules above), so a seccomp filter need not stop them.
+ */
+struct zd_scset;
+void zd_pathtrace_limit(struct zd_scset *s);
+
+/*
  * The path fd of tid refers to, from /proc/TID/fd/FD, without the
  * " (deleted)" the kernel appends to a file that is really gone (as
  * strace's getfdpath).  Returns its length, or -errno.

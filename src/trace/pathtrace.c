@@ -319,3 +319,17 @@ zd_pathtrace_match(const struct zd_pathset *s, pid_t tid, long nr, const uint64_
 		return path_match(s, tid, a[0]);
 	return fd_match(s, tid, a[0]);
 }
+
+void
+zd_pathtrace_limit(struct zd_scset *s)
+{
+	long nr;
+
+	for (nr = 0; nr < ZD_SC_NMAX; nr++) {
+		const struct zd_sysent *e = zd_sysent(nr);
+
+		if (!e || !(e->classes & (ZD_SCC_FILE | ZD_SCC_DESC | ZD_SCC_NET)) || rule_for(nr) == PT_NONE)
+			zd_scset_del(s, nr);
+	}
+	s->others = false;
+}

@@ -1640,6 +1640,13 @@ daemon_take(struct zd_tracer *t, pid_t cmd, int fd)
 	read_ids(cmd, &tgid, &ppid);
 	tcb->proc = proc_for(t, cmd, ppid, ZD_LC_LAUNCHED, &now, true);
 	tcb->proc->threads = tcb->proc->threads_max = 1;
+	{
+		/* strace -D says "Process N attached" too. */
+		struct zd_tev ev = { .type = ZD_TEV_ATTACH, .tcb = tcb };
+
+		now_ts(t, &ev);
+		emit(t, &ev);
+	}
 	if (write(fd, "G", 1) < 0) {
 		/* the command is gone: its exit is the next event */
 	}
