@@ -21,9 +21,10 @@ wait_file() {
 	return 1
 }
 settled() {
-	for i in $(seq 200); do
-		p=$(sed -n "s/^\(SigPnd\|ShdPnd\):\t//p" /proc/$1/status | tr -d "0\n")
-		s=$(cut -d" " -f1 /proc/$1/syscall)
+	for i in $(seq 400); do
+		[ -d /proc/$1 ] || return 1
+		p=$(sed -n "s/^\(SigPnd\|ShdPnd\):\t//p" /proc/$1/status 2>/dev/null | tr -d "0\n")
+		s=$(cut -d" " -f1 /proc/$1/syscall 2>/dev/null) || return 1
 		[ -z "$p" ] && [ "$s" = 61 ] && return 0
 		sleep 0.05
 	done
@@ -36,7 +37,8 @@ settled() {
 # (pids, addresses) replaced, to compare zdiag's with strace's.
 norm() {
 	sed -E -e 's/^[0-9]+ +/PID /' -e 's/0x[0-9a-f]+/0xADDR/g' \
-		-e 's/(si_pid|si_uid)=[0-9]+/\1=N/g' "$1"
+		-e 's/(si_pid|si_uid)=[0-9]+/\1=N/g' \
+		-e 's,(si_utime|si_stime)=[0-9]+( /\* [0-9.]+ s \*/)?,\1=N,g' "$1"
 }
 
 # ---------------------------------------------------------------- usage
@@ -289,12 +291,13 @@ q = select.poll(); q.register(0); q.poll(0)
 	require_pidns
 	for i in 2 3 4; do
 		echo "(-I $i)"
-		in_ns "$FUNCS"'rm -f $T/go
-		       "$ZDIAG" trace -I '"$i"' -e trace=none -o $T/out sh -c "echo > $T/up; while [ ! -e $T/go ]; do sleep 0.02; done; exit 5" & Z=$!
+		# the command blocks on a fifo: no events while zdiag gets the signal
+		in_ns "$FUNCS"'rm -f $T/go $T/up; mkfifo $T/go
+		       "$ZDIAG" trace -I '"$i"' -e trace=none -o $T/out sh -c "echo > $T/up; read x < $T/go; exit 5" & Z=$!
 		       wait_file $T/up "" || exit 1
 		       kill -TERM $Z
 		       settled $Z || [ '"$i"' = 2 ] || exit 2
-		       touch $T/go
+		       exec 3<> $T/go; echo >&3
 		       wait $Z; echo rc=$? > $T/rc'
 		cat "$T/out" "$T/rc"
 		if [ "$i" = 2 ]; then
@@ -313,12 +316,13 @@ q = select.poll(); q.register(0); q.poll(0)
 	in_ns "$FUNCS"'"$ZDIAG" trace -I 1 -e trace=none -o $T/out sh -c "echo > $T/up; sleep 100" & Z=$!
 	       wait_file $T/up "" || exit 1
 	       kill -TERM $Z; wait $Z; echo rc=$? > $T/rc
-	       "$ZDIAG" trace -I never_tstp -e trace=none -o $T/out4 sh -c "echo > $T/up4; while [ ! -e $T/go ]; do sleep 0.02; done" & Z=$!
+	       mkfifo $T/go
+	       "$ZDIAG" trace -I never_tstp -e trace=none -o $T/out4 sh -c "echo > $T/up4; read x < $T/go" & Z=$!
 	       wait_file $T/up4 "" || exit 2
 	       kill -TSTP $Z
 	       settled $Z || exit 3
 	       sed -n "s/^State:\t//p" /proc/$Z/status > $T/state4
-	       touch $T/go; wait $Z; echo rc=$? >> $T/rc'
+	       kill -CONT $Z; exec 3<> $T/go; echo >&3; wait $Z; echo rc=$? >> $T/rc'
 	cat "$T/rc" "$T/out" "$T/state4"
 	[ "$(cat "$T/rc")" = "$(printf 'rc=143\nrc=0')" ]
 	! grep -q '^+++' "$T/out"
