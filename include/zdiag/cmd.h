@@ -42,6 +42,7 @@ enum zd_opt_arg {
 /* Option ids: a short letter when the option has one, else >= ZD_OPT_LONG. */
 enum {
 	ZD_OPT_END = -1,
+	ZD_OPT_DONE = -2, /* a set handler's "stop here, exit 0" (-V) */
 	ZD_OPT_HELP = 0x10000,
 	ZD_OPT_ERROR,
 	ZD_OPT_ROW,       /* a row without an id (zd_opt_parse) */
@@ -63,7 +64,7 @@ struct zd_opt {
 	/*
 	 * Table-driven commands (zd_opt_parse): called for each occurrence
 	 * with the command's context and the argument (NULL when none).
-	 * Returns 0, or an exit code (zd_usage_error's).
+	 * Returns 0, an exit code (zd_usage_error's), or ZD_OPT_DONE.
 	 */
 	int (*set)(void *ctx, const char *arg, const struct zd_opt *o);
 };

@@ -131,6 +131,8 @@ zd_opt_parse(struct zd_optparse *p, void *ctx, int *rc)
 			return false;
 		}
 		if ((*rc = p->opt->set(ctx, p->arg, p->opt))) {
+			if (*rc == ZD_OPT_DONE)
+				*rc = ZD_EXIT_OK;
 			zd_opt_release(p);
 			return false;
 		}

@@ -8,10 +8,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "trace-int.h"
 #include "zdiag/cmd.h"
 #include "zdiag/err.h"
 #include "zdiag/esc.h"
@@ -37,9 +41,14 @@ struct trace_cli {
 	bool trace_given;
 	bool summary_only;
 	bool lifecycle;
-	bool quiet;
 	long late_ms;
-	int tcount;
+	int tcount;                 /* -t given N times */
+	bool ts_given;              /* --absolute-timestamps */
+	int qcount;                 /* -q given N times */
+	bool append;                /* -A */
+	int pipe_pidfd;             /* -o |CMD: CMD's pidfd, or -1 */
+	bool tips;                  /* --tips */
+	int tip;                    /* its id, -1: random */
 	enum zd_color cmode;
 	const char *outfile;
 	pid_t *pids;
@@ -73,6 +82,8 @@ struct trace_cli {
 	bool seccomp_asked;         /* --seccomp-bpf given */
 	bool debug;                 /* -d */
 	struct zd_pathset paths;    /* -P */
+	const char **pargs;         /* -P arguments, in order */
+	size_t npargs, apargs;
 };
 
 static volatile sig_atomic_t stop_sig;   /* for the tracer, which clears it */
@@ -168,7 +179,7 @@ ff_get(struct trace_cli *cli, pid_t tid)
 	zd_sb_init(&f->buf);
 	zd_sb_addf(&name, "%s.%d", cli->outfile, (int)tid);
 	f->name = zd_sb_detach(&name);
-	f->fd = open(f->name, O_WRONLY | O_CREAT | O_CLOEXEC | (seen ? O_APPEND : O_TRUNC), 0644);
+	f->fd = open(f->name, O_WRONLY | O_CREAT | O_CLOEXEC | (seen || cli->append ? O_APPEND : O_TRUNC), 0644);
 	if (f->fd < 0)
 		ff_failed(cli, errno, f->name);
 	return f;
@@ -254,7 +265,7 @@ cb_event(void *ctx, const struct zd_tev *ev)
 			}
 		}
 	}
-	announce = !cli->quiet && !cli->fmt.json && ev->tcb->tid == ev->tcb->pid;
+	announce = !(cli->fmt.quiet & ZD_QUIET_ATTACH) && !cli->fmt.json && ev->tcb->tid == ev->tcb->pid;
 	if (announce && ev->type == ZD_TEV_DETACH) {
 		/* As strace: said in the middle of the tracee's open line,
 		 * which then ends " <detached ...>". */
@@ -304,7 +315,7 @@ cb_notice(void *ctx, const char *msg)
 {
 	struct trace_cli *cli = ctx;
 
-	if (cli->quiet)
+	if (cli->fmt.quiet & ZD_QUIET_ATTACH)
 		return;
 	if (cli->outfd == 2) {
 		/* The same stream as the trace: end the pending line first. */
@@ -459,17 +470,83 @@ q_trace(struct trace_cli *cli, const char *set)
 	return 0;
 }
 
+/* A name of a set of flags: -e status=, -e quiet=. */
+struct flag_name {
+	const char *name;
+	unsigned bits;
+};
+
+/*
+ * [!]NAME[,NAME]... over names (with "all" and "none") into *mask.
+ * Returns 0 or a usage error naming what.
+ */
+static int
+parse_flag_set(struct trace_cli *cli, const char *what, const struct flag_name *names, unsigned all,
+	       const char *spec, unsigned *mask)
+{
+	const char *p = spec;
+	bool neg = *p == '!';
+	unsigned m = 0;
+
+	if (neg)
+		p++;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const struct flag_name *f;
+
+		for (f = names; f->name; f++)
+			if (strlen(f->name) == n && !strncmp(f->name, p, n))
+				break;
+		if (!f->name && !(n == 3 && !strncmp(p, "all", 3)) && !(n == 4 && !strncmp(p, "none", 4))) {
+			struct zd_sb list = ZD_SB_INIT;
+			int r;
+
+			for (f = names; f->name; f++)
+				zd_sb_addf(&list, "%s, ", f->name);
+			zd_sb_adds(&list, "all, none");
+			r = zd_usage_error(cli->cmd, "invalid -e %s=%s: '%.*s' (%s)", what, spec, (int)n, p, list.buf);
+			zd_sb_release(&list);
+			return r;
+		}
+		m |= f->name ? f->bits : n == 3 ? all : 0;
+		p += n + (p[n] == ',');
+	}
+	*mask = neg ? all & ~m : m;
+	return 0;
+}
+
+static const struct flag_name status_names[] = {
+	{ "successful", ZD_ST_SUCCESSFUL },
+	{ "failed", ZD_ST_FAILED },
+	{ "unfinished", ZD_ST_UNFINISHED },
+	{ "unavailable", ZD_ST_UNAVAILABLE },
+	{ "detached", ZD_ST_DETACHED },
+	{ NULL, 0 },
+};
+
 /* -e status=SET */
 static int
 q_status(struct trace_cli *cli, const char *set)
 {
-	if (!strcmp(set, "successful"))
-		cli->fmt.status = ZD_STATUS_OK;
-	else if (!strcmp(set, "failed"))
-		cli->fmt.status = ZD_STATUS_FAIL;
-	else if (strcmp(set, "all"))
-		return zd_usage_error(cli->cmd, "invalid -e status=%s (all, successful, failed)", set);
-	return 0;
+	return parse_flag_set(cli, "status", status_names, ZD_ST_ALL, set, &cli->fmt.status);
+}
+
+static const struct flag_name quiet_names[] = {
+	{ "attach", ZD_QUIET_ATTACH },
+	{ "exit", ZD_QUIET_EXIT },
+	{ "exits", ZD_QUIET_EXIT },
+	{ "path-resolution", ZD_QUIET_PATH },
+	{ "personality", ZD_QUIET_PERSONALITY },
+	{ "thread-execve", ZD_QUIET_THREAD_EXECVE },
+	{ "superseded", ZD_QUIET_THREAD_EXECVE },
+	{ NULL, 0 },
+};
+
+/* -e quiet=SET */
+static int
+q_quiet(struct trace_cli *cli, const char *set)
+{
+	return parse_flag_set(cli, "quiet", quiet_names, ZD_QUIET_ALL, set, &cli->fmt.quiet);
 }
 
 /*
@@ -484,6 +561,7 @@ static const struct trace_qual {
 	{ "trace", "t", q_trace },
 	{ "signal", "signals s", q_signal },
 	{ "status", NULL, q_status },
+	{ "quiet", "silent silence q", q_quiet },
 	{ NULL, NULL, NULL },
 };
 
@@ -584,25 +662,166 @@ opt_strsize(void *ctx, const char *arg, const struct zd_opt *o)
 	return 0;
 }
 
+/* A precision (s, ms, us, ns) into *digits, or a usage error. */
 static int
-opt_syscall_times(void *ctx, const char *arg, const struct zd_opt *o)
+parse_precision(struct trace_cli *cli, const struct zd_opt *o, const char *arg, int *digits)
 {
-	((struct trace_cli *)ctx)->fmt.show_time = true;
+	if (zd_tfmt_precision(arg, digits) < 0)
+		return zd_usage_error(cli->cmd, "invalid --%s '%s' (s, ms, us, ns)", o->lname, arg);
 	return 0;
 }
 
+/* -T, --syscall-times[=PRECISION] */
 static int
-opt_timestamps(void *ctx, const char *arg, const struct zd_opt *o)
+opt_syscall_times(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->fmt.show_time = true;
+	return arg ? parse_precision(cli, o, arg, &cli->fmt.durprec) : 0;
+}
+
+/* -t (again: -tt, -ttt) */
+static int
+opt_t(void *ctx, const char *arg, const struct zd_opt *o)
 {
 	((struct trace_cli *)ctx)->tcount++;
 	return 0;
 }
 
+/*
+ * --absolute-timestamps[=[[format:]FORMAT][,[precision:]PRECISION]] and
+ * its alias --timestamps: FORMAT none, time, unix; PRECISION s ms us ns.
+ */
+static int
+opt_timestamps(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	static const char *const fmts[] = { "none", "time", "unix" };
+	const char *p = arg ? arg : "";
+
+	cli->ts_given = true;
+	cli->fmt.tsfmt = ZD_TSF_TIME;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char item[32];
+		const char *v = item;
+		size_t i;
+		bool is_fmt = false, is_prec = false;
+
+		snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) ? n : sizeof(item) - 1), p);
+		if (!strncmp(item, "format:", 7)) {
+			v = item + 7;
+			is_fmt = true;
+		} else if (!strncmp(item, "precision:", 10)) {
+			v = item + 10;
+			is_prec = true;
+		}
+		for (i = 0; !is_prec && i < ZD_ARRAY_SIZE(fmts); i++)
+			if (!strcmp(v, fmts[i])) {
+				cli->fmt.tsfmt = (enum zd_tsfmt)i;
+				break;
+			}
+		if (is_prec || i == ZD_ARRAY_SIZE(fmts)) {
+			if (is_fmt || zd_tfmt_precision(v, &cli->fmt.tsprec) < 0)
+				return zd_usage_error(cli->cmd, "invalid --%s '%s' (%s)", o->lname, arg,
+						      "[format:]none|time|unix, [precision:]s|ms|us|ns");
+		}
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+/* -r, --relative-timestamps[=PRECISION] */
 static int
 opt_relative(void *ctx, const char *arg, const struct zd_opt *o)
 {
-	((struct trace_cli *)ctx)->fmt.relative = true;
+	struct trace_cli *cli = ctx;
+
+	cli->fmt.relative = true;
+	return arg ? parse_precision(cli, o, arg, &cli->fmt.relprec) : 0;
+}
+
+static int
+opt_syscall_number(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->fmt.show_nr = true;
+	cli->o.want_ip = true;   /* a signal's line shows the last call's number */
 	return 0;
+}
+
+static int
+opt_instruction_pointer(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->fmt.show_ip = true;
+	cli->o.want_ip = true;
+	return 0;
+}
+
+/* -a COLUMN */
+static int
+opt_columns(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	long long v;
+
+	if (zd_parse_ll(arg, 0, 4096, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid -a '%s' (a column, 0-4096)", arg);
+	cli->fmt.align = (size_t)v;
+	return 0;
+}
+
+static int
+opt_append(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->append = true;
+	return 0;
+}
+
+/* --tips[=[[id:]ID][,[format:]FORMAT]]: ID a number or random; FORMAT none, compact, full */
+static int
+opt_tips(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	const char *p = arg ? arg : "";
+
+	cli->tip = -1;
+	cli->tips = true;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char item[32];
+		const char *v = item;
+		long long id;
+
+		snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) ? n : sizeof(item) - 1), p);
+		if (!strncmp(item, "id:", 3) || !strncmp(item, "format:", 7))
+			v = strchr(item, ':') + 1;
+		if (v == item + 7 || (v == item && (!strcmp(v, "none") || !strcmp(v, "compact") || !strcmp(v, "full")))) {
+			if (!strcmp(v, "none"))
+				cli->tips = false;
+			else if (strcmp(v, "compact") && strcmp(v, "full"))
+				return zd_usage_error(cli->cmd, "invalid --tips format '%s' (none, compact, full)", v);
+		} else if (!strcmp(v, "random")) {
+			cli->tip = -1;
+		} else if (zd_parse_ll(v, 0, INT_MAX, &id) == 0) {
+			cli->tip = (int)(id % zd_trace_tip_count());
+		} else {
+			return zd_usage_error(cli->cmd, "invalid --tips '%s' ([id:]N|random, [format:]none|compact|full)", arg);
+		}
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+static int
+opt_version(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	printf("zdiag trace -- version %s\n", ZD_VERSION_STRING);
+	return ZD_OPT_DONE;
 }
 
 static int
@@ -633,6 +852,43 @@ opt_summary(void *ctx, const char *arg, const struct zd_opt *o)
 }
 
 static int
+opt_wall_clock(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.sum_wall = true;
+	return 0;
+}
+
+static int
+opt_sort_by(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_sum_parse_sort(arg, &cli->fmt.sumopts.sort) < 0)
+		return zd_usage_error(cli->cmd, "invalid -S '%s' (time, min-time, max-time, avg-time, calls, errors, name, nothing)", arg);
+	return 0;
+}
+
+static int
+opt_overhead(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_sum_parse_overhead(arg, &cli->fmt.sumopts.overhead) < 0)
+		return zd_usage_error(cli->cmd, "invalid -O '%s' (a time: 15, 15us, 1ms, 0.5s, 200ns)", arg);
+	return 0;
+}
+
+static int
+opt_sum_columns(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_sum_parse_columns(arg, &cli->fmt.sumopts) < 0)
+		return zd_usage_error(cli->cmd, "invalid -U '%s' (time-percent, total-time, min-time, max-time, avg-time, calls, errors, name)", arg);
+	return 0;
+}
+
+static int
 opt_per_process(void *ctx, const char *arg, const struct zd_opt *o)
 {
 	((struct trace_cli *)ctx)->fmt.per_process = true;
@@ -646,16 +902,19 @@ opt_decode_fds(void *ctx, const char *arg, const struct zd_opt *o)
 	return 0;
 }
 
+/* -z, -Z */
 static int
 opt_successful(void *ctx, const char *arg, const struct zd_opt *o)
 {
-	return q_status(ctx, "successful");
+	((struct trace_cli *)ctx)->fmt.status = ZD_ST_SUCCESSFUL;
+	return 0;
 }
 
 static int
 opt_failed(void *ctx, const char *arg, const struct zd_opt *o)
 {
-	return q_status(ctx, "failed");
+	((struct trace_cli *)ctx)->fmt.status = ZD_ST_FAILED;
+	return 0;
 }
 
 static int
@@ -665,10 +924,21 @@ opt_no_abbrev(void *ctx, const char *arg, const struct zd_opt *o)
 	return 0;
 }
 
+/* -q (-qq, -qqq), --quiet[=SET] */
 static int
 opt_quiet(void *ctx, const char *arg, const struct zd_opt *o)
 {
-	((struct trace_cli *)ctx)->quiet = true;
+	struct trace_cli *cli = ctx;
+	static const unsigned levels[] = {
+		ZD_QUIET_ATTACH | ZD_QUIET_PERSONALITY,
+		ZD_QUIET_ATTACH | ZD_QUIET_PERSONALITY | ZD_QUIET_EXIT,
+		ZD_QUIET_ALL,
+	};
+
+	if (arg)
+		return q_quiet(cli, arg);
+	cli->qcount++;
+	cli->fmt.quiet = levels[cli->qcount > 3 ? 2 : cli->qcount - 1];
 	return 0;
 }
 
@@ -810,19 +1080,9 @@ static int
 opt_trace_path(void *ctx, const char *arg, const struct zd_opt *o)
 {
 	struct trace_cli *cli = ctx;
-	const char *resolved;
 
-	zd_pathset_add(&cli->paths, arg, &resolved);
-	if (resolved) {
-		/* As strace says it (whatever -q says, as strace -q). */
-		struct zd_sb a = ZD_SB_INIT, b = ZD_SB_INIT;
-
-		zd_esc_cs(&a, arg, ZD_ESC_QUOTE);
-		zd_esc_cs(&b, resolved, ZD_ESC_QUOTE);
-		fprintf(stderr, "zdiag: requested path \"%s\" resolved into \"%s\"\n", a.buf, b.buf);
-		zd_sb_release(&a);
-		zd_sb_release(&b);
-	}
+	ZD_GROW(cli->pargs, cli->apargs, cli->npargs + 1);
+	cli->pargs[cli->npargs++] = arg;
 	return 0;
 }
 
@@ -840,19 +1100,33 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 0, "trace", ZD_ARG_REQ, "SET", "same as -e trace=SET", NULL, opt_qual },
 	{ 0, 0, "signal", ZD_ARG_REQ, "SET", "same as -e signal=SET", NULL, opt_qual },
 	{ 0, 0, "status", ZD_ARG_REQ, "SET", "same as -e status=SET", "all successful failed", opt_qual },
+	{ 0, 0, "quiet", ZD_ARG_OPT, "SET", "same as -e quiet=SET (attach, exit, path-resolution, personality, thread-execve); alone: -q", "attach exit path-resolution personality thread-execve all none", opt_quiet },
 	{ 0, 's', "string-limit", ZD_ARG_REQ, "N", "show at most N bytes of strings and buffers (default 32; 0: no limit)", NULL, opt_strsize },
-	{ 0, 'T', "syscall-times", ZD_ARG_NONE, NULL, "show the time spent in each call: <0.000011>", NULL, opt_syscall_times },
-	{ 0, 't', "timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: epoch)", NULL, opt_timestamps },
-	{ 0, 'k', "stack-trace", ZD_ARG_NONE, NULL, "print the user stack of each call after its line (taken at its entry)", NULL, opt_stack },
-	{ 0, 'r', "relative-timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time since the previous line: 0.000123", NULL, opt_relative },
+	{ 0, 'T', "syscall-times", ZD_ARG_OPT, "PRECISION", "show the time spent in each call: <0.000011> (PRECISION s, ms, us (default), ns)", "s ms us ns", opt_syscall_times },
+	{ 0, 't', NULL, ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: seconds since the epoch)", NULL, opt_t },
+	{ 0, 0, "absolute-timestamps", ZD_ARG_OPT, "FMT", "[format:]none|time|unix, [precision:]s|ms|us|ns: the -t prefix (no FMT: -t)", "time unix none format:time format:unix precision:s precision:ms precision:us precision:ns", opt_timestamps },
+	{ 0, 0, "timestamps", ZD_ARG_OPT, "FMT", "same as --absolute-timestamps", "time unix none format:time format:unix precision:s precision:ms precision:us precision:ns", opt_timestamps },
+	{ 0, 'k', "stack-traces", ZD_ARG_NONE, NULL, "print the user stack of each call after its line (taken at its entry)", NULL, opt_stack },
+	{ 0, 0, "stack-trace", ZD_ARG_NONE, NULL, "same as -k", NULL, opt_stack },
+	{ 0, 'r', "relative-timestamps", ZD_ARG_OPT, "PRECISION", "prefix lines with the time since the previous line: 0.000123 (PRECISION s, ms, us, ns)", "s ms us ns", opt_relative },
+	{ 0, 'n', "syscall-number", ZD_ARG_NONE, NULL, "prefix each call with its number: [ 39] getpid()", NULL, opt_syscall_number },
+	{ 0, 'i', "instruction-pointer", ZD_ARG_NONE, NULL, "prefix each call with the address it was made from: [00007f8e9c2c1e2d]", NULL, opt_instruction_pointer },
+	{ 0, 'a', "columns", ZD_ARG_REQ, "COLUMN", "align return values at COLUMN (default 40)", NULL, opt_columns },
+	{ 0, 'A', "output-append-mode", ZD_ARG_NONE, NULL, "with -o FILE: append to FILE instead of truncating it", NULL, opt_append },
+	{ 0, 0, "tips", ZD_ARG_OPT, "ID,FORMAT", "at the end, show a tip about zdiag trace on stderr ([id:]N|random, [format:]none|compact|full)", "random format:none format:compact format:full", opt_tips },
+	{ 0, 'V', "version", ZD_ARG_NONE, NULL, "print the version and exit", NULL, opt_version },
 	{ 0, 'c', "summary-only", ZD_ARG_NONE, NULL, "count time, calls and errors per syscall; print a table at the end instead of the trace", NULL, opt_summary_only },
 	{ 0, 'C', "summary", ZD_ARG_NONE, NULL, "like -c, but also print the trace", NULL, opt_summary },
+	{ 0, 'w', "summary-wall-clock", ZD_ARG_NONE, NULL, "with -c/-C: count the wall time from entry to exit, not the system time", NULL, opt_wall_clock },
+	{ 0, 'S', "summary-sort-by", ZD_ARG_REQ, "SORTBY", "with -c/-C: sort by time (default), min-time, max-time, avg-time, calls, errors, name, nothing", "time min-time max-time avg-time calls errors name nothing", opt_sort_by },
+	{ 0, 'U', "summary-columns", ZD_ARG_REQ, "COLUMNS", "with -c/-C: the columns, from time-percent, total-time, min-time, max-time, avg-time, calls, errors, name", NULL, opt_sum_columns },
+	{ 0, 'O', "summary-syscall-overhead", ZD_ARG_REQ, "OVERHEAD", "with -c/-C: take OVERHEAD (15, 15us, 1ms, ...) off every call's time", NULL, opt_overhead },
 	{ 0, 0, "per-process", ZD_ARG_NONE, NULL, "with -c/-C: one table per process, then the total", NULL, opt_per_process },
 	{ 0, 'y', "decode-fds", ZD_ARG_NONE, NULL, "show the path of file descriptors: 3</etc/hostname>", NULL, opt_decode_fds },
 	{ 0, 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL, opt_successful },
 	{ 0, 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL, opt_failed },
 	{ 0, 'v', "no-abbrev", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL, opt_no_abbrev },
-	{ 0, 'q', "quiet", ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes", NULL, opt_quiet },
+	{ 0, 'q', NULL, ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes (-qq: no \"+++ exited\" lines either; -qqq: no notes at all)", NULL, opt_quiet },
 	{ 0, 0, "json", ZD_ARG_NONE, NULL, "JSON Lines: one object per event (schema: docs/trace-json.md)", NULL, opt_json },
 	{ 0, 0, "lifecycle", ZD_ARG_NONE, NULL, "follow forks and report every process's life: parent, exec, exit, reaper, zombie time", NULL, opt_lifecycle },
 	{ 0, 0, "late", ZD_ARG_REQ, "MS", "with --lifecycle: a zombie reaped after MS milliseconds is late (default 1000)", NULL, opt_late },
@@ -989,6 +1263,57 @@ die_by_signal(int sig)
 	_exit(128 + sig);
 }
 
+/*
+ * -o |CMD (or !CMD): the trace goes to the standard input of sh -c CMD.
+ * CMD runs as a grandchild, so the tracer's wait for any child never sees
+ * it; a pidfd tells when it is done.  Returns the pipe's write end, or
+ * -errno.
+ */
+static int
+open_pipe_command(struct trace_cli *cli, const char *cmd)
+{
+	int fds[2], pidp[2], st;
+	pid_t mid, grand = 0;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(pidp, O_CLOEXEC) < 0) {
+		int e = errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return -e;
+	}
+	mid = fork();
+	if (mid == 0) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			dup2(fds[0], 0);
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+			_exit(127);
+		}
+		if (write(pidp[1], &g, sizeof(g)) != sizeof(g))
+			_exit(1);
+		_exit(g < 0);
+	}
+	close(fds[0]);
+	close(pidp[1]);
+	if (mid > 0) {
+		while (waitpid(mid, &st, 0) < 0 && errno == EINTR)
+			;
+		if (read(pidp[0], &grand, sizeof(grand)) != sizeof(grand))
+			grand = 0;
+	}
+	close(pidp[0]);
+	if (mid < 0 || grand <= 0) {
+		close(fds[1]);
+		return mid < 0 ? -errno : -ECHILD;
+	}
+	cli->pipe_pidfd = (int)syscall(SYS_pidfd_open, grand, 0);
+	return fds[1];
+}
+
 /* ---------------------------------------------------------------- */
 /* -p                                                                */
 
@@ -1104,6 +1429,7 @@ json_summary(struct trace_cli *cli)
 static int
 setup_launch(struct trace_cli *cli, bool have_cmd)
 {
+	size_t i;
 	int r;
 
 	if (cli->dcount && cli->dlong)
@@ -1131,6 +1457,21 @@ setup_launch(struct trace_cli *cli, bool have_cmd)
 	}
 	if (cli->o.detach_on_execve && cli->seccomp_asked)
 		zd_warn("--seccomp-bpf is not enabled because it is not compatible with -b");
+	for (i = 0; i < cli->npargs; i++) {
+		const char *resolved;
+
+		zd_pathset_add(&cli->paths, cli->pargs[i], &resolved);
+		if (resolved && !(cli->fmt.quiet & ZD_QUIET_PATH)) {
+			/* As strace says it (-e quiet=path-resolution: not). */
+			struct zd_sb a = ZD_SB_INIT, b = ZD_SB_INIT;
+
+			zd_esc_cs(&a, cli->pargs[i], ZD_ESC_QUOTE);
+			zd_esc_cs(&b, resolved, ZD_ESC_QUOTE);
+			fprintf(stderr, "zdiag: requested path \"%s\" resolved into \"%s\"\n", a.buf, b.buf);
+			zd_sb_release(&a);
+			zd_sb_release(&b);
+		}
+	}
 	if (cli->paths.n) {
 		cli->o.paths = &cli->paths;
 		zd_pathtrace_limit(&cli->o.show);   /* the others never show */
@@ -1151,6 +1492,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 
 	memset(&cli, 0, sizeof(cli));
 	cli.cmd = cmd->name;
+	cli.pipe_pidfd = -1;
 	zd_tfmt_init(&cli.fmt);
 	cli.o.dec.strsize = ZD_DEC_STRSIZE;
 	cli.o.seccomp = true;
@@ -1167,9 +1509,11 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		r = zd_usage_error(cmd->name, "no command to run and no -p PID to attach to");
 		goto out_rc;
 	}
-	if (cli.tcount > 3)
-		cli.tcount = 3;
-	cli.fmt.tsmode = (enum zd_tsmode)cli.tcount;
+	if (cli.tcount && !cli.ts_given) {
+		/* -t: time of day; -tt: with microseconds; -ttt: epoch too */
+		cli.fmt.tsfmt = cli.tcount >= 3 ? ZD_TSF_UNIX : ZD_TSF_TIME;
+		cli.fmt.tsprec = cli.tcount >= 2 ? 6 : 0;
+	}
 	if (!cli.trace_given)
 		zd_scset_fill(&cli.o.show);
 	if (cli.lifecycle)
@@ -1178,6 +1522,10 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		/* -ff without -o is -f, as in strace */
 		cli.o.follow = true;
 		cli.ff = cli.outfile != NULL;
+		if (cli.ff && (cli.outfile[0] == '|' || cli.outfile[0] == '!')) {
+			r = zd_usage_error(cmd->name, "-ff (--output-separately) cannot write to a command (-o |CMD)");
+			goto out_rc;
+		}
 		if (cli.fmt.summary) {
 			r = zd_usage_error(cmd->name, "-c/-C and -ff (--output-separately) cannot be used together");
 			goto out_rc;
@@ -1210,8 +1558,9 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	}
 	cli.o.decode = cli.fmt.text || cli.fmt.json;
 	cli.o.want_mono = true;
+	cli.o.want_stime = cli.fmt.summary && !cli.fmt.sum_wall;
 	cli.o.want_comm = cli.lifecycle || cli.fmt.json || cli.fmt.per_process;
-	cli.o.want_wall = cli.fmt.json || cli.fmt.tsmode != ZD_TS_NONE;
+	cli.o.want_wall = cli.fmt.json || cli.fmt.tsfmt != ZD_TSF_NONE;
 	cli.o.stop = &stop_sig;
 	if ((r = setup_launch(&cli, cargv != NULL)))
 		goto out_rc;
@@ -1235,8 +1584,13 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		if ((r = ff_check_dir(cli.outfile)))
 			goto out_rc;
 		cli.fmt.separate = true;
+	} else if (cli.outfile && (cli.outfile[0] == '|' || cli.outfile[0] == '!')) {
+		if ((cli.outfd = open_pipe_command(&cli, cli.outfile + 1)) < 0) {
+			r = zd_error_errno(-cli.outfd, "cannot run '%s'", cli.outfile + 1);
+			goto out_rc;
+		}
 	} else if (cli.outfile) {
-		cli.outfd = open(cli.outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		cli.outfd = open(cli.outfile, O_WRONLY | O_CREAT | (cli.append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0644);
 		if (cli.outfd < 0) {
 			r = zd_error_errno(errno, "cannot open '%s'", cli.outfile);
 			goto out_rc;
@@ -1272,7 +1626,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 				r = zd_error_errno((int)root, "cannot run '%s'", cargv[0]);
 			goto out_tracer;
 		}
-		if (!cli.quiet && zd_tracer_seccomp_note(cli.tracer))
+		if (!(cli.fmt.quiet & ZD_QUIET_ATTACH) && zd_tracer_seccomp_note(cli.tracer))
 			zd_warn("%s; every syscall stops the tracee", zd_tracer_seccomp_note(cli.tracer));
 	}
 	if (cli.npids && cli.o.daemonize && (r = attach_all(&cli)))
@@ -1291,7 +1645,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		r = zd_error_errno(r, "tracing failed");
 		goto out_tracer;
 	}
-	if (cargv && !cli.quiet && zd_tracer_seccomp_note(cli.tracer) && zd_tracer_seccomp_active(cli.tracer) == false &&
+	if (cargv && !(cli.fmt.quiet & ZD_QUIET_ATTACH) && zd_tracer_seccomp_note(cli.tracer) && zd_tracer_seccomp_active(cli.tracer) == false &&
 	    !strcmp(zd_tracer_seccomp_note(cli.tracer), "the seccomp filter could not be installed"))
 		zd_warn("the seccomp filter could not be installed; traced without it");
 
@@ -1319,6 +1673,17 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	flush_out(&cli);
 	while (cli.ffn)
 		ff_close(&cli, cli.ffv[0].tid);
+	if (cli.pipe_pidfd >= 0) {
+		/* -o |CMD: CMD sees the end of the trace, then zdiag waits for it. */
+		struct pollfd pfd = { cli.pipe_pidfd, POLLIN, 0 };
+
+		close(cli.outfd);
+		cli.outfd = -1;
+		while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+			;
+	}
+	if (cli.tips)
+		zd_trace_tip(stderr, cli.tip);
 
 	if (cargv) {
 		int st = zd_tracer_root_status(cli.tracer);
@@ -1366,6 +1731,7 @@ out_rc:
 	free(cli.env_changes);
 	free(cli.envp);
 	zd_pathset_release(&cli.paths);
+	free(cli.pargs);
 	zd_kstack_free(cli.kstack);
 	zd_sb_release(&path);
 	zd_tfmt_release(&cli.fmt);
