@@ -27,6 +27,8 @@
 #include "zdiag/syscall.h"
 #include "zdiag/sysname.h"
 #include "zdiag/kstack.h"
+#include "zdiag/launch.h"
+#include "zdiag/pathtrace.h"
 #include "zdiag/target.h"
 #include "zdiag/tamper.h"
 #include "zdiag/trace.h"
@@ -74,6 +76,21 @@ struct trace_cli {
 	struct zd_tamper tamper;    /* -e inject=, -e fault= */
 	int ycount;                 /* -y given (-yy: twice) */
 	bool decfd_given;           /* --decode-fds or -e decode-fds= */
+
+	/* Process setup and selection: -u -E -D -b -I -d -P */
+	const char *username;       /* -u */
+	struct zd_launch_user user;
+	char **env_changes;         /* -E, in order */
+	size_t nenv, aenv;
+	char **envp;
+	int dcount;                 /* -D given N times */
+	enum zd_daemonize dlong;    /* --daemonize[=MODE] */
+	int intr;                   /* -I 1..4; 0: not given */
+	bool seccomp_asked;         /* --seccomp-bpf given */
+	bool debug;                 /* -d */
+	struct zd_pathset paths;    /* -P */
+	const char **pargs;         /* -P arguments, in order */
+	size_t npargs, apargs;
 };
 
 static volatile sig_atomic_t stop_sig;   /* for the tracer, which clears it */
@@ -239,7 +256,7 @@ static void
 cb_event(void *ctx, const struct zd_tev *ev)
 {
 	struct trace_cli *cli = ctx;
-	bool gone;
+	bool gone, announce;
 
 	if (cli->kstack) {
 		/* At the entry (execve: the caller's stack, as strace), except
@@ -254,6 +271,14 @@ cb_event(void *ctx, const struct zd_tev *ev)
 				zd_kstack_capture(cli->kstack, ev->tcb->pid, ev->tcb->tid);
 			}
 		}
+	}
+	announce = !(cli->fmt.quiet & ZD_QUIET_ATTACH) && !cli->fmt.json && ev->tcb->tid == ev->tcb->pid;
+	if (announce && ev->type == ZD_TEV_DETACH) {
+		/* As strace: said in the middle of the tracee's open line,
+		 * which then ends " <detached ...>". */
+		if (!cli->ff)
+			flush_out(cli);
+		fprintf(stderr, "zdiag: process %d detached\n", (int)ev->tcb->pid);
 	}
 	zd_tfmt_event(&cli->fmt, ev);
 	gone = ev->type == ZD_TEV_EXIT || ev->type == ZD_TEV_SUPERSEDED || ev->type == ZD_TEV_DETACH;
@@ -273,13 +298,12 @@ cb_event(void *ctx, const struct zd_tev *ev)
 		if (gone)
 			ff_close(cli, ev->tcb->tid);
 	}
-	if (!(cli->fmt.quiet & ZD_QUIET_ATTACH) && !cli->fmt.json && ev->tcb->tid == ev->tcb->pid) {
-		if (ev->type == ZD_TEV_ATTACH || ev->type == ZD_TEV_DETACH) {
-			zd_tfmt_close(&cli->fmt);
-			flush_out(cli);
-			fprintf(stderr, "zdiag: process %d %s\n", (int)ev->tcb->pid,
-				ev->type == ZD_TEV_ATTACH ? "attached" : "detached");
-		}
+	if (announce && ev->type == ZD_TEV_DETACH && !cli->ff)
+		flush_out(cli);
+	if (announce && ev->type == ZD_TEV_ATTACH) {
+		zd_tfmt_close(&cli->fmt);
+		flush_out(cli);
+		fprintf(stderr, "zdiag: process %d attached\n", (int)ev->tcb->pid);
 	}
 	if (cli->fmt.out.len >= FLUSH_BYTES)
 		flush_out(cli);
@@ -306,6 +330,18 @@ cb_notice(void *ctx, const char *msg)
 		flush_out(cli);
 	}
 	zd_warn("%s", msg);
+}
+
+/* -d: the tracer's requests and wait statuses, one line each, on stderr
+ * (in the middle of a trace line there, as strace -d). */
+static void
+cb_debug(void *ctx, const char *msg)
+{
+	struct trace_cli *cli = ctx;
+
+	if (cli->outfd == 2)
+		flush_out(cli);
+	fprintf(stderr, "zdiag: %s\n", msg);
 }
 
 /* Before the tracer blocks: on a terminal, show everything now (a blocked
@@ -1143,7 +1179,9 @@ opt_color(void *ctx, const char *arg, const struct zd_opt *o)
 static int
 opt_seccomp(void *ctx, const char *arg, const struct zd_opt *o)
 {
-	((struct trace_cli *)ctx)->o.seccomp = !strcmp(o->lname, "seccomp-bpf");
+	struct trace_cli *cli = ctx;
+
+	cli->o.seccomp = cli->seccomp_asked = !strcmp(o->lname, "seccomp-bpf");
 	return 0;
 }
 
@@ -1154,6 +1192,95 @@ opt_ptrace(void *ctx, const char *arg, const struct zd_opt *o)
 
 	if (zd_ptrace_mode_parse(arg, &cli->o.mode) < 0)
 		return zd_usage_error(cli->cmd, "invalid --ptrace '%s' (auto, seize, classic)", arg);
+	return 0;
+}
+
+static int
+opt_user(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->username = arg;
+	return 0;
+}
+
+static int
+opt_env(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	ZD_GROW(cli->env_changes, cli->aenv, cli->nenv + 1);
+	cli->env_changes[cli->nenv++] = (char *)arg;
+	return 0;
+}
+
+static int
+opt_daemonize_short(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->dcount++;
+	return 0;
+}
+
+static int
+opt_daemonize(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (!arg) {
+		cli->dlong = ZD_DAEMONIZE_GRANDCHILD;
+		return 0;
+	}
+	if (zd_daemonize_parse(arg, &cli->dlong) < 0)
+		return zd_usage_error(cli->cmd, "invalid --daemonize '%s' (grandchild, pgroup, session)", arg);
+	return 0;
+}
+
+static int
+opt_detach_on(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (strcmp(arg, "execve"))
+		return zd_usage_error(cli->cmd, "syscall '%s' for -b is not supported (only execve)", arg);
+	cli->o.detach_on_execve = true;
+	return 0;
+}
+
+/* -I: strace's numbers and names. */
+static int
+opt_interruptible(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	static const char *const names[] = { "anywhere", "waiting", "never", "never_tstp" };
+	struct trace_cli *cli = ctx;
+	long long v;
+	size_t i;
+
+	if (!strcmp(arg, "always"))
+		arg = "anywhere";
+	for (i = 0; i < ZD_ARRAY_SIZE(names); i++)
+		if (!strcmp(arg, names[i])) {
+			cli->intr = (int)i + 1;
+			return 0;
+		}
+	if (zd_parse_ll(arg, 1, 4, &v) < 0)
+		return zd_usage_error(cli->cmd,
+				      "invalid -I '%s' (1 anywhere, 2 waiting, 3 never, 4 never_tstp)", arg);
+	cli->intr = (int)v;
+	return 0;
+}
+
+static int
+opt_debug(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->debug = true;
+	return 0;
+}
+
+static int
+opt_trace_path(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	ZD_GROW(cli->pargs, cli->apargs, cli->npargs + 1);
+	cli->pargs[cli->npargs++] = arg;
 	return 0;
 }
 
@@ -1219,6 +1346,14 @@ static const struct zd_opt trace_opts[] = {
 	{ 0, 0, "no-seccomp", ZD_ARG_NONE, NULL, "never use a seccomp filter (every syscall stops the tracee)", NULL, opt_seccomp },
 	{ 0, 0, "seccomp-bpf", ZD_ARG_NONE, NULL, "use a seccomp filter when possible (the default; accepted for strace users)", NULL, opt_seccomp },
 	{ 0, 0, "ptrace", ZD_ARG_REQ, "MODE", "auto (default: seize, classic where the kernel has no PTRACE_SEIZE), seize, classic (TRACEME/ATTACH, GETREGS, PEEKDATA)", "auto seize classic", opt_ptrace },
+	{ 0, 'u', "user", ZD_ARG_REQ, "USERNAME", "run the command with the user ID, group ID and supplementary groups of USERNAME (root only)", NULL, opt_user },
+	{ 0, 'E', "env", ZD_ARG_REQ, "VAR[=VAL]", "run the command with VAR=VAL in its environment, or without VAR; repeatable", NULL, opt_env },
+	{ 0, 'D', NULL, ZD_ARG_NONE, NULL, "run the tracer as the command's grandchild (-DD: in its own process group, -DDD: session)", NULL, opt_daemonize_short },
+	{ 0, 0, "daemonize", ZD_ARG_OPT, "MODE", "same as -D (grandchild, the default), -DD (pgroup) or -DDD (session)", "grandchild pgroup session", opt_daemonize },
+	{ 0, 'b', "detach-on", ZD_ARG_REQ, "SYSCALL", "detach from a tracee when it calls SYSCALL (only execve; not the command's own first exec)", "execve", opt_detach_on },
+	{ 0, 'I', "interruptible", ZD_ARG_REQ, "N", "when signals interrupt zdiag: 1 anywhere, 2 waiting (default), 3 never, 4 never_tstp (also ignore ^Z; default with -D)", "anywhere waiting never never_tstp", opt_interruptible },
+	{ 0, 'd', "debug", ZD_ARG_NONE, NULL, "print the tracer's ptrace requests and wait statuses on stderr", NULL, opt_debug },
+	{ 0, 'P', "trace-path", ZD_ARG_REQ, "PATH", "trace only syscalls accessing PATH (a path argument or a descriptor to it); repeatable", "@file", opt_trace_path },
 	{ 0 },
 };
 
@@ -1274,17 +1409,34 @@ resolve_command(const char *name, struct zd_sb *out)
 }
 
 static void
-install_handlers(void)
+on_ignored(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * -I intr: 1 (anywhere) leaves the fatal signals' default action (zdiag
+ * dies at once); 2 (waiting, the default) acts on them when the tracer
+ * waits; 3 (never) and 4 (never_tstp, also ^Z) ignore them, as strace.
+ * "Ignored" is a handler that does nothing, not SIG_IGN, so that a
+ * command launched after this does not inherit it.
+ */
+static void
+install_handlers(int intr)
 {
 	struct sigaction sa;
 	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < ZD_ARRAY_SIZE(sigs); i++)
+	sa.sa_handler = intr >= 3 ? on_ignored : on_stop_signal;
+	for (i = 0; intr >= 2 && i < ZD_ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
+	if (intr >= 3)
+		sigaction(SIGPIPE, &sa, NULL);
+	if (intr == 4)
+		sigaction(SIGTSTP, &sa, NULL);
 	sa.sa_handler = on_tick;
 	sigaction(SIGALRM, &sa, NULL);
 }
@@ -1482,6 +1634,63 @@ json_summary(struct trace_cli *cli)
 	zd_sb_addc(&cli->fmt.out, '\n');
 }
 
+/*
+ * -u -E -D -b -I -P once every option is known: checks, as strace makes
+ * them, and what they give the tracer.  Returns 0 or an exit code.
+ */
+static int
+setup_launch(struct trace_cli *cli, bool have_cmd)
+{
+	size_t i;
+	int r;
+
+	if (cli->dcount && cli->dlong)
+		return zd_usage_error(cli->cmd, "-D and --daemonize cannot be given together");
+	if (cli->dcount > 3)
+		return zd_usage_error(cli->cmd, "too many -D's (%d): at most 3 (-DDD)", cli->dcount);
+	cli->o.daemonize = cli->dlong ? cli->dlong : (enum zd_daemonize)cli->dcount;
+	if (cli->o.daemonize && !have_cmd)
+		return zd_usage_error(cli->cmd, "-D/--daemonize needs a command to run");
+	if (!cli->intr)
+		cli->intr = cli->o.daemonize ? 4 : 2;
+	if (cli->username) {
+		if (getuid() != 0 || geteuid() != 0)
+			return zd_error("-u/--user needs root");
+		r = zd_launch_user_lookup(cli->username, &cli->user);
+		if (r == -ENOENT)
+			return zd_error("cannot find user '%s'", cli->username);
+		if (r < 0)
+			return zd_error_errno(r, "cannot look up user '%s'", cli->username);
+		cli->o.user = &cli->user;
+	}
+	if (cli->nenv) {
+		cli->envp = zd_launch_env(environ, cli->env_changes, cli->nenv);
+		cli->o.envp = cli->envp;
+	}
+	if (cli->o.detach_on_execve && cli->seccomp_asked)
+		zd_warn("--seccomp-bpf is not enabled because it is not compatible with -b");
+	for (i = 0; i < cli->npargs; i++) {
+		const char *resolved;
+
+		zd_pathset_add(&cli->paths, cli->pargs[i], &resolved);
+		if (resolved && !(cli->fmt.quiet & ZD_QUIET_PATH)) {
+			/* As strace says it (-e quiet=path-resolution: not). */
+			struct zd_sb a = ZD_SB_INIT, b = ZD_SB_INIT;
+
+			zd_esc_cs(&a, cli->pargs[i], ZD_ESC_QUOTE);
+			zd_esc_cs(&b, resolved, ZD_ESC_QUOTE);
+			fprintf(stderr, "zdiag: requested path \"%s\" resolved into \"%s\"\n", a.buf, b.buf);
+			zd_sb_release(&a);
+			zd_sb_release(&b);
+		}
+	}
+	if (cli->paths.n) {
+		cli->o.paths = &cli->paths;
+		zd_pathtrace_limit(&cli->o.show);   /* the others never show */
+	}
+	return 0;
+}
+
 static int
 cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 {
@@ -1576,6 +1785,10 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	cli.o.want_comm = cli.lifecycle || cli.fmt.json || cli.fmt.per_process;
 	cli.o.want_wall = cli.fmt.json || cli.fmt.tsfmt != ZD_TSF_NONE;
 	cli.o.stop = &stop_sig;
+	if ((r = setup_launch(&cli, cargv != NULL)))
+		goto out_rc;
+	if (cli.debug)
+		ops.debug = cb_debug;
 
 	if (cargv) {
 		r = resolve_command(cargv[0], &path);
@@ -1617,14 +1830,11 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 
 	cli.tracer = zd_tracer_new(&cli.o, &ops, &cli);
 	cli.fmt.tracer = cli.tracer;
-	install_handlers();
-	if (!cli.eager)
-		start_tick_timer();
+	install_handlers(cli.intr);
 
-	if (cli.npids && (r = attach_all(&cli))) {
-		stop_tick_timer();
+	/* -D: attached from the tracer, once it is the grandchild. */
+	if (cli.npids && !cli.o.daemonize && (r = attach_all(&cli)))
 		goto out_tracer;
-	}
 	if (cargv) {
 		root = zd_tracer_launch(cli.tracer, cargv, path.buf);
 		if (root < 0) {
@@ -1637,12 +1847,17 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 						     ? " (try --ptrace=classic)" : "");
 			else
 				r = zd_error_errno((int)root, "cannot run '%s'", cargv[0]);
-			stop_tick_timer();
 			goto out_tracer;
 		}
 		if (!(cli.fmt.quiet & ZD_QUIET_ATTACH) && zd_tracer_seccomp_note(cli.tracer))
 			zd_warn("%s; every syscall stops the tracee", zd_tracer_seccomp_note(cli.tracer));
 	}
+	if (cli.npids && cli.o.daemonize && (r = attach_all(&cli)))
+		goto out_tracer;
+	/* Only now: with -D, the command (this process before the launch)
+	 * would keep the timer across its exec. */
+	if (!cli.eager)
+		start_tick_timer();
 
 	r = zd_tracer_run(cli.tracer);
 	stop_tick_timer();
@@ -1736,6 +1951,11 @@ out_tracer:
 out_rc:
 	zd_tamper_release(&cli.tamper);
 	ff_release(&cli);
+	zd_launch_user_release(&cli.user);
+	free(cli.env_changes);
+	free(cli.envp);
+	zd_pathset_release(&cli.paths);
+	free(cli.pargs);
 	zd_kstack_free(cli.kstack);
 	zd_sb_release(&path);
 	zd_tfmt_release(&cli.fmt);
@@ -1748,8 +1968,8 @@ const struct zd_cmd zd_cmd_trace = {
 	.fn = cmd_trace_fn,
 	.summary = "trace syscalls, signals and process lifecycles (strace-compatible)",
 	.synopsis =
-		"[-fcCkrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--ptrace=MODE] [--color[=WHEN]] CMD [ARG...]\n"
-		"[-fcCkrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--ptrace=MODE] [--color[=WHEN]] -p PID[,PID...]",
+		"[-fcCkrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--ptrace=MODE] [--color[=WHEN]] [-d] [-D[D[D]]] [-u USERNAME] [-E VAR[=VAL]]... [-b execve] [-I N] [-P PATH]... CMD [ARG...]\n"
+		"[-fcCkrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--ptrace=MODE] [--color[=WHEN]] [-d] [-b execve] [-I N] [-P PATH]... -p PID[,PID...]",
 	.description =
 		"Trace the system calls and signals of a command, or of running processes\n"
 		"(-p), printing one strace-style line per call:\n"

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -50,7 +51,9 @@
 #include "dec.h"
 #include "seccomp-int.h"
 #include "tracer-int.h"
+#include "zdiag/launch.h"
 #include "zdiag/lifecycle.h"
+#include "zdiag/pathtrace.h"
 #include "zdiag/procfs.h"
 #include "zdiag/sig.h"
 #include "zdiag/tamper.h"
@@ -138,6 +141,7 @@ struct zd_tracer {
 
 	int stops_handled;          /* *o.stop values acted upon */
 	struct zd_tamper_queue held; /* threads held by a delay_enter=/delay_exit= */
+	bool root_detached;         /* -b execve let the launched command go */
 };
 
 /* ---------------------------------------------------------------- */
@@ -317,6 +321,47 @@ notice(struct zd_tracer *t, unsigned kind, const char *fmt, ...)
 	t->ops.notice(t->ctx, msg);
 }
 
+/* -d: one line for ops.debug. */
+static void ZD_PRINTF(2, 3)
+debug(struct zd_tracer *t, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->ops.debug(t->ctx, msg);
+}
+
+/* -d: a wait status, as strace -d prints it. */
+static void
+debug_status(struct zd_tracer *t, pid_t pid, int status)
+{
+	static const char *const events[] = {
+		[PTRACE_EVENT_FORK] = "FORK", [PTRACE_EVENT_VFORK] = "VFORK", [PTRACE_EVENT_CLONE] = "CLONE",
+		[PTRACE_EVENT_EXEC] = "EXEC", [PTRACE_EVENT_VFORK_DONE] = "VFORK_DONE",
+		[PTRACE_EVENT_EXIT] = "EXIT", [PTRACE_EVENT_SECCOMP] = "SECCOMP",
+	};
+	unsigned event = (unsigned)status >> 16;
+	char what[64], ev[48] = "";
+
+	if (WIFSIGNALED(status))
+		snprintf(what, sizeof(what), "WIFSIGNALED,%ssig=%s", WCOREDUMP(status) ? "core," : "",
+			 zd_dec_signame(WTERMSIG(status)));
+	else if (WIFEXITED(status))
+		snprintf(what, sizeof(what), "WIFEXITED,exitcode=%d", WEXITSTATUS(status));
+	else if (WIFSTOPPED(status))
+		snprintf(what, sizeof(what), "WIFSTOPPED,sig=%s", zd_dec_signame(WSTOPSIG(status)));
+	else
+		snprintf(what, sizeof(what), "???");
+	if (event)
+		snprintf(ev, sizeof(ev), ",EVENT_%s (%u)",
+			 event == PTRACE_EVENT_STOP ? "STOP" :
+			 event < ZD_ARRAY_SIZE(events) && events[event] ? events[event] : "??", event);
+	debug(t, "[wait(0x%06x) = %d] %s%s", (unsigned)status, (int)pid, what, ev);
+}
+
 static const char *
 ename(int e)
 {
@@ -348,6 +393,9 @@ restart(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
 		zd_tamper_hold(&t->held, tcb->tid, req, sig, &delay);
 		return;
 	}
+	if (t->ops.debug)
+		debug(t, "ptrace(%s, %d, 0, %d)", req == PTRACE_CONT ? "PTRACE_CONT" : "PTRACE_SYSCALL",
+		      (int)tcb->tid, sig);
 	if (ptrace(req, tcb->tid, NULL, (void *)(long)sig) < 0 && errno != ESRCH) {
 		/* Nothing sensible to do: the tracee is gone or not stopped. */
 	}
@@ -518,7 +566,8 @@ on_entry(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
 	memcpy(tcb->call.args, si->args, sizeof(si->args));
 	if ((tcb->flags & TCB_PRE_EXEC) && (nr == NR_EXECVE || nr == NR_EXECVEAT))
 		tcb_flags(t, tcb, 0, TCB_PRE_EXEC);
-	tcb->sc_shown = !hidden(tcb) && zd_scset_has(&t->o.show, nr);
+	tcb->sc_shown = !hidden(tcb) && zd_scset_has(&t->o.show, nr) &&
+			(!t->o.paths || zd_pathtrace_match(t->o.paths, tcb->tid, nr, si->args));
 	if (zd_scset_has(&t->o.also_stop, nr))
 		tcb->flags |= TCB_WATCH;
 	else
@@ -837,6 +886,25 @@ exec_done(struct zd_tracer *t, struct zd_tcb *tcb, unsigned long old)
 	return tcb;
 }
 
+/* -b execve: let tcb go at its exec event (not the launched command's
+ * first exec), as strace does: its execve line ends "<detached ...>". */
+static void
+detach_at_exec(struct zd_tracer *t, struct zd_tcb *tcb)
+{
+	if (!hidden(tcb)) {
+		struct zd_tev ev = { .type = ZD_TEV_DETACH, .tcb = tcb };
+
+		now_ts(t, &ev);
+		emit(t, &ev);
+	}
+	if (t->ops.debug)
+		debug(t, "ptrace(PTRACE_DETACH, %d, 0, 0)", (int)tcb->tid);
+	ptrace(PTRACE_DETACH, tcb->tid, NULL, NULL);
+	if (tcb->tid == t->root)
+		t->root_detached = true;   /* still our child: its status comes by wait */
+	tcb_free(t, tcb);
+}
+
 static void
 on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
 {
@@ -845,6 +913,10 @@ on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
 	if (ptrace(PTRACE_GETEVENTMSG, tcb->tid, NULL, &old) < 0)
 		old = 0;
 	tcb = exec_done(t, tcb, old);
+	if (t->o.detach_on_execve && !(tcb->tid == t->root && !t->root_execd)) {
+		detach_at_exec(t, tcb);
+		return;
+	}
 	restart(t, tcb, 0);
 }
 
@@ -1206,7 +1278,11 @@ handle(struct zd_tracer *t, pid_t tid, int status)
 	struct zd_tcb *tcb = hget(t, tid);
 	int sig, event;
 
+	if (t->ops.debug)
+		debug_status(t, tid, status);
 	if (!tcb) {
+		if (!WIFSTOPPED(status) && tid == t->root && t->root_detached)
+			t->root_status = status;   /* -b execve let it go */
 		if (!WIFSTOPPED(status))
 			return;   /* not ours */
 		tcb = adopt_unknown(t, tid);
@@ -1281,12 +1357,30 @@ zd_ptrace_mode_parse(const char *s, enum zd_ptrace_mode *mode)
 	return 0;
 }
 
+int
+zd_daemonize_parse(const char *s, enum zd_daemonize *d)
+{
+	if (!strcmp(s, "grandchild"))
+		*d = ZD_DAEMONIZE_GRANDCHILD;
+	else if (!strcmp(s, "pgroup") || !strcmp(s, "pgrp"))
+		*d = ZD_DAEMONIZE_PGROUP;
+	else if (!strcmp(s, "session"))
+		*d = ZD_DAEMONIZE_SESSION;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 struct zd_tracer *
 zd_tracer_new(const struct zd_trace_opts *opts, const struct zd_trace_ops *ops, void *ctx)
 {
 	struct zd_tracer *t = zd_xcalloc(1, sizeof(*t));
 
 	t->o = *opts;
+	/* A filter would outlive the detach: the program's traced calls
+	 * would fail with ENOSYS (strace: "not compatible with -b"). */
+	if (opts->detach_on_execve)
+		t->o.seccomp = false;
 	if (ops)
 		t->ops = *ops;
 	t->ctx = ctx;
@@ -1411,6 +1505,66 @@ ok:
 	return 0;
 }
 
+/* A launched child's message to the tracer: kind, then an errno. */
+static void
+tell(int fd, char kind, int err)
+{
+	char msg[8] = { kind };
+
+	memcpy(msg + 1, &err, sizeof(err));
+	if (write(fd, msg, 1 + sizeof(err)) < 0) {
+		/* nothing to do */
+	}
+}
+
+/*
+ * The launched command, once traced: install the seccomp filter if still
+ * wanted (a failure is told on errfd, if any), become the -u user, exec
+ * path with the -E environment.  Returns the errno of the failure.
+ */
+static int
+child_exec(struct zd_tracer *t, char *const argv[], const char *path, int errfd)
+{
+	char *const *env = t->o.envp ? t->o.envp : environ;
+	int err;
+
+	/* The tracer clears this (PTRACE_POKEDATA) when the kernel cannot
+	 * report seccomp stops.  Installed before -u drops privileges, so
+	 * no_new_privs is not needed (set-uid programs keep working). */
+	if (*(volatile bool *)&t->use_seccomp) {
+		err = zd_seccomp_install(&t->prog);
+		if (err < 0 && errfd >= 0) {
+			char msg = 'S';
+
+			/* Tell the tracer and go on without the filter. */
+			if (write(errfd, &msg, 1) < 0) {
+				/* nothing */
+			}
+		}
+	}
+	err = zd_launch_become(t->o.user, path);
+	if (err < 0)
+		return -err;
+	execve(path, argv, env);
+	err = errno;
+	if (err == ENOEXEC) {
+		/* A script without "#!": run it with sh, as execvp(3) does. */
+		size_t n = 0;
+		char **sh;
+
+		while (argv[n])
+			n++;
+		sh = calloc(n + 2, sizeof(*sh));
+		if (sh) {
+			sh[0] = (char *)"sh";
+			sh[1] = (char *)path;
+			memcpy(sh + 2, argv + 1, n * sizeof(*sh));
+			execve("/bin/sh", sh, env);
+		}
+	}
+	return err;
+}
+
 /*
  * Fork the command.  The child (classic: after PTRACE_TRACEME) stops
  * itself until the tracer has it with its options, then installs the
@@ -1437,55 +1591,13 @@ spawn(struct zd_tracer *t, char *const argv[], const char *path)
 
 		close(pfd[0]);
 		if (t->classic && ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
-			char msg[8] = { 'T' };
-
-			err = errno;
-			memcpy(msg + 1, &err, sizeof(err));
-			if (write(pfd[1], msg, 1 + sizeof(err)) < 0) {
-				/* nothing to do */
-			}
+			tell(pfd[1], 'T', errno);
 			_exit(126);
 		}
 		/* Wait here until the tracer has us. */
 		raise(SIGSTOP);
-		/* The tracer clears this (PTRACE_POKEDATA) when the kernel
-		 * cannot report seccomp stops. */
-		if (*(volatile bool *)&t->use_seccomp) {
-			err = zd_seccomp_install(&t->prog);
-			if (err < 0) {
-				char msg = 'S';
-
-				/* Tell the tracer and go on without the filter. */
-				if (write(pfd[1], &msg, 1) < 0) {
-					/* nothing */
-				}
-			}
-		}
-		execv(path, argv);
-		err = errno;
-		if (err == ENOEXEC) {
-			/* A script without "#!": run it with sh, as execvp(3) does. */
-			size_t n = 0;
-			char **sh;
-
-			while (argv[n])
-				n++;
-			sh = calloc(n + 2, sizeof(*sh));
-			if (sh) {
-				sh[0] = (char *)"sh";
-				sh[1] = (char *)path;
-				memcpy(sh + 2, argv + 1, n * sizeof(*sh));
-				execv("/bin/sh", sh);
-			}
-		}
-		{
-			char msg[8] = { 'E' };
-
-			memcpy(msg + 1, &err, sizeof(err));
-			if (write(pfd[1], msg, 1 + sizeof(err)) < 0) {
-				/* nothing to do */
-			}
-		}
+		err = child_exec(t, argv, path, pfd[1]);
+		tell(pfd[1], 'E', err);
 		_exit(err == ENOENT ? 127 : 126);
 	}
 	close(pfd[1]);
@@ -1526,6 +1638,131 @@ child_errno(struct zd_tracer *t, char kind)
 	return e;
 }
 
+/*
+ * -D, in the grandchild: take the command (cmd, blocked reading fd) and
+ * tell it to go on ('G'), or why not (a kind and an errno), then exit.
+ * Returns cmd.
+ */
+static pid_t
+daemon_take(struct zd_tracer *t, pid_t cmd, int fd)
+{
+	bool later = false;
+	struct zd_tcb *tcb;
+	struct timespec now;
+	pid_t tgid, ppid;
+	int r, devnull;
+
+	t->self = getpid();
+	if (t->o.daemonize == ZD_DAEMONIZE_PGROUP && setpgid(0, 0) < 0) {
+		tell(fd, 'P', errno);
+		_exit(1);
+	}
+	if (t->o.daemonize == ZD_DAEMONIZE_SESSION && setsid() < 0) {
+		tell(fd, 's', errno);
+		_exit(1);
+	}
+	r = t->classic ? 1 : seize(t, cmd, t->ptrace_opts & ~t->opts_dropped, &later);
+	if (r == 0 && ptrace(PTRACE_INTERRUPT, cmd, NULL, NULL) < 0)
+		r = -errno;
+	if (r < 0) {
+		tell(fd, 'Z', -r);
+		_exit(1);
+	}
+	if (r == 1 && ptrace(PTRACE_ATTACH, cmd, NULL, NULL) < 0) {
+		tell(fd, 'A', errno);
+		_exit(1);
+	}
+	if (t->ops.debug)
+		debug(t, "ptrace(%s, %d): the command", t->classic ? "PTRACE_ATTACH" : "PTRACE_SEIZE", (int)cmd);
+	t->root = cmd;
+	t->seccomp_active = t->use_seccomp;
+	tcb = tcb_new(t, cmd, cmd,
+		      TCB_PRE_EXEC | TCB_STARTUP | (t->classic || later ? TCB_SET_OPTS : 0) |
+			      (t->classic ? TCB_IGNORE_SIGSTOP : 0));
+	mono_now(&now);
+	read_ids(cmd, &tgid, &ppid);
+	tcb->proc = proc_for(t, cmd, ppid, ZD_LC_LAUNCHED, &now, true);
+	tcb->proc->threads = tcb->proc->threads_max = 1;
+	{
+		/* strace -D says "Process N attached" too. */
+		struct zd_tev ev = { .type = ZD_TEV_ATTACH, .tcb = tcb };
+
+		now_ts(t, &ev);
+		emit(t, &ev);
+	}
+	if (write(fd, "G", 1) < 0) {
+		/* the command is gone: its exit is the next event */
+	}
+	close(fd);
+	/* Keep no terminal or pipe of the command's open but the trace's
+	 * (stderr): a reader of its stdout sees the end when it exits. */
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		if (devnull > 1)
+			close(devnull);
+	}
+	return cmd;
+}
+
+/*
+ * -D: this process becomes the command; a grandchild (daemon_take) traces
+ * it.  Returns cmd's pid in the grandchild; here only a failure (-errno).
+ */
+static pid_t
+launch_daemonized(struct zd_tracer *t, char *const argv[], const char *path)
+{
+	static const struct {
+		char kind;
+		const char *call;
+	} steps[] = {
+		{ 'F', "fork" }, { 'P', "setpgid" }, { 's', "setsid" },
+		{ 'Z', "PTRACE_SEIZE" }, { 'A', "PTRACE_ATTACH" },
+	};
+	pid_t cmd = getpid(), mid;
+	int sync[2], status, err = ECHILD;
+	char msg[8];
+	ssize_t n;
+	size_t i;
+
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return -errno;
+	/* Yama (ptrace_scope 1) lets only ancestors trace: allow ours. */
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g;
+
+		close(sync[0]);
+		g = fork();
+		if (g < 0)
+			tell(sync[1], 'F', errno);
+		if (g != 0)
+			_exit(0);
+		return daemon_take(t, cmd, sync[1]);
+	}
+	if (mid < 0)
+		err = errno;
+	close(sync[1]);
+	if (mid > 0)
+		wait_pid(mid, &status, 0);
+	do
+		n = mid > 0 ? read(sync[0], msg, sizeof(msg)) : 0;
+	while (n < 0 && errno == EINTR);
+	close(sync[0]);
+	prctl(PR_SET_PTRACER, 0, 0, 0, 0);
+	if (n == 1 && msg[0] == 'G')
+		return -child_exec(t, argv, path, -1);   /* traced: be the command */
+	if (n >= (ssize_t)(1 + sizeof(int))) {
+		memcpy(&err, msg + 1, sizeof(int));
+		for (i = 0; i < ZD_ARRAY_SIZE(steps); i++)
+			if (steps[i].kind == msg[0])
+				t->failed_call = steps[i].call;
+	}
+	return -err;
+}
+
 pid_t
 zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
 {
@@ -1548,12 +1785,14 @@ zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
 			t->seccomp_note = t->seccomp_why;
 		}
 	}
-	t->ptrace_opts = base_options(t, t->o.follow || t->use_seccomp) | PTRACE_O_EXITKILL;
+	t->ptrace_opts = base_options(t, t->o.follow || t->use_seccomp) | (t->o.daemonize ? 0 : PTRACE_O_EXITKILL);
 	if ((t->opts_dropped & FOLLOW_OPTS) && t->use_seccomp)
 		drop_seccomp(t, "the kernel cannot follow children (PTRACE_O_TRACEFORK)");
 	if ((t->opts_dropped & PTRACE_O_TRACESECCOMP) && t->use_seccomp)
 		drop_seccomp(t, "the kernel rejects PTRACE_O_TRACESECCOMP");
 
+	if (t->o.daemonize)
+		return launch_daemonized(t, argv, path);
 	pid = spawn(t, argv, path);
 	if (pid < 0)
 		return pid;
@@ -1826,6 +2065,13 @@ zd_tracer_run(struct zd_tracer *t)
 		handle(t, pid, status);
 	}
 	read_errpipe(t);
+	if (t->root_detached && t->root_status == -1) {
+		/* -b execve let the command go: it is still our child. */
+		int status;
+
+		if (wait_pid(t->root, &status, 0) == t->root)
+			t->root_status = status;
+	}
 	return 0;
 }
 
