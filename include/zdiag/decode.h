@@ -33,11 +33,39 @@
 
 #include "zdiag/strbuf.h"
 #include "zdiag/syscall.h"
+#include "zdiag/xlat.h"
+
+/* What --decode-fds shows after an fd (strace 6.1's set; -y is PATH,
+ * -yy all four). */
+enum zd_decode_fds {
+	ZD_DECFD_PATH = 1u << 0,    /* 3</etc/hostname>, AT_FDCWD</cwd> */
+	ZD_DECFD_SOCKET = 1u << 1,  /* 3<TCP:[127.0.0.1:80->127.0.0.1:34567]> (sock_diag) */
+	ZD_DECFD_DEV = 1u << 2,     /* 3</dev/null<char 1:3>> */
+	ZD_DECFD_PIDFD = 1u << 3,   /* 3<pid:1234> */
+	ZD_DECFD_ALL = 0xfu,
+};
+
+/* What --decode-pids shows after a pid (strace 6.1's set; -Y is COMM). */
+enum zd_decode_pids {
+	ZD_DECPID_COMM = 1u << 0,   /* 1234<sleep> */
+	ZD_DECPID_PIDNS = 1u << 1,  /* accepted; see zd_dec_parse_pids */
+};
 
 struct zd_dec_opts {
 	size_t strsize;   /* bytes of strings and buffers shown (-s); 0: unlimited */
-	bool fd_paths;    /* -y: show the path of every fd: 3</etc/hostname> */
+	uint8_t decode_fds;   /* enum zd_decode_fds bits (-y, -yy, --decode-fds) */
 	bool verbose;     /* full structures (stat: every field) */
+	enum zd_xstr xstr;               /* -x, -xx (include/zdiag/xlat.h) */
+	enum zd_xlat_style xlat_style;   /* -X */
+	/* Per-syscall styles, as strace's -e abbrev= -e verbose= -e raw=
+	 * (the complements of the first two, so that zero is the default;
+	 * -e abbrev= decides verbose per call, see zd_call.eff): */
+	struct zd_scset noabbrev;   /* structures in full (as -v) */
+	struct zd_scset noverbose;  /* structures and arrays as addresses */
+	struct zd_scset raw;        /* every argument in hex, undecoded */
+	/* -e read=, -e write=: hex dumps of the data (zd_call_dump) */
+	struct zd_fdset *dump_read, *dump_write;   /* NULL: none */
+	uint8_t decode_pids;  /* enum zd_decode_pids bits (-Y, --decode-pids) */
 };
 
 #define ZD_DEC_STRSIZE 32
@@ -50,7 +78,7 @@ struct zd_dec_opts {
 #ifndef ZD_DEC_STRMAX   /* the fuzz build lowers it (mk/fuzz.mk): same paths, faster */
 #define ZD_DEC_STRMAX (1u << 20)
 #endif
-#define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, false, false }
+#define ZD_DEC_OPTS_INIT { ZD_DEC_STRSIZE, 0, false, 0 }
 
 enum { ZD_DEC_DONE = 0, ZD_DEC_MORE = 1 };
 
@@ -70,6 +98,15 @@ struct zd_call {
 	bool exiting;                   /* the exit half is being (or was) decoded */
 	bool exited;                    /* zd_call_exit ran */
 
+	/* Styles of this call (from opts and its number) */
+	bool full;                      /* structures unabbreviated (-v, -e abbrev=) */
+	bool deref;                     /* structures read at all (-e verbose=) */
+	bool raw;                       /* arguments in hex (-e raw=) */
+	/* opts with verbose = full, when -e abbrev= makes them differ: then
+	 * opts points here, so that decoders need only look at opts->verbose
+	 * (c must not be copied between zd_call_init and zd_call_exit) */
+	struct zd_dec_opts eff;
+
 	/* Decoder state (private) */
 	int state;                      /* ZD_DEC_DONE / ZD_DEC_MORE after the entry half */
 	bool entry_nosep;               /* decoder: no ", " after the entry half */
@@ -80,6 +117,7 @@ struct zd_call {
 	/* Return value decoration, set by exit-half decoders */
 	int rkind;                      /* enum zd_ret_kind, or -1 for the table's */
 	char rextra[256];               /* printed after the value: " (flags O_RDONLY)" */
+	unsigned tampered;              /* ZD_TAMPERED_* (include/zdiag/tamper.h): " (INJECTED)" */
 
 	/* Layout of the text in the zd_sb, offsets from base */
 	size_t base;
@@ -104,12 +142,27 @@ void zd_call_exit(struct zd_call *c, struct zd_sb *sb, int64_t rval);
 void zd_call_pad(struct zd_sb *sb, size_t line_start);
 /* The return value: "3", "0x7f12...", "-1 ENOENT (No such file or directory)",
  * "? ERESTARTSYS (To be restarted if SA_RESTART is set)", with "= " before.
- * A call that never returned (the tracee died in it) prints "= ?". */
+ * A call that never returned (the tracee died in it) prints "= ?".
+ * A tampered call ends as strace's: " (INJECTED)", " (INJECTED: args)",
+ * " (INJECTED: args, retval)", " (DELAYED)". */
 void zd_call_retval(const struct zd_call *c, struct zd_sb *sb);
 /* Both halves and the return value at once, for a call whose exit is
  * known (zdiag attach): "read(3, \"abc\", 10) = 3" appended to sb. */
 void zd_call_format(struct zd_call *c, struct zd_sb *sb, int64_t rval);
 void zd_call_release(struct zd_call *c);
+
+/*
+ * -e read=SET, -e write=SET: after the line of a finished call, a hex and
+ * ASCII dump of the data it wrote to (write, pwrite64, send, sendto,
+ * writev, pwritev, pwritev2, vmsplice, sendmsg, sendmmsg) or read from
+ * (read, pread64, recvfrom, readv, preadv, preadv2, recvmsg, recvmmsg;
+ * only when it succeeded) a descriptor of the sets, as strace prints it:
+ *	" | 00000  68 65 6c 6c 6f 0a                                 hello.           |\n"
+ * with " * 5 bytes in buffer 0\n" before each buffer of a vector.  The
+ * tracee must still be stopped at the call's exit.  Appends nothing when
+ * nothing is to be dumped.
+ */
+void zd_call_dump(const struct zd_call *c, struct zd_sb *sb);
 
 /* Whether rval is an error return (-4095..-1) and its errno. */
 static inline bool
@@ -117,6 +170,10 @@ zd_call_failed(int64_t rval)
 {
 	return rval < 0 && rval >= -4095;
 }
+
+/* Whether the call failed: an error return, unless -e inject=...:retval=
+ * made it (strace prints "getpid() = -5 (INJECTED)" then). */
+bool zd_call_error(const struct zd_call *c);
 
 /* Argument i of the decoded text: [*start, *end) in the sb that received
  * both halves.  Returns false when argument i was not printed. */
@@ -166,12 +223,34 @@ int zd_umove_fallback_errno(void);
 /* ---------------------------------------------------------------- */
 /* Pieces shared with the tracer's event lines                       */
 
+/* strace 6.1's errno names: "ENOENT", the kernel's internal
+ * "ERESTARTSYS" (512) ... "ERECALLCONFLICT" (530); NULL for a number
+ * without one (strace prints "-1 (errno 600)"). */
+const char *zd_dec_errname(int err);
+/* What strace prints in parentheses after that name: strerror(err), or a
+ * restart's "To be restarted if SA_RESTART is set"; NULL without a name. */
+const char *zd_dec_errtext(int err);
 /* strace's signal names: "SIGCHLD", "SIGRTMIN" (32), "SIGRT_2" (34). */
 const char *zd_dec_signame(int sig);
 /* A siginfo_t as "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}". */
 void zd_dec_siginfo(struct zd_sb *sb, const void *siginfo);
+/* Same, with si_pid decorated as decode_pids (enum zd_decode_pids) says:
+ * "si_pid=42<sleep>". */
+void zd_dec_siginfo_pids(struct zd_sb *sb, const void *siginfo, unsigned decode_pids);
 /* A wait status as "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]" (without brackets). */
 void zd_dec_wstatus(struct zd_sb *sb, int status);
+/*
+ * Parse strace's --decode-fds=SET (path socket dev pidfd, all, none; a
+ * leading '!' negates) and --decode-pids=SET (comm pidns, all, none) into
+ * a bit set.  Returns 0, or -EINVAL for an unknown word.
+ */
+int zd_dec_parse_fds(const char *spec, unsigned *out);
+int zd_dec_parse_pids(const char *spec, unsigned *out);
+/* The command name of pid as --decode-pids=comm shows it after the pid
+ * ("<sleep>", escaped as strace does), appended to sb; nothing when pid
+ * is gone.  For the tracer's "[pid 1234<sleep>]" prefixes. */
+void zd_dec_pid_comm(struct zd_sb *sb, pid_t pid);
+
 /* A string escaped and quoted as strace prints it ("a\nb\0"), with "..."
  * after the quote when truncated is true. */
 void zd_dec_quote(struct zd_sb *sb, const void *data, size_t len, bool truncated);

@@ -44,6 +44,7 @@ enum zd_ret_kind {
 	ZD_RET_O,   /* octal (umask) */
 	ZD_RET_FD,  /* a new file descriptor (-y shows its path) */
 	ZD_RET_U,   /* unsigned decimal */
+	ZD_RET_PID, /* a process or thread id (-Y shows its command name) */
 };
 
 /* Argument kinds of the generic decoder (see src/trace/syscalls.in). */
@@ -55,6 +56,7 @@ enum zd_arg_kind {
 	ZD_AK_STAT, ZD_AK_STATFS, ZD_AK_TS, ZD_AK_TV, ZD_AK_ITS, ZD_AK_ITV,
 	ZD_AK_RLIM, ZD_AK_UTS, ZD_AK_TZ, ZD_AK_FDPAIR, ZD_AK_INTP, ZD_AK_TMS,
 	ZD_AK_SYSINFO,
+	ZD_AK_PID,      /* a process or thread id (-Y: 1234<sleep>) */
 };
 
 struct zd_argdesc {
@@ -122,5 +124,27 @@ bool zd_scset_full(const struct zd_scset *s);
  * writes a one-line reason to err ("unknown syscall 'opne'").
  */
 int zd_scset_parse(struct zd_scset *s, const char *spec, char *err, size_t errsize);
+
+/* ---------------------------------------------------------------- */
+/* Sets of file descriptors                                          */
+
+/* A set of file descriptors (-e read=, -e write=). */
+#define ZD_FDSET_MAX 4096   /* descriptors from 0 to this - 1 */
+struct zd_fdset {
+	uint64_t bits[ZD_FDSET_MAX / 64];
+};
+
+static inline bool
+zd_fdset_has(const struct zd_fdset *s, int fd)
+{
+	return fd >= 0 && fd < ZD_FDSET_MAX && ((s->bits[fd / 64] >> (fd % 64)) & 1);
+}
+
+/*
+ * strace's descriptor set syntax into s (replacing it): numbers separated
+ * by commas, "all", "none", a leading '!' negating the whole set.
+ * Returns -EINVAL (err: "invalid descriptor 'x'") on error.
+ */
+int zd_fdset_parse(struct zd_fdset *s, const char *spec, char *err, size_t errsize);
 
 #endif

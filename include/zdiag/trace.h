@@ -43,6 +43,8 @@
 #include "zdiag/syscall.h"
 
 struct zd_tproc;
+struct zd_tamper;
+struct zd_tamper_tcb;
 
 /* A traced thread. */
 struct zd_tcb {
@@ -60,11 +62,17 @@ struct zd_tcb {
 	struct zd_sb line;          /* the call's text: entry half, then exit half */
 	struct timespec sc_start;   /* monotonic time of the entry stop */
 	struct timespec sc_start_wall; /* realtime of the entry stop */
+	struct timespec sc_start_stime; /* want_stime: ru_stime at the entry stop */
+	uint64_t sc_ip;             /* instruction pointer at the entry (-i) */
+	uint64_t sig_ip;            /* want_ip: ... at the last signal stop, 0 unknown */
+	long sig_nr;                /* want_ip: the last syscall then (orig_rax), -1 unknown */
+	struct zd_tamper_tcb *tamper;  /* -e inject= state (include/zdiag/tamper.h) */
 
 	/* Owned by the caller (renderer state) */
 	unsigned ustate;
 	size_t ucol;
 	struct timespec urel;
+	char ucomm[72];             /* -Y: "<sleep>" as last read, for the prefix */
 };
 
 /* Kinds of new task (ZD_TEV_SPAWN). */
@@ -89,6 +97,8 @@ struct zd_tev {
 	struct zd_tcb *tcb;
 	struct timespec wall;       /* CLOCK_REALTIME of the event (when wanted) */
 	struct timespec mono;       /* CLOCK_MONOTONIC of the event (when wanted) */
+	struct timespec stime;      /* want_stime: system time of the stopped
+				     * tracee's thread group (wait4's ru_stime) */
 	int status;                 /* EXIT: wait status; GROUP_STOP: signal */
 	const siginfo_t *si;        /* SIGNAL */
 	pid_t child;                /* SPAWN: the new tid; REAP: the reaped pid;
@@ -114,6 +124,12 @@ struct zd_trace_ops {
 	 * be NULL.
 	 */
 	void (*notice)(void *ctx, const char *msg);
+	/*
+	 * -d: one line of ASCII per ptrace request made and per wait status
+	 * seen ("[wait(0x00857f) = 1234] WIFSTOPPED,sig=133", as strace -d).
+	 * May be NULL (the default: no debug lines are made at all).
+	 */
+	void (*debug)(void *ctx, const char *msg);
 };
 
 /* How tracees are taken and read (--ptrace=). */
@@ -126,6 +142,20 @@ enum zd_ptrace_mode {
 /* "auto", "seize", "classic" -> *mode; -EINVAL for anything else. */
 int zd_ptrace_mode_parse(const char *s, enum zd_ptrace_mode *mode);
 
+/* -D: the tracer as a grandchild of the command (zd_tracer_launch). */
+enum zd_daemonize {
+	ZD_DAEMONIZE_NONE,
+	ZD_DAEMONIZE_GRANDCHILD,    /* -D */
+	ZD_DAEMONIZE_PGROUP,        /* -DD: ... in its own process group */
+	ZD_DAEMONIZE_SESSION,       /* -DDD: ... in its own session */
+};
+
+/* "grandchild", "pgroup" ("pgrp"), "session" -> *d; -EINVAL otherwise. */
+int zd_daemonize_parse(const char *s, enum zd_daemonize *d);
+
+struct zd_launch_user;
+struct zd_pathset;
+
 struct zd_trace_opts {
 	bool follow;                /* -f: follow forks, vforks, clones */
 	struct zd_scset show;       /* syscalls reported (-e trace=) */
@@ -134,10 +164,23 @@ struct zd_trace_opts {
 	bool want_wall;             /* fill zd_tev.wall */
 	bool want_mono;             /* fill zd_tev.mono and sc_start */
 	bool want_comm;             /* keep command names (/proc/PID/comm) in the records */
+	bool want_stime;            /* fill zd_tev.stime (strace -c's system time) */
+	bool want_ip;               /* fill zd_tcb.sig_ip/sig_nr at signal stops (-i, -n) */
 	uint64_t show_signals;      /* -e signal=: bit N-1 for signal N */
 	bool seccomp;               /* may use a seccomp filter when launching */
 	enum zd_ptrace_mode mode;   /* ZD_PTRACE_AUTO unless asked */
 	struct zd_dec_opts dec;
+	/* -e inject=, -e fault= rules (NULL: none); reported calls only, as
+	 * strace; the caller keeps it alive while the tracer runs. */
+	const struct zd_tamper *tamper;
+	/* Launching (all NULL / 0 by default) */
+	const struct zd_launch_user *user;  /* -u: the command's ids (include/zdiag/launch.h) */
+	char *const *envp;          /* -E: the command's environment (NULL: environ) */
+	enum zd_daemonize daemonize; /* -D */
+	bool detach_on_execve;      /* -b execve: detach a tracee at its exec
+				     * (not the launched command's first one) */
+	const struct zd_pathset *paths; /* -P: report only calls accessing these
+				     * (include/zdiag/pathtrace.h); NULL: all */
 	/* Set asynchronously (signal handlers): the loop checks it whenever
 	 * wait4 is interrupted.  *stop = signal number: detach or stop. */
 	volatile sig_atomic_t *stop;
@@ -158,6 +201,19 @@ void zd_tracer_free(struct zd_tracer *t);
  * the child's pid, or -errno (fork, seize or PTRACE_TRACEME failed:
  * zd_tracer_failed_call() names the request).  Whether exec itself
  * failed is known after zd_tracer_run: zd_tracer_exec_errno().
+ *
+ * With opts->daemonize (-D) the roles swap, as in strace: the calling
+ * process becomes the command (its pid, parent and process group stay
+ * the command's) and the tracer runs on in a grandchild, made by a child
+ * that exits at once (the grandchild is re-parented to init or a
+ * subreaper), moved to a new process group (-DD) or session (-DDD).  The
+ * grandchild seizes the caller (without PTRACE_O_EXITKILL: the command
+ * does not die with the tracer), sends it on, and zd_tracer_launch
+ * returns the command's pid there; the caller execs the command and
+ * returns only on failure (-errno; zd_tracer_failed_call() may name the
+ * step), and in that case there is no tracer.  Output set up before the
+ * call is inherited by the tracer; timers and signal handlers should be
+ * set up after it (the command would inherit them).
  */
 pid_t zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path);
 /* errno of the launched command's failed exec, or 0. */

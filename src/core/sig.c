@@ -59,7 +59,7 @@ zd_sigparse(const char *s)
 		if (s[5] != '+')
 			return -1;
 		v = strtol(s + 6, &end, 10);
-		return (*end || v < 0 || SIGRTMIN + v > SIGRTMAX) ? -1 : (int)(SIGRTMIN + v);
+		return (*end || v < 0 || v > SIGRTMAX - SIGRTMIN) ? -1 : (int)(SIGRTMIN + v);
 	}
 	if (!strcasecmp(s, "RTMAX"))
 		return SIGRTMAX;

@@ -43,11 +43,15 @@ void put_hex(struct zd_sb *sb, uint64_t v);       /* "0x1f", "0" */
 void put_ptr(struct zd_sb *sb, uint64_t v);       /* "NULL", "0x7ffd..." */
 void put_oct(struct zd_sb *sb, uint64_t v);       /* "0644", "000" (strace's %#03o) */
 
-/* File descriptors: "3", with -y "3</etc/hostname>"; dirfd: "AT_FDCWD". */
+/* File descriptors: "3", decorated as --decode-fds selects:
+ * "3</etc/hostname>", "3<TCP:[127.0.0.1:80->127.0.0.1:4567]>",
+ * "3</dev/null<char 1:3>>", "3<pid:42>"; dirfd: "AT_FDCWD", with -y
+ * "AT_FDCWD</cwd>".  put_fd_of: an fd of another process (pidfd_getfd). */
 void put_fd(const struct zd_call *c, struct zd_sb *sb, int fd);
+void put_fd_of(const struct zd_call *c, struct zd_sb *sb, pid_t pid, int fd);
 void put_dirfd(const struct zd_call *c, struct zd_sb *sb, int fd);
-/* The -y decoration of fd in tid ("</etc/hostname>"), if it can be read. */
-void put_fd_path(pid_t tid, struct zd_sb *sb, int fd);
+/* A pid the tracee passed or got: "1234", with -Y "1234<sleep>". */
+void put_pid(const struct zd_call *c, struct zd_sb *sb, int64_t pid);
 
 /* Strings from tracee memory; an unreadable address prints as a pointer. */
 void put_path(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
@@ -77,6 +81,7 @@ void put_sig(struct zd_sb *sb, int64_t sig);       /* "SIGUSR1", or "77" */
 /* A signal set at addr of size bytes: "[USR1 TERM]", "~[RTMIN RT_1]", "[]". */
 void put_sigset(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t size);
 void put_sigmask(struct zd_sb *sb, const uint64_t *words, size_t nsig);
+void put_si_code(struct zd_sb *sb, const struct zd_xlat_tab *t, int code);   /* "CLD_EXITED", "0x7" */
 void put_mode(struct zd_sb *sb, uint64_t mode);   /* "S_IFREG|0644" */
 
 /* Structures (dec_struct.c); addr is read from the tracee. */
@@ -99,11 +104,20 @@ void put_sockaddr(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, int6
 /* The generic decoder's printer for one argument of a given kind. */
 void put_arg(struct zd_call *c, struct zd_sb *sb, const struct zd_argdesc *a, uint64_t v);
 
-/* Read a whole structure; false if it cannot be read (then print addr). */
+/* Read a whole structure; false if it cannot be read (then print addr),
+ * or is not to be read at all (-e verbose= leaves this call out). */
 static inline bool
 umove_all(const struct zd_call *c, uint64_t addr, void *buf, size_t len)
 {
-	return addr && zd_umove(c->tid, addr, buf, len) == (ssize_t)len;
+	return addr && c->deref && zd_umove(c->tid, addr, buf, len) == (ssize_t)len;
+}
+
+/* Structures in full: -v, or -e abbrev= leaves this call out (the same
+ * as c->opts->verbose: zd_call_init points opts at a copy saying so). */
+static inline bool
+dec_full(const struct zd_call *c)
+{
+	return c->full;
 }
 
 #endif

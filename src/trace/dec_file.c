@@ -107,13 +107,17 @@ static void
 rextra_flags(struct zd_call *c, const char *what, const struct zd_xlat_tab *t, uint64_t v, bool open)
 {
 	struct zd_sb sb = ZD_SB_INIT;
+	enum zd_xlat_style style = zd_xlat_get_style();
 
+	if (open)   /* F_GETFL: names even with -X raw (strace's sprint_open_modes) */
+		zd_xlat_set_style(ZD_XLAT_ABBREV);
 	zd_sb_addf(&sb, " (%s ", what);
 	if (open)
 		put_open_flags(&sb, v);
 	else
 		put_flags(&sb, t, v);
 	zd_sb_addc(&sb, ')');
+	zd_xlat_set_style(style);
 	dec_rextra(c, &sb);
 	zd_sb_release(&sb);
 }
@@ -242,7 +246,7 @@ zd_dec_ioctl(struct zd_call *c, struct zd_sb *sb)
 		put_fd(c, sb, (int32_t)c->args[0]);
 		dec_arg(c, sb);
 		if (name)
-			zd_sb_adds(sb, name);
+			zd_xlat_sym(sb, ZD_XN_HEX, req, name);
 		else
 			put_hex(sb, req);
 		switch (req) {
@@ -678,7 +682,10 @@ put_pollfds(struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t n, bool
 			zd_sb_adds(sb, ", ");
 		first = false;
 		zd_sb_adds(sb, "{fd=");
-		put_fd(c, sb, pf.fd);
+		if (revents)   /* the result: plain numbers, as strace */
+			put_dec(sb, pf.fd);
+		else
+			put_fd(c, sb, pf.fd);
 		zd_sb_adds(sb, revents ? ", revents=" : ", events=");
 		put_flags(sb, &zd_xlat_poll_events, (uint16_t)(revents ? pf.revents : pf.events));
 		zd_sb_addc(sb, '}');
@@ -782,7 +789,10 @@ put_fdset(struct zd_call *c, struct zd_sb *sb, uint64_t addr, int nfds)
 		if (!first)
 			zd_sb_addc(sb, ' ');
 		first = false;
-		put_fd(c, sb, fd);
+		if (c->exiting)   /* the result: plain numbers, as strace */
+			put_dec(sb, fd);
+		else
+			put_fd(c, sb, fd);
 	}
 	zd_sb_addc(sb, ']');
 }
@@ -959,15 +969,18 @@ zd_dec_mmap(struct zd_call *c, struct zd_sb *sb)
 	dec_arg(c, sb);
 	put_flags(sb, &zd_xlat_mmap_prot, (uint32_t)c->args[2]);
 	dec_arg(c, sb);
-	put_xval(sb, &zd_xlat_mmap_type, flags & 0x0f);
-	flags &= ~0x0fULL & ~(0x3fULL << 26);
-	rest = zd_xlat_flags_part(sb, &zd_xlat_mmap_flags, flags, &first);
-	if (rest) {
-		zd_sb_addc(sb, '|');
-		put_hex(sb, rest);
+	if (zd_xlat_sym_begin(sb, ZD_XN_HEX, flags)) {
+		put_xval(sb, &zd_xlat_mmap_type, flags & 0x0f);
+		flags &= ~0x0fULL & ~(0x3fULL << 26);
+		rest = zd_xlat_flags_part(sb, &zd_xlat_mmap_flags, flags, &first);
+		if (rest) {
+			zd_sb_addc(sb, '|');
+			put_hex(sb, rest);
+		}
+		if (huge)
+			zd_sb_addf(sb, "|%u<<MAP_HUGE_SHIFT", (unsigned)huge);
+		zd_xlat_sym_end(sb);
 	}
-	if (huge)
-		zd_sb_addf(sb, "|%u<<MAP_HUGE_SHIFT", (unsigned)huge);
 	dec_arg(c, sb);
 	put_fd(c, sb, (int32_t)c->args[4]);
 	dec_arg(c, sb);

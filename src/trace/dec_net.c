@@ -119,6 +119,8 @@ put_protocol(struct zd_sb *sb, int family, uint64_t proto)
 {
 	if (family == AF_INET || family == AF_INET6)
 		put_xval(sb, &zd_xlat_inet_protocols, (uint32_t)proto);
+	else if (family == AF_NETLINK)
+		put_xval(sb, &zd_xlat_netlink_protocols, (uint32_t)proto);
 	else
 		put_dec(sb, (int32_t)proto);
 }

@@ -29,6 +29,17 @@ put_clone_flags(struct zd_sb *sb, uint64_t flags, bool with_signal)
 
 	if (with_signal)
 		flags &= ~CSIGNAL_MASK;
+	if (zd_xlat_get_style() != ZD_XLAT_ABBREV && (flags || sig)) {
+		/* -X raw, verbose: strace prints the flags and the signal
+		 * apart: 0x1200000|17 */
+		if (flags)
+			put_flags(sb, &zd_xlat_clone_flags, flags);
+		if (flags && sig)
+			zd_sb_addc(sb, '|');
+		if (sig)
+			put_sig(sb, (int64_t)sig);
+		return;
+	}
 	if (!flags && !sig) {
 		zd_sb_addc(sb, '0');
 		return;
@@ -205,12 +216,12 @@ next_ptr(struct ptr_reader *r, uint64_t *p)
 static void
 put_str_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 {
-	size_t max = c->opts && c->opts->strsize ? ZD_MAX(c->opts->strsize, 32) : (size_t)-1;
+	size_t max = c->opts && c->opts->strsize && !dec_full(c) ? ZD_MAX(c->opts->strsize, 32) : (size_t)-1;
 	struct ptr_reader r = { c, addr, { 0 }, 0, 0 };
 	size_t i, start = sb->len;
 
-	if (!addr) {
-		zd_sb_adds(sb, "NULL");
+	if (!addr || !c->deref) {   /* -e verbose= leaves this call out: the address */
+		put_ptr(sb, addr);
 		return;
 	}
 	zd_sb_addc(sb, '[');
@@ -253,7 +264,7 @@ put_env(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 		return;
 	}
 	put_ptr(sb, addr);
-	if (!addr)
+	if (!addr || !c->deref)
 		return;
 	for (n = 0; n < 1000000; n++) {
 		uint64_t p;
@@ -305,7 +316,7 @@ zd_dec_wait4(struct zd_call *c, struct zd_sb *sb)
 {
 	if (!c->exiting) {
 		dec_arg(c, sb);
-		put_dec(sb, (int32_t)c->args[0]);
+		put_pid(c, sb, (int32_t)c->args[0]);
 		return ZD_DEC_MORE;
 	}
 	dec_arg(c, sb);
@@ -362,9 +373,9 @@ zd_dec_waitid(struct zd_call *c, struct zd_sb *sb)
 			zd_sb_adds(sb, "{si_signo=");
 			put_sig(sb, si.si_signo);
 			zd_sb_adds(sb, ", si_code=");
-			zd_xlat_val_dec(sb, &zd_xlat_sigcodes_chld, si.si_code);
+			put_si_code(sb, &zd_xlat_sigcodes_chld, si.si_code);
 			zd_sb_adds(sb, ", si_pid=");
-			put_dec(sb, si.si_pid);
+			put_pid(c, sb, si.si_pid);
 			zd_sb_adds(sb, ", si_uid=");
 			put_udec(sb, si.si_uid);
 			zd_sb_adds(sb, ", si_status=");
@@ -387,7 +398,7 @@ zd_dec_prlimit64(struct zd_call *c, struct zd_sb *sb)
 {
 	if (!c->exiting) {
 		dec_arg(c, sb);
-		put_dec(sb, (int32_t)c->args[0]);
+		put_pid(c, sb, (int32_t)c->args[0]);
 		dec_arg(c, sb);
 		put_xval(sb, &zd_xlat_rlimit, (uint32_t)c->args[1]);
 		dec_arg(c, sb);
@@ -408,7 +419,7 @@ zd_dec_ptrace(struct zd_call *c, struct zd_sb *sb)
 	dec_arg(c, sb);
 	put_xval(sb, &zd_xlat_ptrace_requests, c->args[0]);
 	dec_arg(c, sb);
-	put_dec(sb, (int32_t)c->args[1]);
+	put_pid(c, sb, (int32_t)c->args[1]);
 	dec_arg(c, sb);
 	put_ptr(sb, c->args[2]);
 	dec_arg(c, sb);
@@ -592,11 +603,14 @@ zd_dec_futex(struct zd_call *c, struct zd_sb *sb)
 		}
 		return ZD_DEC_DONE;
 	}
-	zd_sb_adds(sb, name);
-	if (op & FUTEX_PRIVATE)
-		zd_sb_adds(sb, "_PRIVATE");
-	if (op & FUTEX_CLOCK_RT)
-		zd_sb_adds(sb, "|FUTEX_CLOCK_REALTIME");
+	if (zd_xlat_sym_begin(sb, ZD_XN_HEX, op)) {   /* -X raw: 0x81 */
+		zd_sb_adds(sb, name);
+		if (op & FUTEX_PRIVATE)
+			zd_sb_adds(sb, "_PRIVATE");
+		if (op & FUTEX_CLOCK_RT)
+			zd_sb_adds(sb, "|FUTEX_CLOCK_REALTIME");
+		zd_xlat_sym_end(sb);
+	}
 	switch (cmd) {
 	case 0:   /* WAIT: val, timeout */
 		dec_arg(c, sb);

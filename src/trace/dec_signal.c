@@ -58,7 +58,7 @@ put_sigmask(struct zd_sb *sb, const uint64_t *words, size_t nsig)
 		if (!first)
 			zd_sb_addc(sb, ' ');
 		first = false;
-		zd_sb_adds(sb, zd_dec_signame((int)i + 1) + 3);
+		zd_xlat_sym(sb, ZD_XN_DEC, i + 1, zd_dec_signame((int)i + 1) + 3);
 	}
 	zd_sb_addc(sb, ']');
 }
@@ -107,9 +107,9 @@ put_k_sigaction(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	}
 	zd_sb_adds(sb, "{sa_handler=");
 	if (sa.handler == (uint64_t)(uintptr_t)SIG_DFL)
-		zd_sb_adds(sb, "SIG_DFL");
+		zd_xlat_sym(sb, ZD_XN_HEX, sa.handler, "SIG_DFL");
 	else if (sa.handler == (uint64_t)(uintptr_t)SIG_IGN)
-		zd_sb_adds(sb, "SIG_IGN");
+		zd_xlat_sym(sb, ZD_XN_HEX, sa.handler, "SIG_IGN");
 	else
 		put_hex(sb, sa.handler);
 	zd_sb_adds(sb, ", sa_mask=");
@@ -210,6 +210,18 @@ code_table(int signo, int code)
 	}
 }
 
+/* si_code as strace prints it: a name, else (and with -X raw) unsigned hex. */
+void
+put_si_code(struct zd_sb *sb, const struct zd_xlat_tab *t, int code)
+{
+	const char *n = zd_xlat_name(t, (uint64_t)(int64_t)code);
+
+	if (n)
+		zd_xlat_sym(sb, ZD_XN_HEX, (uint32_t)code, n);
+	else
+		put_hex(sb, (uint32_t)code);
+}
+
 static void
 put_clock_t(struct zd_sb *sb, long v)
 {
@@ -218,8 +230,24 @@ put_clock_t(struct zd_sb *sb, long v)
 		zd_sb_addf(sb, " /* %ld.%02ld s */", v / 100, v % 100);
 }
 
+/* si_pid, with -Y the sender's command name */
+static void
+put_si_pid(struct zd_sb *sb, pid_t pid, unsigned decode_pids)
+{
+	zd_sb_adds(sb, ", si_pid=");
+	put_dec(sb, pid);
+	if (decode_pids & ZD_DECPID_COMM)
+		zd_dec_pid_comm(sb, pid);
+}
+
 void
 zd_dec_siginfo(struct zd_sb *sb, const void *p)
+{
+	zd_dec_siginfo_pids(sb, p, 0);
+}
+
+void
+zd_dec_siginfo_pids(struct zd_sb *sb, const void *p, unsigned decode_pids)
 {
 	const siginfo_t *si = p;
 	int signo = si->si_signo, code = si->si_code;
@@ -231,7 +259,7 @@ zd_dec_siginfo(struct zd_sb *sb, const void *p)
 		put_dec(sb, si->si_errno);
 	}
 	zd_sb_adds(sb, ", si_code=");
-	zd_xlat_val_dec(sb, code_table(signo, code), (int64_t)code);
+	put_si_code(sb, code_table(signo, code), code);
 	if (code <= 0) {
 		/* Sent by a process: kill, tkill, sigqueue, timers, mq. */
 		if (code == SI_TIMER) {
@@ -240,8 +268,7 @@ zd_dec_siginfo(struct zd_sb *sb, const void *p)
 			zd_sb_adds(sb, ", si_overrun=");
 			put_dec(sb, si->si_overrun);
 		} else {
-			zd_sb_adds(sb, ", si_pid=");
-			put_dec(sb, si->si_pid);
+			put_si_pid(sb, si->si_pid, decode_pids);
 			zd_sb_adds(sb, ", si_uid=");
 			put_udec(sb, si->si_uid);
 		}
@@ -265,8 +292,7 @@ zd_dec_siginfo(struct zd_sb *sb, const void *p)
 	}
 	switch (signo) {
 	case SIGCHLD:
-		zd_sb_adds(sb, ", si_pid=");
-		put_dec(sb, si->si_pid);
+		put_si_pid(sb, si->si_pid, decode_pids);
 		zd_sb_adds(sb, ", si_uid=");
 		put_udec(sb, si->si_uid);
 		zd_sb_adds(sb, ", si_status=");
@@ -327,12 +353,12 @@ zd_dec_wstatus(struct zd_sb *sb, int s)
 		put_dec(sb, WEXITSTATUS(s));
 	} else if (WIFSIGNALED(s)) {
 		zd_sb_adds(sb, "WIFSIGNALED(s) && WTERMSIG(s) == ");
-		put_sig(sb, WTERMSIG(s));
+		zd_sb_adds(sb, zd_dec_signame(WTERMSIG(s)));   /* a name even with -X raw, as strace */
 		if (WCOREDUMP(s))
 			zd_sb_adds(sb, " && WCOREDUMP(s)");
 	} else if (WIFSTOPPED(s)) {
 		zd_sb_adds(sb, "WIFSTOPPED(s) && WSTOPSIG(s) == ");
-		put_sig(sb, WSTOPSIG(s));
+		zd_sb_adds(sb, zd_dec_signame(WSTOPSIG(s)));
 	} else if (WIFCONTINUED(s)) {
 		zd_sb_adds(sb, "WIFCONTINUED(s)");
 	} else {

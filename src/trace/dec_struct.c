@@ -38,11 +38,14 @@ field(struct zd_sb *sb, bool *first, const char *name)
 static void
 put_dev(struct zd_sb *sb, uint64_t dev)
 {
+	if (!zd_xlat_sym_begin(sb, ZD_XN_HEX, dev))   /* -X raw: 0xfe00 */
+		return;
 	zd_sb_adds(sb, "makedev(");
 	put_hex(sb, major(dev));
 	zd_sb_adds(sb, ", ");
 	put_hex(sb, minor(dev));
 	zd_sb_addc(sb, ')');
+	zd_xlat_sym_end(sb);
 }
 
 static void
@@ -200,10 +203,13 @@ static void
 put_rlim_value(struct zd_sb *sb, uint64_t v)
 {
 	if (v == UINT64_MAX) {
-		zd_sb_adds(sb, "RLIM64_INFINITY");
+		zd_xlat_sym(sb, ZD_XN_UDEC, v, "RLIM64_INFINITY");
 	} else if (v > 0 && v % 1024 == 0) {
+		if (!zd_xlat_sym_begin(sb, ZD_XN_UDEC, v))   /* -X raw: 8388608 */
+			return;
 		put_udec(sb, v / 1024);
 		zd_sb_adds(sb, "*1024");
+		zd_xlat_sym_end(sb);
 	} else {
 		put_udec(sb, v);
 	}

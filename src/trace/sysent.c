@@ -252,3 +252,54 @@ zd_scset_parse(struct zd_scset *s, const char *spec, char *err, size_t errsize)
 	}
 	return 0;
 }
+
+int
+zd_fdset_parse(struct zd_fdset *s, const char *spec, char *err, size_t errsize)
+{
+	bool negate = false;
+	const char *p, *end;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (*spec == '!') {
+		negate = true;
+		spec++;
+	}
+	for (p = spec; *p; p = *end ? end + 1 : end) {
+		char tok[32], *e;
+		size_t n;
+		unsigned long v;
+
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		n = (size_t)(end - p);
+		if (n >= sizeof(tok))
+			n = sizeof(tok) - 1;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		if (!strcmp(tok, "all")) {
+			memset(s->bits, 0xff, sizeof(s->bits));
+			continue;
+		}
+		if (!strcmp(tok, "none"))
+			continue;
+		errno = 0;
+		v = strtoul(tok, &e, 10);
+		if (!*tok || *e || errno || tok[0] == '-' || tok[0] == '+' || v >= ZD_FDSET_MAX) {
+			snprintf(err, errsize, v >= ZD_FDSET_MAX && !*e && *tok
+				 ? "descriptor '%s' out of range (0-%d)" : "invalid descriptor '%s'",
+				 tok, ZD_FDSET_MAX - 1);
+			return -EINVAL;
+		}
+		s->bits[v / 64] |= 1ULL << (v % 64);
+	}
+	if (!*spec) {
+		snprintf(err, errsize, "invalid descriptor ''");
+		return -EINVAL;
+	}
+	if (negate)
+		for (i = 0; i < ZD_ARRAY_SIZE(s->bits); i++)
+			s->bits[i] = ~s->bits[i];
+	return 0;
+}

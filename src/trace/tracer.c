@@ -38,7 +38,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -48,9 +51,12 @@
 #include "dec.h"
 #include "seccomp-int.h"
 #include "tracer-int.h"
+#include "zdiag/launch.h"
 #include "zdiag/lifecycle.h"
+#include "zdiag/pathtrace.h"
 #include "zdiag/procfs.h"
 #include "zdiag/sig.h"
+#include "zdiag/tamper.h"
 #include "zdiag/trace.h"
 #include "zdiag/xalloc.h"
 
@@ -80,6 +86,7 @@ enum {
 	TCB_IGNORE_SIGSTOP = 1 << 9, /* classic: a SIGSTOP of ours is still to come */
 	TCB_SET_OPTS = 1 << 10,     /* PTRACE_SETOPTIONS at its first stop */
 	TCB_EXEC_TRAP = 1 << 11,    /* no PTRACE_O_TRACEEXEC: execve's SIGTRAP is to come */
+	TCB_TAMPER = 1 << 12,       /* the current call is tampered with (-e inject=) */
 };
 
 /* Fallbacks reported once each (zd_trace_ops.notice). */
@@ -100,6 +107,7 @@ struct zd_tracer {
 	struct zd_tcb **vals;
 	size_t hcap, hused;
 	struct zd_tcb *last;
+	struct timespec stime;      /* want_stime: the last stop's ru_stime */
 	size_t ntcb;
 	size_t nvisible;            /* tcbs whose events are reported */
 
@@ -132,6 +140,8 @@ struct zd_tracer {
 	struct sock_fprog prog;
 
 	int stops_handled;          /* *o.stop values acted upon */
+	struct zd_tamper_queue held; /* threads held by a delay_enter=/delay_exit= */
+	bool root_detached;         /* -b execve let the launched command go */
 };
 
 /* ---------------------------------------------------------------- */
@@ -262,6 +272,8 @@ tcb_free(struct zd_tracer *t, struct zd_tcb *tcb)
 		t->nvisible--;
 	zd_call_release(&tcb->call);
 	zd_sb_release(&tcb->line);
+	zd_tamper_tcb_free(tcb->tamper);
+	zd_tamper_unhold(&t->held, tcb->tid);
 	free(tcb);
 }
 
@@ -281,6 +293,7 @@ now_ts(struct zd_tracer *t, struct zd_tev *ev)
 		clock_gettime(CLOCK_REALTIME, &ev->wall);
 	if (t->o.want_mono)
 		clock_gettime(CLOCK_MONOTONIC, &ev->mono);
+	ev->stime = t->stime;
 }
 
 static void
@@ -308,6 +321,47 @@ notice(struct zd_tracer *t, unsigned kind, const char *fmt, ...)
 	t->ops.notice(t->ctx, msg);
 }
 
+/* -d: one line for ops.debug. */
+static void ZD_PRINTF(2, 3)
+debug(struct zd_tracer *t, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->ops.debug(t->ctx, msg);
+}
+
+/* -d: a wait status, as strace -d prints it. */
+static void
+debug_status(struct zd_tracer *t, pid_t pid, int status)
+{
+	static const char *const events[] = {
+		[PTRACE_EVENT_FORK] = "FORK", [PTRACE_EVENT_VFORK] = "VFORK", [PTRACE_EVENT_CLONE] = "CLONE",
+		[PTRACE_EVENT_EXEC] = "EXEC", [PTRACE_EVENT_VFORK_DONE] = "VFORK_DONE",
+		[PTRACE_EVENT_EXIT] = "EXIT", [PTRACE_EVENT_SECCOMP] = "SECCOMP",
+	};
+	unsigned event = (unsigned)status >> 16;
+	char what[64], ev[48] = "";
+
+	if (WIFSIGNALED(status))
+		snprintf(what, sizeof(what), "WIFSIGNALED,%ssig=%s", WCOREDUMP(status) ? "core," : "",
+			 zd_dec_signame(WTERMSIG(status)));
+	else if (WIFEXITED(status))
+		snprintf(what, sizeof(what), "WIFEXITED,exitcode=%d", WEXITSTATUS(status));
+	else if (WIFSTOPPED(status))
+		snprintf(what, sizeof(what), "WIFSTOPPED,sig=%s", zd_dec_signame(WSTOPSIG(status)));
+	else
+		snprintf(what, sizeof(what), "???");
+	if (event)
+		snprintf(ev, sizeof(ev), ",EVENT_%s (%u)",
+			 event == PTRACE_EVENT_STOP ? "STOP" :
+			 event < ZD_ARRAY_SIZE(events) && events[event] ? events[event] : "??", event);
+	debug(t, "[wait(0x%06x) = %d] %s%s", (unsigned)status, (int)pid, what, ev);
+}
+
 static const char *
 ename(int e)
 {
@@ -333,7 +387,15 @@ static void
 restart(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
 {
 	int req = (t->seccomp_active && !tcb->in_syscall) ? PTRACE_CONT : PTRACE_SYSCALL;
+	struct timespec delay;
 
+	if (tcb->tamper && zd_tamper_take(tcb->tamper, &sig, &delay)) {
+		zd_tamper_hold(&t->held, tcb->tid, req, sig, &delay);
+		return;
+	}
+	if (t->ops.debug)
+		debug(t, "ptrace(%s, %d, 0, %d)", req == PTRACE_CONT ? "PTRACE_CONT" : "PTRACE_SYSCALL",
+		      (int)tcb->tid, sig);
 	if (ptrace(req, tcb->tid, NULL, (void *)(long)sig) < 0 && errno != ESRCH) {
 		/* Nothing sensible to do: the tracee is gone or not stopped. */
 	}
@@ -424,6 +486,7 @@ zd_trace_regs_info(const struct user_regs_struct *r, bool exiting, struct zd_sci
 	}
 	si->rval = (int64_t)r->rax;
 	si->sp = r->rsp;
+	si->ip = r->rip;
 }
 
 static int
@@ -451,6 +514,7 @@ get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct zd_scinfo *si)
 			si->op = info.op;
 			si->arch = info.arch;
 			si->sp = info.stack_pointer;
+			si->ip = info.instruction_pointer;
 			if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
 				si->nr = (long)info.entry.nr;
 				memcpy(si->args, info.entry.args, sizeof(si->args));
@@ -494,14 +558,16 @@ static void
 on_entry(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
 {
 	long nr = table_nr(si);
+	bool was_hidden = hidden(tcb);   /* strace: no tampering before the first exec */
 
 	tcb->in_syscall = true;
-	tcb->flags |= TCB_STATE_KNOWN;
+	tcb->flags = (tcb->flags | TCB_STATE_KNOWN) & ~TCB_TAMPER;
 	tcb->sc_nr = nr;
 	memcpy(tcb->call.args, si->args, sizeof(si->args));
 	if ((tcb->flags & TCB_PRE_EXEC) && (nr == NR_EXECVE || nr == NR_EXECVEAT))
 		tcb_flags(t, tcb, 0, TCB_PRE_EXEC);
-	tcb->sc_shown = !hidden(tcb) && zd_scset_has(&t->o.show, nr);
+	tcb->sc_shown = !hidden(tcb) && zd_scset_has(&t->o.show, nr) &&
+			(!t->o.paths || zd_pathtrace_match(t->o.paths, tcb->tid, nr, si->args));
 	if (zd_scset_has(&t->o.also_stop, nr))
 		tcb->flags |= TCB_WATCH;
 	else
@@ -512,11 +578,17 @@ on_entry(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
 		now_ts(t, &ev);
 		tcb->sc_start = ev.mono;
 		tcb->sc_start_wall = ev.wall;
+		tcb->sc_start_stime = ev.stime;
+		tcb->sc_ip = si->ip;
 		zd_call_init(&tcb->call, tcb->tid, nr, si->args, &t->o.dec);
 		tcb->call.sp = si->sp;
 		if (nr == NR_RESTART)
 			tcb->call.restarted_nr = tcb->last_nr;
 		zd_sb_reset(&tcb->line);
+		if (t->o.tamper && !was_hidden &&
+		    zd_tamper_enter(t->o.tamper, &tcb->tamper, tcb->tid, nr, si->args,
+				    si->op == PTRACE_SYSCALL_INFO_SECCOMP))
+			tcb->flags |= TCB_TAMPER;
 		if (t->o.decode)
 			zd_call_entry(&tcb->call, &tcb->line);
 		emit(t, &ev);
@@ -564,8 +636,16 @@ check_reap(struct zd_tracer *t, struct zd_tcb *tcb, int64_t rval)
 }
 
 static void
-on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
+on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *real)
 {
+	struct zd_scinfo tampered = *real;
+	const struct zd_scinfo *si = &tampered;   /* rval: what the tracee sees */
+	unsigned notes = 0;
+
+	if (tcb->flags & TCB_TAMPER) {
+		tcb->flags &= ~TCB_TAMPER;
+		notes = zd_tamper_exit(tcb->tamper, tcb->tid, tcb->sc_nr, tcb->call.args, &tampered.rval);
+	}
 	if (!tcb->in_syscall) {
 		/* An exit without its entry: attached in the middle of a call. */
 		long nr = table_nr(si);
@@ -604,6 +684,7 @@ on_exit_stop(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si
 		struct zd_tev ev = { .type = ZD_TEV_SYSCALL_EXIT, .tcb = tcb };
 
 		now_ts(t, &ev);
+		tcb->call.tampered = notes;
 		if (t->o.decode)
 			zd_call_exit(&tcb->call, &tcb->line, si->rval);
 		else
@@ -805,6 +886,25 @@ exec_done(struct zd_tracer *t, struct zd_tcb *tcb, unsigned long old)
 	return tcb;
 }
 
+/* -b execve: let tcb go at its exec event (not the launched command's
+ * first exec), as strace does: its execve line ends "<detached ...>". */
+static void
+detach_at_exec(struct zd_tracer *t, struct zd_tcb *tcb)
+{
+	if (!hidden(tcb)) {
+		struct zd_tev ev = { .type = ZD_TEV_DETACH, .tcb = tcb };
+
+		now_ts(t, &ev);
+		emit(t, &ev);
+	}
+	if (t->ops.debug)
+		debug(t, "ptrace(PTRACE_DETACH, %d, 0, 0)", (int)tcb->tid);
+	ptrace(PTRACE_DETACH, tcb->tid, NULL, NULL);
+	if (tcb->tid == t->root)
+		t->root_detached = true;   /* still our child: its status comes by wait */
+	tcb_free(t, tcb);
+}
+
 static void
 on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
 {
@@ -813,6 +913,10 @@ on_exec(struct zd_tracer *t, struct zd_tcb *tcb)
 	if (ptrace(PTRACE_GETEVENTMSG, tcb->tid, NULL, &old) < 0)
 		old = 0;
 	tcb = exec_done(t, tcb, old);
+	if (t->o.detach_on_execve && !(tcb->tid == t->root && !t->root_execd)) {
+		detach_at_exec(t, tcb);
+		return;
+	}
 	restart(t, tcb, 0);
 }
 
@@ -864,6 +968,16 @@ on_signal(struct zd_tracer *t, struct zd_tcb *tcb, int sig, const siginfo_t *kno
 		}
 		ev.si = &si;
 		now_ts(t, &ev);
+		if (t->o.want_ip) {
+			struct user_regs_struct r;
+
+			tcb->sig_ip = 0;
+			tcb->sig_nr = -1;
+			if (ptrace(PTRACE_GETREGS, tcb->tid, NULL, &r) == 0) {
+				tcb->sig_ip = r.rip;
+				tcb->sig_nr = (long)r.orig_rax;
+			}
+		}
 		emit(t, &ev);
 	}
 	restart(t, tcb, sig);
@@ -1164,7 +1278,11 @@ handle(struct zd_tracer *t, pid_t tid, int status)
 	struct zd_tcb *tcb = hget(t, tid);
 	int sig, event;
 
+	if (t->ops.debug)
+		debug_status(t, tid, status);
 	if (!tcb) {
+		if (!WIFSTOPPED(status) && tid == t->root && t->root_detached)
+			t->root_status = status;   /* -b execve let it go */
 		if (!WIFSTOPPED(status))
 			return;   /* not ours */
 		tcb = adopt_unknown(t, tid);
@@ -1239,12 +1357,30 @@ zd_ptrace_mode_parse(const char *s, enum zd_ptrace_mode *mode)
 	return 0;
 }
 
+int
+zd_daemonize_parse(const char *s, enum zd_daemonize *d)
+{
+	if (!strcmp(s, "grandchild"))
+		*d = ZD_DAEMONIZE_GRANDCHILD;
+	else if (!strcmp(s, "pgroup") || !strcmp(s, "pgrp"))
+		*d = ZD_DAEMONIZE_PGROUP;
+	else if (!strcmp(s, "session"))
+		*d = ZD_DAEMONIZE_SESSION;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 struct zd_tracer *
 zd_tracer_new(const struct zd_trace_opts *opts, const struct zd_trace_ops *ops, void *ctx)
 {
 	struct zd_tracer *t = zd_xcalloc(1, sizeof(*t));
 
 	t->o = *opts;
+	/* A filter would outlive the detach: the program's traced calls
+	 * would fail with ENOSYS (strace: "not compatible with -b"). */
+	if (opts->detach_on_execve)
+		t->o.seccomp = false;
 	if (ops)
 		t->ops = *ops;
 	t->ctx = ctx;
@@ -1281,6 +1417,7 @@ zd_tracer_free(struct zd_tracer *t)
 	if (t->o.mode == ZD_PTRACE_CLASSIC)
 		zd_umove_peek_only(false);
 	zd_lc_release(&t->lc);
+	zd_tamper_queue_release(&t->held);
 	free(t);
 }
 
@@ -1368,6 +1505,66 @@ ok:
 	return 0;
 }
 
+/* A launched child's message to the tracer: kind, then an errno. */
+static void
+tell(int fd, char kind, int err)
+{
+	char msg[8] = { kind };
+
+	memcpy(msg + 1, &err, sizeof(err));
+	if (write(fd, msg, 1 + sizeof(err)) < 0) {
+		/* nothing to do */
+	}
+}
+
+/*
+ * The launched command, once traced: install the seccomp filter if still
+ * wanted (a failure is told on errfd, if any), become the -u user, exec
+ * path with the -E environment.  Returns the errno of the failure.
+ */
+static int
+child_exec(struct zd_tracer *t, char *const argv[], const char *path, int errfd)
+{
+	char *const *env = t->o.envp ? t->o.envp : environ;
+	int err;
+
+	/* The tracer clears this (PTRACE_POKEDATA) when the kernel cannot
+	 * report seccomp stops.  Installed before -u drops privileges, so
+	 * no_new_privs is not needed (set-uid programs keep working). */
+	if (*(volatile bool *)&t->use_seccomp) {
+		err = zd_seccomp_install(&t->prog);
+		if (err < 0 && errfd >= 0) {
+			char msg = 'S';
+
+			/* Tell the tracer and go on without the filter. */
+			if (write(errfd, &msg, 1) < 0) {
+				/* nothing */
+			}
+		}
+	}
+	err = zd_launch_become(t->o.user, path);
+	if (err < 0)
+		return -err;
+	execve(path, argv, env);
+	err = errno;
+	if (err == ENOEXEC) {
+		/* A script without "#!": run it with sh, as execvp(3) does. */
+		size_t n = 0;
+		char **sh;
+
+		while (argv[n])
+			n++;
+		sh = calloc(n + 2, sizeof(*sh));
+		if (sh) {
+			sh[0] = (char *)"sh";
+			sh[1] = (char *)path;
+			memcpy(sh + 2, argv + 1, n * sizeof(*sh));
+			execve("/bin/sh", sh, env);
+		}
+	}
+	return err;
+}
+
 /*
  * Fork the command.  The child (classic: after PTRACE_TRACEME) stops
  * itself until the tracer has it with its options, then installs the
@@ -1394,55 +1591,13 @@ spawn(struct zd_tracer *t, char *const argv[], const char *path)
 
 		close(pfd[0]);
 		if (t->classic && ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
-			char msg[8] = { 'T' };
-
-			err = errno;
-			memcpy(msg + 1, &err, sizeof(err));
-			if (write(pfd[1], msg, 1 + sizeof(err)) < 0) {
-				/* nothing to do */
-			}
+			tell(pfd[1], 'T', errno);
 			_exit(126);
 		}
 		/* Wait here until the tracer has us. */
 		raise(SIGSTOP);
-		/* The tracer clears this (PTRACE_POKEDATA) when the kernel
-		 * cannot report seccomp stops. */
-		if (*(volatile bool *)&t->use_seccomp) {
-			err = zd_seccomp_install(&t->prog);
-			if (err < 0) {
-				char msg = 'S';
-
-				/* Tell the tracer and go on without the filter. */
-				if (write(pfd[1], &msg, 1) < 0) {
-					/* nothing */
-				}
-			}
-		}
-		execv(path, argv);
-		err = errno;
-		if (err == ENOEXEC) {
-			/* A script without "#!": run it with sh, as execvp(3) does. */
-			size_t n = 0;
-			char **sh;
-
-			while (argv[n])
-				n++;
-			sh = calloc(n + 2, sizeof(*sh));
-			if (sh) {
-				sh[0] = (char *)"sh";
-				sh[1] = (char *)path;
-				memcpy(sh + 2, argv + 1, n * sizeof(*sh));
-				execv("/bin/sh", sh);
-			}
-		}
-		{
-			char msg[8] = { 'E' };
-
-			memcpy(msg + 1, &err, sizeof(err));
-			if (write(pfd[1], msg, 1 + sizeof(err)) < 0) {
-				/* nothing to do */
-			}
-		}
+		err = child_exec(t, argv, path, pfd[1]);
+		tell(pfd[1], 'E', err);
 		_exit(err == ENOENT ? 127 : 126);
 	}
 	close(pfd[1]);
@@ -1483,6 +1638,131 @@ child_errno(struct zd_tracer *t, char kind)
 	return e;
 }
 
+/*
+ * -D, in the grandchild: take the command (cmd, blocked reading fd) and
+ * tell it to go on ('G'), or why not (a kind and an errno), then exit.
+ * Returns cmd.
+ */
+static pid_t
+daemon_take(struct zd_tracer *t, pid_t cmd, int fd)
+{
+	bool later = false;
+	struct zd_tcb *tcb;
+	struct timespec now;
+	pid_t tgid, ppid;
+	int r, devnull;
+
+	t->self = getpid();
+	if (t->o.daemonize == ZD_DAEMONIZE_PGROUP && setpgid(0, 0) < 0) {
+		tell(fd, 'P', errno);
+		_exit(1);
+	}
+	if (t->o.daemonize == ZD_DAEMONIZE_SESSION && setsid() < 0) {
+		tell(fd, 's', errno);
+		_exit(1);
+	}
+	r = t->classic ? 1 : seize(t, cmd, t->ptrace_opts & ~t->opts_dropped, &later);
+	if (r == 0 && ptrace(PTRACE_INTERRUPT, cmd, NULL, NULL) < 0)
+		r = -errno;
+	if (r < 0) {
+		tell(fd, 'Z', -r);
+		_exit(1);
+	}
+	if (r == 1 && ptrace(PTRACE_ATTACH, cmd, NULL, NULL) < 0) {
+		tell(fd, 'A', errno);
+		_exit(1);
+	}
+	if (t->ops.debug)
+		debug(t, "ptrace(%s, %d): the command", t->classic ? "PTRACE_ATTACH" : "PTRACE_SEIZE", (int)cmd);
+	t->root = cmd;
+	t->seccomp_active = t->use_seccomp;
+	tcb = tcb_new(t, cmd, cmd,
+		      TCB_PRE_EXEC | TCB_STARTUP | (t->classic || later ? TCB_SET_OPTS : 0) |
+			      (t->classic ? TCB_IGNORE_SIGSTOP : 0));
+	mono_now(&now);
+	read_ids(cmd, &tgid, &ppid);
+	tcb->proc = proc_for(t, cmd, ppid, ZD_LC_LAUNCHED, &now, true);
+	tcb->proc->threads = tcb->proc->threads_max = 1;
+	{
+		/* strace -D says "Process N attached" too. */
+		struct zd_tev ev = { .type = ZD_TEV_ATTACH, .tcb = tcb };
+
+		now_ts(t, &ev);
+		emit(t, &ev);
+	}
+	if (write(fd, "G", 1) < 0) {
+		/* the command is gone: its exit is the next event */
+	}
+	close(fd);
+	/* Keep no terminal or pipe of the command's open but the trace's
+	 * (stderr): a reader of its stdout sees the end when it exits. */
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		if (devnull > 1)
+			close(devnull);
+	}
+	return cmd;
+}
+
+/*
+ * -D: this process becomes the command; a grandchild (daemon_take) traces
+ * it.  Returns cmd's pid in the grandchild; here only a failure (-errno).
+ */
+static pid_t
+launch_daemonized(struct zd_tracer *t, char *const argv[], const char *path)
+{
+	static const struct {
+		char kind;
+		const char *call;
+	} steps[] = {
+		{ 'F', "fork" }, { 'P', "setpgid" }, { 's', "setsid" },
+		{ 'Z', "PTRACE_SEIZE" }, { 'A', "PTRACE_ATTACH" },
+	};
+	pid_t cmd = getpid(), mid;
+	int sync[2], status, err = ECHILD;
+	char msg[8];
+	ssize_t n;
+	size_t i;
+
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return -errno;
+	/* Yama (ptrace_scope 1) lets only ancestors trace: allow ours. */
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g;
+
+		close(sync[0]);
+		g = fork();
+		if (g < 0)
+			tell(sync[1], 'F', errno);
+		if (g != 0)
+			_exit(0);
+		return daemon_take(t, cmd, sync[1]);
+	}
+	if (mid < 0)
+		err = errno;
+	close(sync[1]);
+	if (mid > 0)
+		wait_pid(mid, &status, 0);
+	do
+		n = mid > 0 ? read(sync[0], msg, sizeof(msg)) : 0;
+	while (n < 0 && errno == EINTR);
+	close(sync[0]);
+	prctl(PR_SET_PTRACER, 0, 0, 0, 0);
+	if (n == 1 && msg[0] == 'G')
+		return -child_exec(t, argv, path, -1);   /* traced: be the command */
+	if (n >= (ssize_t)(1 + sizeof(int))) {
+		memcpy(&err, msg + 1, sizeof(int));
+		for (i = 0; i < ZD_ARRAY_SIZE(steps); i++)
+			if (steps[i].kind == msg[0])
+				t->failed_call = steps[i].call;
+	}
+	return -err;
+}
+
 pid_t
 zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
 {
@@ -1505,12 +1785,14 @@ zd_tracer_launch(struct zd_tracer *t, char *const argv[], const char *path)
 			t->seccomp_note = t->seccomp_why;
 		}
 	}
-	t->ptrace_opts = base_options(t, t->o.follow || t->use_seccomp) | PTRACE_O_EXITKILL;
+	t->ptrace_opts = base_options(t, t->o.follow || t->use_seccomp) | (t->o.daemonize ? 0 : PTRACE_O_EXITKILL);
 	if ((t->opts_dropped & FOLLOW_OPTS) && t->use_seccomp)
 		drop_seccomp(t, "the kernel cannot follow children (PTRACE_O_TRACEFORK)");
 	if ((t->opts_dropped & PTRACE_O_TRACESECCOMP) && t->use_seccomp)
 		drop_seccomp(t, "the kernel rejects PTRACE_O_TRACESECCOMP");
 
+	if (t->o.daemonize)
+		return launch_daemonized(t, argv, path);
 	pid = spawn(t, argv, path);
 	if (pid < 0)
 		return pid;
@@ -1750,6 +2032,7 @@ zd_tracer_run(struct zd_tracer *t)
 	int last_stop = 0;
 
 	while (t->ntcb) {
+		struct rusage ru;
 		int status;
 		pid_t pid;
 
@@ -1767,7 +2050,7 @@ zd_tracer_run(struct zd_tracer *t)
 			       ename(zd_umove_fallback_errno()));
 		if (t->ops.idle)
 			t->ops.idle(t->ctx);
-		pid = wait4(-1, &status, __WALL, NULL);
+		pid = zd_tamper_wait(&t->held, &status, t->o.want_stime ? &ru : NULL);   /* wait4, or held threads' time */
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1775,10 +2058,35 @@ zd_tracer_run(struct zd_tracer *t)
 				break;
 			return -errno;
 		}
+		if (t->o.want_stime) {
+			t->stime.tv_sec = ru.ru_stime.tv_sec;
+			t->stime.tv_nsec = ru.ru_stime.tv_usec * 1000L;
+		}
 		handle(t, pid, status);
 	}
 	read_errpipe(t);
+	if (t->root_detached && t->root_status == -1) {
+		/* -b execve let the command go: it is still our child. */
+		int status;
+
+		if (wait_pid(t->root, &status, 0) == t->root)
+			t->root_status = status;
+	}
 	return 0;
+}
+
+/* A syscall stop while detaching: the exit of a tampered call (nothing
+ * else can follow its entry) gets its injected result, not the skipped
+ * call's ENOSYS. */
+static void
+detach_tampered(struct zd_tcb *tcb)
+{
+	int64_t rv = 0;
+
+	if (!(tcb->flags & TCB_TAMPER))
+		return;
+	tcb->flags &= ~TCB_TAMPER;
+	(void)zd_tamper_exit(tcb->tamper, tcb->tid, tcb->sc_nr, tcb->call.args, &rv);
 }
 
 /*
@@ -1817,6 +2125,8 @@ detach_stop(struct zd_tracer *t, struct zd_tcb *tcb, int status)
 		return more;
 	}
 	if (event || sig == (SIGTRAP | 0x80)) {
+		if (!event)
+			detach_tampered(tcb);
 		ptrace(PTRACE_CONT, tcb->tid, NULL, NULL);
 		return 0;
 	}
@@ -1918,6 +2228,7 @@ zd_tracer_detach_all(struct zd_tracer *t)
 	size_t i, pending = 0;
 	struct zd_tcb *tcb;
 
+	zd_tamper_release_all(&t->held);   /* held ones run again: they can be stopped */
 	if (t->classic) {
 		detach_classic(t);
 		return;
@@ -1965,6 +2276,8 @@ zd_tracer_detach_all(struct zd_tracer *t)
 		/* A pending signal goes back to the tracee with the detach. */
 		if (sig == (SIGTRAP | 0x80) || event)
 			sig = 0;
+		if (sig == 0 && !event)
+			detach_tampered(tcb);
 		if (!hidden(tcb)) {
 			struct zd_tev ev = { .type = ZD_TEV_DETACH, .tcb = tcb };
 
