@@ -54,6 +54,8 @@ void put_path(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_str(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 /* A buffer of len bytes, shown up to -s bytes with "..." after. */
 void put_buf(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len);
+/* Same, without the last byte shown if it is a NUL (xattr values). */
+void put_buf_omit0(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len);
 /* Same, every byte as \xNN (getrandom). */
 void put_buf_hex(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len);
 /* Quote len bytes already read (escape rules of zd_esc_c, strace's). */

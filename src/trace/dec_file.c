@@ -303,11 +303,78 @@ zd_dec_ioctl(struct zd_call *c, struct zd_sb *sb)
 /* ---------------------------------------------------------------- */
 /* Directories, links, cwd                                           */
 
+/* strace's printpathn(addr, n): a name of at most n bytes, "..." after
+ * it when no NUL comes within n + 1.  Returns false if unreadable. */
+static bool
+put_dirent_name(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, size_t n)
+{
+	char name[258];
+	bool terminated;
+	ssize_t got = zd_umove_str(c->tid, addr, name, n + 1, &terminated);
+
+	if (got < 0) {
+		put_ptr(sb, addr);
+		return false;
+	}
+	if (terminated) {
+		put_quoted(sb, name, (size_t)got, false);
+	} else {
+		put_quoted(sb, name, ZD_MIN((size_t)got, n), false);
+		zd_sb_adds(sb, "...");
+	}
+	return true;
+}
+
+/* The fields after d_reclen of the entry whose header is at addr, with
+ * rest bytes after the header (getdents: name then type; getdents64:
+ * type then name).  Returns false if the name could not be read. */
+static bool
+put_dirent_tail(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, size_t rest, bool d64,
+		unsigned char type64)
+{
+	bool ok = true;
+	size_t namelen;
+
+	if (d64) {
+		zd_sb_adds(sb, ", d_type=");
+		put_xval(sb, &zd_xlat_dirent_types, type64);
+		if (rest) {
+			zd_sb_adds(sb, ", d_name=");
+			ok = put_dirent_name(c, sb, addr, ZD_MIN(rest, (size_t)256) - 1);
+		}
+	} else if (rest) {
+		unsigned char type;
+
+		namelen = rest - 1;
+		if (namelen) {
+			zd_sb_adds(sb, ", d_name=");
+			ok = put_dirent_name(c, sb, addr, ZD_MIN(namelen, (size_t)256) - 1);
+		}
+		zd_sb_adds(sb, ", d_type=");
+		if (umove_all(c, addr + rest - 1, &type, 1)) {
+			put_xval(sb, &zd_xlat_dirent_types, type);
+		} else {
+			put_ptr(sb, addr + rest - 1);
+			ok = false;
+		}
+	}
+	zd_sb_addc(sb, '}');
+	return ok;
+}
+
+/*
+ * getdents, getdents64 as strace's xgetdents: "0x... /" "* 3 entries *" "/"
+ * (a "+" after the count when bytes are left over), with -v the array of
+ * entries.  Entries are read one by one from the tracee, never the whole
+ * tracee-sized buffer at once.
+ */
 static int
 dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 {
-	char *buf;
-	size_t n, off, count = 0;
+	const size_t hdr = d64 ? 19 : 18;
+	bool verbose = c->opts && c->opts->verbose;
+	uint64_t addr = c->args[1], len;
+	unsigned count = 0;
 
 	if (!c->exiting) {
 		dec_arg(c, sb);
@@ -315,65 +382,86 @@ dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 		return ZD_DEC_MORE;
 	}
 	dec_arg(c, sb);
-	if (dec_failed(c) || c->rval <= 0 || c->rval > (1 << 24)) {
-		put_ptr(sb, c->args[1]);
+	if (dec_failed(c) || (uint64_t)c->rval > (uint32_t)c->args[2]) {
+		put_ptr(sb, addr);
 		goto tail;
 	}
-	n = (size_t)c->rval;
-	buf = zd_xmalloc(n);
-	if (zd_umove(c->tid, c->args[1], buf, n) != (ssize_t)n) {
-		free(buf);
-		put_ptr(sb, c->args[1]);
-		goto tail;
-	}
-	if (c->opts && c->opts->verbose)
-		zd_sb_addc(sb, '[');
-	else
-		put_ptr(sb, c->args[1]);
-	for (off = 0; off + (d64 ? 19 : 18) < n;) {
-		uint64_t ino, doff;
+	len = (uint64_t)c->rval;
+	if (!verbose)
+		put_ptr(sb, addr);
+	for (;;) {
+		unsigned char h[19];
+		uint64_t ino, doff, next_addr = 0, next_len;
 		uint16_t reclen;
-		unsigned char type;
-		const char *name;
-		size_t namemax;
 
-		memcpy(&ino, buf + off, 8);
-		memcpy(&doff, buf + off + 8, 8);
-		memcpy(&reclen, buf + off + 16, 2);
-		if (reclen < (d64 ? 20 : 19) || off + reclen > n)
+		if (len < hdr) {
+			if (verbose && !len) {
+				zd_sb_addc(sb, '[');
+				count++;
+			} else if (verbose) {
+				put_buf_hex(c, sb, addr, len);
+			}
 			break;
-		if (d64) {
-			type = (unsigned char)buf[off + 18];
-			name = buf + off + 19;
-			namemax = reclen - 19;
-		} else {
-			type = (unsigned char)buf[off + reclen - 1];
-			name = buf + off + 18;
-			namemax = reclen - 19;
 		}
-		if (c->opts && c->opts->verbose) {
-			if (count)
-				zd_sb_adds(sb, ", ");
+		if (!umove_all(c, addr, h, hdr)) {
+			if (verbose && count) {
+				zd_sb_adds(sb, "... /* ");
+				put_hex(sb, addr);
+				zd_sb_adds(sb, " */");
+			} else if (verbose) {
+				put_ptr(sb, addr);
+			}
+			break;
+		}
+		if (verbose && !count)
+			zd_sb_addc(sb, '[');
+		count++;
+		memcpy(&ino, h, 8);
+		memcpy(&doff, h + 8, 8);
+		memcpy(&reclen, h + 16, 2);
+		if (verbose) {
 			zd_sb_adds(sb, "{d_ino=");
 			put_udec(sb, ino);
 			zd_sb_adds(sb, ", d_off=");
 			put_udec(sb, doff);
 			zd_sb_adds(sb, ", d_reclen=");
 			put_udec(sb, reclen);
-			zd_sb_adds(sb, ", d_type=");
-			put_xval(sb, &zd_xlat_dirent_types, type);
-			zd_sb_adds(sb, ", d_name=");
-			put_quoted(sb, name, strnlen(name, namemax), false);
-			zd_sb_addc(sb, '}');
 		}
-		count++;
-		off += reclen;
+		if (reclen > len) {
+			zd_sb_addf(sb, " /* %s%llu bytes overflow */", verbose ? "" : "d_reclen ",
+				   (unsigned long long)(reclen - len));
+			reclen = (uint16_t)len;
+			next_len = 0;
+		} else if (reclen < hdr) {
+			zd_sb_addf(sb, " /* %s%zu bytes underflow */", verbose ? "" : "d_reclen ",
+				   hdr - reclen);
+			reclen = (uint16_t)hdr;
+			next_len = len - hdr;
+		} else {
+			next_len = len - reclen;
+			if (next_len)
+				next_addr = addr + reclen;
+		}
+		len = next_len;
+		if (verbose) {
+			bool ok = put_dirent_tail(c, sb, addr + hdr, reclen - hdr, d64, h[18]);
+
+			if (next_addr) {
+				zd_sb_adds(sb, ", ");
+				if (!ok) {
+					zd_sb_adds(sb, "...");
+					break;
+				}
+			}
+		}
+		if (!next_addr)
+			break;
+		addr = next_addr;
 	}
-	free(buf);
-	if (c->opts && c->opts->verbose)
+	if (!verbose)
+		zd_sb_addf(sb, " /* %u%s entries */", count, len ? "+" : "");
+	else if (count)
 		zd_sb_addc(sb, ']');
-	else
-		zd_sb_addf(sb, " /* %zu entr%s */", count, count == 1 ? "y" : "ies");
 tail:
 	dec_arg(c, sb);
 	put_udec(sb, (uint32_t)c->args[2]);
@@ -461,22 +549,14 @@ struct statx_k {
 	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
 };
 
+/* strace's order: the sync type first, then the AT_* flags. */
 static void
 put_statx_flags(struct zd_sb *sb, uint32_t flags)
 {
 	uint32_t sync = flags & 0x6000;
-	bool first = true;
+	bool first = false;
 	uint64_t rest;
 
-	rest = zd_xlat_flags_part(sb, &zd_xlat_at_flags, flags & ~0x6000u, &first);
-	if (rest) {
-		if (!first)
-			zd_sb_addc(sb, '|');
-		put_hex(sb, rest);
-		first = false;
-	}
-	if (!first)
-		zd_sb_addc(sb, '|');
 	if (sync == 0x2000)
 		zd_sb_adds(sb, "AT_STATX_FORCE_SYNC");
 	else if (sync == 0x4000)
@@ -485,6 +565,11 @@ put_statx_flags(struct zd_sb *sb, uint32_t flags)
 		zd_sb_adds(sb, "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC");
 	else
 		zd_sb_adds(sb, "AT_STATX_SYNC_AS_STAT");
+	rest = zd_xlat_flags_part(sb, &zd_xlat_at_flags, flags & ~0x6000u, &first);
+	if (rest) {
+		zd_sb_addc(sb, '|');
+		put_hex(sb, rest);
+	}
 }
 
 int

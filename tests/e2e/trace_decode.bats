@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# zdiag trace's decoders against strace 6.1: each test makes real calls
+# (tests/helpers/trace_decode or a real command), traces them with strace
+# and with zdiag trace, and compares the lines after normalising only what
+# differs from run to run (addresses, pids, times).  Each runs in its own
+# PID namespace (in_ns).
+
+load '../lib/common'
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	command -v strace > /dev/null || skip "strace not installed"
+	require_pidns
+}
+
+# both OPTS -- CMD...: run CMD under strace OPTS and zdiag trace OPTS (-o
+# $T/s and $T/z), in one PID namespace.  The options and the command are
+# shell words, quoted for sh -c by the caller where needed.  The command's
+# first free fd is 3, as when run from a terminal.
+both() {
+	local opts=
+	while [ "$1" != -- ]; do opts="$opts $1"; shift; done
+	shift
+	in_ns "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; strace $opts -o \$T/s $* > /dev/null 2>&1; \"\$ZDIAG\" trace $opts -o \$T/z $* > /dev/null 2>&1; true"
+}
+
+# same [SED]: the two traces agree line for line once addresses (0x and six
+# or more hex digits) are normalised, and SED, if given, is applied to both.
+same() {
+	local e='s/0x[0-9a-f]{6,}/ADDR/g'
+	sed -E -e "$e" ${1:+-e "$1"} "$T/s" > "$T/s.n"
+	sed -E -e "$e" ${1:+-e "$1"} "$T/z" > "$T/z.n"
+	cat "$T/z.n"
+	diff "$T/s.n" "$T/z.n"
+	[ -s "$T/z.n" ]
+}
+
+@test "xattr family: set/get/list/remove, path, l- and f- forms, values and errors, as strace" {
+	T=$BATS_TEST_TMPDIR
+	both -e trace=/xattr -- '"$HELPERS/trace_decode" xattr $T/f; rm -f $T/f'
+	same
+	grep -q '^getxattr(".*/f", "user.zdiag", "value", 256) = 6$' "$T/z"
+	grep -q '^fsetxattr([0-9]*, "user.f", "ffff", 4, XATTR_CREATE|XATTR_REPLACE) = -1 ENODATA' "$T/z"
+	grep -q '^listxattr(".*/f", "user.zdiag\\0user.bin\\0user.long\\0", 256) = 30$' "$T/z"
+}
+
+@test "ls -la: lgetxattr, getxattr and statx lines are strace's" {
+	both -e trace=statx,lgetxattr,getxattr,getdents64 -- ls -la /usr/bin
+	same
+	grep -q '^lgetxattr("/usr/bin", "security.selinux", ADDR, 255) = -1 ENODATA' "$T/z.n"
+	grep -q '^getdents64(3, ADDR /\* [0-9]* entries \*/, 32768) = ' "$T/z.n"
+}
+
+@test "socket types: SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK in strace's order, unknown types too" {
+	both -e trace=socket,socketpair -- '"$HELPERS/trace_decode" socket'
+	same
+	grep -q '^socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 3$' "$T/z"
+}
+
+@test "getdents, getdents64: /* N entries */, and with -v every entry, as strace" {
+	T=$BATS_TEST_TMPDIR
+	mkdir "$T/d" && touch "$T/d/a" "$T/d/$(printf 'n\tl')" && mkdir "$T/d/sub" && ln -s a "$T/d/l"
+	both -e trace=getdents,getdents64 -- '"$HELPERS/trace_decode" dents $T/d'
+	same
+	grep -q '^getdents64(3, ADDR /\* 6 entries \*/, 65536) = ' "$T/z.n"
+	grep -q '^getdents64(3, ADDR /\* 0 entries \*/, 65536) = 0$' "$T/z.n"
+	both -v -e trace=getdents,getdents64 -- '"$HELPERS/trace_decode" dents $T/d'
+	same
+	grep -q 'd_type=DT_DIR, d_name="sub"}' "$T/z"
+	grep -q '^getdents(3, \[{d_ino=[0-9]*, d_off=[0-9]*, d_reclen=[0-9]*, d_name=".*d_name="\.", d_type=DT_DIR}' "$T/z"
+	grep -q '^getdents64(3, \[\], 65536) *= 0$' "$T/z"
+}

@@ -1,0 +1,94 @@
+/*
+ * trace_decode WHAT [ARG]: make the real syscalls of one decoder family,
+ * for tests/e2e/trace_decode.bats, which traces this program with strace
+ * and with zdiag trace and compares the lines.  Results are not checked
+ * here (an error return is a line to compare too).
+ *
+ *	xattr FILE     set/get/list/remove user.* attributes on FILE (l-, f-
+ *	               forms too), with a value, a NULL buffer, a short one
+ *	socket         sockets with type flags (SOCK_CLOEXEC, SOCK_NONBLOCK)
+ *	dents DIR      getdents and getdents64 on DIR, twice (the second at
+ *	               the end: 0 entries), and once with a too small buffer
+ */
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+
+#include "helper.h"
+
+static void
+do_xattr(const char *file)
+{
+	char buf[256];
+	int fd = open(file, O_RDWR | O_CREAT, 0600);
+
+	if (fd < 0)
+		die("open");
+	setxattr(file, "user.zdiag", "value\0", 6, XATTR_CREATE);
+	setxattr(file, "user.zdiag", "v2", 2, XATTR_CREATE);
+	lsetxattr(file, "user.bin", "\1\2\3\n", 4, 0);
+	fsetxattr(fd, "user.f", "ffff", 4, XATTR_REPLACE | XATTR_CREATE);
+	fsetxattr(fd, "user.long", "0123456789012345678901234567890123456789", 40, 0);
+	getxattr(file, "user.zdiag", NULL, 0);
+	getxattr(file, "user.zdiag", buf, sizeof(buf));
+	lgetxattr(file, "user.bin", buf, sizeof(buf));
+	lgetxattr(file, "user.zdiag", buf, 2);
+	fgetxattr(fd, "user.long", buf, sizeof(buf));
+	fgetxattr(fd, "user.none", buf, sizeof(buf));
+	listxattr(file, NULL, 0);
+	listxattr(file, buf, sizeof(buf));
+	llistxattr(file, buf, 1);
+	flistxattr(fd, buf, sizeof(buf));
+	removexattr(file, "user.zdiag");
+	lremovexattr(file, "user.none");
+	fremovexattr(fd, "user.bin");
+	close(fd);
+}
+
+static void
+do_socket(void)
+{
+	int fds[2];
+
+	close(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+	close(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	close(socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP));
+	close(socket(AF_UNIX, 0xe | SOCK_CLOEXEC, 0));
+	socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds);
+}
+
+static void
+do_dents(const char *dir)
+{
+	static char buf[65536];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		die("open");
+	syscall(SYS_getdents64, fd, buf, 10);
+	syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	lseek(fd, 0, SEEK_SET);
+	syscall(SYS_getdents, fd, buf, sizeof(buf));
+	syscall(SYS_getdents, fd, buf, sizeof(buf));
+	syscall(SYS_getdents64, -1, buf, sizeof(buf));
+	close(fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	alarm(HELPER_ALARM);
+	if (argc == 3 && !strcmp(argv[1], "xattr"))
+		do_xattr(argv[2]);
+	else if (argc == 2 && !strcmp(argv[1], "socket"))
+		do_socket();
+	else if (argc == 3 && !strcmp(argv[1], "dents"))
+		do_dents(argv[2]);
+	else {
+		fprintf(stderr, "usage: trace_decode WHAT [ARG]\n");
+		return 2;
+	}
+	return 0;
+}
