@@ -81,8 +81,10 @@ zd_dec_openat2(struct zd_call *c, struct zd_sb *sb)
 /* ---------------------------------------------------------------- */
 /* fcntl                                                             */
 
+/* strace's print_struct_flock64: l_pid only for F_GETLK and F_OFD_GETLK
+ * (a set call's l_pid is whatever the caller left there). */
 static void
-put_flock(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+put_flock(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, bool getlk)
 {
 	struct flock fl;
 
@@ -98,8 +100,26 @@ put_flock(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	put_dec(sb, fl.l_start);
 	zd_sb_adds(sb, ", l_len=");
 	put_dec(sb, fl.l_len);
-	zd_sb_adds(sb, ", l_pid=");
-	put_dec(sb, fl.l_pid);
+	if (getlk) {
+		zd_sb_adds(sb, ", l_pid=");
+		put_dec(sb, fl.l_pid);
+	}
+	zd_sb_addc(sb, '}');
+}
+
+static void
+put_f_owner_ex(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct { int type, pid; } o;
+
+	if (!umove_all(c, addr, &o, sizeof(o))) {
+		put_ptr(sb, addr);
+		return;
+	}
+	zd_sb_adds(sb, "{type=");
+	put_xval(sb, &zd_xlat_f_owner_types, (uint32_t)o.type);
+	zd_sb_adds(sb, ", pid=");
+	put_dec(sb, o.pid);
 	zd_sb_addc(sb, '}');
 }
 
@@ -148,10 +168,19 @@ zd_dec_fcntl(struct zd_call *c, struct zd_sb *sb)
 		case F_OFD_SETLK:
 		case F_OFD_SETLKW:
 			dec_arg(c, sb);
-			put_flock(c, sb, c->args[2]);
+			put_flock(c, sb, c->args[2], false);
+			return ZD_DEC_DONE;
+		case F_SETOWN_EX:
+			dec_arg(c, sb);
+			put_f_owner_ex(c, sb, c->args[2]);
+			return ZD_DEC_DONE;
+		case F_NOTIFY:
+			dec_arg(c, sb);
+			put_flags(sb, &zd_xlat_notify_flags, c->args[2]);
 			return ZD_DEC_DONE;
 		case F_GETLK:
 		case F_OFD_GETLK:
+		case F_GETOWN_EX:
 			return ZD_DEC_MORE;
 		case F_SETOWN:
 		case F_SETPIPE_SZ:
@@ -187,7 +216,7 @@ zd_dec_fcntl(struct zd_call *c, struct zd_sb *sb)
 		}
 	}
 	if (dec_failed(c)) {
-		if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+		if (cmd == F_GETLK || cmd == F_OFD_GETLK || cmd == F_GETOWN_EX) {
 			dec_arg(c, sb);
 			put_ptr(sb, c->args[2]);
 		}
@@ -197,7 +226,11 @@ zd_dec_fcntl(struct zd_call *c, struct zd_sb *sb)
 	case F_GETLK:
 	case F_OFD_GETLK:
 		dec_arg(c, sb);
-		put_flock(c, sb, c->args[2]);
+		put_flock(c, sb, c->args[2], true);
+		break;
+	case F_GETOWN_EX:
+		dec_arg(c, sb);
+		put_f_owner_ex(c, sb, c->args[2]);
 		break;
 	case F_GETFD:
 		if (c->rval) {
@@ -218,6 +251,7 @@ zd_dec_fcntl(struct zd_call *c, struct zd_sb *sb)
 	case F_GETLEASE: {
 		const char *n = zd_xlat_name(&zd_xlat_lock_types, (uint64_t)c->rval);
 
+		c->rkind = ZD_RET_X;   /* strace: "= 0x2 (F_UNLCK)" */
 		if (n)
 			snprintf(c->rextra, sizeof(c->rextra), " (%s)", n);
 		break;

@@ -71,3 +71,13 @@ same() {
 	grep -q '^getdents(3, \[{d_ino=[0-9]*, d_off=[0-9]*, d_reclen=[0-9]*, d_name=".*d_name="\.", d_type=DT_DIR}' "$T/z"
 	grep -q '^getdents64(3, \[\], 65536) *= 0$' "$T/z"
 }
+
+@test "fcntl locks: struct flock without l_pid when set, with it from F_GETLK and F_OFD_GETLK; leases, owners, F_NOTIFY" {
+	T=$BATS_TEST_TMPDIR
+	both -e trace=fcntl -- '"$HELPERS/trace_decode" fcntl $T/f'
+	same 's/pid=[0-9]+/pid=PID/g'
+	grep -q '^fcntl(3, F_SETLK, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=10, l_len=20}) = 0$' "$T/z"
+	grep -q '^fcntl(3, F_GETLK, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=100, l_len=10, l_pid=-1}) = 0$' "$T/z"
+	grep -q '^fcntl(3, F_GETLEASE) *= 0x2 (F_UNLCK)$' "$T/z"
+	grep -q 'F_NOTIFY, DN_CREATE|DN_DELETE|DN_MULTISHOT) = 0$' "$T/z"
+}

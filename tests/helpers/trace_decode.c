@@ -9,6 +9,8 @@
  *	socket         sockets with type flags (SOCK_CLOEXEC, SOCK_NONBLOCK)
  *	dents DIR      getdents and getdents64 on DIR, twice (the second at
  *	               the end: 0 entries), and once with a too small buffer
+ *	fcntl FILE     record locks (F_SETLK with junk in l_pid, F_GETLK,
+ *	               OFD locks), leases, F_SETOWN_EX, F_NOTIFY on FILE
  */
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -76,6 +78,58 @@ do_dents(const char *dir)
 	close(fd);
 }
 
+static void
+do_fcntl(const char *file)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 10,
+			    .l_len = 20, .l_pid = 4242 };
+	struct f_owner_ex ow = { F_OWNER_PID, 0 };
+	static const char data[200];
+	int fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int fd2 = open(file, O_RDWR);
+	int dfd = open(".", O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0 || fd2 < 0 || dfd < 0 || write(fd, data, sizeof(data)) != sizeof(data))
+		die("open");
+	/* a POSIX lock (junk in l_pid), another one from the end */
+	fcntl(fd, F_SETLK, &fl);
+	fl.l_type = F_RDLCK;
+	fl.l_whence = SEEK_END;
+	fl.l_start = -5;
+	fl.l_len = 0;
+	fcntl(fd, F_SETLKW, &fl);
+	/* an OFD lock query that meets the POSIX lock: its l_pid is ours */
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 0;
+	fl.l_len = 50;
+	fl.l_pid = 0;
+	fcntl(fd2, F_OFD_GETLK, &fl);
+	/* an OFD lock, and a POSIX query that meets it: l_pid -1 */
+	fl.l_start = 100;
+	fl.l_len = 10;
+	fl.l_pid = 0;
+	fcntl(fd2, F_OFD_SETLK, &fl);
+	fl.l_pid = 77;
+	fcntl(fd, F_GETLK, &fl);
+	/* no conflict: F_UNLCK back */
+	fl.l_start = 60;
+	fcntl(fd, F_GETLK, &fl);
+	fl.l_pid = 1;
+	fcntl(fd2, F_OFD_SETLK, &fl);
+	fcntl(fd, F_GETLK, (void *)8);
+	fcntl(fd, F_GETLEASE);
+	fcntl(fd, F_SETLEASE, F_RDLCK);
+	ow.pid = getpid();
+	fcntl(fd, F_SETOWN_EX, &ow);
+	fcntl(fd, F_GETOWN_EX, &ow);
+	fcntl(dfd, F_NOTIFY, DN_CREATE | DN_DELETE | DN_MULTISHOT);
+	fcntl(dfd, F_NOTIFY, 0);
+	close(dfd);
+	close(fd2);
+	close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -84,6 +138,8 @@ main(int argc, char **argv)
 		do_xattr(argv[2]);
 	else if (argc == 2 && !strcmp(argv[1], "socket"))
 		do_socket();
+	else if (argc == 3 && !strcmp(argv[1], "fcntl"))
+		do_fcntl(argv[2]);
 	else if (argc == 3 && !strcmp(argv[1], "dents"))
 		do_dents(argv[2]);
 	else {
