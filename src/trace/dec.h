@@ -95,6 +95,8 @@ void put_fdpair(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_intp(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_tms(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_sysinfo(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
+/* struct rusage: the times, and with -v every counter. */
+void put_rusage(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 /* A socket address of len bytes at addr. */
 void put_sockaddr(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, int64_t len);
 

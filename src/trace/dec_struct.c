@@ -308,6 +308,35 @@ put_tms(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 }
 
 void
+put_rusage(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	static const char *const names[] = {
+		"ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt",
+		"ru_nswap", "ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv",
+		"ru_nsignals", "ru_nvcsw", "ru_nivcsw",
+	};
+	struct { int64_t utime[2], stime[2]; uint64_t n[14]; } ru;
+	size_t i;
+
+	READ_OR_ADDR(c, sb, addr, ru);
+	zd_sb_adds(sb, "{ru_utime=");
+	put_ts_fields(sb, ru.utime[0], ru.utime[1], "tv_usec");
+	zd_sb_adds(sb, ", ru_stime=");
+	put_ts_fields(sb, ru.stime[0], ru.stime[1], "tv_usec");
+	if (!c->opts || !c->opts->verbose) {
+		zd_sb_adds(sb, ", ...}");
+		return;
+	}
+	for (i = 0; i < ZD_ARRAY_SIZE(names); i++) {
+		zd_sb_adds(sb, ", ");
+		zd_sb_adds(sb, names[i]);
+		zd_sb_addc(sb, '=');
+		put_udec(sb, ru.n[i]);
+	}
+	zd_sb_addc(sb, '}');
+}
+
+void
 put_sysinfo(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 {
 	struct sysinfo si;

@@ -481,6 +481,9 @@ put_arg(struct zd_call *c, struct zd_sb *sb, const struct zd_argdesc *a, uint64_
 	case ZD_AK_SYSINFO:
 		put_sysinfo(c, sb, v);
 		break;
+	case ZD_AK_RUSAGE:
+		put_rusage(c, sb, v);
+		break;
 	}
 }
 

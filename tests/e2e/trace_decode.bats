@@ -81,3 +81,15 @@ same() {
 	grep -q '^fcntl(3, F_GETLEASE) *= 0x2 (F_UNLCK)$' "$T/z"
 	grep -q 'F_NOTIFY, DN_CREATE|DN_DELETE|DN_MULTISHOT) = 0$' "$T/z"
 }
+
+@test "getrusage, wait4's usage (-v: every counter), CPU affinity as [0 1], sched_* params and policies, as strace" {
+	# the counters and times differ from run to run, the field names not
+	local e='/^--- SIGCHLD/d; s/(ru_[a-z]+|tv_sec|tv_usec)=[0-9]+/\1=N/g; s/^wait4\([0-9]+(.*) = [0-9]+$/wait4(PID\1 = PID/'
+	for v in "" -v; do
+		both $v -e trace=/sched,getrusage,wait4 -- '"$HELPERS/trace_decode" sched'
+		same "$e"
+	done
+	grep -q '^getrusage(RUSAGE_CHILDREN, {ru_utime={tv_sec=0, tv_usec=0}, ru_stime={tv_sec=0, tv_usec=0}, ru_maxrss=0, ' "$T/z"
+	grep -q '^sched_setaffinity(0, 16, \[0 1\]) *= 0$' "$T/z"
+	grep -q '^sched_getscheduler(0) *= 3 (SCHED_BATCH)$' "$T/z"
+}

@@ -11,9 +11,14 @@
  *	               the end: 0 entries), and once with a too small buffer
  *	fcntl FILE     record locks (F_SETLK with junk in l_pid, F_GETLK,
  *	               OFD locks), leases, F_SETOWN_EX, F_NOTIFY on FILE
+ *	sched          getrusage, wait4 with a usage, CPU affinity (sets of
+ *	               several sizes), sched_*param, policies, priorities
  */
 #include <netinet/in.h>
+#include <sched.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
@@ -130,6 +135,46 @@ do_fcntl(const char *file)
 	close(fd);
 }
 
+static void
+do_sched(void)
+{
+	unsigned char set[512];
+	struct sched_param sp = { 0 };
+	struct rusage ru;
+	struct timespec ts;
+	int status;
+	pid_t pid;
+
+	getrusage(RUSAGE_SELF, &ru);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	getrusage(RUSAGE_THREAD, NULL);
+	if ((pid = fork()) == 0)
+		_exit(3);
+	wait4(pid, &status, 0, &ru);
+	wait4(-1, &status, WNOHANG, &ru);
+	syscall(SYS_sched_getaffinity, 0, sizeof(set), set);
+	syscall(SYS_sched_getaffinity, 0, 8, set);
+	syscall(SYS_sched_getaffinity, 0, 4, set);
+	memset(set, 0, sizeof(set));
+	set[0] = 1;
+	syscall(SYS_sched_setaffinity, 0, 8, set);
+	syscall(SYS_sched_setaffinity, 0, sizeof(set), set);
+	set[0] = 3;
+	syscall(SYS_sched_setaffinity, 0, 16, set);
+	syscall(SYS_sched_setaffinity, 0, 0, set);
+	syscall(SYS_sched_setaffinity, 0, 8, NULL);
+	sched_getparam(0, &sp);
+	sched_setparam(0, &sp);
+	sched_getscheduler(0);
+	sched_getscheduler(-1);
+	sched_setscheduler(0, SCHED_BATCH, &sp);
+	sched_getscheduler(0);
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+	sched_get_priority_max(SCHED_FIFO);
+	sched_get_priority_min(SCHED_RR);
+	sched_rr_get_interval(0, &ts);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -140,6 +185,8 @@ main(int argc, char **argv)
 		do_socket();
 	else if (argc == 3 && !strcmp(argv[1], "fcntl"))
 		do_fcntl(argv[2]);
+	else if (argc == 2 && !strcmp(argv[1], "sched"))
+		do_sched();
 	else if (argc == 3 && !strcmp(argv[1], "dents"))
 		do_dents(argv[2]);
 	else {
