@@ -119,6 +119,8 @@ put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	zd_sb_adds(sb, ", ...}");
 }
 
+#define K_ST_VALID 0x0020   /* the kernel's: f_flags is filled in */
+
 void
 put_statfs(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 {
@@ -126,7 +128,10 @@ put_statfs(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 
 	READ_OR_ADDR(c, sb, addr, s);
 	zd_sb_adds(sb, "{f_type=");
-	put_hex(sb, (uint64_t)s.f_type);
+	if (zd_xlat_name(&zd_xlat_fs_magic, (uint64_t)s.f_type))
+		put_xval(sb, &zd_xlat_fs_magic, (uint64_t)s.f_type);
+	else
+		put_hex(sb, (uint64_t)s.f_type);   /* strace: no comment */
 	zd_sb_adds(sb, ", f_bsize=");
 	put_dec(sb, s.f_bsize);
 	zd_sb_adds(sb, ", f_blocks=");
@@ -147,8 +152,10 @@ put_statfs(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	put_dec(sb, s.f_namelen);
 	zd_sb_adds(sb, ", f_frsize=");
 	put_dec(sb, s.f_frsize);
-	zd_sb_adds(sb, ", f_flags=");
-	put_hex(sb, (uint64_t)s.f_flags);
+	if (s.f_flags & K_ST_VALID) {   /* strace: f_flags only when valid */
+		zd_sb_adds(sb, ", f_flags=");
+		put_flags(sb, &zd_xlat_statfs_flags, (uint64_t)s.f_flags);
+	}
 	zd_sb_addc(sb, '}');
 }
 

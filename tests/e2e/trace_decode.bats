@@ -17,12 +17,13 @@ setup() {
 # both OPTS -- CMD...: run CMD under strace OPTS and zdiag trace OPTS (-o
 # $T/s and $T/z), in one PID namespace.  The options and the command are
 # shell words, quoted for sh -c by the caller where needed.  The command's
-# first free fd is 3, as when run from a terminal.
+# first free fd is 3, as when run from a terminal.  $PRE, if set, runs
+# first in the namespace (a mount the command needs).
 both() {
 	local opts=
 	while [ "$1" != -- ]; do opts="$opts $1"; shift; done
 	shift
-	in_ns "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; strace $opts -o \$T/s $* > /dev/null 2>&1; \"\$ZDIAG\" trace $opts -o \$T/z $* > /dev/null 2>&1; true"
+	in_ns "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; ${PRE:-true}; strace $opts -o \$T/s $* > /dev/null 2>&1; \"\$ZDIAG\" trace $opts -o \$T/z $* > /dev/null 2>&1; true"
 }
 
 # same [SED]: the two traces agree line for line once addresses (0x and six
@@ -92,4 +93,16 @@ same() {
 	grep -q '^getrusage(RUSAGE_CHILDREN, {ru_utime={tv_sec=0, tv_usec=0}, ru_stime={tv_sec=0, tv_usec=0}, ru_maxrss=0, ' "$T/z"
 	grep -q '^sched_setaffinity(0, 16, \[0 1\]) *= 0$' "$T/z"
 	grep -q '^sched_getscheduler(0) *= 3 (SCHED_BATCH)$' "$T/z"
+}
+
+@test "statfs, fstatfs: f_type by name (EXT2_SUPER_MAGIC, TMPFS_MAGIC, PROC_SUPER_MAGIC), f_flags by name, as strace" {
+	T=$BATS_TEST_TMPDIR
+	require_private_mounts "$T"
+	mkdir "$T/m"
+	PRE='mount -t tmpfs -o ro,nosuid,nodev,noexec,noatime tmpfs $T/m' \
+		both -e trace=statfs,fstatfs -- '"$HELPERS/trace_decode" statfs / /proc $T/m /sys'
+	same 's/(f_bfree|f_bavail|f_ffree)=[0-9]+/\1=N/g'
+	grep -q '^statfs("/proc", {f_type=PROC_SUPER_MAGIC, f_bsize=4096, ' "$T/z"
+	grep -q "^fstatfs(3, {f_type=TMPFS_MAGIC, .*, f_flags=ST_VALID|ST_RDONLY|ST_NOSUID|ST_NODEV|ST_NOEXEC|ST_NOATIME})" "$T/z"
+	grep -q '^statfs("/sys", {f_type=SYSFS_MAGIC, ' "$T/z"
 }

@@ -13,11 +13,13 @@
  *	               OFD locks), leases, F_SETOWN_EX, F_NOTIFY on FILE
  *	sched          getrusage, wait4 with a usage, CPU affinity (sets of
  *	               several sizes), sched_*param, policies, priorities
+ *	statfs PATH... statfs and fstatfs of each PATH
  */
 #include <netinet/in.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
@@ -175,6 +177,21 @@ do_sched(void)
 	sched_rr_get_interval(0, &ts);
 }
 
+static void
+do_statfs(char **paths)
+{
+	struct statfs sf;
+
+	for (; *paths; paths++) {
+		int fd = open(*paths, O_RDONLY);
+
+		statfs(*paths, &sf);
+		fstatfs(fd, &sf);
+		close(fd);
+	}
+	statfs("/nonexistent", &sf);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -187,6 +204,8 @@ main(int argc, char **argv)
 		do_fcntl(argv[2]);
 	else if (argc == 2 && !strcmp(argv[1], "sched"))
 		do_sched();
+	else if (argc >= 3 && !strcmp(argv[1], "statfs"))
+		do_statfs(argv + 2);
 	else if (argc == 3 && !strcmp(argv[1], "dents"))
 		do_dents(argv[2]);
 	else {
