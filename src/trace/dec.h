@@ -97,6 +97,16 @@ void put_tms(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_sysinfo(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 /* struct rusage: the times, and with -v every counter. */
 void put_rusage(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
+/*
+ * strace's print_array: nmemb elements of elem_size bytes from addr, each
+ * printed by put_elem, as "[a, b, c]"; after -s elements (without -v)
+ * "...", an unreadable element "... /" "* 0x... *" "/".  Elements are read
+ * one at a time (elem_size at most 64), so a tracee-given count costs no
+ * memory.
+ */
+typedef void dec_elem_fn(const struct zd_call *c, struct zd_sb *sb, const void *elem);
+void put_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t nmemb,
+	       size_t elem_size, dec_elem_fn *put_elem);
 /* A socket address of len bytes at addr. */
 void put_sockaddr(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, int64_t len);
 

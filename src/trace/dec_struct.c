@@ -1,4 +1,5 @@
 /* Printers for the structures syscalls pass by pointer (stat, timespec, ...). */
+#include <stdint.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -341,6 +342,53 @@ put_rusage(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 		put_udec(sb, ru.n[i]);
 	}
 	zd_sb_addc(sb, '}');
+}
+
+void
+put_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t nmemb,
+	  size_t elem_size, dec_elem_fn *put_elem)
+{
+	size_t shown = ZD_DEC_STRSIZE;   /* -s elements, all with -v */
+	unsigned char elem[64];
+	uint64_t i, cur;
+
+	if (c->opts)
+		shown = c->opts->verbose || !c->opts->strsize ? SIZE_MAX : c->opts->strsize;
+	if (!addr) {
+		zd_sb_adds(sb, "NULL");
+		return;
+	}
+	if (!nmemb) {
+		zd_sb_adds(sb, "[]");
+		return;
+	}
+	if (elem_size > sizeof(elem) || nmemb > UINT64_MAX / elem_size ||
+	    addr + nmemb * elem_size <= addr) {
+		put_ptr(sb, addr);
+		return;
+	}
+	for (i = 0, cur = addr; i < nmemb; i++, cur += elem_size) {
+		if (i)
+			zd_sb_adds(sb, ", ");
+		if (!umove_all(c, cur, elem, elem_size)) {
+			if (!i) {
+				put_ptr(sb, cur);
+				return;
+			}
+			zd_sb_adds(sb, "... /* ");
+			put_hex(sb, cur);
+			zd_sb_adds(sb, " */");
+			break;
+		}
+		if (!i)
+			zd_sb_addc(sb, '[');
+		if (i >= shown) {
+			zd_sb_adds(sb, "...");
+			break;
+		}
+		put_elem(c, sb, elem);
+	}
+	zd_sb_addc(sb, ']');
 }
 
 void

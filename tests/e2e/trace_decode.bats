@@ -106,3 +106,13 @@ same() {
 	grep -q "^fstatfs(3, {f_type=TMPFS_MAGIC, .*, f_flags=ST_VALID|ST_RDONLY|ST_NOSUID|ST_NODEV|ST_NOEXEC|ST_NOATIME})" "$T/z"
 	grep -q '^statfs("/sys", {f_type=SYSFS_MAGIC, ' "$T/z"
 }
+
+@test "getgroups, setgroups: NULL, [], the list (-s elements, all with -v), -1, as strace" {
+	for v in "" -v "-s 5"; do
+		both $v -e trace=getgroups,setgroups -- '"$HELPERS/trace_decode" groups'
+		same
+	done
+	grep -qx 'getgroups(0, NULL) *= 3' "$T/z"
+	grep -qx 'setgroups(40, \[1000, 1001, 1002, 1003, 1004, \.\.\.\]) = 0' "$T/z"
+	grep -qx 'setgroups(3, \[1000, -1, 1002\]) *= -1 EINVAL (Invalid argument)' "$T/z"
+}

@@ -14,6 +14,8 @@
  *	sched          getrusage, wait4 with a usage, CPU affinity (sets of
  *	               several sizes), sched_*param, policies, priorities
  *	statfs PATH... statfs and fstatfs of each PATH
+ *	groups         setgroups and getgroups (root): NULL, empty, short,
+ *	               40 groups (more than -s shows), a bad address
  */
 #include <netinet/in.h>
 #include <sched.h>
@@ -23,6 +25,7 @@
 #include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
+#include <grp.h>
 
 #include "helper.h"
 
@@ -192,6 +195,28 @@ do_statfs(char **paths)
 	statfs("/nonexistent", &sf);
 }
 
+static void
+do_groups(void)
+{
+	gid_t g[64];
+	int i;
+
+	for (i = 0; i < 40; i++)
+		g[i] = (gid_t)(1000 + i);
+	getgroups(0, NULL);
+	setgroups(3, g);
+	getgroups(0, NULL);
+	getgroups(1, g);
+	getgroups(64, g);
+	setgroups(40, g);
+	getgroups(64, g);
+	g[1] = (gid_t)-1;
+	setgroups(3, g);
+	setgroups(2, (gid_t *)8);
+	setgroups(0, NULL);
+	getgroups(64, g);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -206,6 +231,8 @@ main(int argc, char **argv)
 		do_sched();
 	else if (argc >= 3 && !strcmp(argv[1], "statfs"))
 		do_statfs(argv + 2);
+	else if (argc == 2 && !strcmp(argv[1], "groups"))
+		do_groups();
 	else if (argc == 3 && !strcmp(argv[1], "dents"))
 		do_dents(argv[2]);
 	else {
