@@ -83,6 +83,9 @@ void put_mode(struct zd_sb *sb, uint64_t mode);   /* "S_IFREG|0644" */
 
 /* Structures (dec_struct.c); addr is read from the tracee. */
 void put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
+/* strace's date comment: " /" "* 2026-12-05T21:50:59.123456789+0000 *" "/" (local
+ * time); nothing for 0 or an invalid nsec. */
+void put_time_comment(struct zd_sb *sb, int64_t sec, uint64_t nsec);
 void put_statfs(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_timespec(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_timeval(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);

@@ -573,14 +573,19 @@ zd_dec_getcwd(struct zd_call *c, struct zd_sb *sb)
 /* ---------------------------------------------------------------- */
 /* statx, utimensat                                                  */
 
+struct statx_ts_k { int64_t sec; uint32_t nsec; int32_t pad; };
+
+/* The kernel's struct statx, up to the fields strace 6.1 prints. */
 struct statx_k {
 	uint32_t mask, blksize;
 	uint64_t attributes;
 	uint32_t nlink, uid, gid;
 	uint16_t mode, pad1;
 	uint64_t ino, size, blocks, attributes_mask;
-	struct { int64_t sec; uint32_t nsec; int32_t pad; } atime, btime, ctime, mtime;
+	struct statx_ts_k atime, btime, ctime, mtime;
 	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id;
+	uint32_t dio_mem_align, dio_offset_align;
 };
 
 /* strace's order: the sync type first, then the AT_* flags. */
@@ -606,6 +611,95 @@ put_statx_flags(struct zd_sb *sb, uint32_t flags)
 	}
 }
 
+#define K_STATX_TYPE 0x1
+#define K_STATX_MODE 0x2
+#define K_STATX_NLINK 0x4
+#define K_STATX_UID 0x8
+#define K_STATX_GID 0x10
+#define K_STATX_ATIME 0x20
+#define K_STATX_MTIME 0x40
+#define K_STATX_CTIME 0x80
+#define K_STATX_INO 0x100
+#define K_STATX_SIZE 0x200
+#define K_STATX_BLOCKS 0x400
+#define K_STATX_BTIME 0x800
+#define K_STATX_MNT_ID 0x1000
+#define K_STATX_DIOALIGN 0x2000
+
+static void
+put_statx_time(struct zd_sb *sb, const char *name, const struct statx_ts_k *t)
+{
+	zd_sb_adds(sb, name);
+	zd_sb_adds(sb, "={tv_sec=");
+	put_dec(sb, t->sec);
+	zd_sb_adds(sb, ", tv_nsec=");
+	put_udec(sb, t->nsec);
+	zd_sb_addc(sb, '}');
+	put_time_comment(sb, t->sec, t->nsec);
+}
+
+/* strace 6.1's statx printer: the fields stx_mask says were filled in;
+ * without -v only the mask, attributes, mode and size. */
+static void
+put_statx(const struct zd_call *c, struct zd_sb *sb, const struct statx_k *sx)
+{
+	bool verbose = c->opts && c->opts->verbose;
+	uint32_t m = sx->mask;
+
+	zd_sb_adds(sb, "{stx_mask=");
+	put_flags(sb, &zd_xlat_statx_masks, m);
+	if (verbose)
+		zd_sb_addf(sb, ", stx_blksize=%u", sx->blksize);
+	zd_sb_adds(sb, ", stx_attributes=");
+	put_flags(sb, &zd_xlat_statx_attrs, sx->attributes);
+	if (verbose && (m & K_STATX_NLINK))
+		zd_sb_addf(sb, ", stx_nlink=%u", sx->nlink);
+	if (verbose && (m & K_STATX_UID))
+		zd_sb_addf(sb, ", stx_uid=%u", sx->uid);
+	if (verbose && (m & K_STATX_GID))
+		zd_sb_addf(sb, ", stx_gid=%u", sx->gid);
+	if (m & (K_STATX_TYPE | K_STATX_MODE)) {
+		zd_sb_adds(sb, ", stx_mode=");
+		put_mode(sb, sx->mode);
+	}
+	if (verbose && (m & K_STATX_INO)) {
+		zd_sb_adds(sb, ", stx_ino=");
+		put_udec(sb, sx->ino);
+	}
+	if (m & K_STATX_SIZE) {
+		zd_sb_adds(sb, ", stx_size=");
+		put_udec(sb, sx->size);
+	}
+	if (!verbose) {
+		zd_sb_adds(sb, ", ...}");
+		return;
+	}
+	if (m & K_STATX_BLOCKS) {
+		zd_sb_adds(sb, ", stx_blocks=");
+		put_udec(sb, sx->blocks);
+	}
+	zd_sb_adds(sb, ", stx_attributes_mask=");
+	put_flags(sb, &zd_xlat_statx_attrs, sx->attributes_mask);
+	if (m & K_STATX_ATIME)
+		put_statx_time(sb, ", stx_atime", &sx->atime);
+	if (m & K_STATX_BTIME)
+		put_statx_time(sb, ", stx_btime", &sx->btime);
+	if (m & K_STATX_CTIME)
+		put_statx_time(sb, ", stx_ctime", &sx->ctime);
+	if (m & K_STATX_MTIME)
+		put_statx_time(sb, ", stx_mtime", &sx->mtime);
+	zd_sb_addf(sb, ", stx_rdev_major=%u, stx_rdev_minor=%u, stx_dev_major=%u, stx_dev_minor=%u",
+		   sx->rdev_major, sx->rdev_minor, sx->dev_major, sx->dev_minor);
+	if (m & K_STATX_MNT_ID) {
+		zd_sb_adds(sb, ", stx_mnt_id=");
+		put_hex(sb, sx->mnt_id);
+	}
+	if (m & K_STATX_DIOALIGN)
+		zd_sb_addf(sb, ", stx_dio_mem_align=%u, stx_dio_offset_align=%u",
+			   sx->dio_mem_align, sx->dio_offset_align);
+	zd_sb_addc(sb, '}');
+}
+
 int
 zd_dec_statx(struct zd_call *c, struct zd_sb *sb)
 {
@@ -627,19 +721,7 @@ zd_dec_statx(struct zd_call *c, struct zd_sb *sb)
 		put_ptr(sb, c->args[4]);
 		return ZD_DEC_DONE;
 	}
-	zd_sb_adds(sb, "{stx_mask=");
-	put_flags(sb, &zd_xlat_statx_masks, sx.mask);
-	zd_sb_adds(sb, ", stx_attributes=");
-	put_hex(sb, sx.attributes);
-	zd_sb_adds(sb, ", stx_mode=");
-	put_mode(sb, sx.mode);
-	if (S_ISCHR(sx.mode) || S_ISBLK(sx.mode))
-		zd_sb_addf(sb, ", stx_rdev_major=%u, stx_rdev_minor=%u", sx.rdev_major, sx.rdev_minor);
-	else {
-		zd_sb_adds(sb, ", stx_size=");
-		put_udec(sb, sx.size);
-	}
-	zd_sb_adds(sb, ", ...}");
+	put_statx(c, sb, &sx);
 	return ZD_DEC_DONE;
 }
 

@@ -1,5 +1,6 @@
 /* Printers for the structures syscalls pass by pointer (stat, timespec, ...). */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -58,13 +59,40 @@ put_ts_fields(struct zd_sb *sb, int64_t sec, int64_t nsec, const char *frac)
 	zd_sb_addc(sb, '}');
 }
 
-static void
-put_time_field(struct zd_sb *sb, int64_t sec, int64_t nsec)
+void
+put_time_comment(struct zd_sb *sb, int64_t sec, uint64_t nsec)
 {
+	struct tm tm;
+	time_t t = (time_t)sec;
+	char buf[64];
+	size_t n;
+
+	/* strace's sprinttime_nsec: nothing for 0 or a bad nsec */
+	if ((!sec && !nsec) || nsec > 999999999 || !localtime_r(&t, &tm))
+		return;
+	n = strftime(buf, sizeof(buf), "%FT%T", &tm);
+	if (!n)
+		return;
+	if (nsec)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ".%09llu", (unsigned long long)nsec);
+	if (n >= sizeof(buf) || !strftime(buf + n, sizeof(buf) - n, "%z", &tm))
+		return;
+	zd_sb_adds(sb, " /* ");
+	zd_sb_adds(sb, buf);
+	zd_sb_adds(sb, " */");
+}
+
+/* -v: "st_atime=1796461292 /" "* 2026-12-05T09:01:32.919795144+0000 *" "/, st_atime_nsec=919795144" */
+static void
+put_stat_time(struct zd_sb *sb, bool *first, const char *name, int64_t sec, int64_t nsec)
+{
+	field(sb, first, name);
 	put_dec(sb, sec);
-	if (nsec) {
-		zd_sb_addf(sb, ".%09lld", (long long)nsec);
-	}
+	put_time_comment(sb, sec, (uint64_t)nsec);
+	zd_sb_adds(sb, ", ");
+	zd_sb_adds(sb, name);
+	zd_sb_adds(sb, "_nsec=");
+	put_udec(sb, (uint64_t)nsec);
 }
 
 void
@@ -72,16 +100,19 @@ put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 {
 	struct stat st;
 	bool first = true;
+	bool verbose = c->opts && c->opts->verbose;
 
 	READ_OR_ADDR(c, sb, addr, st);
 	zd_sb_addc(sb, '{');
-	if (c->opts && c->opts->verbose) {
+	if (verbose) {
 		field(sb, &first, "st_dev");
 		put_dev(sb, st.st_dev);
 		field(sb, &first, "st_ino");
 		put_udec(sb, st.st_ino);
-		field(sb, &first, "st_mode");
-		put_mode(sb, st.st_mode);
+	}
+	field(sb, &first, "st_mode");
+	put_mode(sb, st.st_mode);
+	if (verbose) {
 		field(sb, &first, "st_nlink");
 		put_udec(sb, st.st_nlink);
 		field(sb, &first, "st_uid");
@@ -89,35 +120,25 @@ put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 		field(sb, &first, "st_gid");
 		put_udec(sb, st.st_gid);
 		field(sb, &first, "st_blksize");
-		put_dec(sb, st.st_blksize);
+		put_udec(sb, (uint64_t)st.st_blksize);
 		field(sb, &first, "st_blocks");
-		put_dec(sb, st.st_blocks);
-		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-			field(sb, &first, "st_rdev");
-			put_dev(sb, st.st_rdev);
-		} else {
-			field(sb, &first, "st_size");
-			put_dec(sb, st.st_size);
-		}
-		field(sb, &first, "st_atime");
-		put_time_field(sb, st.st_atim.tv_sec, st.st_atim.tv_nsec);
-		field(sb, &first, "st_mtime");
-		put_time_field(sb, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-		field(sb, &first, "st_ctime");
-		put_time_field(sb, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
-		zd_sb_addc(sb, '}');
-		return;
+		put_udec(sb, (uint64_t)st.st_blocks);
 	}
-	field(sb, &first, "st_mode");
-	put_mode(sb, st.st_mode);
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
 		field(sb, &first, "st_rdev");
 		put_dev(sb, st.st_rdev);
 	} else {
 		field(sb, &first, "st_size");
-		put_dec(sb, st.st_size);
+		put_udec(sb, (uint64_t)st.st_size);
 	}
-	zd_sb_adds(sb, ", ...}");
+	if (!verbose) {
+		zd_sb_adds(sb, ", ...}");
+		return;
+	}
+	put_stat_time(sb, &first, "st_atime", st.st_atim.tv_sec, st.st_atim.tv_nsec);
+	put_stat_time(sb, &first, "st_mtime", st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	put_stat_time(sb, &first, "st_ctime", st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	zd_sb_addc(sb, '}');
 }
 
 #define K_ST_VALID 0x0020   /* the kernel's: f_flags is filled in */

@@ -116,3 +116,18 @@ same() {
 	grep -qx 'setgroups(40, \[1000, 1001, 1002, 1003, 1004, \.\.\.\]) = 0' "$T/z"
 	grep -qx 'setgroups(3, \[1000, -1, 1002\]) *= -1 EINVAL (Invalid argument)' "$T/z"
 }
+
+@test "stat family and statx: abbreviated, and with -v every field with strace's date comments (local time, nsec) and *_nsec fields" {
+	T=$BATS_TEST_TMPDIR
+	touch -d @0 "$T/epoch" && touch -d '2026-12-05 21:50:59.123456789 UTC' "$T/f" && ln -s f "$T/l"
+	for v in "" -v; do
+		# the comments are in the tracer's local time: a zone of +0530
+		PRE='export TZ=XYZ-5:30' both $v -e trace=%stat,%lstat,%fstat -- \
+			'"$HELPERS/trace_decode" stat $T/epoch $T/f $T/l $T /dev/null /proc'
+		same
+	done
+	grep -q '^stat(".*/f", {st_dev=makedev(0x[0-9a-f]*, 0x*[0-9a-f]*), st_ino=[0-9]*, st_mode=S_IFREG|0644, .*, st_atime=1796507459 /\* 2026-12-06T03:20:59.123456789+0530 \*/, st_atime_nsec=123456789, st_mtime=1796507459 /\* 2026-12-06T03:20:59.123456789+0530 \*/, st_mtime_nsec=123456789, st_ctime=' "$T/z"
+	grep -q '^stat(".*/epoch", {.*, st_atime=0, st_atime_nsec=0, st_mtime=0, st_mtime_nsec=0, ' "$T/z"
+	grep -q '^statx(AT_FDCWD, ".*/f", AT_STATX_FORCE_SYNC|AT_NO_AUTOMOUNT, STATX_ALL|STATX_MNT_ID, {stx_mask=.*stx_mtime={tv_sec=1796507459, tv_nsec=123456789} /\* 2026-12-06T03:20:59.123456789+0530 \*/, stx_rdev_major=0, ' "$T/z"
+	grep -q '^statx(AT_FDCWD, "/dev/null", .*stx_rdev_major=1, stx_rdev_minor=3, ' "$T/z"
+}

@@ -14,6 +14,8 @@
  *	sched          getrusage, wait4 with a usage, CPU affinity (sets of
  *	               several sizes), sched_*param, policies, priorities
  *	statfs PATH... statfs and fstatfs of each PATH
+ *	stat PATH...   stat, lstat, fstat, newfstatat and statx (basic and
+ *	               all fields, sync flags) of each PATH
  *	groups         setgroups and getgroups (root): NULL, empty, short,
  *	               40 groups (more than -s shows), a bad address
  */
@@ -21,6 +23,7 @@
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
@@ -217,6 +220,27 @@ do_groups(void)
 	getgroups(64, g);
 }
 
+static void
+do_stat(char **paths)
+{
+	struct stat st;
+	struct statx sx;
+
+	for (; *paths; paths++) {
+		int fd = open(*paths, O_RDONLY | O_NOFOLLOW | O_PATH);
+
+		syscall(SYS_stat, *paths, &st);
+		syscall(SYS_lstat, *paths, &st);
+		syscall(SYS_fstat, fd, &st);
+		syscall(SYS_newfstatat, AT_FDCWD, *paths, &st, AT_SYMLINK_NOFOLLOW);
+		statx(AT_FDCWD, *paths, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &sx);
+		statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_SIZE, &sx);
+		statx(AT_FDCWD, *paths, AT_STATX_FORCE_SYNC | AT_NO_AUTOMOUNT, STATX_ALL | STATX_MNT_ID, &sx);
+		close(fd);
+	}
+	statx(AT_FDCWD, "/nonexistent", 0, STATX_ALL, &sx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -231,6 +255,8 @@ main(int argc, char **argv)
 		do_sched();
 	else if (argc >= 3 && !strcmp(argv[1], "statfs"))
 		do_statfs(argv + 2);
+	else if (argc >= 3 && !strcmp(argv[1], "stat"))
+		do_stat(argv + 2);
 	else if (argc == 2 && !strcmp(argv[1], "groups"))
 		do_groups();
 	else if (argc == 3 && !strcmp(argv[1], "dents"))
