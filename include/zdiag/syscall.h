@@ -35,6 +35,7 @@ enum zd_sc_class {
 	ZD_SCC_STATFS = 1u << 12,
 	ZD_SCC_FSTATFS = 1u << 13,
 	ZD_SCC_PURE = 1u << 14,   /* no arguments, always succeed (getpid) */
+	ZD_SCC_STATFS_LIKE = 1u << 15, /* ustat: only in %%statfs, with statfs and fstatfs */
 };
 
 /* How the return value prints. */

@@ -81,6 +81,9 @@ void put_sigset(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64
 void put_sigmask(struct zd_sb *sb, const uint64_t *words, size_t nsig);
 void put_mode(struct zd_sb *sb, uint64_t mode);   /* "S_IFREG|0644" */
 
+/* A device number: "makedev(0x1, 0x3)". */
+void put_dev(struct zd_sb *sb, uint64_t dev);
+
 /* Structures (dec_struct.c); addr is read from the tracee. */
 void put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 /* strace's date comment: " /" "* 2026-12-05T21:50:59.123456789+0000 *" "/" (local

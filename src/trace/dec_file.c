@@ -725,6 +725,25 @@ zd_dec_statx(struct zd_call *c, struct zd_sb *sb)
 	return ZD_DEC_DONE;
 }
 
+/* ustat(makedev(0, 0x14), {f_tfree=..., f_tinode=...}) */
+int
+zd_dec_ustat(struct zd_call *c, struct zd_sb *sb)
+{
+	struct { int32_t tfree; uint32_t pad; uint64_t tinode; } u;   /* before f_fname */
+
+	if (!c->exiting) {
+		dec_arg(c, sb);
+		put_dev(sb, (uint32_t)c->args[0]);
+		return ZD_DEC_MORE;
+	}
+	dec_arg(c, sb);
+	if (dec_failed(c) || !umove_all(c, c->args[1], &u, sizeof(u)))
+		put_ptr(sb, c->args[1]);
+	else
+		zd_sb_addf(sb, "{f_tfree=%u, f_tinode=%llu}", (unsigned)u.tfree, (unsigned long long)u.tinode);
+	return ZD_DEC_DONE;
+}
+
 int
 zd_dec_utimensat(struct zd_call *c, struct zd_sb *sb)
 {

@@ -37,7 +37,7 @@ field(struct zd_sb *sb, bool *first, const char *name)
 	zd_sb_addc(sb, '=');
 }
 
-static void
+void
 put_dev(struct zd_sb *sb, uint64_t dev)
 {
 	zd_sb_adds(sb, "makedev(");

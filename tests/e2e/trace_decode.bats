@@ -9,6 +9,9 @@ load '../lib/common'
 
 bats_require_minimum_version 1.5.0
 
+# Free space changes between the two runs.
+FREE_N='s/(f_bfree|f_bavail|f_ffree)=[0-9]+/\1=N/g'
+
 setup() {
 	command -v strace > /dev/null || skip "strace not installed"
 	require_pidns
@@ -101,7 +104,7 @@ same() {
 	mkdir "$T/m"
 	PRE='mount -t tmpfs -o ro,nosuid,nodev,noexec,noatime tmpfs $T/m' \
 		both -e trace=statfs,fstatfs -- '"$HELPERS/trace_decode" statfs / /proc $T/m /sys'
-	same 's/(f_bfree|f_bavail|f_ffree)=[0-9]+/\1=N/g'
+	same "$FREE_N"
 	grep -q '^statfs("/proc", {f_type=PROC_SUPER_MAGIC, f_bsize=4096, ' "$T/z"
 	grep -q "^fstatfs(3, {f_type=TMPFS_MAGIC, .*, f_flags=ST_VALID|ST_RDONLY|ST_NOSUID|ST_NODEV|ST_NOEXEC|ST_NOATIME})" "$T/z"
 	grep -q '^statfs("/sys", {f_type=SYSFS_MAGIC, ' "$T/z"
@@ -130,4 +133,22 @@ same() {
 	grep -q '^stat(".*/epoch", {.*, st_atime=0, st_atime_nsec=0, st_mtime=0, st_mtime_nsec=0, ' "$T/z"
 	grep -q '^statx(AT_FDCWD, ".*/f", AT_STATX_FORCE_SYNC|AT_NO_AUTOMOUNT, STATX_ALL|STATX_MNT_ID, {stx_mask=.*stx_mtime={tv_sec=1796507459, tv_nsec=123456789} /\* 2026-12-06T03:20:59.123456789+0530 \*/, stx_rdev_major=0, ' "$T/z"
 	grep -q '^statx(AT_FDCWD, "/dev/null", .*stx_rdev_major=1, stx_rdev_minor=3, ' "$T/z"
+}
+
+@test "-e trace=%stat %lstat %fstat %%stat %statfs %fstatfs %%statfs select strace 6.1's calls (%stat is stat alone, %%statfs has ustat)" {
+	T=$BATS_TEST_TMPDIR
+	touch "$T/f"
+	for c in %stat %lstat %fstat %%stat %statfs %fstatfs %%statfs; do
+		echo "($c)"
+		for w in "stat $T/f" "statfs $T"; do
+			both -e trace=$c -- '"$HELPERS/trace_decode"' "$w"
+			same "$FREE_N"
+			grep -o '^[a-z0-9_]*(' "$T/z" >> "$T/all.$c" || true
+		done
+		sort -u "$T/all.$c" | tr '\n' ' ' > "$T/names.$c"
+	done
+	[ "$(cat "$T/names.%stat")" = "stat( " ]
+	[ "$(cat "$T/names.%fstat")" = "fstat( newfstatat( statx( " ]
+	[ "$(cat "$T/names.%%stat")" = "fstat( lstat( newfstatat( stat( statx( " ]
+	[ "$(cat "$T/names.%%statfs")" = "fstatfs( statfs( ustat( " ]
 }

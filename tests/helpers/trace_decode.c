@@ -13,7 +13,7 @@
  *	               OFD locks), leases, F_SETOWN_EX, F_NOTIFY on FILE
  *	sched          getrusage, wait4 with a usage, CPU affinity (sets of
  *	               several sizes), sched_*param, policies, priorities
- *	statfs PATH... statfs and fstatfs of each PATH
+ *	statfs PATH... statfs and fstatfs of each PATH, then ustat
  *	stat PATH...   stat, lstat, fstat, newfstatat and statx (basic and
  *	               all fields, sync flags) of each PATH
  *	groups         setgroups and getgroups (root): NULL, empty, short,
@@ -196,6 +196,7 @@ do_statfs(char **paths)
 		close(fd);
 	}
 	statfs("/nonexistent", &sf);
+	syscall(SYS_ustat, 0, &sf);
 }
 
 static void
