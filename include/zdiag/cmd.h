@@ -7,7 +7,14 @@
  * and tests/e2e/NAME.bats.  The option table drives parsing, --help,
  * shell completion (zdiag __complete) and the man-page synopsis test.
  *
- * Parsing idiom:
+ * Table-driven parsing (every row has a set handler; ids may be 0):
+ *	int rc;
+ *	zd_opt_init(&p, cmd, argc, argv);
+ *	if (!zd_opt_parse(&p, &ctx, &rc))
+ *		return rc;              // --help printed (0) or a usage error
+ *	// positional arguments: argv[p.ind .. argc-1]
+ *
+ * Parsing idiom with a switch:
  *	struct zd_optparse p;
  *	int id;
  *	zd_opt_init(&p, cmd, argc, argv);
@@ -35,8 +42,10 @@ enum zd_opt_arg {
 /* Option ids: a short letter when the option has one, else >= ZD_OPT_LONG. */
 enum {
 	ZD_OPT_END = -1,
+	ZD_OPT_DONE = -2, /* a set handler's "stop here, exit 0" (-V) */
 	ZD_OPT_HELP = 0x10000,
 	ZD_OPT_ERROR,
+	ZD_OPT_ROW,       /* a row without an id (zd_opt_parse) */
 	ZD_OPT_LONG = 0x10100,
 };
 
@@ -52,6 +61,12 @@ struct zd_opt {
 	 * "@dir", "@command", or a space-separated word list.
 	 */
 	const char *complete;
+	/*
+	 * Table-driven commands (zd_opt_parse): called for each occurrence
+	 * with the command's context and the argument (NULL when none).
+	 * Returns 0, an exit code (zd_usage_error's), or ZD_OPT_DONE.
+	 */
+	int (*set)(void *ctx, const char *arg, const struct zd_opt *o);
 };
 
 enum zd_cmd_flags {
@@ -83,6 +98,7 @@ struct zd_optparse {
 	/* private */
 	void *longopts;
 	char *shortopts;
+	const struct zd_opt **longrow; /* the row of each longopts entry */
 };
 
 void zd_opt_init(struct zd_optparse *p, const struct zd_cmd *cmd, int argc, char **argv);
@@ -93,6 +109,13 @@ int zd_opt_next(struct zd_optparse *p);
  * anything else is a bug in the caller's switch. Frees private state. */
 int zd_opt_default(struct zd_optparse *p, int id);
 void zd_opt_release(struct zd_optparse *p);
+/*
+ * Parse every option, calling each row's set handler with ctx.  Returns
+ * true when the command goes on (options done, p->ind the first operand);
+ * false with *rc the exit code when it must stop (--help printed: 0;
+ * a usage error or a handler's non-zero return).
+ */
+bool zd_opt_parse(struct zd_optparse *p, void *ctx, int *rc);
 
 /* Print `zdiag NAME --help`. */
 void zd_cmd_print_help(const struct zd_cmd *cmd, FILE *f);

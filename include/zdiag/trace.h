@@ -60,6 +60,10 @@ struct zd_tcb {
 	struct zd_sb line;          /* the call's text: entry half, then exit half */
 	struct timespec sc_start;   /* monotonic time of the entry stop */
 	struct timespec sc_start_wall; /* realtime of the entry stop */
+	struct timespec sc_start_stime; /* want_stime: ru_stime at the entry stop */
+	uint64_t sc_ip;             /* instruction pointer at the entry (-i) */
+	uint64_t sig_ip;            /* want_ip: ... at the last signal stop, 0 unknown */
+	long sig_nr;                /* want_ip: the last syscall then (orig_rax), -1 unknown */
 
 	/* Owned by the caller (renderer state) */
 	unsigned ustate;
@@ -89,6 +93,8 @@ struct zd_tev {
 	struct zd_tcb *tcb;
 	struct timespec wall;       /* CLOCK_REALTIME of the event (when wanted) */
 	struct timespec mono;       /* CLOCK_MONOTONIC of the event (when wanted) */
+	struct timespec stime;      /* want_stime: system time of the stopped
+				     * tracee's thread group (wait4's ru_stime) */
 	int status;                 /* EXIT: wait status; GROUP_STOP: signal */
 	const siginfo_t *si;        /* SIGNAL */
 	pid_t child;                /* SPAWN: the new tid; REAP: the reaped pid;
@@ -134,6 +140,8 @@ struct zd_trace_opts {
 	bool want_wall;             /* fill zd_tev.wall */
 	bool want_mono;             /* fill zd_tev.mono and sc_start */
 	bool want_comm;             /* keep command names (/proc/PID/comm) in the records */
+	bool want_stime;            /* fill zd_tev.stime (strace -c's system time) */
+	bool want_ip;               /* fill zd_tcb.sig_ip/sig_nr at signal stops (-i, -n) */
 	uint64_t show_signals;      /* -e signal=: bit N-1 for signal N */
 	bool seccomp;               /* may use a seccomp filter when launching */
 	enum zd_ptrace_mode mode;   /* ZD_PTRACE_AUTO unless asked */

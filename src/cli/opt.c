@@ -27,6 +27,7 @@ zd_opt_init(struct zd_optparse *p, const struct zd_cmd *cmd, int argc, char **ar
 {
 	size_t n = count_opts(cmd->opts), i, k = 0;
 	struct option *lo = zd_xcalloc(n + 2, sizeof(*lo));
+	const struct zd_opt **rows = zd_xcalloc(n + 2, sizeof(*rows));
 	struct zd_sb so = ZD_SB_INIT;
 
 	memset(p, 0, sizeof(*p));
@@ -46,13 +47,17 @@ zd_opt_init(struct zd_optparse *p, const struct zd_cmd *cmd, int argc, char **ar
 			lo[k].name = o->lname;
 			lo[k].has_arg = o->arg == ZD_ARG_REQ ? required_argument :
 					o->arg == ZD_ARG_OPT ? optional_argument : no_argument;
-			lo[k].val = o->id;
+			/* Rows without an id (table-driven commands) are
+			 * found through longrow: any value not a letter. */
+			lo[k].val = o->id ? o->id : ZD_OPT_ROW;
+			rows[k] = o;
 			k++;
 		}
 	}
 	lo[k].name = "help";
 	lo[k].val = ZD_OPT_HELP;
 	p->longopts = lo;
+	p->longrow = rows;
 	p->shortopts = zd_sb_detach(&so);
 	optind = 0; /* full re-initialization of getopt */
 	opterr = 0;
@@ -63,8 +68,10 @@ zd_opt_release(struct zd_optparse *p)
 {
 	free(p->longopts);
 	free(p->shortopts);
+	free(p->longrow);
 	p->longopts = NULL;
 	p->shortopts = NULL;
+	p->longrow = NULL;
 }
 
 static const struct zd_opt *
@@ -73,7 +80,7 @@ find_opt(const struct zd_cmd *cmd, int id)
 	const struct zd_opt *o;
 
 	for (o = cmd->opts; o && (o->sname || o->lname); o++)
-		if (o->id == id || (o->sname && o->sname == id))
+		if ((o->id && o->id == id) || (o->sname && o->sname == id))
 			return o;
 	return NULL;
 }
@@ -105,9 +112,32 @@ zd_opt_next(struct zd_optparse *p)
 			zd_usage_error(p->cmd->name, "%s '%s'", what, bad ? bad : "?");
 		return ZD_OPT_ERROR;
 	}
-	p->opt = find_opt(p->cmd, c);
+	p->opt = longind >= 0 ? p->longrow[longind] : find_opt(p->cmd, c);
 	p->arg = optarg;
-	return p->opt ? p->opt->id : c;
+	if (!p->opt)
+		return c;
+	return p->opt->id ? p->opt->id : p->opt->sname ? p->opt->sname : ZD_OPT_ROW;
+}
+
+bool
+zd_opt_parse(struct zd_optparse *p, void *ctx, int *rc)
+{
+	int id;
+
+	*rc = 0;
+	while ((id = zd_opt_next(p)) != ZD_OPT_END) {
+		if (!p->opt || !p->opt->set) {
+			*rc = zd_opt_default(p, id);
+			return false;
+		}
+		if ((*rc = p->opt->set(ctx, p->arg, p->opt))) {
+			if (*rc == ZD_OPT_DONE)
+				*rc = ZD_EXIT_OK;
+			zd_opt_release(p);
+			return false;
+		}
+	}
+	return true;
 }
 
 int

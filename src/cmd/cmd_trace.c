@@ -8,10 +8,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "trace-int.h"
 #include "zdiag/cmd.h"
 #include "zdiag/err.h"
 #include "zdiag/esc.h"
@@ -28,60 +32,21 @@
 #include "zdiag/tracefmt.h"
 #include "zdiag/xalloc.h"
 
-enum {
-	OPT_JSON = ZD_OPT_LONG,
-	OPT_LIFECYCLE,
-	OPT_LATE,
-	OPT_COLOR,
-	OPT_NO_SECCOMP,
-	OPT_SECCOMP,
-	OPT_PER_PROCESS,
-	OPT_TRACE,
-	OPT_SIGNAL,
-	OPT_PTRACE,
-	OPT_SEPARATELY,
-};
-
-static const struct zd_opt trace_opts[] = {
-	{ 'f', 'f', "follow-forks", ZD_ARG_NONE, NULL, "follow forks, vforks and clones (threads and child processes); -ff with -o FILE: see --output-separately", NULL },
-	{ OPT_SEPARATELY, 0, "output-separately", ZD_ARG_NONE, NULL, "with -o FILE: write each thread's trace to FILE.TID (like -ff)", NULL },
-	{ 'p', 'p', "attach", ZD_ARG_REQ, "PID", "attach to PID (and all its threads); repeat or list: -p 12,34", "@pid" },
-	{ 'o', 'o', "output", ZD_ARG_REQ, "FILE", "write the trace to FILE instead of stderr", "@file" },
-	{ 'e', 'e', "expr", ZD_ARG_REQ, "EXPR", "trace=SET (names, !neg, %file %process %network %signal %memory %desc ...), signal=SET", "trace= signal= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc" },
-	{ OPT_TRACE, 0, "trace", ZD_ARG_REQ, "SET", "same as -e trace=SET", NULL },
-	{ OPT_SIGNAL, 0, "signal", ZD_ARG_REQ, "SET", "same as -e signal=SET", NULL },
-	{ 's', 's', "string-limit", ZD_ARG_REQ, "N", "show at most N bytes of strings and buffers (default 32; 0: no limit)", NULL },
-	{ 'T', 'T', "syscall-times", ZD_ARG_NONE, NULL, "show the time spent in each call: <0.000011>", NULL },
-	{ 't', 't', "timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: epoch)", NULL },
-	{ 'k', 'k', "stack-trace", ZD_ARG_NONE, NULL, "print the user stack of each call after its line (taken at its entry)", NULL },
-	{ 'r', 'r', "relative-timestamps", ZD_ARG_NONE, NULL, "prefix lines with the time since the previous line: 0.000123", NULL },
-	{ 'c', 'c', "summary-only", ZD_ARG_NONE, NULL, "count time, calls and errors per syscall; print a table at the end instead of the trace", NULL },
-	{ 'C', 'C', "summary", ZD_ARG_NONE, NULL, "like -c, but also print the trace", NULL },
-	{ OPT_PER_PROCESS, 0, "per-process", ZD_ARG_NONE, NULL, "with -c/-C: one table per process, then the total", NULL },
-	{ 'y', 'y', "decode-fds", ZD_ARG_NONE, NULL, "show the path of file descriptors: 3</etc/hostname>", NULL },
-	{ 'z', 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL },
-	{ 'Z', 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL },
-	{ 'v', 'v', "verbose", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL },
-	{ 'q', 'q', "quiet", ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes", NULL },
-	{ OPT_JSON, 0, "json", ZD_ARG_NONE, NULL, "JSON Lines: one object per event (schema: docs/trace-json.md)", NULL },
-	{ OPT_LIFECYCLE, 0, "lifecycle", ZD_ARG_NONE, NULL, "follow forks and report every process's life: parent, exec, exit, reaper, zombie time", NULL },
-	{ OPT_LATE, 0, "late", ZD_ARG_REQ, "MS", "with --lifecycle: a zombie reaped after MS milliseconds is late (default 1000)", NULL },
-	{ OPT_COLOR, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto", "auto always never" },
-	{ OPT_NO_SECCOMP, 0, "no-seccomp", ZD_ARG_NONE, NULL, "never use a seccomp filter (every syscall stops the tracee)", NULL },
-	{ OPT_SECCOMP, 0, "seccomp-bpf", ZD_ARG_NONE, NULL, "use a seccomp filter when possible (the default; accepted for strace users)", NULL },
-	{ OPT_PTRACE, 0, "ptrace", ZD_ARG_REQ, "MODE", "auto (default: seize, classic where the kernel has no PTRACE_SEIZE), seize, classic (TRACEME/ATTACH, GETREGS, PEEKDATA)", "auto seize classic" },
-	{ 0 },
-};
-
 struct trace_cli {
+	const char *cmd;            /* "trace", for usage errors */
 	struct zd_trace_opts o;
 	struct zd_tfmt fmt;
 	bool trace_given;
 	bool summary_only;
 	bool lifecycle;
-	bool quiet;
 	long late_ms;
-	int tcount;
+	int tcount;                 /* -t given N times */
+	bool ts_given;              /* --absolute-timestamps */
+	int qcount;                 /* -q given N times */
+	bool append;                /* -A */
+	int pipe_pidfd;             /* -o |CMD: CMD's pidfd, or -1 */
+	bool tips;                  /* --tips */
+	int tip;                    /* its id, -1: random */
 	enum zd_color cmode;
 	const char *outfile;
 	pid_t *pids;
@@ -197,7 +162,7 @@ ff_get(struct trace_cli *cli, pid_t tid)
 	zd_sb_init(&f->buf);
 	zd_sb_addf(&name, "%s.%d", cli->outfile, (int)tid);
 	f->name = zd_sb_detach(&name);
-	f->fd = open(f->name, O_WRONLY | O_CREAT | O_CLOEXEC | (seen ? O_APPEND : O_TRUNC), 0644);
+	f->fd = open(f->name, O_WRONLY | O_CREAT | O_CLOEXEC | (seen || cli->append ? O_APPEND : O_TRUNC), 0644);
 	if (f->fd < 0)
 		ff_failed(cli, errno, f->name);
 	return f;
@@ -301,7 +266,7 @@ cb_event(void *ctx, const struct zd_tev *ev)
 		if (gone)
 			ff_close(cli, ev->tcb->tid);
 	}
-	if (!cli->quiet && !cli->fmt.json && ev->tcb->tid == ev->tcb->pid) {
+	if (!(cli->fmt.quiet & ZD_QUIET_ATTACH) && !cli->fmt.json && ev->tcb->tid == ev->tcb->pid) {
 		if (ev->type == ZD_TEV_ATTACH || ev->type == ZD_TEV_DETACH) {
 			zd_tfmt_close(&cli->fmt);
 			flush_out(cli);
@@ -326,7 +291,7 @@ cb_notice(void *ctx, const char *msg)
 {
 	struct trace_cli *cli = ctx;
 
-	if (cli->quiet)
+	if (cli->fmt.quiet & ZD_QUIET_ATTACH)
 		return;
 	if (cli->outfd == 2) {
 		/* The same stream as the trace: end the pending line first. */
@@ -385,7 +350,7 @@ ff_check_dir(const char *prefix)
 /* Options                                                           */
 
 static int
-parse_pids(struct trace_cli *cli, const char *cmd, const char *arg)
+parse_pids(struct trace_cli *cli, const char *arg)
 {
 	char *copy = zd_xstrdup(arg), *p, *next;
 	long long v;
@@ -397,7 +362,7 @@ parse_pids(struct trace_cli *cli, const char *cmd, const char *arg)
 		if (!*p)
 			continue;
 		if (zd_parse_ll(p, 1, INT_MAX, &v) < 0) {
-			int r = zd_usage_error(cmd, "invalid pid '%s'", p);
+			int r = zd_usage_error(cli->cmd, "invalid pid '%s'", p);
 
 			free(copy);
 			return r;
@@ -409,8 +374,9 @@ parse_pids(struct trace_cli *cli, const char *cmd, const char *arg)
 	return 0;
 }
 
+/* -e signal=SET */
 static int
-parse_signals(uint64_t *mask, const char *cmd, const char *spec)
+q_signal(struct trace_cli *cli, const char *spec)
 {
 	char *copy, *p, *next;
 	bool neg = false;
@@ -435,7 +401,7 @@ parse_signals(uint64_t *mask, const char *cmd, const char *spec)
 			continue;
 		sig = zd_sigparse(p);
 		if (sig < 1 || sig > 64) {
-			int r = zd_usage_error(cmd, "invalid signal '%s' in -e signal=", p);
+			int r = zd_usage_error(cli->cmd, "invalid signal '%s' in -e signal=", p);
 
 			free(copy);
 			return r;
@@ -443,47 +409,606 @@ parse_signals(uint64_t *mask, const char *cmd, const char *spec)
 		m |= 1ULL << (sig - 1);
 	}
 	free(copy);
-	*mask = neg ? ~m : m;
+	cli->o.show_signals = neg ? ~m : m;
+	return 0;
+}
+
+/* -e trace=SET: several add up */
+static int
+q_trace(struct trace_cli *cli, const char *set)
+{
+	struct zd_scset s;
+	char err[160];
+	size_t i;
+
+	if (zd_scset_parse(&s, set, err, sizeof(err)) < 0)
+		return zd_usage_error(cli->cmd, "invalid -e trace=%s: %s", set, err);
+	if (!cli->trace_given) {
+		cli->o.show = s;
+		cli->trace_given = true;
+		return 0;
+	}
+	for (i = 0; i < ZD_ARRAY_SIZE(s.bits); i++)
+		cli->o.show.bits[i] |= s.bits[i];
+	cli->o.show.others |= s.others;
+	return 0;
+}
+
+/* A name of a set of flags: -e status=, -e quiet=. */
+struct flag_name {
+	const char *name;
+	unsigned bits;
+};
+
+/*
+ * [!]NAME[,NAME]... over names (with "all" and "none") into *mask.
+ * Returns 0 or a usage error naming what.
+ */
+static int
+parse_flag_set(struct trace_cli *cli, const char *what, const struct flag_name *names, unsigned all,
+	       const char *spec, unsigned *mask)
+{
+	const char *p = spec;
+	bool neg = *p == '!';
+	unsigned m = 0;
+
+	if (neg)
+		p++;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const struct flag_name *f;
+
+		for (f = names; f->name; f++)
+			if (strlen(f->name) == n && !strncmp(f->name, p, n))
+				break;
+		if (!f->name && !(n == 3 && !strncmp(p, "all", 3)) && !(n == 4 && !strncmp(p, "none", 4))) {
+			struct zd_sb list = ZD_SB_INIT;
+			int r;
+
+			for (f = names; f->name; f++)
+				zd_sb_addf(&list, "%s, ", f->name);
+			zd_sb_adds(&list, "all, none");
+			r = zd_usage_error(cli->cmd, "invalid -e %s=%s: '%.*s' (%s)", what, spec, (int)n, p, list.buf);
+			zd_sb_release(&list);
+			return r;
+		}
+		m |= f->name ? f->bits : n == 3 ? all : 0;
+		p += n + (p[n] == ',');
+	}
+	*mask = neg ? all & ~m : m;
+	return 0;
+}
+
+static const struct flag_name status_names[] = {
+	{ "successful", ZD_ST_SUCCESSFUL },
+	{ "failed", ZD_ST_FAILED },
+	{ "unfinished", ZD_ST_UNFINISHED },
+	{ "unavailable", ZD_ST_UNAVAILABLE },
+	{ "detached", ZD_ST_DETACHED },
+	{ NULL, 0 },
+};
+
+/* -e status=SET */
+static int
+q_status(struct trace_cli *cli, const char *set)
+{
+	return parse_flag_set(cli, "status", status_names, ZD_ST_ALL, set, &cli->fmt.status);
+}
+
+static const struct flag_name quiet_names[] = {
+	{ "attach", ZD_QUIET_ATTACH },
+	{ "exit", ZD_QUIET_EXIT },
+	{ "exits", ZD_QUIET_EXIT },
+	{ "path-resolution", ZD_QUIET_PATH },
+	{ "personality", ZD_QUIET_PERSONALITY },
+	{ "thread-execve", ZD_QUIET_THREAD_EXECVE },
+	{ "superseded", ZD_QUIET_THREAD_EXECVE },
+	{ NULL, 0 },
+};
+
+/* -e quiet=SET */
+static int
+q_quiet(struct trace_cli *cli, const char *set)
+{
+	return parse_flag_set(cli, "quiet", quiet_names, ZD_QUIET_ALL, set, &cli->fmt.quiet);
+}
+
+/*
+ * The -e qualifiers, strace's names and aliases.  Each long option of the
+ * same name (--trace=SET, --signal=SET, ...) goes through the same row.
+ */
+static const struct trace_qual {
+	const char *name;
+	const char *aliases;        /* space-separated, or NULL */
+	int (*set)(struct trace_cli *cli, const char *value);
+} trace_quals[] = {
+	{ "trace", "t", q_trace },
+	{ "signal", "signals s", q_signal },
+	{ "status", NULL, q_status },
+	{ "quiet", "silent silence q", q_quiet },
+	{ NULL, NULL, NULL },
+};
+
+static const struct trace_qual *
+find_qual(const char *name, size_t len)
+{
+	const struct trace_qual *q;
+
+	for (q = trace_quals; q->name; q++) {
+		const char *a = q->aliases;
+
+		if (strlen(q->name) == len && !strncmp(q->name, name, len))
+			return q;
+		while (a && *a) {
+			size_t n = strcspn(a, " ");
+
+			if (n == len && !strncmp(a, name, len))
+				return q;
+			a += n + (a[n] == ' ');
+		}
+	}
+	return NULL;
+}
+
+/* -e EXPR: QUALIFIER=VALUE, or a bare SET (trace=SET) */
+static int
+parse_expr(struct trace_cli *cli, const char *expr)
+{
+	const char *eq = strchr(expr, '=');
+	const struct trace_qual *q;
+
+	if (!eq)
+		return q_trace(cli, expr);
+	q = find_qual(expr, (size_t)(eq - expr));
+	if (!q)
+		return zd_usage_error(cli->cmd, "unknown -e qualifier '%.*s'", (int)(eq - expr), expr);
+	return q->set(cli, eq + 1);
+}
+
+/* Option handlers: one per row of trace_opts, ctx is the trace_cli. */
+
+static int
+opt_follow(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->o.follow = true;
+	cli->fcount++;
 	return 0;
 }
 
 static int
-parse_expr(struct trace_cli *cli, const char *cmd, const char *expr)
+opt_separately(void *ctx, const char *arg, const struct zd_opt *o)
 {
-	const char *eq = strchr(expr, '=');
-	char err[160];
-
-	if (!eq || !strncmp(expr, "trace=", 6) || !strncmp(expr, "t=", 2)) {
-		const char *set = eq ? eq + 1 : expr;
-		struct zd_scset s;
-
-		if (zd_scset_parse(&s, set, err, sizeof(err)) < 0)
-			return zd_usage_error(cmd, "invalid -e trace=%s: %s", set, err);
-		if (!cli->trace_given) {
-			cli->o.show = s;
-			cli->trace_given = true;
-		} else {
-			size_t i;
-
-			for (i = 0; i < ZD_ARRAY_SIZE(s.bits); i++)
-				cli->o.show.bits[i] |= s.bits[i];
-			cli->o.show.others |= s.others;
-		}
-		return 0;
-	}
-	if (!strncmp(expr, "signal=", 7) || !strncmp(expr, "signals=", 8) || !strncmp(expr, "s=", 2))
-		return parse_signals(&cli->o.show_signals, cmd, eq + 1);
-	if (!strncmp(expr, "status=", 7)) {
-		if (!strcmp(eq + 1, "successful"))
-			cli->fmt.status = ZD_STATUS_OK;
-		else if (!strcmp(eq + 1, "failed"))
-			cli->fmt.status = ZD_STATUS_FAIL;
-		else if (strcmp(eq + 1, "all"))
-			return zd_usage_error(cmd, "invalid -e status=%s (all, successful, failed)", eq + 1);
-		return 0;
-	}
-	return zd_usage_error(cmd, "unknown -e qualifier '%.*s' (trace=, signal=, status=)", (int)(eq - expr), expr);
+	((struct trace_cli *)ctx)->fcount = 2;
+	return 0;
 }
+
+static int
+opt_attach(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	return parse_pids(ctx, arg);
+}
+
+static int
+opt_output(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->outfile = arg;
+	return 0;
+}
+
+static int
+opt_expr(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	return parse_expr(ctx, arg);
+}
+
+/* --trace=SET, --signal=SET, ...: the qualifier of the option's name */
+static int
+opt_qual(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	const struct trace_qual *q = find_qual(o->lname, strlen(o->lname));
+
+	if (!q)
+		zd_bug("--%s has no -e qualifier", o->lname);
+	return q->set(ctx, arg);
+}
+
+static int
+opt_strsize(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	long long v;
+
+	if (zd_parse_ll(arg, 0, 1 << 30, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid -s '%s' (bytes, 0 for no limit)", arg);
+	cli->o.dec.strsize = (size_t)v;
+	return 0;
+}
+
+/* A precision (s, ms, us, ns) into *digits, or a usage error. */
+static int
+parse_precision(struct trace_cli *cli, const struct zd_opt *o, const char *arg, int *digits)
+{
+	if (zd_tfmt_precision(arg, digits) < 0)
+		return zd_usage_error(cli->cmd, "invalid --%s '%s' (s, ms, us, ns)", o->lname, arg);
+	return 0;
+}
+
+/* -T, --syscall-times[=PRECISION] */
+static int
+opt_syscall_times(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->fmt.show_time = true;
+	return arg ? parse_precision(cli, o, arg, &cli->fmt.durprec) : 0;
+}
+
+/* -t (again: -tt, -ttt) */
+static int
+opt_t(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->tcount++;
+	return 0;
+}
+
+/*
+ * --absolute-timestamps[=[[format:]FORMAT][,[precision:]PRECISION]] and
+ * its alias --timestamps: FORMAT none, time, unix; PRECISION s ms us ns.
+ */
+static int
+opt_timestamps(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	static const char *const fmts[] = { "none", "time", "unix" };
+	const char *p = arg ? arg : "";
+
+	cli->ts_given = true;
+	cli->fmt.tsfmt = ZD_TSF_TIME;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char item[32];
+		const char *v = item;
+		size_t i;
+		bool is_fmt = false, is_prec = false;
+
+		snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) ? n : sizeof(item) - 1), p);
+		if (!strncmp(item, "format:", 7)) {
+			v = item + 7;
+			is_fmt = true;
+		} else if (!strncmp(item, "precision:", 10)) {
+			v = item + 10;
+			is_prec = true;
+		}
+		for (i = 0; !is_prec && i < ZD_ARRAY_SIZE(fmts); i++)
+			if (!strcmp(v, fmts[i])) {
+				cli->fmt.tsfmt = (enum zd_tsfmt)i;
+				break;
+			}
+		if (is_prec || i == ZD_ARRAY_SIZE(fmts)) {
+			if (is_fmt || zd_tfmt_precision(v, &cli->fmt.tsprec) < 0)
+				return zd_usage_error(cli->cmd, "invalid --%s '%s' (%s)", o->lname, arg,
+						      "[format:]none|time|unix, [precision:]s|ms|us|ns");
+		}
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+/* -r, --relative-timestamps[=PRECISION] */
+static int
+opt_relative(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->fmt.relative = true;
+	return arg ? parse_precision(cli, o, arg, &cli->fmt.relprec) : 0;
+}
+
+static int
+opt_syscall_number(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->fmt.show_nr = true;
+	cli->o.want_ip = true;   /* a signal's line shows the last call's number */
+	return 0;
+}
+
+static int
+opt_instruction_pointer(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->fmt.show_ip = true;
+	cli->o.want_ip = true;
+	return 0;
+}
+
+/* -a COLUMN */
+static int
+opt_columns(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	long long v;
+
+	if (zd_parse_ll(arg, 0, 4096, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid -a '%s' (a column, 0-4096)", arg);
+	cli->fmt.align = (size_t)v;
+	return 0;
+}
+
+static int
+opt_append(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->append = true;
+	return 0;
+}
+
+/* --tips[=[[id:]ID][,[format:]FORMAT]]: ID a number or random; FORMAT none, compact, full */
+static int
+opt_tips(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	const char *p = arg ? arg : "";
+
+	cli->tip = -1;
+	cli->tips = true;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char item[32];
+		const char *v = item;
+		long long id;
+
+		snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) ? n : sizeof(item) - 1), p);
+		if (!strncmp(item, "id:", 3) || !strncmp(item, "format:", 7))
+			v = strchr(item, ':') + 1;
+		if (v == item + 7 || (v == item && (!strcmp(v, "none") || !strcmp(v, "compact") || !strcmp(v, "full")))) {
+			if (!strcmp(v, "none"))
+				cli->tips = false;
+			else if (strcmp(v, "compact") && strcmp(v, "full"))
+				return zd_usage_error(cli->cmd, "invalid --tips format '%s' (none, compact, full)", v);
+		} else if (!strcmp(v, "random")) {
+			cli->tip = -1;
+		} else if (zd_parse_ll(v, 0, INT_MAX, &id) == 0) {
+			cli->tip = (int)(id % zd_trace_tip_count());
+		} else {
+			return zd_usage_error(cli->cmd, "invalid --tips '%s' ([id:]N|random, [format:]none|compact|full)", arg);
+		}
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+static int
+opt_version(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	printf("zdiag trace -- version %s\n", ZD_VERSION_STRING);
+	return ZD_OPT_DONE;
+}
+
+static int
+opt_stack(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (!cli->kstack)
+		cli->kstack = zd_kstack_new();
+	return 0;
+}
+
+static int
+opt_summary_only(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	cli->summary_only = true;
+	cli->fmt.summary = true;
+	return 0;
+}
+
+static int
+opt_summary(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.summary = true;
+	return 0;
+}
+
+static int
+opt_wall_clock(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.sum_wall = true;
+	return 0;
+}
+
+static int
+opt_sort_by(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_sum_parse_sort(arg, &cli->fmt.sumopts.sort) < 0)
+		return zd_usage_error(cli->cmd, "invalid -S '%s' (time, min-time, max-time, avg-time, calls, errors, name, nothing)", arg);
+	return 0;
+}
+
+static int
+opt_overhead(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_sum_parse_overhead(arg, &cli->fmt.sumopts.overhead) < 0)
+		return zd_usage_error(cli->cmd, "invalid -O '%s' (a time: 15, 15us, 1ms, 0.5s, 200ns)", arg);
+	return 0;
+}
+
+static int
+opt_sum_columns(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_sum_parse_columns(arg, &cli->fmt.sumopts) < 0)
+		return zd_usage_error(cli->cmd, "invalid -U '%s' (time-percent, total-time, min-time, max-time, avg-time, calls, errors, name)", arg);
+	return 0;
+}
+
+static int
+opt_per_process(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.per_process = true;
+	return 0;
+}
+
+static int
+opt_decode_fds(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->o.dec.fd_paths = true;
+	return 0;
+}
+
+/* -z, -Z */
+static int
+opt_successful(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.status = ZD_ST_SUCCESSFUL;
+	return 0;
+}
+
+static int
+opt_failed(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.status = ZD_ST_FAILED;
+	return 0;
+}
+
+static int
+opt_no_abbrev(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->o.dec.verbose = true;
+	return 0;
+}
+
+/* -q (-qq, -qqq), --quiet[=SET] */
+static int
+opt_quiet(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	static const unsigned levels[] = {
+		ZD_QUIET_ATTACH | ZD_QUIET_PERSONALITY,
+		ZD_QUIET_ATTACH | ZD_QUIET_PERSONALITY | ZD_QUIET_EXIT,
+		ZD_QUIET_ALL,
+	};
+
+	if (arg)
+		return q_quiet(cli, arg);
+	cli->qcount++;
+	cli->fmt.quiet = levels[cli->qcount > 3 ? 2 : cli->qcount - 1];
+	return 0;
+}
+
+static int
+opt_json(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->fmt.json = true;
+	return 0;
+}
+
+static int
+opt_lifecycle(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->lifecycle = true;
+	return 0;
+}
+
+static int
+opt_late(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+	long long v;
+
+	if (zd_parse_ms(arg, 86400000LL, &v) < 0)
+		return zd_usage_error(cli->cmd, "invalid --late '%s' (milliseconds)", arg);
+	cli->late_ms = (long)v;
+	return 0;
+}
+
+static int
+opt_color(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_color_parse(arg, &cli->cmode) < 0)
+		return zd_usage_error(cli->cmd, "invalid --color '%s' (auto, always, never)", arg);
+	return 0;
+}
+
+static int
+opt_seccomp(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	((struct trace_cli *)ctx)->o.seccomp = !strcmp(o->lname, "seccomp-bpf");
+	return 0;
+}
+
+static int
+opt_ptrace(void *ctx, const char *arg, const struct zd_opt *o)
+{
+	struct trace_cli *cli = ctx;
+
+	if (zd_ptrace_mode_parse(arg, &cli->o.mode) < 0)
+		return zd_usage_error(cli->cmd, "invalid --ptrace '%s' (auto, seize, classic)", arg);
+	return 0;
+}
+
+/*
+ * One row per option: parsing, --help, completion and the man page's
+ * synopsis test all read it.  Long names are strace's where strace has
+ * the option; rows without a letter are long-only.
+ */
+static const struct zd_opt trace_opts[] = {
+	{ 0, 'f', "follow-forks", ZD_ARG_NONE, NULL, "follow forks, vforks and clones (threads and child processes); -ff with -o FILE: see --output-separately", NULL, opt_follow },
+	{ 0, 0, "output-separately", ZD_ARG_NONE, NULL, "with -o FILE: write each thread's trace to FILE.TID (like -ff)", NULL, opt_separately },
+	{ 0, 'p', "attach", ZD_ARG_REQ, "PID", "attach to PID (and all its threads); repeat or list: -p 12,34", "@pid", opt_attach },
+	{ 0, 'o', "output", ZD_ARG_REQ, "FILE", "write the trace to FILE instead of stderr", "@file", opt_output },
+	{ 0, 'e', "expr", ZD_ARG_REQ, "EXPR", "trace=SET (names, !neg, %file %process %network %signal %memory %desc ...), signal=SET, status=SET", "trace= signal= status= trace=%file trace=%process trace=%network trace=%signal trace=%memory trace=%desc", opt_expr },
+	{ 0, 0, "trace", ZD_ARG_REQ, "SET", "same as -e trace=SET", NULL, opt_qual },
+	{ 0, 0, "signal", ZD_ARG_REQ, "SET", "same as -e signal=SET", NULL, opt_qual },
+	{ 0, 0, "status", ZD_ARG_REQ, "SET", "same as -e status=SET", "all successful failed", opt_qual },
+	{ 0, 0, "quiet", ZD_ARG_OPT, "SET", "same as -e quiet=SET (attach, exit, path-resolution, personality, thread-execve); alone: -q", "attach exit path-resolution personality thread-execve all none", opt_quiet },
+	{ 0, 's', "string-limit", ZD_ARG_REQ, "N", "show at most N bytes of strings and buffers (default 32; 0: no limit)", NULL, opt_strsize },
+	{ 0, 'T', "syscall-times", ZD_ARG_OPT, "PRECISION", "show the time spent in each call: <0.000011> (PRECISION s, ms, us (default), ns)", "s ms us ns", opt_syscall_times },
+	{ 0, 't', NULL, ZD_ARG_NONE, NULL, "prefix lines with the time of day (-tt: microseconds, -ttt: seconds since the epoch)", NULL, opt_t },
+	{ 0, 0, "absolute-timestamps", ZD_ARG_OPT, "FMT", "[format:]none|time|unix, [precision:]s|ms|us|ns: the -t prefix (no FMT: -t)", "time unix none format:time format:unix precision:s precision:ms precision:us precision:ns", opt_timestamps },
+	{ 0, 0, "timestamps", ZD_ARG_OPT, "FMT", "same as --absolute-timestamps", "time unix none format:time format:unix precision:s precision:ms precision:us precision:ns", opt_timestamps },
+	{ 0, 'k', "stack-traces", ZD_ARG_NONE, NULL, "print the user stack of each call after its line (taken at its entry)", NULL, opt_stack },
+	{ 0, 0, "stack-trace", ZD_ARG_NONE, NULL, "same as -k", NULL, opt_stack },
+	{ 0, 'r', "relative-timestamps", ZD_ARG_OPT, "PRECISION", "prefix lines with the time since the previous line: 0.000123 (PRECISION s, ms, us, ns)", "s ms us ns", opt_relative },
+	{ 0, 'n', "syscall-number", ZD_ARG_NONE, NULL, "prefix each call with its number: [ 39] getpid()", NULL, opt_syscall_number },
+	{ 0, 'i', "instruction-pointer", ZD_ARG_NONE, NULL, "prefix each call with the address it was made from: [00007f8e9c2c1e2d]", NULL, opt_instruction_pointer },
+	{ 0, 'a', "columns", ZD_ARG_REQ, "COLUMN", "align return values at COLUMN (default 40)", NULL, opt_columns },
+	{ 0, 'A', "output-append-mode", ZD_ARG_NONE, NULL, "with -o FILE: append to FILE instead of truncating it", NULL, opt_append },
+	{ 0, 0, "tips", ZD_ARG_OPT, "ID,FORMAT", "at the end, show a tip about zdiag trace on stderr ([id:]N|random, [format:]none|compact|full)", "random format:none format:compact format:full", opt_tips },
+	{ 0, 'V', "version", ZD_ARG_NONE, NULL, "print the version and exit", NULL, opt_version },
+	{ 0, 'c', "summary-only", ZD_ARG_NONE, NULL, "count time, calls and errors per syscall; print a table at the end instead of the trace", NULL, opt_summary_only },
+	{ 0, 'C', "summary", ZD_ARG_NONE, NULL, "like -c, but also print the trace", NULL, opt_summary },
+	{ 0, 'w', "summary-wall-clock", ZD_ARG_NONE, NULL, "with -c/-C: count the wall time from entry to exit, not the system time", NULL, opt_wall_clock },
+	{ 0, 'S', "summary-sort-by", ZD_ARG_REQ, "SORTBY", "with -c/-C: sort by time (default), min-time, max-time, avg-time, calls, errors, name, nothing", "time min-time max-time avg-time calls errors name nothing", opt_sort_by },
+	{ 0, 'U', "summary-columns", ZD_ARG_REQ, "COLUMNS", "with -c/-C: the columns, from time-percent, total-time, min-time, max-time, avg-time, calls, errors, name", NULL, opt_sum_columns },
+	{ 0, 'O', "summary-syscall-overhead", ZD_ARG_REQ, "OVERHEAD", "with -c/-C: take OVERHEAD (15, 15us, 1ms, ...) off every call's time", NULL, opt_overhead },
+	{ 0, 0, "per-process", ZD_ARG_NONE, NULL, "with -c/-C: one table per process, then the total", NULL, opt_per_process },
+	{ 0, 'y', "decode-fds", ZD_ARG_NONE, NULL, "show the path of file descriptors: 3</etc/hostname>", NULL, opt_decode_fds },
+	{ 0, 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL, opt_successful },
+	{ 0, 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL, opt_failed },
+	{ 0, 'v', "no-abbrev", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL, opt_no_abbrev },
+	{ 0, 'q', NULL, ZD_ARG_NONE, NULL, "no attach, detach and seccomp notes (-qq: no \"+++ exited\" lines either; -qqq: no notes at all)", NULL, opt_quiet },
+	{ 0, 0, "json", ZD_ARG_NONE, NULL, "JSON Lines: one object per event (schema: docs/trace-json.md)", NULL, opt_json },
+	{ 0, 0, "lifecycle", ZD_ARG_NONE, NULL, "follow forks and report every process's life: parent, exec, exit, reaper, zombie time", NULL, opt_lifecycle },
+	{ 0, 0, "late", ZD_ARG_REQ, "MS", "with --lifecycle: a zombie reaped after MS milliseconds is late (default 1000)", NULL, opt_late },
+	{ 0, 0, "color", ZD_ARG_OPT, "WHEN", "colour: auto (default), always, never; NO_COLOR disables auto", "auto always never", opt_color },
+	{ 0, 0, "no-seccomp", ZD_ARG_NONE, NULL, "never use a seccomp filter (every syscall stops the tracee)", NULL, opt_seccomp },
+	{ 0, 0, "seccomp-bpf", ZD_ARG_NONE, NULL, "use a seccomp filter when possible (the default; accepted for strace users)", NULL, opt_seccomp },
+	{ 0, 0, "ptrace", ZD_ARG_REQ, "MODE", "auto (default: seize, classic where the kernel has no PTRACE_SEIZE), seize, classic (TRACEME/ATTACH, GETREGS, PEEKDATA)", "auto seize classic", opt_ptrace },
+	{ 0 },
+};
 
 /* ---------------------------------------------------------------- */
 /* Launching                                                         */
@@ -584,6 +1109,57 @@ die_by_signal(int sig)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	_exit(128 + sig);
+}
+
+/*
+ * -o |CMD (or !CMD): the trace goes to the standard input of sh -c CMD.
+ * CMD runs as a grandchild, so the tracer's wait for any child never sees
+ * it; a pidfd tells when it is done.  Returns the pipe's write end, or
+ * -errno.
+ */
+static int
+open_pipe_command(struct trace_cli *cli, const char *cmd)
+{
+	int fds[2], pidp[2], st;
+	pid_t mid, grand = 0;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(pidp, O_CLOEXEC) < 0) {
+		int e = errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return -e;
+	}
+	mid = fork();
+	if (mid == 0) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			dup2(fds[0], 0);
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+			_exit(127);
+		}
+		if (write(pidp[1], &g, sizeof(g)) != sizeof(g))
+			_exit(1);
+		_exit(g < 0);
+	}
+	close(fds[0]);
+	close(pidp[1]);
+	if (mid > 0) {
+		while (waitpid(mid, &st, 0) < 0 && errno == EINTR)
+			;
+		if (read(pidp[0], &grand, sizeof(grand)) != sizeof(grand))
+			grand = 0;
+	}
+	close(pidp[0]);
+	if (mid < 0 || grand <= 0) {
+		close(fds[1]);
+		return mid < 0 ? -errno : -ECHILD;
+	}
+	cli->pipe_pidfd = (int)syscall(SYS_pidfd_open, grand, 0);
+	return fds[1];
 }
 
 /* ---------------------------------------------------------------- */
@@ -703,10 +1279,11 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	struct zd_sb path = ZD_SB_INIT;
 	char **cargv = NULL;
 	pid_t root = 0;
-	long long v;
-	int id, r, rc = ZD_EXIT_OK;
+	int r, rc = ZD_EXIT_OK;
 
 	memset(&cli, 0, sizeof(cli));
+	cli.cmd = cmd->name;
+	cli.pipe_pidfd = -1;
 	zd_tfmt_init(&cli.fmt);
 	cli.o.dec.strsize = ZD_DEC_STRSIZE;
 	cli.o.seccomp = true;
@@ -715,137 +1292,19 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	cli.outfd = 2;
 
 	zd_opt_init(&p, cmd, argc, argv);
-	while ((id = zd_opt_next(&p)) != ZD_OPT_END) {
-		switch (id) {
-		case 'f':
-			cli.o.follow = true;
-			cli.fcount++;
-			break;
-		case OPT_SEPARATELY:
-			cli.fcount = 2;
-			break;
-		case 'p':
-			if ((r = parse_pids(&cli, cmd->name, p.arg))) {
-				zd_opt_release(&p);
-				goto out_rc;
-			}
-			break;
-		case 'o':
-			cli.outfile = p.arg;
-			break;
-		case 'e':
-			if ((r = parse_expr(&cli, cmd->name, p.arg))) {
-				zd_opt_release(&p);
-				goto out_rc;
-			}
-			break;
-		case OPT_TRACE:
-		case OPT_SIGNAL: {
-			struct zd_sb e = ZD_SB_INIT;
-
-			zd_sb_addf(&e, "%s=%s", id == OPT_TRACE ? "trace" : "signal", p.arg);
-			r = parse_expr(&cli, cmd->name, e.buf);
-			zd_sb_release(&e);
-			if (r) {
-				zd_opt_release(&p);
-				goto out_rc;
-			}
-			break;
-		}
-		case 's':
-			if (zd_parse_ll(p.arg, 0, 1 << 30, &v) < 0) {
-				zd_opt_release(&p);
-				r = zd_usage_error(cmd->name, "invalid -s '%s' (bytes, 0 for no limit)", p.arg);
-				goto out_rc;
-			}
-			cli.o.dec.strsize = (size_t)v;
-			break;
-		case 'T':
-			cli.fmt.show_time = true;
-			break;
-		case 't':
-			cli.tcount++;
-			break;
-		case 'r':
-			cli.fmt.relative = true;
-			break;
-		case 'k':
-			if (!cli.kstack)
-				cli.kstack = zd_kstack_new();
-			break;
-		case 'c':
-			cli.summary_only = true;
-			cli.fmt.summary = true;
-			break;
-		case 'C':
-			cli.fmt.summary = true;
-			break;
-		case OPT_PER_PROCESS:
-			cli.fmt.per_process = true;
-			break;
-		case 'y':
-			cli.o.dec.fd_paths = true;
-			break;
-		case 'z':
-			cli.fmt.status = ZD_STATUS_OK;
-			break;
-		case 'Z':
-			cli.fmt.status = ZD_STATUS_FAIL;
-			break;
-		case 'v':
-			cli.o.dec.verbose = true;
-			break;
-		case 'q':
-			cli.quiet = true;
-			break;
-		case OPT_JSON:
-			cli.fmt.json = true;
-			break;
-		case OPT_LIFECYCLE:
-			cli.lifecycle = true;
-			break;
-		case OPT_LATE:
-			if (zd_parse_ms(p.arg, 86400000LL, &v) < 0) {
-				zd_opt_release(&p);
-				r = zd_usage_error(cmd->name, "invalid --late '%s' (milliseconds)", p.arg);
-				goto out_rc;
-			}
-			cli.late_ms = (long)v;
-			break;
-		case OPT_COLOR:
-			if (zd_color_parse(p.arg, &cli.cmode) < 0) {
-				zd_opt_release(&p);
-				r = zd_usage_error(cmd->name, "invalid --color '%s' (auto, always, never)", p.arg);
-				goto out_rc;
-			}
-			break;
-		case OPT_NO_SECCOMP:
-			cli.o.seccomp = false;
-			break;
-		case OPT_SECCOMP:
-			cli.o.seccomp = true;
-			break;
-		case OPT_PTRACE:
-			if (zd_ptrace_mode_parse(p.arg, &cli.o.mode) < 0) {
-				zd_opt_release(&p);
-				r = zd_usage_error(cmd->name, "invalid --ptrace '%s' (auto, seize, classic)", p.arg);
-				goto out_rc;
-			}
-			break;
-		default:
-			r = zd_opt_default(&p, id);
-			goto out_rc;
-		}
-	}
+	if (!zd_opt_parse(&p, &cli, &r))
+		goto out_rc;
 	if (p.ind < argc)
 		cargv = argv + p.ind;
 	if (!cargv && !cli.npids) {
 		r = zd_usage_error(cmd->name, "no command to run and no -p PID to attach to");
 		goto out_rc;
 	}
-	if (cli.tcount > 3)
-		cli.tcount = 3;
-	cli.fmt.tsmode = (enum zd_tsmode)cli.tcount;
+	if (cli.tcount && !cli.ts_given) {
+		/* -t: time of day; -tt: with microseconds; -ttt: epoch too */
+		cli.fmt.tsfmt = cli.tcount >= 3 ? ZD_TSF_UNIX : ZD_TSF_TIME;
+		cli.fmt.tsprec = cli.tcount >= 2 ? 6 : 0;
+	}
 	if (!cli.trace_given)
 		zd_scset_fill(&cli.o.show);
 	if (cli.lifecycle)
@@ -854,6 +1313,10 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		/* -ff without -o is -f, as in strace */
 		cli.o.follow = true;
 		cli.ff = cli.outfile != NULL;
+		if (cli.ff && (cli.outfile[0] == '|' || cli.outfile[0] == '!')) {
+			r = zd_usage_error(cmd->name, "-ff (--output-separately) cannot write to a command (-o |CMD)");
+			goto out_rc;
+		}
 		if (cli.fmt.summary) {
 			r = zd_usage_error(cmd->name, "-c/-C and -ff (--output-separately) cannot be used together");
 			goto out_rc;
@@ -886,8 +1349,9 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	}
 	cli.o.decode = cli.fmt.text || cli.fmt.json;
 	cli.o.want_mono = true;
+	cli.o.want_stime = cli.fmt.summary && !cli.fmt.sum_wall;
 	cli.o.want_comm = cli.lifecycle || cli.fmt.json || cli.fmt.per_process;
-	cli.o.want_wall = cli.fmt.json || cli.fmt.tsmode != ZD_TS_NONE;
+	cli.o.want_wall = cli.fmt.json || cli.fmt.tsfmt != ZD_TSF_NONE;
 	cli.o.stop = &stop_sig;
 
 	if (cargv) {
@@ -907,8 +1371,13 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		if ((r = ff_check_dir(cli.outfile)))
 			goto out_rc;
 		cli.fmt.separate = true;
+	} else if (cli.outfile && (cli.outfile[0] == '|' || cli.outfile[0] == '!')) {
+		if ((cli.outfd = open_pipe_command(&cli, cli.outfile + 1)) < 0) {
+			r = zd_error_errno(-cli.outfd, "cannot run '%s'", cli.outfile + 1);
+			goto out_rc;
+		}
 	} else if (cli.outfile) {
-		cli.outfd = open(cli.outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		cli.outfd = open(cli.outfile, O_WRONLY | O_CREAT | (cli.append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0644);
 		if (cli.outfd < 0) {
 			r = zd_error_errno(errno, "cannot open '%s'", cli.outfile);
 			goto out_rc;
@@ -948,7 +1417,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 			stop_tick_timer();
 			goto out_tracer;
 		}
-		if (!cli.quiet && zd_tracer_seccomp_note(cli.tracer))
+		if (!(cli.fmt.quiet & ZD_QUIET_ATTACH) && zd_tracer_seccomp_note(cli.tracer))
 			zd_warn("%s; every syscall stops the tracee", zd_tracer_seccomp_note(cli.tracer));
 	}
 
@@ -961,7 +1430,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		r = zd_error_errno(r, "tracing failed");
 		goto out_tracer;
 	}
-	if (cargv && !cli.quiet && zd_tracer_seccomp_note(cli.tracer) && zd_tracer_seccomp_active(cli.tracer) == false &&
+	if (cargv && !(cli.fmt.quiet & ZD_QUIET_ATTACH) && zd_tracer_seccomp_note(cli.tracer) && zd_tracer_seccomp_active(cli.tracer) == false &&
 	    !strcmp(zd_tracer_seccomp_note(cli.tracer), "the seccomp filter could not be installed"))
 		zd_warn("the seccomp filter could not be installed; traced without it");
 
@@ -989,6 +1458,17 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	flush_out(&cli);
 	while (cli.ffn)
 		ff_close(&cli, cli.ffv[0].tid);
+	if (cli.pipe_pidfd >= 0) {
+		/* -o |CMD: CMD sees the end of the trace, then zdiag waits for it. */
+		struct pollfd pfd = { cli.pipe_pidfd, POLLIN, 0 };
+
+		close(cli.outfd);
+		cli.outfd = -1;
+		while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+			;
+	}
+	if (cli.tips)
+		zd_trace_tip(stderr, cli.tip);
 
 	if (cargv) {
 		int st = zd_tracer_root_status(cli.tracer);

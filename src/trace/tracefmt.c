@@ -1,5 +1,6 @@
 /* Rendering tracer events: strace-style text, JSON Lines, the -c summary. */
 #include <signal.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +35,18 @@ zd_tfmt_init(struct zd_tfmt *f)
 	memset(f, 0, sizeof(*f));
 	zd_sb_init(&f->out);
 	f->text = true;
+	f->status = ZD_ST_ALL;
+	f->durprec = 6;
+	f->relprec = 6;
+	f->align = ALIGN_COLUMN;
+	f->sumopts = (struct zd_sum_opts)ZD_SUM_OPTS_INIT;
 }
 
 void
 zd_tfmt_release(struct zd_tfmt *f)
 {
 	zd_sb_release(&f->out);
-	free(f->sum.by_nr);
-	f->sum.by_nr = NULL;
+	zd_sum_release(&f->sum);
 }
 
 static const char *
@@ -50,29 +55,55 @@ col(const struct zd_tfmt *f, const char *code)
 	return f->color ? code : "";
 }
 
+int
+zd_tfmt_precision(const char *s, int *digits)
+{
+	static const char *const names[] = { "s", "ms", "us", "ns" };
+	size_t i;
+
+	for (i = 0; i < ZD_ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i])) {
+			*digits = (int)(3 * i);
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* ".123" for prec 3 of nsec; nothing for prec 0 */
+static void
+put_frac(struct zd_sb *sb, long nsec, int prec)
+{
+	long div = 1;
+	int i;
+
+	if (prec <= 0)
+		return;
+	for (i = prec; i < 9; i++)
+		div *= 10;
+	zd_sb_addf(sb, ".%0*ld", prec, nsec / div);
+}
+
 void
-zd_tfmt_timestamp(struct zd_sb *sb, enum zd_tsmode mode, const struct timespec *wall)
+zd_tfmt_timestamp(struct zd_sb *sb, enum zd_tsfmt fmt, int prec, const struct timespec *wall)
 {
 	struct tm tm;
 	char buf[32];
 	time_t s = wall->tv_sec;
 
-	switch (mode) {
-	case ZD_TS_NONE:
+	switch (fmt) {
+	case ZD_TSF_NONE:
 		return;
-	case ZD_TS_EPOCH:
-		zd_sb_addf(sb, "%lld.%06ld ", (long long)s, wall->tv_nsec / 1000);
-		return;
-	case ZD_TS_SEC:
-	case ZD_TS_USEC:
+	case ZD_TSF_UNIX:
+		zd_sb_addf(sb, "%lld", (long long)s);
+		break;
+	case ZD_TSF_TIME:
 		localtime_r(&s, &tm);
 		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
 		zd_sb_adds(sb, buf);
-		if (mode == ZD_TS_USEC)
-			zd_sb_addf(sb, ".%06ld", wall->tv_nsec / 1000);
-		zd_sb_addc(sb, ' ');
-		return;
+		break;
 	}
+	put_frac(sb, wall->tv_nsec, prec);
+	zd_sb_addc(sb, ' ');
 }
 
 /* -r: the time since the previous line's (monotonic), "     0.000123";
@@ -95,14 +126,22 @@ put_relative(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *mono)
 	}
 	if (mono->tv_sec > last->tv_sec || (mono->tv_sec == last->tv_sec && mono->tv_nsec > last->tv_nsec))
 		*last = *mono;
-	zd_sb_addf(&f->out, f->tsmode != ZD_TS_NONE ? "(+%6lld.%06ld) " : "%6lld.%06ld ",
-		   (long long)d.tv_sec, d.tv_nsec / 1000);
+	zd_sb_addf(&f->out, f->tsfmt != ZD_TSF_NONE ? "(+%6lld" : "%6lld", (long long)d.tv_sec);
+	put_frac(&f->out, d.tv_nsec, f->relprec);
+	zd_sb_adds(&f->out, f->tsfmt != ZD_TSF_NONE ? ") " : " ");
 }
 
-/* Start a line: pid prefix and timestamps.  Returns the visible width. */
+/* What a line's -n and -i columns show. */
+enum line_kind {
+	LINE_CALL,      /* a call's entry: its number and address */
+	LINE_SIGNAL,    /* a signal: the last call's number, the stop's address */
+	LINE_OTHER,     /* exits and other events: the last number, no address */
+};
+
+/* Start a line: pid prefix, timestamps, -n, -i.  Returns the visible width. */
 static size_t
 line_start(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall,
-	   const struct timespec *mono)
+	   const struct timespec *mono, enum line_kind kind)
 {
 	size_t start = f->out.len, colors = 0;
 	bool pid = f->pidmode == ZD_PID_ALWAYS ||
@@ -122,10 +161,25 @@ line_start(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall,
 			colors += strlen(C_RESET);
 		}
 	}
-	if (f->tsmode != ZD_TS_NONE)
-		zd_tfmt_timestamp(&f->out, f->tsmode, wall);
+	if (f->tsfmt != ZD_TSF_NONE)
+		zd_tfmt_timestamp(&f->out, f->tsfmt, f->tsprec, wall);
 	if (f->relative)
 		put_relative(f, tcb, mono);
+	if (f->show_nr) {
+		long nr = kind == LINE_CALL || tcb->in_syscall ? tcb->sc_nr : tcb->last_nr;
+
+		if (kind == LINE_SIGNAL && tcb->sig_nr >= 0)
+			nr = tcb->sig_nr;
+		zd_sb_addf(&f->out, "[%4ld] ", nr);
+	}
+	if (f->show_ip) {
+		uint64_t ip = kind == LINE_CALL ? tcb->sc_ip : kind == LINE_SIGNAL ? tcb->sig_ip : 0;
+
+		if (ip)
+			zd_sb_addf(&f->out, "[%016llx] ", (unsigned long long)ip);
+		else
+			zd_sb_adds(&f->out, "[????????????????] ");
+	}
 	return f->out.len - start - colors;
 }
 
@@ -194,8 +248,8 @@ put_call_text(struct zd_tfmt *f, const struct zd_tcb *tcb, size_t from, size_t t
 static void
 put_pad(struct zd_tfmt *f, size_t width)
 {
-	if (width < ALIGN_COLUMN)
-		zd_sb_addpad(&f->out, ' ', ALIGN_COLUMN - width);
+	if (width < f->align)
+		zd_sb_addpad(&f->out, ' ', f->align - width);
 	else
 		zd_sb_addc(&f->out, ' ');
 }
@@ -222,7 +276,7 @@ put_duration(struct zd_tfmt *f, const struct zd_tcb *tcb, const struct timespec 
 	d = zd_ts_diff(&tcb->sc_start, end);
 	if (d < 0)
 		d = 0;
-	zd_sb_addf(&f->out, " <%.6f>", d);
+	zd_sb_addf(&f->out, " <%.*f>", f->durprec, d);
 }
 
 static const char *
@@ -236,16 +290,13 @@ call_name(const struct zd_tcb *tcb, char *buf, size_t size)
 	return buf;
 }
 
-static bool
-passes_status(const struct zd_tfmt *f, const struct zd_tcb *tcb)
+/* Which ZD_ST_* a finished call is (died: the tracee died in it). */
+static unsigned
+call_status(const struct zd_tcb *tcb, bool died)
 {
-	bool failed = zd_call_failed(tcb->call.rval);
-
-	if (f->status == ZD_STATUS_OK)
-		return tcb->call.exited && !failed;
-	if (f->status == ZD_STATUS_FAIL)
-		return tcb->call.exited && failed;
-	return true;
+	if (died || !tcb->call.exited)
+		return ZD_ST_UNFINISHED;
+	return zd_call_failed(tcb->call.rval) ? ZD_ST_FAILED : ZD_ST_SUCCESSFUL;
 }
 
 /* ---------------------------------------------------------------- */
@@ -258,11 +309,11 @@ text_enter(struct zd_tfmt *f, const struct zd_tev *ev)
 	size_t w;
 
 	tcb->ustate &= ~US_UNFINISHED;
-	if (f->status != ZD_STATUS_ALL)
+	if (f->status != ZD_ST_ALL)
 		return;   /* the whole line is written at the exit */
 	if (open_line(f, tcb) != tcb || f->separate)
 		interrupt_open(f, tcb);
-	w = line_start(f, tcb, &ev->wall, &tcb->sc_start);
+	w = line_start(f, tcb, &ev->wall, &tcb->sc_start, LINE_CALL);
 	put_call_text(f, tcb, 0, tcb->call.entry_end);
 	set_open(f, tcb, w + tcb->call.entry_end);
 }
@@ -277,11 +328,11 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 	char nbuf[32];
 	bool resumed = false;
 
-	if (f->status != ZD_STATUS_ALL) {
-		if (died || !passes_status(f, tcb))
+	if (f->status != ZD_ST_ALL) {
+		if (!(f->status & call_status(tcb, died)))
 			return;
 		interrupt_open(f, tcb);
-		w = line_start(f, tcb, &tcb->sc_start_wall, &tcb->sc_start);
+		w = line_start(f, tcb, &tcb->sc_start_wall, &tcb->sc_start, LINE_CALL);
 		put_call_text(f, tcb, 0, end);
 		w += end;
 	} else if (open_line(f, tcb) == tcb && !(tcb->ustate & US_UNFINISHED)) {
@@ -294,7 +345,7 @@ text_finish(struct zd_tfmt *f, struct zd_tcb *tcb, const struct timespec *wall, 
 	} else {
 		resumed = true;
 		interrupt_open(f, tcb);
-		w = line_start(f, tcb, wall, mono);
+		w = line_start(f, tcb, wall, mono, LINE_CALL);
 		zd_sb_addf(&f->out, "<... %s resumed>", call_name(tcb, nbuf, sizeof(nbuf)));
 		w += strlen(call_name(tcb, nbuf, sizeof(nbuf))) + 14;
 		put_call_text(f, tcb, tcb->call.entry_end, end);
@@ -331,7 +382,7 @@ text_event_line(struct zd_tfmt *f, const struct zd_tev *ev, const char *color, c
 	va_list ap;
 
 	interrupt_open(f, ev->tcb);
-	line_start(f, ev->tcb, &ev->wall, &ev->mono);
+	line_start(f, ev->tcb, &ev->wall, &ev->mono, ev->type == ZD_TEV_SIGNAL ? LINE_SIGNAL : LINE_OTHER);
 	zd_sb_adds(&f->out, col(f, color));
 	va_start(ap, fmt);
 	zd_sb_vaddf(&f->out, fmt, ap);
@@ -357,11 +408,33 @@ text_exit(struct zd_tfmt *f, const struct zd_tev *ev)
 
 	if (ev->unfinished)
 		text_finish(f, ev->tcb, &ev->wall, &ev->mono, true);
-	if (WIFEXITED(s))
+	if (WIFEXITED(s) && !(f->quiet & ZD_QUIET_EXIT))
 		text_event_line(f, ev, C_BOLD, "+++ exited with %d +++", WEXITSTATUS(s));
 	else if (WIFSIGNALED(s))
 		text_event_line(f, ev, C_BOLD, "+++ killed by %s%s +++", zd_dec_signame(WTERMSIG(s)),
 				WCOREDUMP(s) ? " (core dumped)" : "");
+}
+
+/* Detached inside a shown call: strace's "read(0,  <detached ...>". */
+static void
+text_detached(struct zd_tfmt *f, const struct zd_tev *ev)
+{
+	struct zd_tcb *tcb = ev->tcb;
+
+	if (!tcb->in_syscall || !tcb->sc_shown)
+		return;
+	if (open_line(f, tcb) == tcb) {
+		zd_sb_adds(&f->out, " <detached ...>\n");
+		if (f->separate)
+			tcb->ustate &= ~US_OPEN;
+		else
+			f->open = NULL;
+	} else if (f->status != ZD_ST_ALL && (f->status & ZD_ST_DETACHED)) {
+		interrupt_open(f, tcb);
+		line_start(f, tcb, &tcb->sc_start_wall, &tcb->sc_start, LINE_CALL);
+		put_call_text(f, tcb, 0, tcb->call.entry_end);
+		zd_sb_adds(&f->out, " <detached ...>\n");
+	}
 }
 
 /* ---------------------------------------------------------------- */
@@ -405,7 +478,7 @@ json_syscall(struct zd_tfmt *f, const struct zd_tev *ev, bool died)
 	int i, nargs = c->ent ? c->ent->nargs : 6;
 	size_t s, e;
 
-	if (f->status != ZD_STATUS_ALL && (died || !passes_status(f, tcb)))
+	if (!(f->status & call_status(tcb, died)))
 		return;
 	zd_json_init(&j, &f->out, false);
 	json_head(&j, "syscall", ev, &tcb->sc_start_wall);
@@ -578,126 +651,34 @@ json_simple(struct zd_tfmt *f, const struct zd_tev *ev)
 /* ---------------------------------------------------------------- */
 /* Summary                                                           */
 
-static struct zd_scstat *
-stat_slot(struct zd_summary *sum, long nr)
-{
-	if (!sum->by_nr)
-		sum->by_nr = zd_xcalloc(ZD_SC_NMAX, sizeof(*sum->by_nr));
-	if (nr < 0 || nr >= ZD_SC_NMAX)
-		return &sum->other;
-	return &sum->by_nr[nr];
-}
-
 static void
 summary_free(void *p)
 {
 	struct zd_summary *sum = p;
 
 	if (sum)
-		free(sum->by_nr);
+		zd_sum_release(sum);
 	free(sum);
 }
 
+/* -c: the call's time: system time (wait4's ru_stime, strace's default)
+ * or, with -w, the wall time from entry to exit. */
 static void
 count(struct zd_tfmt *f, const struct zd_tev *ev)
 {
 	struct zd_tcb *tcb = ev->tcb;
-	double d = zd_ts_diff(&tcb->sc_start, &ev->mono);
-	struct zd_scstat *s;
+	bool failed = zd_call_failed(tcb->call.rval);
+	double d = f->sum_wall ? zd_ts_diff(&tcb->sc_start, &ev->mono)
+			       : zd_ts_diff(&tcb->sc_start_stime, &ev->stime);
 
-	if (d < 0)
-		d = 0;
-	s = stat_slot(&f->sum, tcb->sc_nr);
-	s->calls++;
-	s->errors += zd_call_failed(tcb->call.rval);
-	s->seconds += d;
+	zd_sum_add(&f->sum, tcb->sc_nr, d, failed, &f->sumopts);
 	if (f->per_process && tcb->proc) {
 		if (!tcb->proc->user) {
 			tcb->proc->user = zd_xcalloc(1, sizeof(struct zd_summary));
 			tcb->proc->user_free = summary_free;
 		}
-		s = stat_slot(tcb->proc->user, tcb->sc_nr);
-		s->calls++;
-		s->errors += zd_call_failed(tcb->call.rval);
-		s->seconds += d;
+		zd_sum_add(tcb->proc->user, tcb->sc_nr, d, failed, &f->sumopts);
 	}
-}
-
-struct row {
-	const char *name;
-	char buf[24];
-	const struct zd_scstat *s;
-};
-
-static int
-row_cmp(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-
-	if (x->s->seconds != y->s->seconds)
-		return x->s->seconds < y->s->seconds ? 1 : -1;
-	if (x->s->calls != y->s->calls)
-		return x->s->calls < y->s->calls ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
-static void
-summary_table(struct zd_sb *sb, const struct zd_summary *sum)
-{
-	struct row *rows = zd_xcalloc(ZD_SC_NMAX + 1, sizeof(*rows));
-	size_t n = 0, i;
-	struct zd_scstat total = { 0, 0, 0 };
-	static const char rule[] = "------ ----------- ----------- --------- --------- ----------------\n";
-
-	for (i = 0; sum->by_nr && i < ZD_SC_NMAX; i++) {
-		const struct zd_scstat *s = &sum->by_nr[i];
-
-		if (!s->calls)
-			continue;
-		rows[n].s = s;
-		if (zd_sysent((long)i)) {
-			rows[n].name = zd_sysent((long)i)->name;
-		} else {
-			snprintf(rows[n].buf, sizeof(rows[n].buf), "syscall_%#zx", i);
-			rows[n].name = rows[n].buf;
-		}
-		n++;
-	}
-	if (sum->other.calls) {
-		rows[n].s = &sum->other;
-		rows[n].name = "(other)";
-		n++;
-	}
-	qsort(rows, n, sizeof(*rows), row_cmp);
-	for (i = 0; i < n; i++) {
-		total.calls += rows[i].s->calls;
-		total.errors += rows[i].s->errors;
-		total.seconds += rows[i].s->seconds;
-	}
-	zd_sb_adds(sb, "% time     seconds  usecs/call     calls    errors syscall\n");
-	zd_sb_adds(sb, rule);
-	for (i = 0; i < n; i++) {
-		const struct zd_scstat *s = rows[i].s;
-		double pct = total.seconds > 0 ? 100.0 * s->seconds / total.seconds : 0.0;
-
-		zd_sb_addf(sb, "%6.2f %11.6f %11llu %9llu ", pct, s->seconds,
-			   (unsigned long long)(s->seconds * 1e6 / (double)s->calls), (unsigned long long)s->calls);
-		if (s->errors)
-			zd_sb_addf(sb, "%9llu", (unsigned long long)s->errors);
-		else
-			zd_sb_addpad(sb, ' ', 9);
-		zd_sb_addf(sb, " %s\n", rows[i].name);
-	}
-	zd_sb_adds(sb, rule);
-	zd_sb_addf(sb, "%6.2f %11.6f %11llu %9llu ", total.calls ? 100.0 : 0.0, total.seconds,
-		   total.calls ? (unsigned long long)(total.seconds * 1e6 / (double)total.calls) : 0ULL,
-		   (unsigned long long)total.calls);
-	if (total.errors)
-		zd_sb_addf(sb, "%9llu", (unsigned long long)total.errors);
-	else
-		zd_sb_addpad(sb, ' ', 9);
-	zd_sb_adds(sb, " total\n");
-	free(rows);
 }
 
 void
@@ -707,7 +688,7 @@ zd_tfmt_summary(struct zd_tfmt *f, struct zd_lifecycle *lc)
 
 	interrupt_open(f, NULL);
 	if (!f->per_process || !lc) {
-		summary_table(&f->out, &f->sum);
+		zd_sum_table(&f->out, &f->sum, &f->sumopts);
 		return;
 	}
 	for (i = 0; i < lc->n; i++) {
@@ -718,10 +699,10 @@ zd_tfmt_summary(struct zd_tfmt *f, struct zd_lifecycle *lc)
 		zd_sb_addf(&f->out, "%sprocess %d (", i ? "\n" : "", (int)p->pid);
 		zd_esc_cs(&f->out, p->comm, 0);
 		zd_sb_adds(&f->out, "):\n");
-		summary_table(&f->out, p->user);
+		zd_sum_table(&f->out, p->user, &f->sumopts);
 	}
 	zd_sb_adds(&f->out, "\nall processes:\n");
-	summary_table(&f->out, &f->sum);
+	zd_sum_table(&f->out, &f->sum, &f->sumopts);
 }
 
 /* ---------------------------------------------------------------- */
@@ -763,7 +744,8 @@ zd_tfmt_event(struct zd_tfmt *f, const struct zd_tev *ev)
 		} else if (f->text) {
 			if (ev->tcb->in_syscall && ev->tcb->sc_shown)
 				text_finish(f, ev->tcb, &ev->wall, &ev->mono, true);
-			text_event_line(f, ev, C_BOLD, "+++ superseded by execve in pid %d +++", (int)ev->child);
+			if (!(f->quiet & ZD_QUIET_THREAD_EXECVE))
+				text_event_line(f, ev, C_BOLD, "+++ superseded by execve in pid %d +++", (int)ev->child);
 		}
 		if (f->open == ev->tcb)
 			f->open = NULL;
@@ -781,8 +763,8 @@ zd_tfmt_event(struct zd_tfmt *f, const struct zd_tev *ev)
 	case ZD_TEV_DETACH:
 		if (f->json)
 			json_simple(f, ev);
-		if (ev->type == ZD_TEV_DETACH && open_line(f, ev->tcb) == ev->tcb)
-			interrupt_open(f, ev->tcb);
+		if (ev->type == ZD_TEV_DETACH && f->text && !f->json)
+			text_detached(f, ev);
 		break;
 	}
 }

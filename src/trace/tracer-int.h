@@ -21,6 +21,7 @@ struct zd_scinfo {
 	long nr;
 	uint64_t args[6];
 	uint64_t sp;
+	uint64_t ip;         /* instruction pointer */
 	int64_t rval;
 	uint32_t arch;
 };

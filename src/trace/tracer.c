@@ -38,7 +38,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -100,6 +102,7 @@ struct zd_tracer {
 	struct zd_tcb **vals;
 	size_t hcap, hused;
 	struct zd_tcb *last;
+	struct timespec stime;      /* want_stime: the last stop's ru_stime */
 	size_t ntcb;
 	size_t nvisible;            /* tcbs whose events are reported */
 
@@ -281,6 +284,7 @@ now_ts(struct zd_tracer *t, struct zd_tev *ev)
 		clock_gettime(CLOCK_REALTIME, &ev->wall);
 	if (t->o.want_mono)
 		clock_gettime(CLOCK_MONOTONIC, &ev->mono);
+	ev->stime = t->stime;
 }
 
 static void
@@ -424,6 +428,7 @@ zd_trace_regs_info(const struct user_regs_struct *r, bool exiting, struct zd_sci
 	}
 	si->rval = (int64_t)r->rax;
 	si->sp = r->rsp;
+	si->ip = r->rip;
 }
 
 static int
@@ -451,6 +456,7 @@ get_info(struct zd_tracer *t, struct zd_tcb *tcb, struct zd_scinfo *si)
 			si->op = info.op;
 			si->arch = info.arch;
 			si->sp = info.stack_pointer;
+			si->ip = info.instruction_pointer;
 			if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
 				si->nr = (long)info.entry.nr;
 				memcpy(si->args, info.entry.args, sizeof(si->args));
@@ -512,6 +518,8 @@ on_entry(struct zd_tracer *t, struct zd_tcb *tcb, const struct zd_scinfo *si)
 		now_ts(t, &ev);
 		tcb->sc_start = ev.mono;
 		tcb->sc_start_wall = ev.wall;
+		tcb->sc_start_stime = ev.stime;
+		tcb->sc_ip = si->ip;
 		zd_call_init(&tcb->call, tcb->tid, nr, si->args, &t->o.dec);
 		tcb->call.sp = si->sp;
 		if (nr == NR_RESTART)
@@ -864,6 +872,16 @@ on_signal(struct zd_tracer *t, struct zd_tcb *tcb, int sig, const siginfo_t *kno
 		}
 		ev.si = &si;
 		now_ts(t, &ev);
+		if (t->o.want_ip) {
+			struct user_regs_struct r;
+
+			tcb->sig_ip = 0;
+			tcb->sig_nr = -1;
+			if (ptrace(PTRACE_GETREGS, tcb->tid, NULL, &r) == 0) {
+				tcb->sig_ip = r.rip;
+				tcb->sig_nr = (long)r.orig_rax;
+			}
+		}
 		emit(t, &ev);
 	}
 	restart(t, tcb, sig);
@@ -1750,6 +1768,7 @@ zd_tracer_run(struct zd_tracer *t)
 	int last_stop = 0;
 
 	while (t->ntcb) {
+		struct rusage ru;
 		int status;
 		pid_t pid;
 
@@ -1767,13 +1786,17 @@ zd_tracer_run(struct zd_tracer *t)
 			       ename(zd_umove_fallback_errno()));
 		if (t->ops.idle)
 			t->ops.idle(t->ctx);
-		pid = wait4(-1, &status, __WALL, NULL);
+		pid = wait4(-1, &status, __WALL, t->o.want_stime ? &ru : NULL);
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == ECHILD)
 				break;
 			return -errno;
+		}
+		if (t->o.want_stime) {
+			t->stime.tv_sec = ru.ru_stime.tv_sec;
+			t->stime.tv_nsec = ru.ru_stime.tv_usec * 1000L;
 		}
 		handle(t, pid, status);
 	}
