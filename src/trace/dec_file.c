@@ -768,8 +768,11 @@ zd_dec_utimensat(struct zd_call *c, struct zd_sb *sb)
 				zd_sb_adds(sb, "UTIME_NOW");
 			else if (ts[i].nsec == ((1L << 30) - 2))
 				zd_sb_adds(sb, "UTIME_OMIT");
-			else
+			else {
 				zd_sb_addf(sb, "{tv_sec=%lld, tv_nsec=%lld}", (long long)ts[i].sec, (long long)ts[i].nsec);
+				/* strace: the date after each time */
+				put_time_comment(sb, ts[i].sec, (uint64_t)ts[i].nsec);
+			}
 		}
 		zd_sb_addc(sb, ']');
 	}
