@@ -35,6 +35,7 @@ enum zd_sc_class {
 	ZD_SCC_STATFS = 1u << 12,
 	ZD_SCC_FSTATFS = 1u << 13,
 	ZD_SCC_PURE = 1u << 14,   /* no arguments, always succeed (getpid) */
+	ZD_SCC_STATFS_LIKE = 1u << 15, /* ustat: only in %%statfs, with statfs and fstatfs */
 };
 
 /* How the return value prints. */
@@ -55,7 +56,7 @@ enum zd_arg_kind {
 	ZD_AK_FLAGS, ZD_AK_XVAL, ZD_AK_SIG, ZD_AK_SIGSET,
 	ZD_AK_STAT, ZD_AK_STATFS, ZD_AK_TS, ZD_AK_TV, ZD_AK_ITS, ZD_AK_ITV,
 	ZD_AK_RLIM, ZD_AK_UTS, ZD_AK_TZ, ZD_AK_FDPAIR, ZD_AK_INTP, ZD_AK_TMS,
-	ZD_AK_SYSINFO,
+	ZD_AK_SYSINFO, ZD_AK_RUSAGE,
 	ZD_AK_PID,      /* a process or thread id (-Y: 1234<sleep>) */
 };
 

@@ -45,9 +45,9 @@ function argdesc(s,   out, kind, param, tab, p) {
 	return sprintf("{ ZD_AK_%s, %d, %d, %s }", toupper(kind), out, param, tab)
 }
 BEGIN {
-	split("file desc process net signal memory ipc creds clock stat lstat fstat statfs fstatfs pure", c, " ")
+	split("file desc process net signal memory ipc creds clock stat lstat fstat statfs fstatfs statfs_like pure", c, " ")
 	for (i in c) known_class[toupper(c[i])] = 1
-	split("d u ld lu x p o fd dfd pid path str buf flags xval sig sigset stat statfs ts tv its itv rlim uts tz fdpair intp tms sysinfo", k, " ")
+	split("d u ld lu x p o fd dfd pid path str buf flags xval sig sigset stat statfs ts tv its itv rlim uts tz fdpair intp tms sysinfo rusage", k, " ")
 	for (i in k) known_kind[k[i]] = 1
 	split("d x o fd u pid", r, " ")
 	for (i in r) known_ret[r[i]] = 1

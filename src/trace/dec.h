@@ -58,6 +58,8 @@ void put_path(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_str(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 /* A buffer of len bytes, shown up to -s bytes with "..." after. */
 void put_buf(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len);
+/* Same, without the last byte shown if it is a NUL (xattr values). */
+void put_buf_omit0(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len);
 /* Same, every byte as \xNN (getrandom). */
 void put_buf_hex(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len);
 /* Quote len bytes already read (escape rules of zd_esc_c, strace's). */
@@ -84,8 +86,14 @@ void put_sigmask(struct zd_sb *sb, const uint64_t *words, size_t nsig);
 void put_si_code(struct zd_sb *sb, const struct zd_xlat_tab *t, int code);   /* "CLD_EXITED", "0x7" */
 void put_mode(struct zd_sb *sb, uint64_t mode);   /* "S_IFREG|0644" */
 
+/* A device number: "makedev(0x1, 0x3)". */
+void put_dev(struct zd_sb *sb, uint64_t dev);
+
 /* Structures (dec_struct.c); addr is read from the tracee. */
 void put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
+/* strace's date comment: " /" "* 2026-12-05T21:50:59.123456789+0000 *" "/" (local
+ * time); nothing for 0 or an invalid nsec. */
+void put_time_comment(struct zd_sb *sb, int64_t sec, uint64_t nsec);
 void put_statfs(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_timespec(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_timeval(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
@@ -98,6 +106,18 @@ void put_fdpair(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_intp(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_tms(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 void put_sysinfo(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
+/* struct rusage: the times, and with -v every counter. */
+void put_rusage(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
+/*
+ * strace's print_array: nmemb elements of elem_size bytes from addr, each
+ * printed by put_elem, as "[a, b, c]"; after -s elements (without -v)
+ * "...", an unreadable element "... /" "* 0x... *" "/".  Elements are read
+ * one at a time (elem_size at most 64), so a tracee-given count costs no
+ * memory.
+ */
+typedef void dec_elem_fn(const struct zd_call *c, struct zd_sb *sb, const void *elem);
+void put_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t nmemb,
+	       size_t elem_size, dec_elem_fn *put_elem);
 /* A socket address of len bytes at addr. */
 void put_sockaddr(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, int64_t len);
 

@@ -81,8 +81,10 @@ zd_dec_openat2(struct zd_call *c, struct zd_sb *sb)
 /* ---------------------------------------------------------------- */
 /* fcntl                                                             */
 
+/* strace's print_struct_flock64: l_pid only for F_GETLK and F_OFD_GETLK
+ * (a set call's l_pid is whatever the caller left there). */
 static void
-put_flock(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+put_flock(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, bool getlk)
 {
 	struct flock fl;
 
@@ -98,8 +100,26 @@ put_flock(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	put_dec(sb, fl.l_start);
 	zd_sb_adds(sb, ", l_len=");
 	put_dec(sb, fl.l_len);
-	zd_sb_adds(sb, ", l_pid=");
-	put_dec(sb, fl.l_pid);
+	if (getlk) {
+		zd_sb_adds(sb, ", l_pid=");
+		put_dec(sb, fl.l_pid);
+	}
+	zd_sb_addc(sb, '}');
+}
+
+static void
+put_f_owner_ex(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct { int type, pid; } o;
+
+	if (!umove_all(c, addr, &o, sizeof(o))) {
+		put_ptr(sb, addr);
+		return;
+	}
+	zd_sb_adds(sb, "{type=");
+	put_xval(sb, &zd_xlat_f_owner_types, (uint32_t)o.type);
+	zd_sb_adds(sb, ", pid=");
+	put_dec(sb, o.pid);
 	zd_sb_addc(sb, '}');
 }
 
@@ -152,10 +172,19 @@ zd_dec_fcntl(struct zd_call *c, struct zd_sb *sb)
 		case F_OFD_SETLK:
 		case F_OFD_SETLKW:
 			dec_arg(c, sb);
-			put_flock(c, sb, c->args[2]);
+			put_flock(c, sb, c->args[2], false);
+			return ZD_DEC_DONE;
+		case F_SETOWN_EX:
+			dec_arg(c, sb);
+			put_f_owner_ex(c, sb, c->args[2]);
+			return ZD_DEC_DONE;
+		case F_NOTIFY:
+			dec_arg(c, sb);
+			put_flags(sb, &zd_xlat_notify_flags, c->args[2]);
 			return ZD_DEC_DONE;
 		case F_GETLK:
 		case F_OFD_GETLK:
+		case F_GETOWN_EX:
 			return ZD_DEC_MORE;
 		case F_SETOWN:
 		case F_SETPIPE_SZ:
@@ -191,7 +220,7 @@ zd_dec_fcntl(struct zd_call *c, struct zd_sb *sb)
 		}
 	}
 	if (dec_failed(c)) {
-		if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+		if (cmd == F_GETLK || cmd == F_OFD_GETLK || cmd == F_GETOWN_EX) {
 			dec_arg(c, sb);
 			put_ptr(sb, c->args[2]);
 		}
@@ -201,7 +230,11 @@ zd_dec_fcntl(struct zd_call *c, struct zd_sb *sb)
 	case F_GETLK:
 	case F_OFD_GETLK:
 		dec_arg(c, sb);
-		put_flock(c, sb, c->args[2]);
+		put_flock(c, sb, c->args[2], true);
+		break;
+	case F_GETOWN_EX:
+		dec_arg(c, sb);
+		put_f_owner_ex(c, sb, c->args[2]);
 		break;
 	case F_GETFD:
 		if (c->rval) {
@@ -222,6 +255,7 @@ zd_dec_fcntl(struct zd_call *c, struct zd_sb *sb)
 	case F_GETLEASE: {
 		const char *n = zd_xlat_name(&zd_xlat_lock_types, (uint64_t)c->rval);
 
+		c->rkind = ZD_RET_X;   /* strace: "= 0x2 (F_UNLCK)" */
 		if (n)
 			snprintf(c->rextra, sizeof(c->rextra), " (%s)", n);
 		break;
@@ -307,11 +341,78 @@ zd_dec_ioctl(struct zd_call *c, struct zd_sb *sb)
 /* ---------------------------------------------------------------- */
 /* Directories, links, cwd                                           */
 
+/* strace's printpathn(addr, n): a name of at most n bytes, "..." after
+ * it when no NUL comes within n + 1.  Returns false if unreadable. */
+static bool
+put_dirent_name(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, size_t n)
+{
+	char name[258];
+	bool terminated;
+	ssize_t got = zd_umove_str(c->tid, addr, name, n + 1, &terminated);
+
+	if (got < 0) {
+		put_ptr(sb, addr);
+		return false;
+	}
+	if (terminated) {
+		put_quoted(sb, name, (size_t)got, false);
+	} else {
+		put_quoted(sb, name, ZD_MIN((size_t)got, n), false);
+		zd_sb_adds(sb, "...");
+	}
+	return true;
+}
+
+/* The fields after d_reclen of the entry whose header is at addr, with
+ * rest bytes after the header (getdents: name then type; getdents64:
+ * type then name).  Returns false if the name could not be read. */
+static bool
+put_dirent_tail(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, size_t rest, bool d64,
+		unsigned char type64)
+{
+	bool ok = true;
+	size_t namelen;
+
+	if (d64) {
+		zd_sb_adds(sb, ", d_type=");
+		put_xval(sb, &zd_xlat_dirent_types, type64);
+		if (rest) {
+			zd_sb_adds(sb, ", d_name=");
+			ok = put_dirent_name(c, sb, addr, ZD_MIN(rest, (size_t)256) - 1);
+		}
+	} else if (rest) {
+		unsigned char type;
+
+		namelen = rest - 1;
+		if (namelen) {
+			zd_sb_adds(sb, ", d_name=");
+			ok = put_dirent_name(c, sb, addr, ZD_MIN(namelen, (size_t)256) - 1);
+		}
+		zd_sb_adds(sb, ", d_type=");
+		if (umove_all(c, addr + rest - 1, &type, 1)) {
+			put_xval(sb, &zd_xlat_dirent_types, type);
+		} else {
+			put_ptr(sb, addr + rest - 1);
+			ok = false;
+		}
+	}
+	zd_sb_addc(sb, '}');
+	return ok;
+}
+
+/*
+ * getdents, getdents64 as strace's xgetdents: "0x... /" "* 3 entries *" "/"
+ * (a "+" after the count when bytes are left over), with -v the array of
+ * entries.  Entries are read one by one from the tracee, never the whole
+ * tracee-sized buffer at once.
+ */
 static int
 dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 {
-	char *buf;
-	size_t n, off, count = 0;
+	const size_t hdr = d64 ? 19 : 18;
+	bool verbose = c->opts && c->opts->verbose;
+	uint64_t addr = c->args[1], len;
+	unsigned count = 0;
 
 	if (!c->exiting) {
 		dec_arg(c, sb);
@@ -319,65 +420,86 @@ dec_getdents_common(struct zd_call *c, struct zd_sb *sb, bool d64)
 		return ZD_DEC_MORE;
 	}
 	dec_arg(c, sb);
-	if (dec_failed(c) || c->rval <= 0 || c->rval > (1 << 24)) {
-		put_ptr(sb, c->args[1]);
+	if (dec_failed(c) || (uint64_t)c->rval > (uint32_t)c->args[2]) {
+		put_ptr(sb, addr);
 		goto tail;
 	}
-	n = (size_t)c->rval;
-	buf = zd_xmalloc(n);
-	if (zd_umove(c->tid, c->args[1], buf, n) != (ssize_t)n) {
-		free(buf);
-		put_ptr(sb, c->args[1]);
-		goto tail;
-	}
-	if (c->opts && c->opts->verbose)
-		zd_sb_addc(sb, '[');
-	else
-		put_ptr(sb, c->args[1]);
-	for (off = 0; off + (d64 ? 19 : 18) < n;) {
-		uint64_t ino, doff;
+	len = (uint64_t)c->rval;
+	if (!verbose)
+		put_ptr(sb, addr);
+	for (;;) {
+		unsigned char h[19];
+		uint64_t ino, doff, next_addr = 0, next_len;
 		uint16_t reclen;
-		unsigned char type;
-		const char *name;
-		size_t namemax;
 
-		memcpy(&ino, buf + off, 8);
-		memcpy(&doff, buf + off + 8, 8);
-		memcpy(&reclen, buf + off + 16, 2);
-		if (reclen < (d64 ? 20 : 19) || off + reclen > n)
+		if (len < hdr) {
+			if (verbose && !len) {
+				zd_sb_addc(sb, '[');
+				count++;
+			} else if (verbose) {
+				put_buf_hex(c, sb, addr, len);
+			}
 			break;
-		if (d64) {
-			type = (unsigned char)buf[off + 18];
-			name = buf + off + 19;
-			namemax = reclen - 19;
-		} else {
-			type = (unsigned char)buf[off + reclen - 1];
-			name = buf + off + 18;
-			namemax = reclen - 19;
 		}
-		if (c->opts && c->opts->verbose) {
-			if (count)
-				zd_sb_adds(sb, ", ");
+		if (!umove_all(c, addr, h, hdr)) {
+			if (verbose && count) {
+				zd_sb_adds(sb, "... /* ");
+				put_hex(sb, addr);
+				zd_sb_adds(sb, " */");
+			} else if (verbose) {
+				put_ptr(sb, addr);
+			}
+			break;
+		}
+		if (verbose && !count)
+			zd_sb_addc(sb, '[');
+		count++;
+		memcpy(&ino, h, 8);
+		memcpy(&doff, h + 8, 8);
+		memcpy(&reclen, h + 16, 2);
+		if (verbose) {
 			zd_sb_adds(sb, "{d_ino=");
 			put_udec(sb, ino);
 			zd_sb_adds(sb, ", d_off=");
 			put_udec(sb, doff);
 			zd_sb_adds(sb, ", d_reclen=");
 			put_udec(sb, reclen);
-			zd_sb_adds(sb, ", d_type=");
-			put_xval(sb, &zd_xlat_dirent_types, type);
-			zd_sb_adds(sb, ", d_name=");
-			put_quoted(sb, name, strnlen(name, namemax), false);
-			zd_sb_addc(sb, '}');
 		}
-		count++;
-		off += reclen;
+		if (reclen > len) {
+			zd_sb_addf(sb, " /* %s%llu bytes overflow */", verbose ? "" : "d_reclen ",
+				   (unsigned long long)(reclen - len));
+			reclen = (uint16_t)len;
+			next_len = 0;
+		} else if (reclen < hdr) {
+			zd_sb_addf(sb, " /* %s%zu bytes underflow */", verbose ? "" : "d_reclen ",
+				   hdr - reclen);
+			reclen = (uint16_t)hdr;
+			next_len = len - hdr;
+		} else {
+			next_len = len - reclen;
+			if (next_len)
+				next_addr = addr + reclen;
+		}
+		len = next_len;
+		if (verbose) {
+			bool ok = put_dirent_tail(c, sb, addr + hdr, reclen - hdr, d64, h[18]);
+
+			if (next_addr) {
+				zd_sb_adds(sb, ", ");
+				if (!ok) {
+					zd_sb_adds(sb, "...");
+					break;
+				}
+			}
+		}
+		if (!next_addr)
+			break;
+		addr = next_addr;
 	}
-	free(buf);
-	if (c->opts && c->opts->verbose)
+	if (!verbose)
+		zd_sb_addf(sb, " /* %u%s entries */", count, len ? "+" : "");
+	else if (count)
 		zd_sb_addc(sb, ']');
-	else
-		zd_sb_addf(sb, " /* %zu entr%s */", count, count == 1 ? "y" : "ies");
 tail:
 	dec_arg(c, sb);
 	put_udec(sb, (uint32_t)c->args[2]);
@@ -455,32 +577,29 @@ zd_dec_getcwd(struct zd_call *c, struct zd_sb *sb)
 /* ---------------------------------------------------------------- */
 /* statx, utimensat                                                  */
 
+struct statx_ts_k { int64_t sec; uint32_t nsec; int32_t pad; };
+
+/* The kernel's struct statx, up to the fields strace 6.1 prints. */
 struct statx_k {
 	uint32_t mask, blksize;
 	uint64_t attributes;
 	uint32_t nlink, uid, gid;
 	uint16_t mode, pad1;
 	uint64_t ino, size, blocks, attributes_mask;
-	struct { int64_t sec; uint32_t nsec; int32_t pad; } atime, btime, ctime, mtime;
+	struct statx_ts_k atime, btime, ctime, mtime;
 	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id;
+	uint32_t dio_mem_align, dio_offset_align;
 };
 
+/* strace's order: the sync type first, then the AT_* flags. */
 static void
 put_statx_flags(struct zd_sb *sb, uint32_t flags)
 {
 	uint32_t sync = flags & 0x6000;
-	bool first = true;
+	bool first = false;
 	uint64_t rest;
 
-	rest = zd_xlat_flags_part(sb, &zd_xlat_at_flags, flags & ~0x6000u, &first);
-	if (rest) {
-		if (!first)
-			zd_sb_addc(sb, '|');
-		put_hex(sb, rest);
-		first = false;
-	}
-	if (!first)
-		zd_sb_addc(sb, '|');
 	if (sync == 0x2000)
 		zd_sb_adds(sb, "AT_STATX_FORCE_SYNC");
 	else if (sync == 0x4000)
@@ -489,6 +608,100 @@ put_statx_flags(struct zd_sb *sb, uint32_t flags)
 		zd_sb_adds(sb, "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC");
 	else
 		zd_sb_adds(sb, "AT_STATX_SYNC_AS_STAT");
+	rest = zd_xlat_flags_part(sb, &zd_xlat_at_flags, flags & ~0x6000u, &first);
+	if (rest) {
+		zd_sb_addc(sb, '|');
+		put_hex(sb, rest);
+	}
+}
+
+#define K_STATX_TYPE 0x1
+#define K_STATX_MODE 0x2
+#define K_STATX_NLINK 0x4
+#define K_STATX_UID 0x8
+#define K_STATX_GID 0x10
+#define K_STATX_ATIME 0x20
+#define K_STATX_MTIME 0x40
+#define K_STATX_CTIME 0x80
+#define K_STATX_INO 0x100
+#define K_STATX_SIZE 0x200
+#define K_STATX_BLOCKS 0x400
+#define K_STATX_BTIME 0x800
+#define K_STATX_MNT_ID 0x1000
+#define K_STATX_DIOALIGN 0x2000
+
+static void
+put_statx_time(struct zd_sb *sb, const char *name, const struct statx_ts_k *t)
+{
+	zd_sb_adds(sb, name);
+	zd_sb_adds(sb, "={tv_sec=");
+	put_dec(sb, t->sec);
+	zd_sb_adds(sb, ", tv_nsec=");
+	put_udec(sb, t->nsec);
+	zd_sb_addc(sb, '}');
+	put_time_comment(sb, t->sec, t->nsec);
+}
+
+/* strace 6.1's statx printer: the fields stx_mask says were filled in;
+ * without -v only the mask, attributes, mode and size. */
+static void
+put_statx(const struct zd_call *c, struct zd_sb *sb, const struct statx_k *sx)
+{
+	bool verbose = c->opts && c->opts->verbose;
+	uint32_t m = sx->mask;
+
+	zd_sb_adds(sb, "{stx_mask=");
+	put_flags(sb, &zd_xlat_statx_masks, m);
+	if (verbose)
+		zd_sb_addf(sb, ", stx_blksize=%u", sx->blksize);
+	zd_sb_adds(sb, ", stx_attributes=");
+	put_flags(sb, &zd_xlat_statx_attrs, sx->attributes);
+	if (verbose && (m & K_STATX_NLINK))
+		zd_sb_addf(sb, ", stx_nlink=%u", sx->nlink);
+	if (verbose && (m & K_STATX_UID))
+		zd_sb_addf(sb, ", stx_uid=%u", sx->uid);
+	if (verbose && (m & K_STATX_GID))
+		zd_sb_addf(sb, ", stx_gid=%u", sx->gid);
+	if (m & (K_STATX_TYPE | K_STATX_MODE)) {
+		zd_sb_adds(sb, ", stx_mode=");
+		put_mode(sb, sx->mode);
+	}
+	if (verbose && (m & K_STATX_INO)) {
+		zd_sb_adds(sb, ", stx_ino=");
+		put_udec(sb, sx->ino);
+	}
+	if (m & K_STATX_SIZE) {
+		zd_sb_adds(sb, ", stx_size=");
+		put_udec(sb, sx->size);
+	}
+	if (!verbose) {
+		zd_sb_adds(sb, ", ...}");
+		return;
+	}
+	if (m & K_STATX_BLOCKS) {
+		zd_sb_adds(sb, ", stx_blocks=");
+		put_udec(sb, sx->blocks);
+	}
+	zd_sb_adds(sb, ", stx_attributes_mask=");
+	put_flags(sb, &zd_xlat_statx_attrs, sx->attributes_mask);
+	if (m & K_STATX_ATIME)
+		put_statx_time(sb, ", stx_atime", &sx->atime);
+	if (m & K_STATX_BTIME)
+		put_statx_time(sb, ", stx_btime", &sx->btime);
+	if (m & K_STATX_CTIME)
+		put_statx_time(sb, ", stx_ctime", &sx->ctime);
+	if (m & K_STATX_MTIME)
+		put_statx_time(sb, ", stx_mtime", &sx->mtime);
+	zd_sb_addf(sb, ", stx_rdev_major=%u, stx_rdev_minor=%u, stx_dev_major=%u, stx_dev_minor=%u",
+		   sx->rdev_major, sx->rdev_minor, sx->dev_major, sx->dev_minor);
+	if (m & K_STATX_MNT_ID) {
+		zd_sb_adds(sb, ", stx_mnt_id=");
+		put_hex(sb, sx->mnt_id);
+	}
+	if (m & K_STATX_DIOALIGN)
+		zd_sb_addf(sb, ", stx_dio_mem_align=%u, stx_dio_offset_align=%u",
+			   sx->dio_mem_align, sx->dio_offset_align);
+	zd_sb_addc(sb, '}');
 }
 
 int
@@ -512,19 +725,26 @@ zd_dec_statx(struct zd_call *c, struct zd_sb *sb)
 		put_ptr(sb, c->args[4]);
 		return ZD_DEC_DONE;
 	}
-	zd_sb_adds(sb, "{stx_mask=");
-	put_flags(sb, &zd_xlat_statx_masks, sx.mask);
-	zd_sb_adds(sb, ", stx_attributes=");
-	put_hex(sb, sx.attributes);
-	zd_sb_adds(sb, ", stx_mode=");
-	put_mode(sb, sx.mode);
-	if (S_ISCHR(sx.mode) || S_ISBLK(sx.mode))
-		zd_sb_addf(sb, ", stx_rdev_major=%u, stx_rdev_minor=%u", sx.rdev_major, sx.rdev_minor);
-	else {
-		zd_sb_adds(sb, ", stx_size=");
-		put_udec(sb, sx.size);
+	put_statx(c, sb, &sx);
+	return ZD_DEC_DONE;
+}
+
+/* ustat(makedev(0, 0x14), {f_tfree=..., f_tinode=...}) */
+int
+zd_dec_ustat(struct zd_call *c, struct zd_sb *sb)
+{
+	struct { int32_t tfree; uint32_t pad; uint64_t tinode; } u;   /* before f_fname */
+
+	if (!c->exiting) {
+		dec_arg(c, sb);
+		put_dev(sb, (uint32_t)c->args[0]);
+		return ZD_DEC_MORE;
 	}
-	zd_sb_adds(sb, ", ...}");
+	dec_arg(c, sb);
+	if (dec_failed(c) || !umove_all(c, c->args[1], &u, sizeof(u)))
+		put_ptr(sb, c->args[1]);
+	else
+		zd_sb_addf(sb, "{f_tfree=%u, f_tinode=%llu}", (unsigned)u.tfree, (unsigned long long)u.tinode);
 	return ZD_DEC_DONE;
 }
 
@@ -552,8 +772,11 @@ zd_dec_utimensat(struct zd_call *c, struct zd_sb *sb)
 				zd_sb_adds(sb, "UTIME_NOW");
 			else if (ts[i].nsec == ((1L << 30) - 2))
 				zd_sb_adds(sb, "UTIME_OMIT");
-			else
+			else {
 				zd_sb_addf(sb, "{tv_sec=%lld, tv_nsec=%lld}", (long long)ts[i].sec, (long long)ts[i].nsec);
+				/* strace: the date after each time */
+				put_time_comment(sb, ts[i].sec, (uint64_t)ts[i].nsec);
+			}
 		}
 		zd_sb_addc(sb, ']');
 	}

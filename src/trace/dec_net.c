@@ -99,19 +99,21 @@ put_sockaddr(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, int64_t l
 	zd_sb_addc(sb, '}');
 }
 
+/* strace's tprint_sock_type: a known type, then the flags; an unknown
+ * type goes with them into the flags' printer. */
 static void
 put_sock_type(struct zd_sb *sb, uint64_t type)
 {
 	uint32_t t = (uint32_t)type;
-	bool first = false;
-	uint64_t rest;
 
-	put_xval(sb, &zd_xlat_socket_types, t & SOCK_TYPE_MASK);
-	rest = zd_xlat_flags_part(sb, &zd_xlat_sock_type_flags, t & ~(uint32_t)SOCK_TYPE_MASK, &first);
-	if (rest) {
+	if (zd_xlat_name(&zd_xlat_socket_types, t & SOCK_TYPE_MASK)) {
+		put_xval(sb, &zd_xlat_socket_types, t & SOCK_TYPE_MASK);
+		t &= ~(uint32_t)SOCK_TYPE_MASK;
+		if (!t)
+			return;
 		zd_sb_addc(sb, '|');
-		put_hex(sb, rest);
 	}
+	put_flags(sb, &zd_xlat_sock_type_flags, t);
 }
 
 static void

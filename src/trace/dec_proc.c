@@ -338,7 +338,11 @@ zd_dec_wait4(struct zd_call *c, struct zd_sb *sb)
 	dec_arg(c, sb);
 	put_wait_options(sb, c->args[2]);
 	dec_arg(c, sb);
-	put_ptr(sb, c->args[3]);
+	/* strace: the usage only when a child was reaped */
+	if (c->rval > 0)
+		put_rusage(c, sb, c->args[3]);
+	else
+		put_ptr(sb, c->args[3]);
 	return ZD_DEC_DONE;
 }
 

@@ -1,4 +1,6 @@
 /* Printers for the structures syscalls pass by pointer (stat, timespec, ...). */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -35,7 +37,7 @@ field(struct zd_sb *sb, bool *first, const char *name)
 	zd_sb_addc(sb, '=');
 }
 
-static void
+void
 put_dev(struct zd_sb *sb, uint64_t dev)
 {
 	if (!zd_xlat_sym_begin(sb, ZD_XN_HEX, dev))   /* -X raw: 0xfe00 */
@@ -60,13 +62,40 @@ put_ts_fields(struct zd_sb *sb, int64_t sec, int64_t nsec, const char *frac)
 	zd_sb_addc(sb, '}');
 }
 
-static void
-put_time_field(struct zd_sb *sb, int64_t sec, int64_t nsec)
+void
+put_time_comment(struct zd_sb *sb, int64_t sec, uint64_t nsec)
 {
+	struct tm tm;
+	time_t t = (time_t)sec;
+	char buf[64];
+	size_t n;
+
+	/* strace's sprinttime_nsec: nothing for 0 or a bad nsec */
+	if ((!sec && !nsec) || nsec > 999999999 || !localtime_r(&t, &tm))
+		return;
+	n = strftime(buf, sizeof(buf), "%FT%T", &tm);
+	if (!n)
+		return;
+	if (nsec)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ".%09llu", (unsigned long long)nsec);
+	if (n >= sizeof(buf) || !strftime(buf + n, sizeof(buf) - n, "%z", &tm))
+		return;
+	zd_sb_adds(sb, " /* ");
+	zd_sb_adds(sb, buf);
+	zd_sb_adds(sb, " */");
+}
+
+/* -v: "st_atime=1796461292 /" "* 2026-12-05T09:01:32.919795144+0000 *" "/, st_atime_nsec=919795144" */
+static void
+put_stat_time(struct zd_sb *sb, bool *first, const char *name, int64_t sec, int64_t nsec)
+{
+	field(sb, first, name);
 	put_dec(sb, sec);
-	if (nsec) {
-		zd_sb_addf(sb, ".%09lld", (long long)nsec);
-	}
+	put_time_comment(sb, sec, (uint64_t)nsec);
+	zd_sb_adds(sb, ", ");
+	zd_sb_adds(sb, name);
+	zd_sb_adds(sb, "_nsec=");
+	put_udec(sb, (uint64_t)nsec);
 }
 
 void
@@ -74,16 +103,19 @@ put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 {
 	struct stat st;
 	bool first = true;
+	bool verbose = c->opts && c->opts->verbose;
 
 	READ_OR_ADDR(c, sb, addr, st);
 	zd_sb_addc(sb, '{');
-	if (c->opts && c->opts->verbose) {
+	if (verbose) {
 		field(sb, &first, "st_dev");
 		put_dev(sb, st.st_dev);
 		field(sb, &first, "st_ino");
 		put_udec(sb, st.st_ino);
-		field(sb, &first, "st_mode");
-		put_mode(sb, st.st_mode);
+	}
+	field(sb, &first, "st_mode");
+	put_mode(sb, st.st_mode);
+	if (verbose) {
 		field(sb, &first, "st_nlink");
 		put_udec(sb, st.st_nlink);
 		field(sb, &first, "st_uid");
@@ -91,36 +123,28 @@ put_stat(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 		field(sb, &first, "st_gid");
 		put_udec(sb, st.st_gid);
 		field(sb, &first, "st_blksize");
-		put_dec(sb, st.st_blksize);
+		put_udec(sb, (uint64_t)st.st_blksize);
 		field(sb, &first, "st_blocks");
-		put_dec(sb, st.st_blocks);
-		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-			field(sb, &first, "st_rdev");
-			put_dev(sb, st.st_rdev);
-		} else {
-			field(sb, &first, "st_size");
-			put_dec(sb, st.st_size);
-		}
-		field(sb, &first, "st_atime");
-		put_time_field(sb, st.st_atim.tv_sec, st.st_atim.tv_nsec);
-		field(sb, &first, "st_mtime");
-		put_time_field(sb, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-		field(sb, &first, "st_ctime");
-		put_time_field(sb, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
-		zd_sb_addc(sb, '}');
-		return;
+		put_udec(sb, (uint64_t)st.st_blocks);
 	}
-	field(sb, &first, "st_mode");
-	put_mode(sb, st.st_mode);
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
 		field(sb, &first, "st_rdev");
 		put_dev(sb, st.st_rdev);
 	} else {
 		field(sb, &first, "st_size");
-		put_dec(sb, st.st_size);
+		put_udec(sb, (uint64_t)st.st_size);
 	}
-	zd_sb_adds(sb, ", ...}");
+	if (!verbose) {
+		zd_sb_adds(sb, ", ...}");
+		return;
+	}
+	put_stat_time(sb, &first, "st_atime", st.st_atim.tv_sec, st.st_atim.tv_nsec);
+	put_stat_time(sb, &first, "st_mtime", st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	put_stat_time(sb, &first, "st_ctime", st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	zd_sb_addc(sb, '}');
 }
+
+#define K_ST_VALID 0x0020   /* the kernel's: f_flags is filled in */
 
 void
 put_statfs(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
@@ -129,7 +153,10 @@ put_statfs(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 
 	READ_OR_ADDR(c, sb, addr, s);
 	zd_sb_adds(sb, "{f_type=");
-	put_hex(sb, (uint64_t)s.f_type);
+	if (zd_xlat_name(&zd_xlat_fs_magic, (uint64_t)s.f_type))
+		put_xval(sb, &zd_xlat_fs_magic, (uint64_t)s.f_type);
+	else
+		put_hex(sb, (uint64_t)s.f_type);   /* strace: no comment */
 	zd_sb_adds(sb, ", f_bsize=");
 	put_dec(sb, s.f_bsize);
 	zd_sb_adds(sb, ", f_blocks=");
@@ -150,8 +177,10 @@ put_statfs(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	put_dec(sb, s.f_namelen);
 	zd_sb_adds(sb, ", f_frsize=");
 	put_dec(sb, s.f_frsize);
-	zd_sb_adds(sb, ", f_flags=");
-	put_hex(sb, (uint64_t)s.f_flags);
+	if (s.f_flags & K_ST_VALID) {   /* strace: f_flags only when valid */
+		zd_sb_adds(sb, ", f_flags=");
+		put_flags(sb, &zd_xlat_statfs_flags, (uint64_t)s.f_flags);
+	}
 	zd_sb_addc(sb, '}');
 }
 
@@ -311,6 +340,82 @@ put_tms(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	zd_sb_adds(sb, ", tms_cstime=");
 	put_dec(sb, t.tms_cstime);
 	zd_sb_addc(sb, '}');
+}
+
+void
+put_rusage(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	static const char *const names[] = {
+		"ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt",
+		"ru_nswap", "ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv",
+		"ru_nsignals", "ru_nvcsw", "ru_nivcsw",
+	};
+	struct { int64_t utime[2], stime[2]; uint64_t n[14]; } ru;
+	size_t i;
+
+	READ_OR_ADDR(c, sb, addr, ru);
+	zd_sb_adds(sb, "{ru_utime=");
+	put_ts_fields(sb, ru.utime[0], ru.utime[1], "tv_usec");
+	zd_sb_adds(sb, ", ru_stime=");
+	put_ts_fields(sb, ru.stime[0], ru.stime[1], "tv_usec");
+	if (!c->opts || !c->opts->verbose) {
+		zd_sb_adds(sb, ", ...}");
+		return;
+	}
+	for (i = 0; i < ZD_ARRAY_SIZE(names); i++) {
+		zd_sb_adds(sb, ", ");
+		zd_sb_adds(sb, names[i]);
+		zd_sb_addc(sb, '=');
+		put_udec(sb, ru.n[i]);
+	}
+	zd_sb_addc(sb, '}');
+}
+
+void
+put_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t nmemb,
+	  size_t elem_size, dec_elem_fn *put_elem)
+{
+	size_t shown = ZD_DEC_STRSIZE;   /* -s elements, all with -v */
+	unsigned char elem[64];
+	uint64_t i, cur;
+
+	if (c->opts)
+		shown = c->opts->verbose || !c->opts->strsize ? SIZE_MAX : c->opts->strsize;
+	if (!addr) {
+		zd_sb_adds(sb, "NULL");
+		return;
+	}
+	if (!nmemb) {
+		zd_sb_adds(sb, "[]");
+		return;
+	}
+	if (elem_size > sizeof(elem) || nmemb > UINT64_MAX / elem_size ||
+	    addr + nmemb * elem_size <= addr) {
+		put_ptr(sb, addr);
+		return;
+	}
+	for (i = 0, cur = addr; i < nmemb; i++, cur += elem_size) {
+		if (i)
+			zd_sb_adds(sb, ", ");
+		if (!umove_all(c, cur, elem, elem_size)) {
+			if (!i) {
+				put_ptr(sb, cur);
+				return;
+			}
+			zd_sb_adds(sb, "... /* ");
+			put_hex(sb, cur);
+			zd_sb_adds(sb, " */");
+			break;
+		}
+		if (!i)
+			zd_sb_addc(sb, '[');
+		if (i >= shown) {
+			zd_sb_adds(sb, "...");
+			break;
+		}
+		put_elem(c, sb, elem);
+	}
+	zd_sb_addc(sb, ']');
 }
 
 void

@@ -614,7 +614,8 @@ put_str(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 }
 
 static void
-put_buffer(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len, bool hex_all)
+put_buffer(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len, bool hex_all,
+	   bool omit0)
 {
 	size_t max = strsize(c);
 	size_t n;
@@ -636,7 +637,8 @@ put_buffer(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t le
 	if (got != (ssize_t)n) {
 		put_ptr(sb, addr);
 	} else {
-		put_quoted(sb, buf, n, hex_all);
+		/* strace's QUOTE_OMIT_TRAILING_0: the last byte shown, if NUL */
+		put_quoted(sb, buf, omit0 && n && !buf[n - 1] ? n - 1 : n, hex_all);
 		if (n < len)
 			zd_sb_adds(sb, "...");
 	}
@@ -647,13 +649,19 @@ put_buffer(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t le
 void
 put_buf(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len)
 {
-	put_buffer(c, sb, addr, len, false);
+	put_buffer(c, sb, addr, len, false, false);
+}
+
+void
+put_buf_omit0(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len)
+{
+	put_buffer(c, sb, addr, len, false, true);
 }
 
 void
 put_buf_hex(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t len)
 {
-	put_buffer(c, sb, addr, len, true);
+	put_buffer(c, sb, addr, len, true, false);
 }
 
 /* ---------------------------------------------------------------- */
@@ -826,6 +834,9 @@ put_arg(struct zd_call *c, struct zd_sb *sb, const struct zd_argdesc *a, uint64_
 		break;
 	case ZD_AK_SYSINFO:
 		put_sysinfo(c, sb, v);
+		break;
+	case ZD_AK_RUSAGE:
+		put_rusage(c, sb, v);
 		break;
 	}
 }

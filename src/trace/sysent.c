@@ -100,7 +100,7 @@ static const struct {
 	{ "%stat", ZD_SCC_STAT | ZD_SCC_LSTAT | ZD_SCC_FSTAT },
 	{ "statfs", ZD_SCC_STATFS },
 	{ "fstatfs", ZD_SCC_FSTATFS },
-	{ "%statfs", ZD_SCC_STATFS | ZD_SCC_FSTATFS },
+	{ "%statfs", ZD_SCC_STATFS | ZD_SCC_FSTATFS | ZD_SCC_STATFS_LIKE },
 	{ "pure", ZD_SCC_PURE },
 };
 

@@ -160,8 +160,10 @@ test_stat(void **state)
 
 	(void)state;
 	assert_int_equal(stat(path, &st), 0);
-	assert_string_equal(line(SYS_newfstatat, (uint64_t)AT_FDCWD, A(path), A(&st), 0, 0, 0, 0),
-			    "newfstatat(AT_FDCWD, \"/dev/null\", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}, 0) = 0");
+	/* /dev/null is 0666 on most systems, not all */
+	assert_line(line(SYS_newfstatat, (uint64_t)AT_FDCWD, A(path), A(&st), 0, 0, 0, 0),
+		    expect("newfstatat(AT_FDCWD, \"/dev/null\", {st_mode=S_IFCHR|%#03o, st_rdev=makedev(0x1, 0x3), ...}, 0) = 0",
+			   (unsigned)(st.st_mode & 07777)));
 	st.st_mode = S_IFREG | 0644;
 	st.st_size = 42051;
 	assert_string_equal(line(SYS_newfstatat, 3, A(""), A(&st), AT_EMPTY_PATH, 0, 0, 0),

@@ -1,0 +1,163 @@
+#!/usr/bin/env bats
+# zdiag trace's decoders against strace 6.1: each test makes real calls
+# (tests/helpers/trace_decode or a real command), traces them with strace
+# and with zdiag trace, and compares the lines after normalising only what
+# differs from run to run (addresses, pids, times).  Each runs in its own
+# PID namespace (in_ns).
+
+load '../lib/common'
+
+bats_require_minimum_version 1.5.0
+
+# Free space changes between the two runs.
+FREE_N='s/(f_bfree|f_bavail|f_ffree)=[0-9]+/\1=N/g'
+
+setup() {
+	command -v strace > /dev/null || skip "strace not installed"
+	require_pidns
+}
+
+# both OPTS -- CMD...: run CMD under strace OPTS and zdiag trace OPTS (-o
+# $T/s and $T/z), in one PID namespace.  The options and the command are
+# shell words, quoted for sh -c by the caller where needed.  The command's
+# first free fd is 3, as when run from a terminal.  $PRE, if set, runs
+# first in the namespace (a mount the command needs).
+both() {
+	local opts=
+	while [ "$1" != -- ]; do opts="$opts $1"; shift; done
+	shift
+	in_ns "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; ${PRE:-true}; strace $opts -o \$T/s $* > /dev/null 2>&1; \"\$ZDIAG\" trace $opts -o \$T/z $* > /dev/null 2>&1; true"
+}
+
+# same [SED]: the two traces agree line for line once addresses (0x and six
+# or more hex digits) are normalised, and SED, if given, is applied to both.
+same() {
+	local e='s/0x[0-9a-f]{6,}/ADDR/g'
+	sed -E -e "$e" ${1:+-e "$1"} "$T/s" > "$T/s.n"
+	sed -E -e "$e" ${1:+-e "$1"} "$T/z" > "$T/z.n"
+	cat "$T/z.n"
+	diff "$T/s.n" "$T/z.n"
+	[ -s "$T/z.n" ]
+}
+
+@test "xattr family: set/get/list/remove, path, l- and f- forms, values and errors, as strace" {
+	T=$BATS_TEST_TMPDIR
+	both -e trace=/xattr -- '"$HELPERS/trace_decode" xattr $T/f; rm -f $T/f'
+	same
+	grep -q '^getxattr(".*/f", "user.zdiag", "value", 256) = 6$' "$T/z"
+	grep -q '^fsetxattr([0-9]*, "user.f", "ffff", 4, XATTR_CREATE|XATTR_REPLACE) = -1 ENODATA' "$T/z"
+	grep -q '^listxattr(".*/f", "user.zdiag\\0user.bin\\0user.long\\0", 256) = 30$' "$T/z"
+}
+
+@test "ls -la: lgetxattr, getxattr and statx lines are strace's" {
+	both -e trace=statx,lgetxattr,getxattr,getdents64 -- ls -la /usr/bin
+	same
+	grep -q '^lgetxattr("/usr/bin", "security.selinux", ADDR, 255) = -1 ENODATA' "$T/z.n"
+	grep -q '^getdents64(3, ADDR /\* [0-9]* entries \*/, 32768) = ' "$T/z.n"
+}
+
+@test "socket types: SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK in strace's order, unknown types too" {
+	both -e trace=socket,socketpair -- '"$HELPERS/trace_decode" socket'
+	same
+	grep -q '^socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 3$' "$T/z"
+}
+
+@test "getdents, getdents64: /* N entries */, and with -v every entry, as strace" {
+	T=$BATS_TEST_TMPDIR
+	mkdir "$T/d" && touch "$T/d/a" "$T/d/$(printf 'n\tl')" && mkdir "$T/d/sub" && ln -s a "$T/d/l"
+	both -e trace=getdents,getdents64 -- '"$HELPERS/trace_decode" dents $T/d'
+	same
+	grep -q '^getdents64(3, ADDR /\* 6 entries \*/, 65536) = ' "$T/z.n"
+	grep -q '^getdents64(3, ADDR /\* 0 entries \*/, 65536) = 0$' "$T/z.n"
+	both -v -e trace=getdents,getdents64 -- '"$HELPERS/trace_decode" dents $T/d'
+	same
+	grep -q 'd_type=DT_DIR, d_name="sub"}' "$T/z"
+	grep -q '^getdents(3, \[{d_ino=[0-9]*, d_off=[0-9]*, d_reclen=[0-9]*, d_name=".*d_name="\.", d_type=DT_DIR}' "$T/z"
+	grep -q '^getdents64(3, \[\], 65536) *= 0$' "$T/z"
+}
+
+@test "fcntl locks: struct flock without l_pid when set, with it from F_GETLK and F_OFD_GETLK; leases, owners, F_NOTIFY" {
+	T=$BATS_TEST_TMPDIR
+	both -e trace=fcntl -- '"$HELPERS/trace_decode" fcntl $T/f'
+	same 's/pid=[0-9]+/pid=PID/g'
+	grep -q '^fcntl(3, F_SETLK, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=10, l_len=20}) = 0$' "$T/z"
+	grep -q '^fcntl(3, F_GETLK, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=100, l_len=10, l_pid=-1}) = 0$' "$T/z"
+	grep -q '^fcntl(3, F_GETLEASE) *= 0x2 (F_UNLCK)$' "$T/z"
+	grep -q 'F_NOTIFY, DN_CREATE|DN_DELETE|DN_MULTISHOT) = 0$' "$T/z"
+}
+
+@test "getrusage, wait4's usage (-v: every counter), CPU affinity as [0 1], sched_* params and policies, as strace" {
+	# the counters and times differ from run to run, the field names not
+	local e='/^--- SIGCHLD/d; s/(ru_[a-z]+|tv_sec|tv_usec)=[0-9]+/\1=N/g; s/^wait4\([0-9]+(.*) = [0-9]+$/wait4(PID\1 = PID/'
+	for v in "" -v; do
+		both $v -e trace=/sched,getrusage,wait4 -- '"$HELPERS/trace_decode" sched'
+		same "$e"
+	done
+	grep -q '^getrusage(RUSAGE_CHILDREN, {ru_utime={tv_sec=0, tv_usec=0}, ru_stime={tv_sec=0, tv_usec=0}, ru_maxrss=0, ' "$T/z"
+	grep -q '^sched_setaffinity(0, 16, \[0 1\]) *= 0$' "$T/z"
+	grep -q '^sched_getscheduler(0) *= 3 (SCHED_BATCH)$' "$T/z"
+}
+
+@test "statfs, fstatfs: f_type by name (EXT2_SUPER_MAGIC, TMPFS_MAGIC, PROC_SUPER_MAGIC), f_flags by name, as strace" {
+	T=$BATS_TEST_TMPDIR
+	require_private_mounts "$T"
+	mkdir "$T/m"
+	PRE='mount -t tmpfs -o ro,nosuid,nodev,noexec,noatime tmpfs $T/m' \
+		both -e trace=statfs,fstatfs -- '"$HELPERS/trace_decode" statfs / /proc $T/m /sys'
+	same "$FREE_N"
+	grep -q '^statfs("/proc", {f_type=PROC_SUPER_MAGIC, f_bsize=4096, ' "$T/z"
+	grep -q "^fstatfs(3, {f_type=TMPFS_MAGIC, .*, f_flags=ST_VALID|ST_RDONLY|ST_NOSUID|ST_NODEV|ST_NOEXEC|ST_NOATIME})" "$T/z"
+	grep -q '^statfs("/sys", {f_type=SYSFS_MAGIC, ' "$T/z"
+}
+
+@test "getgroups, setgroups: NULL, [], the list (-s elements, all with -v), -1, as strace" {
+	for v in "" -v "-s 5"; do
+		both $v -e trace=getgroups,setgroups -- '"$HELPERS/trace_decode" groups'
+		same
+	done
+	grep -qx 'getgroups(0, NULL) *= 3' "$T/z"
+	grep -qx 'setgroups(40, \[1000, 1001, 1002, 1003, 1004, \.\.\.\]) = 0' "$T/z"
+	grep -qx 'setgroups(3, \[1000, -1, 1002\]) *= -1 EINVAL (Invalid argument)' "$T/z"
+}
+
+@test "stat family and statx: abbreviated, and with -v every field with strace's date comments (local time, nsec) and *_nsec fields" {
+	T=$BATS_TEST_TMPDIR
+	touch -d @0 "$T/epoch" && touch -d '2026-12-05 21:50:59.123456789 UTC' "$T/f" && ln -s f "$T/l"
+	for v in "" -v; do
+		# the comments are in the tracer's local time: a zone of +0530
+		PRE='export TZ=XYZ-5:30' both $v -e trace=%stat,%lstat,%fstat -- \
+			'"$HELPERS/trace_decode" stat $T/epoch $T/f $T/l $T /dev/null'
+		same
+	done
+	grep -q '^stat(".*/f", {st_dev=makedev(0x[0-9a-f]*, 0x*[0-9a-f]*), st_ino=[0-9]*, st_mode=S_IFREG|0644, .*, st_atime=1796507459 /\* 2026-12-06T03:20:59.123456789+0530 \*/, st_atime_nsec=123456789, st_mtime=1796507459 /\* 2026-12-06T03:20:59.123456789+0530 \*/, st_mtime_nsec=123456789, st_ctime=' "$T/z"
+	grep -q '^stat(".*/epoch", {.*, st_atime=0, st_atime_nsec=0, st_mtime=0, st_mtime_nsec=0, ' "$T/z"
+	grep -q '^statx(AT_FDCWD, ".*/f", AT_STATX_FORCE_SYNC|AT_NO_AUTOMOUNT, STATX_ALL|STATX_MNT_ID, {stx_mask=.*stx_mtime={tv_sec=1796507459, tv_nsec=123456789} /\* 2026-12-06T03:20:59.123456789+0530 \*/, stx_rdev_major=0, ' "$T/z"
+	grep -q '^statx(AT_FDCWD, "/dev/null", .*stx_rdev_major=1, stx_rdev_minor=3, ' "$T/z"
+}
+
+@test "-e trace=%stat %lstat %fstat %%stat %statfs %fstatfs %%statfs select strace 6.1's calls (%stat is stat alone, %%statfs has ustat)" {
+	T=$BATS_TEST_TMPDIR
+	touch "$T/f"
+	for c in %stat %lstat %fstat %%stat %statfs %fstatfs %%statfs; do
+		echo "($c)"
+		for w in "stat $T/f" "statfs $T"; do
+			both -e trace=$c -- '"$HELPERS/trace_decode"' "$w"
+			same "$FREE_N"
+			grep -o '^[a-z0-9_]*(' "$T/z" >> "$T/all.$c" || true
+		done
+		sort -u "$T/all.$c" | tr '\n' ' ' > "$T/names.$c"
+	done
+	[ "$(cat "$T/names.%stat")" = "stat( " ]
+	[ "$(cat "$T/names.%fstat")" = "fstat( newfstatat( statx( " ]
+	[ "$(cat "$T/names.%%stat")" = "fstat( lstat( newfstatat( stat( statx( " ]
+	[ "$(cat "$T/names.%%statfs")" = "fstatfs( statfs( ustat( " ]
+}
+
+@test "utimensat: each time with strace's date comment, UTIME_NOW and NULL as strace" {
+	T=$BATS_TEST_TMPDIR
+	touch "$T/u"
+	for a in "-d @1796507459.5 $T/u" "$T/u" "-m -d @0 $T/u"; do
+		both -e trace=utimensat -- touch "$a"
+		same
+	done
+}
