@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "zdiag/strbuf.h"
+
 /* -u USERNAME: the command's user, group and supplementary groups. */
 struct zd_launch_user {
 	bool set;
@@ -52,5 +54,13 @@ int zd_launch_become(const struct zd_launch_user *u, const char *path);
  * and changes'), or NULL when there are no changes.
  */
 char **zd_launch_env(char *const *env, char *const *changes, size_t n);
+
+/*
+ * The file name runs, as execvp(3) finds it, into *out: a name with a '/'
+ * as is, else the first executable regular file along path (NULL: the
+ * default "/usr/local/bin:/usr/bin:/bin"; an empty entry is ".").
+ * Returns 0, or -ENOENT / -EACCES (found, but not executable) / -errno.
+ */
+int zd_launch_resolve(const char *name, const char *path, struct zd_sb *out);
 
 #endif

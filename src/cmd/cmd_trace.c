@@ -32,6 +32,7 @@
 #include "zdiag/target.h"
 #include "zdiag/tamper.h"
 #include "zdiag/trace.h"
+#include "zdiag/tout.h"
 #include "zdiag/tracefmt.h"
 #include "zdiag/xalloc.h"
 
@@ -59,140 +60,18 @@ on_tick(int sig)
 /* ---------------------------------------------------------------- */
 /* Output                                                            */
 
-/* Write all of sb to fd and empty it; the errno of a failed write. */
-static int
-write_sb(int fd, struct zd_sb *sb)
-{
-	size_t off = 0;
-	int err = 0;
-
-	while (off < sb->len) {
-		ssize_t n = write(fd, sb->buf + off, sb->len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	zd_sb_reset(sb);
-	return err;
-}
-
-/* -ff -o FILE: one file per traced thread, FILE.TID, as strace names them.
- * A file is closed when its thread ends, so the number open is the number
- * of live tracees; a tid used again in the same trace appends. */
-struct ff_file {
-	pid_t tid;
-	int fd;
-	char *name;                 /* FILE.TID */
-	struct zd_sb buf;
-};
-
-static void
-ff_failed(struct trace_cli *cli, int err, const char *name)
-{
-	if (cli->ff_errno)
-		return;
-	cli->ff_errno = err;
-	cli->ff_errname = zd_xstrdup(name);
-}
-
-static struct ff_file *
-ff_get(struct trace_cli *cli, pid_t tid)
-{
-	struct ff_file *f;
-	struct zd_sb name = ZD_SB_INIT;
-	bool seen = false;
-
-	size_t i;
-
-	if (cli->fflast < cli->ffn && cli->ffv[cli->fflast].tid == tid)
-		return &cli->ffv[cli->fflast];
-	for (i = 0; i < cli->ffn; i++)
-		if (cli->ffv[i].tid == tid) {
-			cli->fflast = i;
-			return &cli->ffv[i];
-		}
-	for (i = 0; i < cli->nseen && !seen; i++)
-		seen = cli->ffseen[i] == tid;
-	if (!seen) {
-		ZD_GROW(cli->ffseen, cli->aseen, cli->nseen + 1);
-		cli->ffseen[cli->nseen++] = tid;
-	}
-	ZD_GROW(cli->ffv, cli->ffcap, cli->ffn + 1);
-	cli->fflast = cli->ffn;
-	f = &cli->ffv[cli->ffn++];
-	f->tid = tid;
-	zd_sb_init(&f->buf);
-	zd_sb_addf(&name, "%s.%d", cli->outfile, (int)tid);
-	f->name = zd_sb_detach(&name);
-	f->fd = open(f->name, O_WRONLY | O_CREAT | O_CLOEXEC | (seen || cli->append ? O_APPEND : O_TRUNC), 0644);
-	if (f->fd < 0)
-		ff_failed(cli, errno, f->name);
-	return f;
-}
-
-static void
-ff_flush(struct trace_cli *cli, struct ff_file *f)
-{
-	int err;
-
-	if (f->fd < 0) {
-		zd_sb_reset(&f->buf);
-		return;
-	}
-	if ((err = write_sb(f->fd, &f->buf))) {
-		ff_failed(cli, err, f->name);
-		close(f->fd);
-		f->fd = -1;
-	}
-}
-
-static void
-ff_close(struct trace_cli *cli, pid_t tid)
-{
-	size_t i;
-
-	for (i = 0; i < cli->ffn; i++) {
-		if (cli->ffv[i].tid != tid)
-			continue;
-		ff_flush(cli, &cli->ffv[i]);
-		if (cli->ffv[i].fd >= 0)
-			close(cli->ffv[i].fd);
-		zd_sb_release(&cli->ffv[i].buf);
-		free(cli->ffv[i].name);
-		cli->ffv[i] = cli->ffv[--cli->ffn];
-		return;
-	}
-}
-
-static void
-ff_release(struct trace_cli *cli)
-{
-	while (cli->ffn)
-		ff_close(cli, cli->ffv[0].tid);
-	free(cli->ffv);
-	free(cli->ffseen);
-	free(cli->ff_errname);
-}
-
 static void
 flush_out(struct trace_cli *cli)
 {
-	size_t i;
-
-	if (!cli->write_failed && write_sb(cli->outfd, &cli->fmt.out))
+	if (!cli->write_failed && zd_tout_write(cli->outfd, &cli->fmt.out))
 		cli->write_failed = true;
 	zd_sb_reset(&cli->fmt.out);
-	for (i = 0; i < cli->ffn; i++)
-		ff_flush(cli, &cli->ffv[i]);
+	if (cli->ff)
+		zd_tout_ff_flush(&cli->ffs);
 	cli->pending_since.tv_sec = 0;
 }
 
-#define FLUSH_BYTES (64 * 1024)
+#define FLUSH_BYTES (64 * 1024)   /* the one stream: written at this size */
 #define FLUSH_AGE_NS (100 * 1000000L)
 
 static void
@@ -229,17 +108,9 @@ cb_event(void *ctx, const struct zd_tev *ev)
 		zd_kstack_forget(cli->kstack, ev->tcb->tid == ev->tcb->pid ? ev->tcb->pid : 0, ev->tcb->tid);
 	if (cli->ff) {
 		/* Everything an event writes is its own thread's. */
-		if (cli->fmt.out.len) {
-			struct ff_file *f = ff_get(cli, ev->tcb->tid);
-
-			zd_sb_add(&f->buf, cli->fmt.out.buf, cli->fmt.out.len);
-			zd_sb_reset(&cli->fmt.out);
-			cli->ff_pending = true;
-			if (f->buf.len >= FLUSH_BYTES)
-				ff_flush(cli, f);
-		}
+		zd_tout_ff_take(&cli->ffs, ev->tcb->tid, &cli->fmt.out);
 		if (gone)
-			ff_close(cli, ev->tcb->tid);
+			zd_tout_ff_close(&cli->ffs, ev->tcb->tid);
 	}
 	if (announce && ev->type == ZD_TEV_DETACH && !cli->ff)
 		flush_out(cli);
@@ -265,7 +136,7 @@ cb_notice(void *ctx, const char *msg)
 {
 	struct trace_cli *cli = ctx;
 
-	if (cli->fmt.quiet & ZD_QUIET_ATTACH)
+	if (cli->quiet_notes)
 		return;
 	if (cli->outfd == 2) {
 		/* The same stream as the trace: end the pending line first. */
@@ -296,7 +167,7 @@ cb_idle(void *ctx)
 	struct trace_cli *cli = ctx;
 	struct timespec now;
 
-	if (!cli->fmt.out.len && !cli->ff_pending)
+	if (!cli->fmt.out.len && !cli->ffs.pending)
 		return;
 	if (cli->eager) {
 		flush_out(cli);
@@ -310,79 +181,13 @@ cb_idle(void *ctx)
 	if ((now.tv_sec - cli->pending_since.tv_sec) * 1000000000L + (now.tv_nsec - cli->pending_since.tv_nsec) >=
 	    FLUSH_AGE_NS) {
 		flush_out(cli);
-		cli->ff_pending = false;
 	}
 	tick = 0;
-}
-
-/* -ff: the folder of FILE.TID must take new files (else one clear error
- * now, not one per thread later). */
-static int
-ff_check_dir(const char *prefix)
-{
-	char *copy = zd_xstrdup(prefix), *slash = strrchr(copy, '/');
-	const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
-	int r = 0;
-
-	if (slash && slash != copy)
-		*slash = '\0';
-	if (access(dir, W_OK | X_OK) < 0)
-		r = zd_error_errno(errno, "cannot write '%s.TID' files in '%s'", prefix, dir);
-	free(copy);
-	return r;
 }
 
 
 /* ---------------------------------------------------------------- */
 /* Launching                                                         */
-
-/*
- * Resolve name as execvp(3) would: a name with '/' as is, else the first
- * executable regular file along PATH.  Returns 0, or -ENOENT / -EACCES.
- */
-static int
-resolve_command(const char *name, struct zd_sb *out)
-{
-	const char *path, *p;
-	int err = -ENOENT;
-	struct stat st;
-
-	zd_sb_reset(out);
-	if (strchr(name, '/')) {
-		zd_sb_adds(out, name);
-		if (stat(name, &st) < 0)
-			return -errno;
-		if (S_ISDIR(st.st_mode))
-			return -EACCES;
-		return access(name, X_OK) < 0 ? -errno : 0;
-	}
-	if (!*name)
-		return -ENOENT;
-	path = getenv("PATH");
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path;; p++) {
-		const char *end = strchr(p, ':');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		zd_sb_reset(out);
-		if (len)
-			zd_sb_add(out, p, len);
-		else
-			zd_sb_addc(out, '.');
-		zd_sb_addc(out, '/');
-		zd_sb_adds(out, name);
-		if (stat(out->buf, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (access(out->buf, X_OK) == 0)
-				return 0;
-			err = -EACCES;
-		}
-		if (!end)
-			break;
-		p = end;
-	}
-	return err;
-}
 
 static void
 on_ignored(int sig)
@@ -449,57 +254,6 @@ die_by_signal(int sig)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	_exit(128 + sig);
-}
-
-/*
- * -o |CMD (or !CMD): the trace goes to the standard input of sh -c CMD.
- * CMD runs as a grandchild, so the tracer's wait for any child never sees
- * it; a pidfd tells when it is done.  Returns the pipe's write end, or
- * -errno.
- */
-static int
-open_pipe_command(struct trace_cli *cli, const char *cmd)
-{
-	int fds[2], pidp[2], st;
-	pid_t mid, grand = 0;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	if (pipe2(pidp, O_CLOEXEC) < 0) {
-		int e = errno;
-
-		close(fds[0]);
-		close(fds[1]);
-		return -e;
-	}
-	mid = fork();
-	if (mid == 0) {
-		pid_t g = fork();
-
-		if (g == 0) {
-			dup2(fds[0], 0);
-			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-			_exit(127);
-		}
-		if (write(pidp[1], &g, sizeof(g)) != sizeof(g))
-			_exit(1);
-		_exit(g < 0);
-	}
-	close(fds[0]);
-	close(pidp[1]);
-	if (mid > 0) {
-		while (waitpid(mid, &st, 0) < 0 && errno == EINTR)
-			;
-		if (read(pidp[0], &grand, sizeof(grand)) != sizeof(grand))
-			grand = 0;
-	}
-	close(pidp[0]);
-	if (mid < 0 || grand <= 0) {
-		close(fds[1]);
-		return mid < 0 ? -errno : -ECHILD;
-	}
-	cli->pipe_pidfd = (int)syscall(SYS_pidfd_open, grand, 0);
-	return fds[1];
 }
 
 /* ---------------------------------------------------------------- */
@@ -627,8 +381,21 @@ setup_launch(struct trace_cli *cli, bool have_cmd)
 	cli->o.daemonize = cli->dlong ? cli->dlong : (enum zd_daemonize)cli->dcount;
 	if (cli->o.daemonize && !have_cmd)
 		return zd_usage_error(cli->cmd, "-D/--daemonize needs a command to run");
+	if (cli->qcount && cli->quiet_set)
+		return zd_usage_error(cli->cmd, "-q and -e quiet/--quiet cannot be given together");
+	/* -o FILE CMD: nobody watches a terminal, so Ctrl-C and the like go to
+	 * the command and the tracer stays to record them; and -q (strace). */
+	if (!cli->intr && cli->o.daemonize)
+		cli->intr = 4;
+	cli->quiet_notes = cli->fmt.quiet & ZD_QUIET_ATTACH;
+	if (cli->outfile && have_cmd) {
+		if (!cli->intr)
+			cli->intr = 3;
+		if (!cli->qcount && !cli->quiet_set)
+			cli->fmt.quiet |= ZD_QUIET_ATTACH | ZD_QUIET_PERSONALITY;
+	}
 	if (!cli->intr)
-		cli->intr = cli->o.daemonize ? 4 : 2;
+		cli->intr = 2;
 	if (cli->username) {
 		if (getuid() != 0 || geteuid() != 0)
 			return zd_error("-u/--user needs root");
@@ -767,7 +534,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		ops.debug = cb_debug;
 
 	if (cargv) {
-		r = resolve_command(cargv[0], &path);
+		r = zd_launch_resolve(cargv[0], getenv("PATH"), &path);
 		if (r < 0) {
 			zd_error("cannot run '%s': %s", cargv[0], strerror(-r));
 			r = r == -ENOENT ? ZD_EXIT_NOT_FOUND : ZD_EXIT_CANNOT_EXEC;
@@ -780,11 +547,17 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	if (cli.ff) {
 		/* FILE.TID files, made as threads appear; the end-of-trace
 		 * reports (--lifecycle) go to stderr. */
-		if ((r = ff_check_dir(cli.outfile)))
+		char *dir;
+
+		if ((r = zd_tout_ff_check_dir(cli.outfile, &dir))) {
+			r = zd_error_errno(-r, "cannot write '%s.TID' files in '%s'", cli.outfile, dir);
+			free(dir);
 			goto out_rc;
+		}
+		zd_tout_ff_init(&cli.ffs, cli.outfile, cli.append);
 		cli.fmt.separate = true;
 	} else if (cli.outfile && (cli.outfile[0] == '|' || cli.outfile[0] == '!')) {
-		if ((cli.outfd = open_pipe_command(&cli, cli.outfile + 1)) < 0) {
+		if ((cli.outfd = zd_tout_pipe(cli.outfile + 1, &cli.pipe_pidfd)) < 0) {
 			r = zd_error_errno(-cli.outfd, "cannot run '%s'", cli.outfile + 1);
 			goto out_rc;
 		}
@@ -825,7 +598,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 				r = zd_error_errno((int)root, "cannot run '%s'", cargv[0]);
 			goto out_tracer;
 		}
-		if (!(cli.fmt.quiet & ZD_QUIET_ATTACH) && zd_tracer_seccomp_note(cli.tracer))
+		if (!cli.quiet_notes && zd_tracer_seccomp_note(cli.tracer))
 			zd_warn("%s; every syscall stops the tracee", zd_tracer_seccomp_note(cli.tracer));
 	}
 	if (cli.npids && cli.o.daemonize && (r = attach_all(&cli)))
@@ -844,7 +617,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		r = zd_error_errno(r, "tracing failed");
 		goto out_tracer;
 	}
-	if (cargv && !(cli.fmt.quiet & ZD_QUIET_ATTACH) && zd_tracer_seccomp_note(cli.tracer) && zd_tracer_seccomp_active(cli.tracer) == false &&
+	if (cargv && !cli.quiet_notes && zd_tracer_seccomp_note(cli.tracer) && zd_tracer_seccomp_active(cli.tracer) == false &&
 	    !strcmp(zd_tracer_seccomp_note(cli.tracer), "the seccomp filter could not be installed"))
 		zd_warn("the seccomp filter could not be installed; traced without it");
 
@@ -870,8 +643,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		}
 	}
 	flush_out(&cli);
-	while (cli.ffn)
-		ff_close(&cli, cli.ffv[0].tid);
+	zd_tout_ff_close_all(&cli.ffs);
 	if (cli.pipe_pidfd >= 0) {
 		/* -o |CMD: CMD sees the end of the trace, then zdiag waits for it. */
 		struct pollfd pfd = { cli.pipe_pidfd, POLLIN, 0 };
@@ -900,7 +672,7 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 			zd_tfmt_release(&cli.fmt);
 			zd_sb_release(&path);
 			free(cli.pids);
-			ff_release(&cli);
+			zd_tout_ff_release(&cli.ffs);
 			if (cli.outfile && !cli.ff)
 				close(cli.outfd);
 			die_by_signal(sig);
@@ -911,14 +683,14 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 		zd_tracer_free(cli.tracer);
 		zd_tfmt_release(&cli.fmt);
 		free(cli.pids);
-		ff_release(&cli);
+		zd_tout_ff_release(&cli.ffs);
 		die_by_signal(sig);
 	}
 	if (cli.write_failed && rc == ZD_EXIT_OK)
 		rc = zd_error_errno(EIO, "cannot write the trace%s%s%s", cli.outfile ? " to '" : "",
 				    cli.outfile ? cli.outfile : "", cli.outfile ? "'" : "");
-	if (cli.ff_errno && rc == ZD_EXIT_OK)
-		rc = zd_error_errno(cli.ff_errno, "cannot write the trace to '%s'", cli.ff_errname);
+	if (cli.ffs.err && rc == ZD_EXIT_OK)
+		rc = zd_error_errno(cli.ffs.err, "cannot write the trace to '%s'", cli.ffs.errname);
 	r = rc;
 out_tracer:
 	zd_tracer_free(cli.tracer);
@@ -926,7 +698,7 @@ out_tracer:
 		close(cli.outfd);
 out_rc:
 	zd_tamper_release(&cli.tamper);
-	ff_release(&cli);
+	zd_tout_ff_release(&cli.ffs);
 	zd_launch_user_release(&cli.user);
 	free(cli.env_changes);
 	free(cli.envp);
@@ -944,8 +716,8 @@ const struct zd_cmd zd_cmd_trace = {
 	.fn = cmd_trace_fn,
 	.summary = "trace syscalls, signals and process lifecycles (strace-compatible)",
 	.synopsis =
-		"[-fcCkrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--no-seccomp] [--ptrace=MODE] [--color[=WHEN]] [-d] [-D[D[D]]] [-u USERNAME] [-E VAR[=VAL]]... [-b execve] [-I N] [-P PATH]... CMD [ARG...]\n"
-		"[-fcCkrTyzZvq] [-t[t[t]]] [-e EXPR]... [-s N] [-o FILE] [--json] [--lifecycle [--late MS]] [--ptrace=MODE] [--color[=WHEN]] [-d] [-b execve] [-I N] [-P PATH]... -p PID[,PID...]",
+		"[-ACdfhikqrtTvVwxyYzZ] [-I N] [-b execve] [-e EXPR]... [-a COLUMN] [-o FILE] [-s STRSIZE] [-X STYLE] [-O OVERHEAD] [-S SORTBY] [-U COLUMNS] [-P PATH]... [--json] [--lifecycle [--late MS]] [--no-seccomp] [--ptrace=MODE] [--color[=WHEN]] [-DDD] [-E VAR[=VAL]]... [-u USERNAME] CMD [ARG...]\n"
+		"[-ACdfhikqrtTvVwxyYzZ] [-I N] [-b execve] [-e EXPR]... [-a COLUMN] [-o FILE] [-s STRSIZE] [-X STYLE] [-O OVERHEAD] [-S SORTBY] [-U COLUMNS] [-P PATH]... [--json] [--lifecycle [--late MS]] [--ptrace=MODE] [--color[=WHEN]] -p PID[,PID...]",
 	.description =
 		"Trace the system calls and signals of a command, or of running processes\n"
 		"(-p), printing one strace-style line per call:\n"

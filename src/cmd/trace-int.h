@@ -10,10 +10,10 @@
 #include "zdiag/launch.h"
 #include "zdiag/pathtrace.h"
 #include "zdiag/tamper.h"
+#include "zdiag/tout.h"
 #include "zdiag/trace.h"
 #include "zdiag/tracefmt.h"
 
-struct ff_file;
 struct zd_kstack;
 
 /* Everything zdiag trace's options set, and the run's state. */
@@ -28,6 +28,8 @@ struct trace_cli {
 	int tcount;                 /* -t given N times */
 	bool ts_given;              /* --absolute-timestamps */
 	int qcount;                 /* -q given N times */
+	bool quiet_set;             /* -e quiet= / --quiet=SET given */
+	bool quiet_notes;           /* no fallback notes: -q or quiet=attach given */
 	bool append;                /* -A */
 	int pipe_pidfd;             /* -o |CMD: CMD's pidfd, or -1 */
 	bool tips;                  /* --tips */
@@ -42,17 +44,11 @@ struct trace_cli {
 	int outfd;
 	int fcount;                 /* -f given twice: -ff */
 	bool ff;                    /* -ff -o FILE: FILE.TID per thread */
-	struct ff_file *ffv;        /* the open ones */
-	size_t ffn, ffcap, fflast;
-	pid_t *ffseen;              /* tids given a file so far (appended to if reused) */
-	size_t nseen, aseen;
-	int ff_errno;
-	char *ff_errname;           /* the first file that could not be written */
+	struct zd_tout_ff ffs;      /* -ff: its files */
 	bool eager;                 /* flush before every blocking wait */
 	bool write_failed;
 	struct zd_kstack *kstack;   /* -k */
 	bool kstack_before_exec;    /* -k: the launched command has not exec'd yet */
-	bool ff_pending;            /* -ff: some file's buffer has lines */
 	struct timespec pending_since;
 	struct zd_tracer *tracer;
 	struct zd_tamper tamper;    /* -e inject=, -e fault= */

@@ -230,6 +230,7 @@ static const struct flag_name quiet_names[] = {
 static int
 q_quiet(struct trace_cli *cli, const char *set)
 {
+	cli->quiet_set = true;
 	return parse_flag_set(cli, "quiet", quiet_names, ZD_QUIET_ALL, set, &cli->fmt.quiet);
 }
 

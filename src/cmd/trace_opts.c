@@ -408,7 +408,7 @@ opt_no_abbrev(void *ctx, const char *arg, const struct zd_opt *o)
 	return 0;
 }
 
-/* -q (-qq, -qqq), --quiet[=SET] */
+/* -x, -xx */
 static int
 opt_hex(void *ctx, const char *arg, const struct zd_opt *o)
 {
@@ -451,6 +451,7 @@ zd_trace_styles_finish(struct trace_cli *cli)
 	return 0;
 }
 
+/* -q (-qq, -qqq), --quiet[=SET] */
 static int
 opt_quiet(void *ctx, const char *arg, const struct zd_opt *o)
 {
@@ -679,7 +680,7 @@ const struct zd_opt zd_trace_opts[] = {
 	{ 0, 'D', NULL, ZD_ARG_NONE, NULL, "run the tracer as the command's grandchild (-DD: in its own process group, -DDD: session)", NULL, opt_daemonize_short },
 	{ 0, 0, "daemonize", ZD_ARG_OPT, "MODE", "same as -D (grandchild, the default), -DD (pgroup) or -DDD (session)", "grandchild pgroup session", opt_daemonize },
 	{ 0, 'b', "detach-on", ZD_ARG_REQ, "SYSCALL", "detach from a tracee when it calls SYSCALL (only execve; not the command's own first exec)", "execve", opt_detach_on },
-	{ 0, 'I', "interruptible", ZD_ARG_REQ, "N", "when signals interrupt zdiag: 1 anywhere, 2 waiting (default), 3 never, 4 never_tstp (also ignore ^Z; default with -D)", "anywhere waiting never never_tstp", opt_interruptible },
+	{ 0, 'I', "interruptible", ZD_ARG_REQ, "N", "when signals interrupt zdiag: 1 anywhere, 2 waiting (default), 3 never (default with -o FILE CMD), 4 never_tstp (also ignore ^Z; default with -D)", "anywhere waiting never never_tstp", opt_interruptible },
 	{ 0, 'd', "debug", ZD_ARG_NONE, NULL, "print the tracer's ptrace requests and wait statuses on stderr", NULL, opt_debug },
 	{ 0, 'P', "trace-path", ZD_ARG_REQ, "PATH", "trace only syscalls accessing PATH (a path argument or a descriptor to it); repeatable", "@file", opt_trace_path },
 	{ 0 },

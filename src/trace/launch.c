@@ -104,3 +104,46 @@ zd_launch_env(char *const *env, char *const *changes, size_t n)
 	out[count] = NULL;
 	return out;
 }
+
+int
+zd_launch_resolve(const char *name, const char *path, struct zd_sb *out)
+{
+	const char *p;
+	int err = -ENOENT;
+	struct stat st;
+
+	zd_sb_reset(out);
+	if (strchr(name, '/')) {
+		zd_sb_adds(out, name);
+		if (stat(name, &st) < 0)
+			return -errno;
+		if (S_ISDIR(st.st_mode))
+			return -EACCES;
+		return access(name, X_OK) < 0 ? -errno : 0;
+	}
+	if (!*name)
+		return -ENOENT;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p++) {
+		const char *end = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		zd_sb_reset(out);
+		if (len)
+			zd_sb_add(out, p, len);
+		else
+			zd_sb_addc(out, '.');
+		zd_sb_addc(out, '/');
+		zd_sb_adds(out, name);
+		if (stat(out->buf, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(out->buf, X_OK) == 0)
+				return 0;
+			err = -EACCES;
+		}
+		if (!end)
+			break;
+		p = end;
+	}
+	return err;
+}

@@ -60,11 +60,15 @@ C_SRC = r'''#include <stdio.h>
 int main(void) { printf("hello %d\n", 6 * 7); return 0; }
 '''
 MAKEFILE = 'all: a b c\na b c:\n\t@echo $@ > $@.out\n'
+# Three threads, one at a time: threads that run together contend for
+# python's GIL, and which futex calls that takes (and in what order the
+# files get their fds) is up to the scheduler: two strace runs then agree
+# on less than 90% of lines.
 PY_THREADS = ('import threading\n'
               'def w(i):\n'
               '    open("t%d" % i, "w").write("x" * i)\n'
-              'ts = [threading.Thread(target=w, args=(i,)) for i in range(3)]\n'
-              '[t.start() for t in ts]; [t.join() for t in ts]\n')
+              'for i in range(3):\n'
+              '    t = threading.Thread(target=w, args=(i,)); t.start(); t.join()\n')
 SH_SCRIPT = 'for i in 1 2 3; do echo $i > f$i; done; cat f1 f2 f3 | wc -l\n'
 FILES = 'mkdir -p d/e; echo hi > d/a; echo there > d/e/b; printf "%s" "' + C_SRC.replace('"', '\\"').replace('\n', '\\n') + '" > hello.c'
 
@@ -98,12 +102,12 @@ CORPUS = [
     ('python3-http', FILES, ['python3', '-c', 'import urllib.request as u; print(len(u.urlopen("http://127.0.0.1:$PORT/hello.txt").read()))']),
     # archivers
     ('tar-c', FILES, ['tar', 'cf', 'a.tar', 'd']),
-    ('tar-x', FILES + '; tar cf a.tar d; rm -r d', ['tar', 'xf', 'a.tar']),
+    ('tar-x', FILES + '; touch -d @1700000000 d d/* d/e/*; tar cf a.tar d; rm -r d', ['tar', 'xf', 'a.tar']),
     ('gzip', FILES, ['gzip', '-k', 'hello.c']),
     ('xz', FILES, ['xz', '-k', 'hello.c']),
     ('bzip2', FILES, ['bzip2', '-k', 'hello.c']),
     ('zip', FILES, ['zip', '-qr', 'a.zip', 'd']),
-    ('unzip', FILES + '; zip -qr a.zip d; rm -r d', ['unzip', '-q', 'a.zip']),
+    ('unzip', FILES + '; touch -d @1700000000 d d/* d/e/*; zip -qr a.zip d; rm -r d', ['unzip', '-q', 'a.zip']),
     # databases
     ('sqlite3', FILES, ['sqlite3', 'db', 'create table t(a); insert into t values(1),(2); select sum(a) from t;']),
     # threaded and forking
@@ -176,6 +180,19 @@ RE_INODE = re.compile(r'\b(st_ino|inode)=\d+')
 # the client's ephemeral port.
 RE_SOCKINO = re.compile(r'(socket|pipe|anon_inode:\[?\w*\]?):\[\d+\]')
 RE_EPHEMERAL = re.compile(r'(sin6?_port=htons\()(\d+)(\))')
+# The envp of the launched command's execve is an address in the tracer's
+# own copy of its stack (the command is forked from the tracer): it moves
+# with the length of the tracer's own command line and path (strace -o F
+# vs /path/to/zdiag trace -o F), not with anything the program does.  Only
+# the first execve of the trace; the program's own execs are compared.
+RE_EXECVE_ENVP = re.compile(r'^(execve\(.*\], )0x[0-9a-f]+( /\* \d+ vars? \*/\))')
+# A SIGCHLD lands whenever the child happens to end: before or after the
+# parent's next calls, in two strace runs alike, and its handler's
+# rt_sigreturn returns what the interrupted call had.  Each process's
+# SIGCHLD lines (with the rt_sigreturn right after) are compared as a group
+# at the end of its lines, the return of rt_sigreturn as R.
+RE_SIGCHLD = re.compile(r'^--- SIGCHLD ')
+RE_SIGRETURN = re.compile(r'^(rt_sigreturn\(.*\)) = .*$')
 
 
 def normalise(text, port):
@@ -220,6 +237,7 @@ def normalise(text, port):
     order = []
     by = collections.defaultdict(list)
     randfd = set()
+    first_exec = False
     for p, ln in out:
         if ln is None:
             continue
@@ -248,14 +266,38 @@ def normalise(text, port):
         ln = RE_EPHEMERAL.sub(lambda m: m.group(1) + (m.group(2) if m.group(2) == str(port) else 'EPH') + m.group(3), ln)
         # strace aligns the " = result" at column 40 with spaces.
         ln = re.sub(r'\s+= ', ' = ', ln)
+        if not first_exec and ln.startswith('execve('):
+            first_exec = True
+            ln = RE_EXECVE_ENVP.sub(r'\1ENVP\2', ln)
         by[p].append(p + ' ' + ln if p else ln)
     res = []
     # processes in creation order (P1, P2, ...), not in the order their
     # first lines happened to come out
     order.sort(key=lambda p: int(p[1:]) if p.startswith('P') and p[1:].isdigit() else 0)
     for p in order:
-        res.extend(by[p])
+        res.extend(sigchld_last(by[p], p))
     return res
+
+
+def sigchld_last(lines, p):
+    """lines (one process's) with its SIGCHLD lines, and the rt_sigreturn
+    right after each, moved to the end (see RE_SIGCHLD)."""
+    pre = p + ' ' if p else ''
+    keep, moved = [], []
+    i = 0
+    while i < len(lines):
+        ln = lines[i][len(pre):]
+        if RE_SIGCHLD.match(ln):
+            moved.append(lines[i])
+            if i + 1 < len(lines):
+                m = RE_SIGRETURN.match(lines[i + 1][len(pre):])
+                if m:
+                    moved.append(pre + m.group(1) + ' = R')
+                    i += 1
+        else:
+            keep.append(lines[i])
+        i += 1
+    return keep + moved
 
 
 def agreement(a, b):

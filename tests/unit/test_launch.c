@@ -1,9 +1,10 @@
-/* -E environment editing (strace's make_env) and -P matching (strace's
- * pathtrace rules) on this process's own descriptors and memory. */
+/* -E environment editing (strace's make_env), -P matching (strace's
+ * pathtrace rules), the command's PATH lookup and the -ff files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -11,6 +12,7 @@
 #include "zdiag/pathtrace.h"
 #include "zdiag/syscall.h"
 #include "zdiag/sysname.h"
+#include "zdiag/tout.h"
 
 static void
 env_changes_in_order(void **state)
@@ -129,6 +131,108 @@ pathtrace_rules(void **state)
 	zd_pathset_release(&ps);
 }
 
+/* The command's file as execvp(3) finds it, on files made here. */
+static void
+resolve_along_path(void **state)
+{
+	char dir[] = "/tmp/zdiag-resolve-XXXXXX";
+	struct zd_sb out = ZD_SB_INIT, p = ZD_SB_INIT, d2 = ZD_SB_INIT, f = ZD_SB_INIT;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	zd_sb_addf(&d2, "%s/b", dir);
+	assert_int_equal(mkdir(d2.buf, 0755), 0);
+	/* a/prog not executable, b/prog executable: b's is taken */
+	zd_sb_addf(&f, "%s/prog", dir);
+	fd = open(f.buf, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	zd_sb_reset(&f);
+	zd_sb_addf(&f, "%s/b/prog", dir);
+	fd = open(f.buf, O_WRONLY | O_CREAT, 0755);
+	assert_true(fd >= 0);
+	close(fd);
+	zd_sb_addf(&p, "%s:%s/b", dir, dir);
+	assert_int_equal(zd_launch_resolve("prog", p.buf, &out), 0);
+	assert_string_equal(out.buf, f.buf);
+	/* only the non-executable one: EACCES, as execvp */
+	assert_int_equal(zd_launch_resolve("prog", dir, &out), -EACCES);
+	assert_int_equal(zd_launch_resolve("no-such-prog", p.buf, &out), -ENOENT);
+	assert_int_equal(zd_launch_resolve("", p.buf, &out), -ENOENT);
+	/* a name with a slash is not looked up; a directory cannot run */
+	assert_int_equal(zd_launch_resolve(f.buf, "/nonexistent", &out), 0);
+	assert_string_equal(out.buf, f.buf);
+	assert_int_equal(zd_launch_resolve(dir, NULL, &out), -EACCES);
+	assert_int_equal(zd_launch_resolve("sh", NULL, &out), 0);
+	unlink(f.buf);
+	zd_sb_reset(&f);
+	zd_sb_addf(&f, "%s/prog", dir);
+	unlink(f.buf);
+	rmdir(d2.buf);
+	rmdir(dir);
+	zd_sb_release(&out);
+	zd_sb_release(&p);
+	zd_sb_release(&d2);
+	zd_sb_release(&f);
+}
+
+/* -ff files: one per tid, appended when a tid comes back, the first
+ * failure kept; and the folder check. */
+static void
+ff_files(void **state)
+{
+	char dir[] = "/tmp/zdiag-ff-XXXXXX";
+	struct zd_sb pre = ZD_SB_INIT, lines = ZD_SB_INIT, name = ZD_SB_INIT;
+	struct zd_tout_ff ff;
+	char buf[64], *bad;
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	zd_sb_addf(&pre, "%s/out", dir);
+	zd_tout_ff_init(&ff, pre.buf, false);
+	assert_int_equal(zd_tout_ff_check_dir(pre.buf, &bad), 0);
+	zd_sb_adds(&lines, "a1\n");
+	zd_tout_ff_take(&ff, 11, &lines);
+	assert_int_equal(lines.len, 0);
+	zd_sb_adds(&lines, "b1\n");
+	zd_tout_ff_take(&ff, 22, &lines);
+	zd_tout_ff_close(&ff, 11);
+	zd_sb_adds(&lines, "a2\n");
+	zd_tout_ff_take(&ff, 11, &lines);   /* tid 11 again: appended */
+	zd_tout_ff_release(&ff);
+	assert_int_equal(ff.err, 0);
+	zd_sb_addf(&name, "%s.11", pre.buf);
+	fd = open(name.buf, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	assert_int_equal(n, 6);
+	buf[n] = '\0';
+	assert_string_equal(buf, "a1\na2\n");
+	unlink(name.buf);
+	zd_sb_reset(&name);
+	zd_sb_addf(&name, "%s.22", pre.buf);
+	assert_int_equal(unlink(name.buf), 0);
+	rmdir(dir);
+	/* the folder is gone: the check names it, a file cannot be made */
+	assert_int_equal(zd_tout_ff_check_dir(pre.buf, &bad), -ENOENT);
+	assert_string_equal(bad, dir);
+	free(bad);
+	zd_tout_ff_init(&ff, pre.buf, false);
+	zd_sb_adds(&lines, "x\n");
+	zd_tout_ff_take(&ff, 33, &lines);
+	assert_int_equal(ff.err, ENOENT);
+	assert_non_null(strstr(ff.errname, ".33"));
+	zd_tout_ff_release(&ff);
+	assert_int_equal(zd_tout_ff_check_dir("/", &bad), 0);
+	zd_sb_release(&pre);
+	zd_sb_release(&lines);
+	zd_sb_release(&name);
+}
+
 int
 main(void)
 {
@@ -136,6 +240,8 @@ main(void)
 		cmocka_unit_test(env_changes_in_order),
 		cmocka_unit_test(unknown_user),
 		cmocka_unit_test(pathtrace_rules),
+		cmocka_unit_test(resolve_along_path),
+		cmocka_unit_test(ff_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
