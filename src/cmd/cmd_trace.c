@@ -603,6 +603,12 @@ cmd_trace_fn(const struct zd_cmd *cmd, int argc, char **argv)
 	}
 	if (cli.npids && cli.o.daemonize && (r = attach_all(&cli)))
 		goto out_tracer;
+	/* -o FILE without -f (strace): every line has its pid when more
+	 * than one thread is traced from the start (-p PID,PID, a threaded
+	 * -p, -p with a command), none otherwise.  (The command, before its
+	 * exec, is not counted by the tracer yet.) */
+	if (cli.outfile && !cli.ff && !cli.o.follow)
+		cli.fmt.pidmode = zd_tracer_count(cli.tracer) + (cargv != NULL) > 1 ? ZD_PID_ALWAYS : ZD_PID_NONE;
 	/* Only now: with -D, the command (this process before the launch)
 	 * would keep the timer across its exec. */
 	if (!cli.eager)

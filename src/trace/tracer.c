@@ -383,10 +383,20 @@ hidden(const struct zd_tcb *tcb)
 	return tcb->flags & (TCB_HIDDEN | TCB_PRE_EXEC);
 }
 
+/* Under the seccomp filter: the launched command and its descendants.
+ * Processes attached with -p (and theirs) have no filter of ours, so
+ * every syscall stops them (strace: "--seccomp-bpf is not enabled for
+ * processes attached with -p"). */
+static bool
+filtered(const struct zd_tracer *t, const struct zd_tcb *tcb)
+{
+	return t->seccomp_active && !(tcb->flags & TCB_ATTACHED);
+}
+
 static void
 restart(struct zd_tracer *t, struct zd_tcb *tcb, int sig)
 {
-	int req = (t->seccomp_active && !tcb->in_syscall) ? PTRACE_CONT : PTRACE_SYSCALL;
+	int req = (filtered(t, tcb) && !tcb->in_syscall) ? PTRACE_CONT : PTRACE_SYSCALL;
 	struct timespec delay;
 
 	if (tcb->tamper && zd_tamper_take(tcb->tamper, &sig, &delay)) {
@@ -718,7 +728,7 @@ on_syscall_stop(struct zd_tracer *t, struct zd_tcb *tcb)
 		return;
 	}
 	if (si.op == PTRACE_SYSCALL_INFO_ENTRY) {
-		if (tcb->in_syscall && tcb->sc_shown && t->seccomp_active && tcb->sc_nr == table_nr(&si)) {
+		if (tcb->in_syscall && tcb->sc_shown && filtered(t, tcb) && tcb->sc_nr == table_nr(&si)) {
 			/* Entry stop after the seccomp stop (kernels before 4.8). */
 		} else {
 			if (tcb->in_syscall && tcb->sc_shown) {
@@ -742,7 +752,7 @@ on_seccomp_stop(struct zd_tracer *t, struct zd_tcb *tcb)
 		restart(t, tcb, 0);
 		return;
 	}
-	if (!t->seccomp_active) {
+	if (!filtered(t, tcb)) {
 		/* A filter from before zdiag (or ours without ptrace stops
 		 * wanted): the syscall-entry stop follows anyway. */
 		restart(t, tcb, 0);

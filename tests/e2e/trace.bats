@@ -567,8 +567,10 @@ EOF
 		grep -qx rc=130 "$T/rc.$m"
 		grep -q "^zdiag: process [0-9]* attached$" "$T/err.$m"
 		grep -q "^zdiag: process [0-9]* detached$" "$T/err.$m"
-		# The main thread and both threads were traced (-p takes every thread).
-		[ "$(grep -o '^\[pid *[0-9]*\]' "$T/out.$m" | sort -u | wc -l)" -ge 2 ]
+		# The main thread and both threads were traced (-p takes every
+		# thread); in a file each line starts with its tid (strace).
+		[ "$(grep -o '^[0-9]\+ ' "$T/out.$m" | sort -u | wc -l)" -ge 2 ]
+		! grep -v '^[0-9]\+ ' "$T/out.$m"
 		# The SIGSTOPs of PTRACE_ATTACH and of the detach never show.
 		! grep -q -- "--- SIGSTOP" "$T/out.$m"
 	done
@@ -988,7 +990,7 @@ notes() {
 	       advances $T/count || exit 6
 	       kill $P; wait $W'
 	grep -qx rc=129 "$T/rc"
-	grep -q '^\[pid *[0-9]*\] pwrite64([0-9]*, "[0-9]*\\n", [0-9]*, 0) *= [0-9]*$' "$T/out"
+	grep -q '^[0-9]* *pwrite64([0-9]*, "[0-9]*\\n", [0-9]*, 0) *= [0-9]*$' "$T/out"
 	! grep -q -- "--- SIGSTOP" "$T/out"
 	grep -v "^zdiag: process [0-9]* \(attached\|detached\)$" "$T/err" > "$T/notes"
 	notes "$T/notes" "$NOTE_SEIZE" "$NOTE_INFO" "$NOTE_VM"

@@ -46,7 +46,8 @@ same() {
 	same
 	grep -q '^getxattr(".*/f", "user.zdiag", "value", 256) = 6$' "$T/z"
 	grep -q '^fsetxattr([0-9]*, "user.f", "ffff", 4, XATTR_CREATE|XATTR_REPLACE) = -1 ENODATA' "$T/z"
-	grep -q '^listxattr(".*/f", "user.zdiag\\0user.bin\\0user.long\\0", 256) = 30$' "$T/z"
+	# (in the file system's order: ext4 and tmpfs differ; strace's is compared above)
+	grep -q '^listxattr(".*/f", "user\.[a-z]*\\0user\.[a-z]*\\0user\.[a-z]*\\0", 256) = 30$' "$T/z"
 }
 
 @test "ls -la: lgetxattr, getxattr and statx lines are strace's" {
@@ -72,7 +73,9 @@ same() {
 	both -v -e trace=getdents,getdents64 -- '"$HELPERS/trace_decode" dents $T/d'
 	same
 	grep -q 'd_type=DT_DIR, d_name="sub"}' "$T/z"
-	grep -q '^getdents(3, \[{d_ino=[0-9]*, d_off=[0-9]*, d_reclen=[0-9]*, d_name=".*d_name="\.", d_type=DT_DIR}' "$T/z"
+	# getdents: d_name before d_type ("." first on tmpfs, not on ext4)
+	grep -q '^getdents(3, \[{d_ino=[0-9]*, d_off=[0-9]*, d_reclen=[0-9]*, d_name="' "$T/z"
+	grep -q '^getdents(3, \[.*d_name="\.", d_type=DT_DIR}' "$T/z"
 	grep -q '^getdents64(3, \[\], 65536) *= 0$' "$T/z"
 }
 
@@ -123,13 +126,16 @@ same() {
 @test "stat family and statx: abbreviated, and with -v every field with strace's date comments (local time, nsec) and *_nsec fields" {
 	T=$BATS_TEST_TMPDIR
 	touch -d @0 "$T/epoch" && touch -d '2026-12-05 21:50:59.123456789 UTC' "$T/f" && ln -s f "$T/l"
+	# a folder nothing is written to between the runs (on tmpfs a folder's
+	# size and times change with every file made in it)
+	mkdir "$T/dir"
 	for v in "" -v; do
 		# the comments are in the tracer's local time: a zone of +0530
 		PRE='export TZ=XYZ-5:30' both $v -e trace=%stat,%lstat,%fstat -- \
-			'"$HELPERS/trace_decode" stat $T/epoch $T/f $T/l $T /dev/null'
+			'"$HELPERS/trace_decode" stat $T/epoch $T/f $T/l $T/dir /dev/null'
 		same
 	done
-	grep -q '^stat(".*/f", {st_dev=makedev(0x[0-9a-f]*, 0x*[0-9a-f]*), st_ino=[0-9]*, st_mode=S_IFREG|0644, .*, st_atime=1796507459 /\* 2026-12-06T03:20:59.123456789+0530 \*/, st_atime_nsec=123456789, st_mtime=1796507459 /\* 2026-12-06T03:20:59.123456789+0530 \*/, st_mtime_nsec=123456789, st_ctime=' "$T/z"
+	grep -q '^stat(".*/f", {st_dev=makedev(0[x0-9a-f]*, 0x*[0-9a-f]*), st_ino=[0-9]*, st_mode=S_IFREG|0644, .*, st_atime=1796507459 /\* 2026-12-06T03:20:59.123456789+0530 \*/, st_atime_nsec=123456789, st_mtime=1796507459 /\* 2026-12-06T03:20:59.123456789+0530 \*/, st_mtime_nsec=123456789, st_ctime=' "$T/z"
 	grep -q '^stat(".*/epoch", {.*, st_atime=0, st_atime_nsec=0, st_mtime=0, st_mtime_nsec=0, ' "$T/z"
 	grep -q '^statx(AT_FDCWD, ".*/f", AT_STATX_FORCE_SYNC|AT_NO_AUTOMOUNT, STATX_ALL|STATX_MNT_ID, {stx_mask=.*stx_mtime={tv_sec=1796507459, tv_nsec=123456789} /\* 2026-12-06T03:20:59.123456789+0530 \*/, stx_rdev_major=0, ' "$T/z"
 	grep -q '^statx(AT_FDCWD, "/dev/null", .*stx_rdev_major=1, stx_rdev_minor=3, ' "$T/z"

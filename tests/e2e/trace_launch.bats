@@ -358,3 +358,71 @@ q = select.poll(); q.register(0); q.poll(0)
 	! grep -v '^zdiag: \(\[wait(\|ptrace(\)' "$T/z.err"
 	diff "$T/s" "$T/z"
 }
+
+# ---------------------------------------------------------------- with -p
+
+@test "-P with -p: only the attached process's calls on PATH; after Ctrl-C it runs on, untraced" {
+	require_pidns
+	echo hello > "$BATS_TEST_TMPDIR/data"
+	P=$BATS_TEST_TMPDIR/data in_ns "$FUNCS"'sh -c "while :; do read x < \"$P\"; echo \$x > $T/beat; sleep 0.05; done" & L=$!
+	       wait_file $T/beat hello || exit 1
+	       "$ZDIAG" trace -P "$P" -p $L -o $T/z 2> $T/z.err & Z=$!
+	       wait_file $T/z "openat(AT_FDCWD, \"$P\"" || exit 2
+	       wait_file $T/z "^close(" || exit 3
+	       kill -INT $Z; wait $Z; echo rc=$? > $T/rc
+	       sleep 0.2
+	       sed -n "s/^\(State\|TracerPid\):\t\(.\).*/\1=\2/p" /proc/$L/status > $T/after
+	       : > $T/beat; wait_file $T/beat hello || exit 4
+	       kill $L'
+	cat "$T/z" "$T/z.err" "$T/after"
+	grep -q "^openat(AT_FDCWD, \"$BATS_TEST_TMPDIR/data\", O_RDONLY) = [0-9]*$" "$T/z"
+	grep -q '^read(0, "h", 1) *= 1$' "$T/z"             # through a descriptor to it
+	! grep -q 'wait4\|clone\|execve\|write(1' "$T/z"     # the loop's other calls
+	grep -q '^zdiag: process [0-9]* attached$' "$T/z.err"
+	grep -qx 'TracerPid=0' "$T/after"
+	grep -qx 'State=S' "$T/after"
+}
+
+@test "-p with a command: both traced, the attached one without the seccomp filter; every line has its pid, as strace" {
+	require_pidns
+	for tool in zdiag strace; do
+		run_tool="$ZDIAG trace"; [ $tool = strace ] && run_tool=strace
+		in_ns "$FUNCS"'rm -f $T/beat; sh -c "while :; do echo beat > $T/beat; sleep 0.05; done" & L=$!
+		       wait_file $T/beat beat || exit 1
+		       (sleep 1.5; kill $L) &
+		       '"$run_tool"' -p $L -e trace=openat,exit_group -o $T/out sh -c "sleep 0.3; exec 7< /etc/hostname; exit 4"; echo rc=$? > $T/rc'
+		grep -qx rc=4 "$T/rc"
+		# each line: its pid, then the call; the set of distinct lines
+		sed -E -e 's/^[0-9]+ +/PID /' -e 's/(si_pid|si_uid)=[0-9]+/\1=N/g' \
+			-e 's,(si_utime|si_stime)=[0-9]+( /\* [0-9.]+ s \*/)?,\1=N,g' "$T/out" | sort -u > "$T/set.$tool"
+		! grep -v '^PID ' "$T/out"
+	done
+	cat "$T/set.zdiag"
+	diff "$T/set.strace" "$T/set.zdiag"
+	grep -q "^PID openat(AT_FDCWD, \"$BATS_TEST_TMPDIR/beat\", O_WRONLY|O_CREAT|O_TRUNC, 0666) *= [0-9]*$" "$T/set.zdiag"
+	grep -q '^PID openat(AT_FDCWD, "/etc/hostname", O_RDONLY) *= [0-9]*$' "$T/set.zdiag"
+}
+
+@test "-D with -p and a command: the daemonized tracer traces both; -D with -p alone is refused, as strace" {
+	require_pidns
+	in_ns "$FUNCS"'sh -c "while :; do echo beat > $T/beat; sleep 0.05; done" & L=$!
+	       wait_file $T/beat beat || exit 1
+	       "$ZDIAG" trace -D -p $L -e trace=openat,exit_group -o $T/z sh -c "sleep 0.5; exec 7< /etc/hostname; exit 4"; echo rc=$? > $T/rc
+	       wait_file $T/z "exited with 4" || exit 2
+	       # the command is done; the tracer goes on with the loop until it ends
+	       t=$(sed -n "s/^TracerPid:\t//p" /proc/$L/status)
+	       : > $T/beat; wait_file $T/beat beat || exit 3
+	       kill $L; wait $L
+	       wait_file $T/z "^$L *+++ killed by SIGTERM +++" || exit 4
+	       [ -d /proc/$t ] && sleep 0.5
+	       [ -d /proc/$t ] && echo "tracer $t left" > $T/after || echo "tracer=0" > $T/after'
+	grep -v SIGCHLD "$T/z"; cat "$T/rc" "$T/after"
+	grep -qx rc=4 "$T/rc"
+	grep -q '^[0-9]* *openat(AT_FDCWD, "/etc/hostname", O_RDONLY) *= [0-9]*$' "$T/z"   # the command
+	# the attached loop: its redirections to $T/beat
+	grep -q "^[0-9]* *openat(AT_FDCWD, \"$BATS_TEST_TMPDIR/beat\", O_WRONLY|O_CREAT|O_TRUNC, 0666) *= [0-9]*$" "$T/z"
+	grep -qx 'tracer=0' "$T/after"
+	run zdiag trace -D -p 1
+	[ "$status" = 2 ]
+	[[ "$output" == *"-D/--daemonize needs a command to run"* ]]
+}
