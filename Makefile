@@ -62,7 +62,7 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -MMD -MP $(WARN) -Iinclude -I$(G) \
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LIBS = $(PKG_LIBS) -lpthread
 
-LIB_SRCS := $(sort $(wildcard src/core/*.c src/trace/*.c src/check/*.c))
+LIB_SRCS := $(sort $(wildcard src/core/*.c src/trace/*.c src/check/*.c src/debug/*.c))
 CLI_LIB_SRCS := $(sort $(wildcard src/cli/*.c))
 CLI_SRCS := $(sort $(wildcard src/cmd/*.c)) src/main.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
