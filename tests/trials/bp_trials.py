@@ -119,16 +119,20 @@ class Target:
             self.proc.wait()
 
 
-def first_hit(p, marker, timeout=30.0):
-    """Read p's stdout until a line holds marker (the debugger reported a
-    breakpoint hit), then keep draining it in a thread so that the debugger
-    never blocks on a full pipe.  Returns whether the marker was seen."""
+def first_hit(p, marker, timeout=30.0, count=1):
+    """Read p's stdout until count lines hold marker (the debugger reported
+    a breakpoint hit), then keep draining it in a thread so that the
+    debugger never blocks on a full pipe.  Returns whether the process is
+    still running (at the end of its output it is not)."""
     seen = threading.Event()
 
     def drain():
+        n = 0
         for line in p.stdout:
             if marker in line:
-                seen.set()
+                n += 1
+                if n >= count:
+                    seen.set()
         seen.set()  # end of output: stop waiting
 
     threading.Thread(target=drain, daemon=True).start()
@@ -151,11 +155,18 @@ def zdiag_trial(zdiag, path, pid, rng, tmp):
     elif path == "sigkill-idle":
         # SIGKILL while zdiag waits for its next command (the process
         # stopped at a breakpoint): the way a session usually spends time.
-        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        # Idle for sure: every `cont` has reported its hit (on a loaded
+        # machine a fixed delay could land in a run of `cont`, the case
+        # measured by the sigkill path).
+        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
         p.stdin.write(("\n".join(cmds) + "\n").encode())
         p.stdin.flush()
-        time.sleep(rng.uniform(0.2, 0.5))
+        if not first_hit(p, b"hit breakpoint 1", count=nconts):
+            p.kill()
+            p.wait(timeout=60)
+            return "zdiag did not report %d hits" % nconts
+        time.sleep(rng.uniform(0.0, 0.3))
         p.kill()
         p.wait(timeout=60)
         p.stdin.close()
