@@ -382,6 +382,10 @@ reap_by(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, pid_t r
 			free(it->warning);
 			it->warning = fmt("%d (%s) gets ECHILD if it waits for %d later", (int)reaper, comm,
 					  (int)it->pid);
+		} else if (still_zombie(pfs, it->pid, it->starttime) == 0) {
+			/* Someone else's wait took it between the plan and the
+			 * injection (the parent's own wait4, most often). */
+			set_outcome(it, ZD_REAP_GONE, fmt("reaped meanwhile, not by %d (%s)", (int)reaper, comm));
 		} else if (res[i].ret < 0) {
 			set_outcome(it, ZD_REAP_FAILED, fmt("%d (%s) cannot wait for it: %s", (int)reaper, comm,
 							    strerror((int)-res[i].ret)));
@@ -472,10 +476,14 @@ resume_parents(const struct zd_procfs *pfs, struct zd_reap *r, const struct zd_r
 }
 
 /* After the tracer's waitid a zombie goes back to its real parent: the
- * second round makes that parent reap it. */
+ * second round makes that parent reap it.  When the parent's own wait
+ * (a wait4 already pending for it) takes it first, the second round finds
+ * it gone, and the tracer's waitid stays what reaped it. */
 static void
 second_round(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, const struct zd_reap_opts *o)
 {
+	struct zd_reap_item *was = zd_xcalloc(r->n ? r->n : 1, sizeof(*was));
+	bool *moved = zd_xcalloc(r->n ? r->n : 1, sizeof(*moved));
 	size_t i;
 	bool any = false;
 
@@ -492,6 +500,10 @@ second_round(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, co
 		if (dfd < 0)
 			continue;
 		if (zd_proc_read_stat(dfd, &st) == 0 && st.ppid > 0 && st.ppid != it->reaper) {
+			was[i] = *it;
+			was[i].warning = NULL;  /* stays with the item */
+			moved[i] = true;
+			it->reason = NULL;      /* kept in was[i], given back below */
 			it->reaper = st.ppid;
 			it->role = ZD_ROLE_PARENT;
 			it->reaper_comm[0] = 0;
@@ -511,6 +523,23 @@ second_round(const struct zd_procfs *pfs, struct zd_reap *r, size_t *rsalloc, co
 	}
 	if (any)
 		execute(pfs, r, rsalloc, o);
+	for (i = 0; i < r->n; i++) {
+		struct zd_reap_item *it = &r->v[i];
+
+		if (!moved[i])
+			continue;
+		if (it->action == ZD_REAP_GONE) {
+			char *warning = it->warning;
+
+			free(it->reason);
+			*it = was[i];
+			it->warning = warning;
+		} else {
+			free(was[i].reason);
+		}
+	}
+	free(was);
+	free(moved);
 }
 
 /* Is this zombie one of those asked for? */
