@@ -337,10 +337,19 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 @test "transient: a zombie reaped during the settle interval is not stuck" {
 	require_pidns
 	export T
+	# The parent reaps once zdiag sleeps between its two looks (syscall
+	# 230, clock_nanosleep): after a fixed delay, a slow start (sanitizers,
+	# a loaded machine) missed the zombie altogether.
 	in_ns '
-		eval "$("$HELPERS"/stage transient 200)"
+		eval "$("$HELPERS"/stage transient usr1)"
 		echo "zombie=$zombie" > "$T/pids"
-		"$ZDIAG" scan --json --settle 2000 > "$T/scan.json"; echo $? > "$T/rc"
+		"$ZDIAG" scan --json --settle 2000 > "$T/scan.json" & S=$!
+		for i in $(seq 1200); do
+			[ "$(cut -d" " -f1 /proc/$S/syscall 2> /dev/null)" = 230 ] && break
+			sleep 0.05
+		done
+		kill -USR1 $parent
+		wait $S; echo $? > "$T/rc"
 	'
 	. "$T/pids"
 	[ "$(cat "$T/rc")" = 0 ]
@@ -433,9 +442,16 @@ print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "
 @test "--watch shows a zombie appearing and then being reaped" {
 	require_pidns
 	export T
+	# reaped once the first frame shows it (not after a fixed delay)
 	in_ns '
-		eval "$("$HELPERS"/stage transient 1200)"
-		"$ZDIAG" scan --watch 0.5 --count 5 --settle 0 --color=never > "$T/watch.txt"; echo $? > "$T/rc"
+		eval "$("$HELPERS"/stage transient usr1)"
+		"$ZDIAG" scan --watch 0.5 --count 5 --settle 0 --color=never > "$T/watch.txt" & S=$!
+		for i in $(seq 1200); do
+			grep -q "STUCK  zombie $zombie" "$T/watch.txt" && break
+			sleep 0.05
+		done
+		kill -USR1 $parent
+		wait $S; echo $? > "$T/rc"
 		echo "zombie=$zombie" > "$T/pids"
 	'
 	. "$T/pids"

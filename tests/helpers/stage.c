@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -538,11 +539,22 @@ scenario(const char *name, const char *arg, const char *arg2)
 		forever();
 	}
 	if (!strcmp(name, "transient")) {
-		long ms = arg ? atol(arg) : 300;
+		/* ARG: reap after ARG ms, or "usr1": when a SIGUSR1 comes */
+		bool on_usr1 = arg && !strcmp(arg, "usr1");
+		long ms = arg && !on_usr1 ? atol(arg) : 300;
+		sigset_t usr1;
+		int sig;
 
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		if (on_usr1)
+			sigprocmask(SIG_BLOCK, &usr1, NULL);
 		z = zombie_child(0);
 		report("zombie=%d parent=%d", z, self);
-		msleep(ms);
+		if (on_usr1)
+			sigwait(&usr1, &sig);
+		else
+			msleep(ms);
 		waitpid(z, NULL, 0);
 		forever();
 	}
