@@ -503,7 +503,7 @@ parse_common(struct fe *fe, struct zd_optparse *p, int id)
 /* ---------------------------------------------------------------- */
 /* Entry points                                                      */
 
-/* Options; 0 to go on, or the exit code. */
+/* Options; -1 to go on, or the exit code (--help: 0). */
 static int
 parse_args(struct fe *fe, const struct zd_cmd *cmd, int argc, char **argv, bool run_mode, struct zd_optparse *p,
 	   const char ***evals, size_t *nevals, bool *bt, bool *unique, bool *json)
@@ -534,13 +534,13 @@ parse_args(struct fe *fe, const struct zd_cmd *cmd, int argc, char **argv, bool 
 			rc = parse_common(fe, p, id);
 			if (rc) {
 				zd_opt_release(p);
-				return rc;
+				return rc < 0 ? ZD_EXIT_USAGE : rc;
 			}
 		}
 	}
 	if (run_mode)
 		return p->ind >= argc ? zd_usage_error(cmd->name, "no command to run (zdiag run [-e CMD]... -- CMD [ARGS])")
-				      : 0;
+				      : -1;
 	if (p->ind >= argc)
 		return zd_usage_error(cmd->name, "no pid given");
 	if (p->ind + 1 < argc)
@@ -552,7 +552,7 @@ parse_args(struct fe *fe, const struct zd_cmd *cmd, int argc, char **argv, bool 
 		return zd_usage_error(cmd->name, "--unique, --json and --lines go with --bt");
 	if (*bt && *nevals)
 		return zd_usage_error(cmd->name, "--bt and -e do not mix (use -e 'bt all')");
-	return 0;
+	return -1;
 }
 
 /* The session messages of the start. */
@@ -665,7 +665,7 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 	fe.d.run_mode = run_mode;
 	fe.d.color = zd_color_use(ZD_COLOR_AUTO, 1);
 	rc = parse_args(&fe, cmd, argc, argv, run_mode, &p, &evals, &nevals, &bt, &unique, &json);
-	if (rc) {
+	if (rc >= 0) {
 		free(evals);
 		zd_dbg_release(&fe.d);
 		zd_dbg_out_release(&fe.out);
