@@ -11,7 +11,7 @@
 # ignores SANITIZE= (the sanitizers cannot link statically).
 
 STATIC_B := build/static
-STATIC_LIB_SRCS := $(addprefix src/core/,esc.c inject.c json.c maps.c procfs.c ptwait.c reap.c scan.c seccomp.c sig.c \
+STATIC_LIB_SRCS := $(addprefix src/core/,dbgline.c esc.c inject.c json.c maps.c procfs.c ptwait.c reap.c scan.c seccomp.c sig.c \
 	strbuf.c subreaper.c sysname.c verdict.c xalloc.c) \
 	$(sort $(wildcard src/check/*.c))
 STATIC_CLI_SRCS := src/cli/err.c src/cli/opt.c src/cmd/cmd_scan.c src/cmd/cmd_reap.c src/cmd/cmd_check.c \

@@ -18,6 +18,10 @@ int zd_dbg_split(char *line, char **argv, int max);
 /* A number: 0x.., 0.., decimal, or negative decimal; false if not one. */
 bool zd_dbg_parse_num(const char *s, uint64_t *v);
 
+/* A decimal number in [min, max] (the whole word): 0, -EINVAL or -ERANGE
+ * (also zd_parse_ll, the front-ends' option parser). */
+int zd_dbg_parse_int(const char *s, long long min, long long max, long long *out);
+
 /* Value of a term that is not a number ($REG or a symbol): 0 or a negative
  * value, which zd_dbg_eval returns as is. */
 typedef int zd_dbg_term_fn(void *ctx, const char *term, uint64_t *v);

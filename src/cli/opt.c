@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "zdiag/cmd.h"
+#include "zdiag/dbgline.h"
 #include "zdiag/err.h"
 #include "zdiag/strbuf.h"
 #include "zdiag/xalloc.h"
@@ -206,22 +207,11 @@ zd_cmd_print_help(const struct zd_cmd *cmd, FILE *f)
 	fprintf(f, "\nSee zdiag(1) for details.\n");
 }
 
+/* The debugger's words use the same strict parser (src/core/dbgline.c). */
 int
 zd_parse_ll(const char *s, long long min, long long max, long long *out)
 {
-	char *end;
-	long long v;
-
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*end)
-		return -EINVAL;
-	if (errno == ERANGE || v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
+	return zd_dbg_parse_int(s, min, max, out);
 }
 
 int

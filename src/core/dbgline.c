@@ -31,6 +31,24 @@ zd_dbg_split(char *line, char **argv, int max)
 	return argc;
 }
 
+int
+zd_dbg_parse_int(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
 bool
 zd_dbg_parse_num(const char *s, uint64_t *v)
 {

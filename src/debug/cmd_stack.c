@@ -1,0 +1,132 @@
+/* Stack and thread commands: bt, thread. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "zdiag/dbgline.h"
+#include "zdiag/esc.h"
+#include "zdiag/maps.h"
+#include "zdiag/regs.h"
+#include "zdiag/sig.h"
+#include "zdiag/xalloc.h"
+
+#include "dbg-int.h"
+
+static size_t
+live_unwind(struct zd_dbg *d, struct zd_thread *t, struct zd_frame *fr, bool *truncated)
+{
+	struct zd_tsnap ts;
+	size_t n = 0;
+
+	*truncated = false;
+	if (zd_pt_getregs(&d->pt, t) < 0 || zd_dbg_load_space(d) < 0)
+		return 0;
+	if (!d->uw)
+		d->uw = zd_unwinder_new(&d->space);
+	if (!d->uw)
+		return 0;
+	if (zd_tsnap_capture(&ts, t->tid, &t->regs, &d->space.maps, dbg_pt_reader, &d->pt, d->stack_max) < 0) {
+		/* No readable stack: just the pc. */
+		fr[0].ip = t->regs.rip;
+		fr[0].sp = t->regs.rsp;
+		fr[0].flags = ZD_FRAME_EXACT;
+		return 1;
+	}
+	n = zd_unwind(d->uw, &ts, dbg_pt_reader_masked, &d->pt, fr, d->max_frames);
+	*truncated = ts.truncated;
+	zd_tsnap_release(&ts);
+	return n;
+}
+
+static int
+cmd_bt(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+{
+	bool all = false, unique = false;
+	pid_t only = 0;
+	struct dbg_tbt *t;
+	size_t i, n = 0;
+	struct zd_sb *sb = &out->text;
+	int k;
+
+	for (k = 1; k < argc; k++) {
+		long long v;
+
+		if (!strcmp(argv[k], "all"))
+			all = true;
+		else if (!strcmp(argv[k], "--unique") || !strcmp(argv[k], "unique"))
+			unique = all = true;
+		else if (zd_dbg_parse_int(argv[k], 1, INT_MAX, &v) == 0)
+			only = (pid_t)v;
+		else
+			return zd_dbg_fail(out, "usage: bt [TID|all] [--unique]");
+	}
+	if (only && !zd_pt_thread(&d->pt, only))
+		return zd_dbg_fail(out, "no thread %d in process %d", (int)only, (int)d->pid);
+	if (!all && !only)
+		only = zd_dbg_cur_thread(d)->tid;
+	t = zd_xcalloc(d->pt.nth, sizeof(*t));
+	for (i = 0; i < d->pt.nth; i++) {
+		struct zd_thread *th = &d->pt.th[i];
+		struct dbg_tbt *b = &t[n];
+
+		if (only && th->tid != only)
+			continue;
+		if ((th->flags & ZD_TH_GONE) && th->state != 'Z')
+			continue;
+		b->tid = th->tid;
+		b->state = th->state;
+		b->stopped = th->flags & ZD_TH_STOPPED;
+		b->zombie = (th->flags & ZD_TH_GONE) != 0;
+		dbg_read_comm(d->pid, th->tid, b->comm, sizeof(b->comm));
+		if (b->stopped) {
+			b->fr = zd_xcalloc(d->max_frames, sizeof(*b->fr));
+			b->n = live_unwind(d, th, b->fr, &b->truncated);
+		}
+		n++;
+	}
+	if (n == 1 && !all) {
+		for (i = 0; i < t[0].n; i++)
+			dbg_put_frame(sb, d, &d->space, i, &t[0].fr[i]);
+		if (t[0].truncated)
+			zd_sb_adds(sb, "    (stack copy truncated: see --stack-size)\n");
+	} else {
+		dbg_render_bt_text(out, d, &d->space, t, n, unique);
+	}
+	for (i = 0; i < n; i++)
+		free(t[i].fr);
+	free(t);
+	return 0;
+}
+
+static int
+cmd_thread(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+{
+	long long v;
+	struct zd_thread *t;
+
+	if (argc == 1) {
+		zd_sb_addf(&out->text, "current thread: %d\n", (int)zd_dbg_cur_thread(d)->tid);
+		return 0;
+	}
+	if (zd_dbg_parse_int(argv[1], 1, INT_MAX, &v) < 0)
+		return zd_dbg_fail(out, "usage: thread [TID]");
+	t = zd_pt_thread(&d->pt, (pid_t)v);
+	if (!t || !(t->flags & ZD_TH_STOPPED) || (t->flags & ZD_TH_GONE))
+		return zd_dbg_fail(out, "no stopped thread %lld in process %d", v, (int)d->pid);
+	d->cur = t->tid;
+	zd_sb_addf(&out->text, "current thread: %d\n", (int)t->tid);
+	return 0;
+}
+
+const struct zd_dbg_cmd zd_dbg_cmds_stack[] = {
+	{ "bt", "backtrace", 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_bt, "bt [TID|all] [--unique]",
+	  "backtrace: #N 0xADDR in FUNC+0xOFF (MODULE) at FILE:LINE", NULL },
+	{ "thread", NULL, 0, 1, ZD_DBG_NEED_PROCESS, cmd_thread, "thread [TID]", "show or switch the current thread", NULL },
+	{ 0 },
+};

@@ -1,0 +1,74 @@
+/*
+ * Shared by the files of src/debug/ only: rendering helpers (symbols,
+ * frames, addresses), the session's checks and the backtrace records.
+ */
+#ifndef ZDIAG_DBG_INT_H
+#define ZDIAG_DBG_INT_H
+
+#include "zdiag/dbg.h"
+
+#define C_RESET "\033[0m"
+#define C_FUNC "\033[33m"
+#define C_ADDR "\033[34m"
+#define C_MOD "\033[32m"
+#define C_DIM "\033[2m"
+
+/* The colour code, or "" without colours. */
+const char *dbg_col(const struct zd_dbg *d, const char *code);
+/* Escaped text (tracee strings, paths). */
+void dbg_put_esc(struct zd_sb *sb, const char *s);
+/* "park+0x1a" or "??" */
+void dbg_put_sym(struct zd_sb *sb, const struct zd_dbg *d, const struct zd_where *w);
+/* " <main+4>" for an address that has a symbol, else nothing. */
+void dbg_put_angle(struct zd_sb *sb, struct zd_dbg *d, uint64_t addr);
+/* "FUNC+OFF (MODULE) at FILE:LINE" for addr, if the memory map is readable. */
+void dbg_put_where(struct zd_sb *sb, struct zd_dbg *d, uint64_t addr);
+/* A failure naming a word the user typed: msg ("unknown register '%s'") has
+ * one %s, where the word goes escaped. */
+int dbg_fail_word(struct zd_dbg_out *out, const char *msg, const char *word);
+
+/* zd_pt_init / zd_pt_release of d->pt (the signal mask is saved and restored). */
+void dbg_pt_start(struct zd_dbg *d);
+void dbg_pt_stop(struct zd_dbg *d);
+
+/* "cannot attach to PID: why" for an error of zd_pt_attach; returns err. */
+int dbg_attach_error(struct zd_dbg *d, int err, struct zd_dbg_out *out);
+
+/* False (and the failure in out) once the session is over. */
+bool dbg_need_process(struct zd_dbg *d, struct zd_dbg_out *out);
+/* An address expression (include/zdiag/dbgline.h): 0, or -1 and the failure in out. */
+int dbg_eval(struct zd_dbg *d, const char *expr, uint64_t *v, struct zd_dbg_out *out);
+/* Resume the current thread (cont, stepi, syscall) and report what stopped it. */
+int dbg_resume(struct zd_dbg *d, enum zd_resume how, struct zd_dbg_out *out);
+
+/* Memory readers for the unwinder: raw bytes, or with breakpoints masked. */
+ssize_t dbg_pt_reader(void *ctx, uint64_t addr, void *buf, size_t len);
+ssize_t dbg_pt_reader_masked(void *ctx, uint64_t addr, void *buf, size_t len);
+/* /proc/PID/task/TID/comm, "" if unreadable. */
+void dbg_read_comm(pid_t pid, pid_t tid, char *buf, size_t size);
+
+/* One thread's backtrace (bt.c). */
+struct dbg_tbt {
+	pid_t tid;
+	char comm[ZD_COMM_MAX + 1];
+	char state;
+	bool stopped;
+	bool zombie;
+	bool truncated;
+	int err;
+	struct zd_frame *fr;
+	size_t n;
+	int group;            /* unique: index of its group's first thread */
+};
+
+void dbg_put_frame(struct zd_sb *sb, const struct zd_dbg *d, const struct zd_space *sp, size_t i,
+		   const struct zd_frame *f);
+/* Threads with their frames ("thread N (comm):" headers, --unique groups). */
+void dbg_render_bt_text(struct zd_dbg_out *out, struct zd_dbg *d, const struct zd_space *sp, struct dbg_tbt *t,
+			size_t n, bool unique);
+
+/* Commands shared between groups. */
+int dbg_cmd_regs(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out);
+int dbg_list_breaks(struct zd_dbg *d, struct zd_dbg_out *out);
+
+#endif
