@@ -29,6 +29,7 @@
 #include <readline/readline.h>
 
 #include "zdiag/cmd.h"
+#include "zdiag/core.h"
 #include "zdiag/dbgline.h"
 #include "zdiag/decode.h"
 #include "zdiag/disasm.h"
@@ -61,11 +62,13 @@ enum {
 	OPT_STACK_SIZE,
 	OPT_LINES,
 	OPT_COLOR,
+	OPT_CORE,
 };
 
 static const struct zd_opt attach_opts[] = {
 	{ 'e', 'e', "eval", ZD_ARG_REQ, "CMD", "run CMD (repeatable), then detach; no prompt", NULL },
 	{ OPT_BT, 0, "bt", ZD_ARG_NONE, NULL, "all-thread backtrace, pausing the process only to copy stacks", NULL },
+	{ OPT_CORE, 0, "core", ZD_ARG_REQ, "FILE", "write an ELF core of the process to FILE, then detach", NULL },
 	{ OPT_UNIQUE, 0, "unique", ZD_ARG_NONE, NULL, "with --bt: group threads with identical stacks", NULL },
 	{ OPT_JSON, 0, "json", ZD_ARG_NONE, NULL, "with --bt: one JSON document (schema: docs/attach-json.md)", NULL },
 	{ OPT_TIMEOUT, 0, "timeout", ZD_ARG_REQ, "MS", "give up on a thread that does not stop within MS (default 1000)", NULL },
@@ -1945,6 +1948,104 @@ cmd_list(struct dbg *d, int argc, char **argv)
 	return cmd_list_breaks(d);
 }
 
+/* ---------------------------------------------------------------- */
+/* Core files (gcore, --core FILE): the writer is src/debug/core.c    */
+
+/* Write a core of the stopped process to file (NULL: core.PID).  Returns
+ * 0, or -1 after a one-line error. */
+static int
+gcore_write(struct dbg *d, const char *file, struct zd_core_stats *st)
+{
+	struct zd_core_thread *th = zd_xcalloc(d->pt.nth ? d->pt.nth : 1, sizeof(*th));
+	struct zd_core_src src = { .pid = d->pid, .filter = -1 };
+	struct zd_sb name = ZD_SB_INIT, e = ZD_SB_INIT;
+	size_t i, n = 0;
+	int fd, ret = -ESRCH;
+
+	if (file)
+		zd_sb_adds(&name, file);
+	else
+		zd_sb_addf(&name, "core.%d", (int)d->pid);
+	for (i = 0; i < d->pt.nth; i++) {
+		struct zd_thread *t = &d->pt.th[i];
+
+		if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED || zd_pt_getregs(&d->pt, t) < 0)
+			continue;
+		th[n].tid = t->tid;
+		th[n].regs = t->regs;
+		th[n].cursig = t->pending_sig;
+		zd_core_thread_read(&th[n]);
+		/* The current thread first: gdb selects it when loading. */
+		if (t->tid == d->cur && n) {
+			struct zd_core_thread x = th[0];
+
+			th[0] = th[n];
+			th[n] = x;
+		}
+		n++;
+	}
+	if (n) {
+		src.th = th;
+		src.nth = n;
+		src.memtid = th[0].tid;
+		fd = open(name.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		ret = fd < 0 ? -errno : zd_core_write(&src, fd, st);
+		if (fd >= 0 && close(fd) < 0 && !ret)
+			ret = -errno;
+	}
+	for (i = 0; i < n; i++)
+		zd_core_thread_release(&th[i]);
+	if (ret < 0) {
+		zd_esc_cs(&e, name.buf, 0);
+		cmd_fail(d, "cannot write core '%s': %s", e.buf, strerror(-ret));
+	} else {
+		zd_sb_reset(&e);
+		zd_esc_cs(&e, name.buf, 0);
+		printf("saved core '%s': %zu thread%s, %zu of %zu mappings, %" PRIu64 " bytes\n", e.buf, st->nthreads,
+		       st->nthreads == 1 ? "" : "s", st->nsegs_written, st->nsegs, st->file_size);
+		fflush(stdout);
+	}
+	free(th);
+	zd_sb_release(&name);
+	zd_sb_release(&e);
+	return ret < 0 ? -1 : 0;
+}
+
+static int
+cmd_gcore(struct dbg *d, int argc, char **argv)
+{
+	struct zd_core_stats st;
+
+	if (argc > 2)
+		return cmd_fail(d, "usage: gcore [FILE]");
+	if (!need_process(d))
+		return -1;
+	return gcore_write(d, argc == 2 ? argv[1] : NULL, &st);
+}
+
+/* --core FILE: stop, write, let go. */
+static int
+core_batch(struct dbg *d, const char *file)
+{
+	struct zd_core_stats st;
+	int ret;
+
+	zd_pt_init(&d->pt);
+	ret = zd_pt_attach(&d->pt, d->pid, d->timeout_ms);
+	if (ret < 0) {
+		zd_pt_release(&d->pt);
+		return attach_error(d, d->pid, ret);
+	}
+	d->cur = zd_pt_thread(&d->pt, d->pid) ? d->pid : 0;
+	ret = gcore_write(d, file, &st);
+	zd_pt_detach(&d->pt);
+	if (d->verbose)
+		fprintf(stderr, "zdiag: %d was stopped for %.2f ms (%zu thread%s)\n", (int)d->pid,
+			stopped_ms(&d->pt), st.nthreads, st.nthreads == 1 ? "" : "s");
+	zd_pt_release(&d->pt);
+	return ret < 0 ? ZD_EXIT_FOUND : ZD_EXIT_OK;
+}
+
 struct dcmd {
 	const char *name;
 	const char *alias;
@@ -1976,6 +2077,7 @@ static const struct dcmd dcmds[] = {
 	{ "detach", NULL, cmd_detach, "detach", "remove breakpoints, let the process run on, end the session" },
 	{ "kill", NULL, cmd_kill, "kill", "SIGKILL the process and end the session" },
 	{ "quit", "q", cmd_quit, "quit", "end the session: detach (attach) or kill the program (run)" },
+	{ "gcore", NULL, cmd_gcore, "gcore [FILE]", "write an ELF core of the process to FILE (default core.PID), as gdb's gcore" },
 	{ "help", NULL, cmd_help, "help [COMMAND]", "this list" },
 };
 
@@ -2455,6 +2557,7 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 	const char **evals = NULL;
 	size_t nevals = 0, alloc = 0, i;
 	bool bt = false, unique = false, json = false;
+	const char *core = NULL;
 	sigset_t block;
 	int id, rc, ret;
 
@@ -2477,6 +2580,9 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 			break;
 		case OPT_BT:
 			bt = true;
+			break;
+		case OPT_CORE:
+			core = p.arg;
 			break;
 		case OPT_UNIQUE:
 			unique = true;
@@ -2526,6 +2632,10 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 			free(evals);
 			return zd_usage_error(cmd->name, "--bt and -e do not mix (use -e 'bt all')");
 		}
+		if (core && (bt || nevals)) {
+			free(evals);
+			return zd_usage_error(cmd->name, "--core goes alone (use -e 'gcore FILE' in a session)");
+		}
 	}
 	if (zd_procfs_open(&d.pfs, NULL) < 0) {
 		free(evals);
@@ -2547,6 +2657,12 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 	if (!run_mode) {
 		rc = check_target(&d, d.pid);
 		if (rc) {
+			dbg_release(&d);
+			free(evals);
+			return rc;
+		}
+		if (core) {
+			rc = core_batch(&d, core);
 			dbg_release(&d);
 			free(evals);
 			return rc;
