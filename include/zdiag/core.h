@@ -6,7 +6,8 @@
  *
  * Notes, in the kernel's order: per thread NT_PRSTATUS, NT_FPREGSET,
  * NT_X86_XSTATE; after the first thread's NT_PRSTATUS come the process's
- * NT_PRPSINFO, NT_SIGINFO, NT_AUXV and NT_FILE.
+ * NT_PRPSINFO, NT_SIGINFO, NT_AUXV and NT_FILE; NT_X86_XSAVE_LAYOUT (where
+ * the XSTATE components lie, Linux 6.11+) comes last.
  *
  * Which mappings get their memory written follows /proc/PID/coredump_filter
  * and the kernel's vma_dump_size() (core(5)), with what /proc/PID/smaps

@@ -2,6 +2,7 @@
  * ELF core writer: notes from the stopped threads and /proc, memory of the
  * mappings coredump_filter selects, in the kernel's layout (core.h).
  */
+#include <cpuid.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,9 @@
 
 #ifndef NT_X86_XSTATE
 #define NT_X86_XSTATE 0x202
+#endif
+#ifndef NT_X86_XSAVE_LAYOUT
+#define NT_X86_XSAVE_LAYOUT 0x205
 #endif
 #ifndef NT_SIGINFO
 #define NT_SIGINFO 0x53494749
@@ -460,6 +464,37 @@ note_file(struct ctx *c, struct zd_sb *sb)
 	zd_sb_release(&names);
 }
 
+/*
+ * NT_X86_XSAVE_LAYOUT (Linux 6.11+): where each extended state component
+ * (2..63) of the XSAVE notes lies: {type, size, offset, flags} from CPUID
+ * leaf 0xD for the features XCR0 enables (byte 464 of the xstate).
+ */
+static void
+note_xsave_layout(struct zd_sb *sb, const struct zd_core_thread *t)
+{
+	struct { uint32_t type, size, offset, flags; } xc[64];
+	uint64_t xfeatures;
+	unsigned i, n = 0;
+
+	if (!t->xstate || t->xstate_len < 464 + 16)
+		return;
+	/* ptrace puts XCR0 in the first software-reserved word (asm/user.h). */
+	memcpy(&xfeatures, (const unsigned char *)t->xstate + 464, sizeof(xfeatures));
+	for (i = 2; i < 64; i++) {
+		unsigned eax, ebx, ecx, edx;
+
+		if (!(xfeatures & (1ULL << i)) || !__get_cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx))
+			continue;
+		xc[n].type = i;
+		xc[n].size = eax;
+		xc[n].offset = ebx;
+		xc[n].flags = 0;
+		n++;
+	}
+	if (n)
+		note(sb, "LINUX", NT_X86_XSAVE_LAYOUT, xc, n * sizeof(xc[0]));
+}
+
 static void
 build_notes(struct ctx *c, struct zd_sb *sb)
 {
@@ -481,6 +516,7 @@ build_notes(struct ctx *c, struct zd_sb *sb)
 		if (t->xstate)
 			note(sb, "LINUX", NT_X86_XSTATE, t->xstate, t->xstate_len);
 	}
+	note_xsave_layout(sb, &src->th[0]);
 }
 
 /* ---------------------------------------------------------------- */
