@@ -12,24 +12,11 @@ setup() {
 	command -v eu-stack >/dev/null || skip "eu-stack is missing (make deps)"
 }
 
-PRELUDE='
-start_target() {
-	v=$1; shift
-	"$@" > "$T/$v.out" 2>&1 &
-	eval "$v=\$!"
-	i=0; while ! grep -q ready "$T/$v.out" 2>/dev/null; do i=$((i+1)); [ $i -lt 500 ] || { echo "target never ready" >&2; exit 99; }; sleep 0.01; done
-}
-# unharmed PID: alive, no thread stopped (t/T), nobody traces it.
+PRELUDE="$(cat "$ROOT/tests/lib/attach.sh")"'
+# unharmed PID: alive, no thread stopped, nobody traces it.
 unharmed() {
 	kill -0 $1 || { echo "$1 is gone" >&2; return 1; }
-	for s in /proc/$1/task/*/status; do
-		info=$(cat $s 2>/dev/null) || continue
-		st=$(echo "$info" | sed -n "s/^State:\t\(.\).*/\1/p")
-		tr=$(echo "$info" | sed -n "s/^TracerPid:\t//p")
-		[ -n "$tr" ] || continue
-		case $st in T|t) echo "$s is stopped ($st)" >&2; return 1 ;; esac
-		[ "$tr" = 0 ] || { echo "$s traced by $tr" >&2; return 1; }
-	done
+	not_stopped $1
 }
 # pcs FILE: one line per thread, "TID PC PC ...", sorted by TID, from the
 # output of zdiag --bt, eu-stack or gdb (frames without a pc, gdb inline
