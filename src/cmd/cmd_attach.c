@@ -2788,6 +2788,7 @@ const struct zd_cmd zd_cmd_attach = {
 	.fn = cmd_attach_fn,
 	.summary = "debug a running process: all-thread stacks in milliseconds, or a session",
 	.synopsis = "PID --bt [--unique] [--json] [--lines | --no-lines] [--timeout MS] [--max-frames N] [--stack-size KB] [-v]\n"
+		    "PID --core FILE [--timeout MS] [-v]\n"
 		    "PID [-e CMD]... [-q] [--timeout MS]\n",
 	.description =
 		"Attach to every thread of PID with PTRACE_SEIZE (never a SIGSTOP).  With --bt, copy\n"
@@ -2797,10 +2798,12 @@ const struct zd_cmd zd_cmd_attach = {
 		"(readline prompt, history, completion) or standard input.  Every way out (detach,\n"
 		"quit, end of input, SIGINT/SIGTERM/SIGHUP, errors) removes breakpoints and leaves\n"
 		"the process running (or stopped, if it was stopped before).  A zombie leader whose\n"
-		"threads live is attachable.  'help' at the prompt lists the commands.",
+		"threads live is attachable.  --core FILE (or 'gcore FILE' in a session) writes an\n"
+		"ELF core as the kernel would.  'help' at the prompt lists the commands.",
 	.opts = attach_opts,
 	.positional = "@pid",
 	.exit_status = "0 every command succeeded; 1 a command failed (unknown symbol, unreadable address)\n"
-		       "or, with --bt, a thread could not be stopped; 2 usage error or cannot attach;\n"
+		       "or, with --bt, a thread could not be stopped, or with --core, the core could not\n"
+		       "be written; 2 usage error or cannot attach;\n"
 		       "128+N ended by signal N (after detaching).",
 };
