@@ -1951,21 +1951,46 @@ cmd_list(struct dbg *d, int argc, char **argv)
 /* ---------------------------------------------------------------- */
 /* Core files (gcore, --core FILE): the writer is src/debug/core.c    */
 
-/* Write a core of the stopped process to file (NULL: core.PID).  Returns
- * 0, or -1 after a one-line error. */
 static int
-gcore_write(struct dbg *d, const char *file, struct zd_core_stats *st)
+gcore_fail(struct dbg *d, const char *name, int err)
+{
+	struct zd_sb e = ZD_SB_INIT;
+
+	zd_esc_cs(&e, name, 0);
+	cmd_fail(d, "cannot write core '%s': %s", e.buf, strerror(-err));
+	zd_sb_release(&e);
+	return -1;
+}
+
+/* Create the core file (NULL: core.PID; mode 0600 as the kernel's) into
+ * name.  Returns the fd, or -1 after a one-line error. */
+static int
+gcore_open(struct dbg *d, const char *file, struct zd_sb *name)
+{
+	int fd;
+
+	if (file)
+		zd_sb_adds(name, file);
+	else
+		zd_sb_addf(name, "core.%d", (int)d->pid);
+	fd = open(name->buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		gcore_fail(d, name->buf, -errno);
+	return fd;
+}
+
+/* Write a core of the stopped process to fd (closed here), named name.
+ * Returns 0, or -1 after a one-line error. */
+static int
+gcore_write(struct dbg *d, int fd, const char *name, struct zd_core_stats *st)
 {
 	struct zd_core_thread *th = zd_xcalloc(d->pt.nth ? d->pt.nth : 1, sizeof(*th));
 	struct zd_core_src src = { .pid = d->pid, .filter = -1 };
-	struct zd_sb name = ZD_SB_INIT, e = ZD_SB_INIT;
+	struct zd_sb e = ZD_SB_INIT;
 	size_t i, n = 0;
-	int fd, ret = -ESRCH;
+	int ret = -ESRCH;
 
-	if (file)
-		zd_sb_adds(&name, file);
-	else
-		zd_sb_addf(&name, "core.%d", (int)d->pid);
+	memset(st, 0, sizeof(*st));
 	for (i = 0; i < d->pt.nth; i++) {
 		struct zd_thread *t = &d->pt.th[i];
 
@@ -1988,61 +2013,72 @@ gcore_write(struct dbg *d, const char *file, struct zd_core_stats *st)
 		src.th = th;
 		src.nth = n;
 		src.memtid = th[0].tid;
-		fd = open(name.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		ret = fd < 0 ? -errno : zd_core_write(&src, fd, st);
-		if (fd >= 0 && close(fd) < 0 && !ret)
-			ret = -errno;
+		ret = zd_core_write(&src, fd, st);
 	}
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
 	for (i = 0; i < n; i++)
 		zd_core_thread_release(&th[i]);
-	if (ret < 0) {
-		zd_esc_cs(&e, name.buf, 0);
-		cmd_fail(d, "cannot write core '%s': %s", e.buf, strerror(-ret));
-	} else {
-		zd_sb_reset(&e);
-		zd_esc_cs(&e, name.buf, 0);
-		printf("saved core '%s': %zu thread%s, %zu of %zu mappings, %" PRIu64 " bytes\n", e.buf, st->nthreads,
-		       st->nthreads == 1 ? "" : "s", st->nsegs_written, st->nsegs, st->file_size);
-		fflush(stdout);
-	}
 	free(th);
-	zd_sb_release(&name);
+	if (ret < 0)
+		return gcore_fail(d, name, ret);
+	zd_esc_cs(&e, name, 0);
+	printf("saved core '%s': %zu thread%s, %zu of %zu mappings, %" PRIu64 " bytes\n", e.buf, st->nthreads,
+	       st->nthreads == 1 ? "" : "s", st->nsegs_written, st->nsegs, st->file_size);
+	fflush(stdout);
 	zd_sb_release(&e);
-	return ret < 0 ? -1 : 0;
+	return 0;
 }
 
 static int
 cmd_gcore(struct dbg *d, int argc, char **argv)
 {
 	struct zd_core_stats st;
+	struct zd_sb name = ZD_SB_INIT;
+	int fd, ret = -1;
 
 	if (argc > 2)
 		return cmd_fail(d, "usage: gcore [FILE]");
 	if (!need_process(d))
 		return -1;
-	return gcore_write(d, argc == 2 ? argv[1] : NULL, &st);
+	fd = gcore_open(d, argc == 2 ? argv[1] : NULL, &name);
+	if (fd >= 0)
+		ret = gcore_write(d, fd, name.buf, &st);
+	zd_sb_release(&name);
+	return ret;
 }
 
-/* --core FILE: stop, write, let go. */
+/* --core FILE: create FILE (before stopping anything: truncating an old
+ * core takes time), stop, write, let go. */
 static int
 core_batch(struct dbg *d, const char *file)
 {
 	struct zd_core_stats st;
-	int ret;
+	struct zd_sb name = ZD_SB_INIT;
+	int fd, ret;
 
+	fd = gcore_open(d, file, &name);
+	if (fd < 0) {
+		zd_sb_release(&name);
+		return ZD_EXIT_FOUND;
+	}
 	zd_pt_init(&d->pt);
 	ret = zd_pt_attach(&d->pt, d->pid, d->timeout_ms);
 	if (ret < 0) {
+		close(fd);
+		unlink(name.buf);
+		zd_sb_release(&name);
 		zd_pt_release(&d->pt);
 		return attach_error(d, d->pid, ret);
 	}
-	d->cur = zd_pt_thread(&d->pt, d->pid) ? d->pid : 0;
-	ret = gcore_write(d, file, &st);
+	d->cur = d->pid;
+	ret = gcore_write(d, fd, name.buf, &st);
 	zd_pt_detach(&d->pt);
 	if (d->verbose)
 		fprintf(stderr, "zdiag: %d was stopped for %.2f ms (%zu thread%s)\n", (int)d->pid,
 			stopped_ms(&d->pt), st.nthreads, st.nthreads == 1 ? "" : "s");
 	zd_pt_release(&d->pt);
+	zd_sb_release(&name);
 	return ret < 0 ? ZD_EXIT_FOUND : ZD_EXIT_OK;
 }
 

@@ -121,6 +121,7 @@ struct ctx {
 	const struct zd_core_src *src;
 	int dirfd;              /* /proc/MEMTID */
 	int memfd;              /* /proc/MEMTID/mem, opened on first need */
+	int pagemapfd;          /* /proc/MEMTID/pagemap: -1 not yet, -2 unusable */
 	struct zd_maps maps;
 	struct seg *segs;
 	size_t nsegs;
@@ -618,6 +619,50 @@ out_data(struct out *o, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Copy [a, a+k) of mapping s.  In anonymous memory, pages that are neither
+ * present nor swapped out (/proc/TID/pagemap) are zeros the process never
+ * touched: the kernel leaves them as holes without faulting them in
+ * (FOLL_DUMP), and so do we, which spares reading them.  File-backed pages
+ * are always read (they may be in the page cache only).
+ */
+static int
+copy_chunk(struct ctx *c, const struct seg *s, struct out *o, uint64_t a, size_t k, struct zd_core_stats *st)
+{
+	uint64_t pm[CHUNK / PAGE];
+	size_t np = k / PAGE, i = 0;
+	ssize_t r = -1;
+	int ret = 0;
+
+	if (!s->v.has_file && !s->v.special && k % PAGE == 0 && a % PAGE == 0) {
+		if (c->pagemapfd == -1)
+			c->pagemapfd = openat(c->dirfd, "pagemap", O_RDONLY | O_CLOEXEC);
+		if (c->pagemapfd >= 0)
+			r = pread(c->pagemapfd, pm, np * sizeof(pm[0]), (off_t)(a / PAGE * sizeof(pm[0])));
+		if (c->pagemapfd < 0)
+			c->pagemapfd = -2;  /* do not try again */
+	}
+	if (r != (ssize_t)(np * sizeof(pm[0]))) {
+		st->unreadable_bytes += read_mem(c, a, c->buf, k);
+		return out_data(o, c->buf, k);
+	}
+	while (i < np && !ret) {
+		bool in = (pm[i] >> 62) & 3;   /* bit 63 present, bit 62 swapped */
+		size_t j = i;
+
+		while (j < np && (bool)((pm[j] >> 62) & 3) == in)
+			j++;
+		if (in) {
+			st->unreadable_bytes += read_mem(c, a + i * PAGE, c->buf, (j - i) * PAGE);
+			ret = out_data(o, c->buf, (j - i) * PAGE);
+		} else {
+			ret = out_zeros(o, (uint64_t)(j - i) * PAGE);
+		}
+		i = j;
+	}
+	return ret;
+}
+
 static int
 write_core(struct ctx *c, int fd, struct zd_core_stats *st)
 {
@@ -699,8 +744,7 @@ write_core(struct ctx *c, int fd, struct zd_core_stats *st)
 		while (left && !ret) {
 			size_t k = left < CHUNK ? (size_t)left : CHUNK;
 
-			st->unreadable_bytes += read_mem(c, a, c->buf, k);
-			ret = out_data(&o, c->buf, k);
+			ret = copy_chunk(c, s, &o, a, k, st);
 			a += k;
 			left -= k;
 		}
@@ -732,6 +776,7 @@ zd_core_write(const struct zd_core_src *src, int fd, struct zd_core_stats *st)
 	memset(&c, 0, sizeof(c));
 	c.src = src;
 	c.memfd = -1;
+	c.pagemapfd = -1;
 	snprintf(path, sizeof(path), "/proc/%d", (int)src->memtid);
 	c.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c.dirfd < 0)
@@ -769,6 +814,8 @@ out:
 	zd_maps_release(&c.maps);
 	if (c.memfd >= 0)
 		close(c.memfd);
+	if (c.pagemapfd >= 0)
+		close(c.pagemapfd);
 	close(c.dirfd);
 	return ret;
 }
