@@ -107,7 +107,6 @@ enum {
 	ZD_VMF_IO = 1 << 2,       /* io */
 	ZD_VMF_HUGETLB = 1 << 3,  /* ht */
 	ZD_VMF_READ = 1 << 4,     /* rd */
-	ZD_VMF_MAYEXEC = 1 << 5,  /* me */
 };
 
 struct zd_core_vma {

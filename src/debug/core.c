@@ -179,7 +179,7 @@ vmflags_parse(const char *s, const char *end)
 {
 	static const struct { char name[3]; unsigned bit; } tab[] = {
 		{ "sh", ZD_VMF_SHARED }, { "dd", ZD_VMF_DONTDUMP }, { "io", ZD_VMF_IO },
-		{ "ht", ZD_VMF_HUGETLB }, { "rd", ZD_VMF_READ }, { "me", ZD_VMF_MAYEXEC },
+		{ "ht", ZD_VMF_HUGETLB }, { "rd", ZD_VMF_READ },
 	};
 	unsigned f = 0;
 	size_t i;
@@ -301,8 +301,6 @@ elf_head(struct ctx *c, const struct seg *s)
 	snprintf(name, sizeof(name), "map_files/%lx-%lx", (unsigned long)s->v.start, (unsigned long)s->v.end);
 	if (fstatat(c->dirfd, name, &st, 0) == 0 && (st.st_mode & 0111))
 		return true;
-	if (!(s->v.vmflags & ZD_VMF_MAYEXEC))
-		return false;
 	return read_mem(c, s->v.start, magic, sizeof(magic)) == 0 && !memcmp(magic, ELFMAG, SELFMAG);
 }
 

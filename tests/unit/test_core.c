@@ -26,7 +26,7 @@ static void
 test_default_filter(void **state)
 {
 	struct zd_core_vma heap = vma(0, false, true), untouched = vma(0, false, false);
-	struct zd_core_vma text = vma(ZD_VMF_MAYEXEC, true, false), data = vma(0, true, true);
+	struct zd_core_vma text = vma(0, true, false), data = vma(0, true, true);
 	struct zd_core_vma shm = vma(ZD_VMF_SHARED, true, false), shfile = vma(ZD_VMF_SHARED, true, false);
 	struct zd_core_vma vdso = vma(ZD_VMF_DONTDUMP, false, false);
 	unsigned long f = ZD_CORE_FILTER_DEFAULT;
