@@ -13,15 +13,11 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-if [ "${ZD_BENCH_INNER:-}" != 1 ]; then
-	ZD_BENCH_INNER=1 exec unshare --pid --fork --mount-proc --kill-child sh "$0" "$@"
-fi
+. "$ROOT/bench/lib/ticker.sh"
 
 ZDIAG=$ROOT/zdiag
 TARGET=$ROOT/build/helpers/attach_threads-O2
 RUNS=${BENCH_RUNS:-15}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 
 for tool in hyperfine eu-stack gdb python3; do
 	command -v $tool >/dev/null || { echo "bench/attach.sh: $tool is missing (make bench-deps)" >&2; exit 1; }
@@ -35,28 +31,7 @@ start() {
 		"$TARGET" $(($1 - 2)) ticker >> "$TMP/target.out" 2>&1 &
 	fi
 	PID=$!
-	i=0
-	while ! grep -q ready "$TMP/target.out"; do
-		i=$((i + 1)); [ $i -lt 1000 ] || { echo "target did not start" >&2; exit 1; }
-		sleep 0.01
-	done
-	sleep 0.2
-}
-
-# maxgap: the ticker's longest gap (us) since the previous call.
-maxgap() {
-	: > "$TMP/target.out"
-	kill -USR2 $PID
-	i=0
-	while ! grep -q maxgap "$TMP/target.out"; do i=$((i + 1)); [ $i -lt 500 ] || break; sleep 0.01; done
-	sed -n 's/^maxgap=//p' "$TMP/target.out" | tail -1
-}
-
-# gaps CMD...: the target-side pause while CMD runs 5 times (max gap in us).
-gaps() {
-	maxgap > /dev/null
-	for i in 1 2 3 4 5; do "$@" > /dev/null 2>&1 || true; done
-	maxgap
+	wait_ready
 }
 
 echo "zdiag attach --bt vs eu-stack vs gdb (hyperfine, $RUNS runs each; medians in ms)"

@@ -158,6 +158,13 @@ double zd_dbg_stopped_ms(const struct zd_dbg *d);
  */
 int zd_dbg_fast_bt(struct zd_dbg *d, bool unique, bool json, struct zd_dbg_out *out);
 
+/*
+ * `attach --core FILE` (cmd_core.c): create FILE, stop every thread, write
+ * an ELF core (include/zdiag/core.h), let go.  0; 1 when the core could not
+ * be written; -errno when attaching failed (the line in out either way).
+ */
+int zd_dbg_core_batch(struct zd_dbg *d, const char *file, struct zd_dbg_out *out);
+
 /* ---------------------------------------------------------------- */
 /* Commands                                                          */
 
@@ -190,7 +197,7 @@ struct zd_dbg_cmd {
 
 /* Command groups, one file each under src/debug/ (cmd_data.c, ...). */
 extern const struct zd_dbg_cmd zd_dbg_cmds_data[], zd_dbg_cmds_stack[], zd_dbg_cmds_break[],
-	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_help[];
+	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_help[];
 
 /* Every command, in the order of 'help': calls fn for each; stops when fn returns non-zero. */
 int zd_dbg_cmd_each(int (*fn)(const struct zd_dbg_cmd *c, void *ctx), void *ctx);

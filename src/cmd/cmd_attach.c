@@ -47,11 +47,13 @@ enum {
 	OPT_STACK_SIZE,
 	OPT_LINES,
 	OPT_COLOR,
+	OPT_CORE,
 };
 
 static const struct zd_opt attach_opts[] = {
 	{ 'e', 'e', "eval", ZD_ARG_REQ, "CMD", "run CMD (repeatable), then detach; no prompt", NULL },
 	{ OPT_BT, 0, "bt", ZD_ARG_NONE, NULL, "all-thread backtrace, pausing the process only to copy stacks", NULL },
+	{ OPT_CORE, 0, "core", ZD_ARG_REQ, "FILE", "write an ELF core of the process to FILE, then detach", NULL },
 	{ OPT_UNIQUE, 0, "unique", ZD_ARG_NONE, NULL, "with --bt: group threads with identical stacks", NULL },
 	{ OPT_JSON, 0, "json", ZD_ARG_NONE, NULL, "with --bt: one JSON document (schema: docs/attach-json.md)", NULL },
 	{ OPT_TIMEOUT, 0, "timeout", ZD_ARG_REQ, "MS", "give up on a thread that does not stop within MS (default 1000)", NULL },
@@ -84,6 +86,7 @@ struct fe {
 	struct zd_dbg_out out;
 	bool failed;          /* a command failed: exit status 1 */
 	bool all_lines;       /* --lines */
+	const char *core;     /* --core FILE */
 	int sigfd;            /* SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH */
 };
 
@@ -522,6 +525,9 @@ parse_args(struct fe *fe, const struct zd_cmd *cmd, int argc, char **argv, bool 
 		case OPT_BT:
 			*bt = true;
 			break;
+		case OPT_CORE:
+			fe->core = p->arg;
+			break;
 		case OPT_UNIQUE:
 			*unique = true;
 			break;
@@ -552,6 +558,8 @@ parse_args(struct fe *fe, const struct zd_cmd *cmd, int argc, char **argv, bool 
 		return zd_usage_error(cmd->name, "--unique, --json and --lines go with --bt");
 	if (*bt && *nevals)
 		return zd_usage_error(cmd->name, "--bt and -e do not mix (use -e 'bt all')");
+	if (fe->core && (*bt || *nevals))
+		return zd_usage_error(cmd->name, "--core goes alone (use -e 'gcore FILE' in a session)");
 	return -1;
 }
 
@@ -614,6 +622,10 @@ session(struct fe *fe, char **argv, bool run_mode, const char **evals, size_t ne
 	if (!run_mode) {
 		if (zd_dbg_check_target(d, &fe->out) < 0)
 			return ZD_EXIT_ERROR;
+		if (fe->core) {
+			ret = zd_dbg_core_batch(d, fe->core, &fe->out);
+			return ret < 0 ? ZD_EXIT_ERROR : ret > 0 ? ZD_EXIT_FOUND : ZD_EXIT_OK;
+		}
 		if (bt) {
 			d->own_lines = !fe->all_lines;
 			ret = zd_dbg_fast_bt(d, unique, json, &fe->out);
@@ -712,6 +724,7 @@ const struct zd_cmd zd_cmd_attach = {
 	.fn = cmd_attach_fn,
 	.summary = "debug a running process: all-thread stacks in milliseconds, or a session",
 	.synopsis = "PID --bt [--unique] [--json] [--lines | --no-lines] [--timeout MS] [--max-frames N] [--stack-size KB] [-v]\n"
+		    "PID --core FILE [--timeout MS] [-v]\n"
 		    "PID [-e CMD]... [-q] [--timeout MS]\n",
 	.description =
 		"Attach to every thread of PID with PTRACE_SEIZE (never a SIGSTOP).  With --bt, copy\n"
@@ -721,10 +734,12 @@ const struct zd_cmd zd_cmd_attach = {
 		"(readline prompt, history, completion) or standard input.  Every way out (detach,\n"
 		"quit, end of input, SIGINT/SIGTERM/SIGHUP, errors) removes breakpoints and leaves\n"
 		"the process running (or stopped, if it was stopped before).  A zombie leader whose\n"
-		"threads live is attachable.  'help' at the prompt lists the commands.",
+		"threads live is attachable.  --core FILE (or 'gcore FILE' in a session) writes an\n"
+		"ELF core as the kernel would.  'help' at the prompt lists the commands.",
 	.opts = attach_opts,
 	.positional = "@pid",
 	.exit_status = "0 every command succeeded; 1 a command failed (unknown symbol, unreadable address)\n"
-		       "or, with --bt, a thread could not be stopped; 2 usage error or cannot attach;\n"
+		       "or, with --bt, a thread could not be stopped, or with --core, the core could not\n"
+		       "be written; 2 usage error or cannot attach;\n"
 		       "128+N ended by signal N (after detaching).",
 };
