@@ -17,6 +17,8 @@
 #define MAX_SCOPES 64
 #define EVAL_STACK 64
 #define MAX_PIECES 16
+/* rbx, rbp, r12-r15 by DWARF number */
+#define CALLEE_SAVED ((1u << 3) | (1u << 6) | (1u << 12) | (1u << 13) | (1u << 14) | (1u << 15))
 
 struct cu_range {
 	uint64_t lo, hi;
@@ -1113,10 +1115,25 @@ read_u64(const struct zd_dframe *fr, uint64_t addr, uint64_t *v, size_t size)
  * Run ops into loc.  frame_base: DW_OP_fbreg's base (has_fb false: none);
  * attr: for DW_OP_implicit_value (may be NULL).
  */
+struct eval_env {
+	struct zd_di *di;          /* for DW_OP_entry_value (NULL: not resolved) */
+	const struct zd_dframe *fr;
+	uint64_t bias;
+	bool has_fb;
+	uint64_t fb;
+	Dwarf_Attribute *attr;     /* the attribute ops came from (may be NULL) */
+	int depth;                 /* entry-value recursion */
+};
+
+static int entry_value(const struct eval_env *env, Dwarf_Attribute *sub, uint64_t *v);
+
 static int
-eval_ops(const struct zd_dframe *fr, const Dwarf_Op *ops, size_t nops, uint64_t bias, bool has_fb,
-	 uint64_t frame_base, Dwarf_Attribute *attr, struct loc *out)
+eval_ops(const struct eval_env *env, const Dwarf_Op *ops, size_t nops, struct loc *out)
 {
+	const struct zd_dframe *fr = env->fr;
+	uint64_t bias = env->bias, frame_base = env->fb;
+	bool has_fb = env->has_fb;
+	Dwarf_Attribute *attr = env->attr;
 	uint64_t st[EVAL_STACK];
 	size_t sp = 0, i, steps = 0;
 	bool have_reg = false, stack_value = false;
@@ -1330,7 +1347,32 @@ eval_ops(const struct zd_dframe *fr, const Dwarf_Op *ops, size_t nops, uint64_t 
 			sp = 0;
 			break;
 		}
-		case DW_OP_GNU_entry_value: case DW_OP_entry_value: case DW_OP_GNU_parameter_ref:
+		case DW_OP_GNU_entry_value: case DW_OP_entry_value: {
+			Dwarf_Attribute sub;
+
+			if (!attr || dwarf_getlocation_attr(attr, op, &sub) != 0)
+				return -ENODATA;
+			if ((ret = entry_value(env, &sub, &v)) < 0)
+				return ret;
+			PUSH(v);
+			break;
+		}
+		case DW_OP_const_type: case DW_OP_GNU_const_type: {
+			/* libdw: number2 points at the block (a length byte, then the bytes) */
+			const unsigned char *blk = (const unsigned char *)(uintptr_t)op->number2;
+			size_t k, len;
+
+			if (!blk)
+				return -ENODATA;
+			len = blk[0];
+			if (len > 8)
+				return -ENOTSUP;
+			for (v = 0, k = 0; k < len; k++)
+				v |= (uint64_t)blk[1 + k] << (8 * k);
+			PUSH(v);
+			break;
+		}
+		case DW_OP_GNU_parameter_ref:
 		case DW_OP_implicit_pointer: case DW_OP_GNU_implicit_pointer:
 			return -ENODATA;
 		default:
@@ -1466,8 +1508,12 @@ frame_base(const struct zd_dframe *fr, Dwarf_Die *chain, int fi, uint64_t vaddr,
 			return false;
 		if (dwarf_getlocation_addr(&a, vaddr, &ops, &nops, 1) != 1)
 			return false;
-		if (eval_ops(fr, ops, nops, bias, false, 0, &a, &l) < 0 || l.n != 1)
-			return false;
+		{
+			struct eval_env env = { NULL, fr, bias, false, 0, &a, 0 };
+
+			if (eval_ops(&env, ops, nops, &l) < 0 || l.n != 1)
+				return false;
+		}
 		if (l.p[0].kind == P_MEM || l.p[0].kind == P_VALUE) {
 			*fb = l.p[0].v;
 			return true;
@@ -1482,8 +1528,9 @@ frame_base(const struct zd_dframe *fr, Dwarf_Die *chain, int fi, uint64_t vaddr,
 /* A variable or parameter DIE's value at vaddr. */
 static void
 var_value(struct zd_di *di, struct di_mod *m, const struct zd_dframe *fr, Dwarf_Die *die, uint64_t vaddr,
-	  uint64_t bias, bool has_fb, uint64_t fb, struct zd_value *v)
+	  uint64_t bias, bool has_fb, uint64_t fb, struct zd_value *v, int depth)
 {
+	struct eval_env env;
 	Dwarf_Attribute a;
 	Dwarf_Op *ops;
 	size_t nops;
@@ -1521,7 +1568,14 @@ var_value(struct zd_di *di, struct di_mod *m, const struct zd_dframe *fr, Dwarf_
 		v->loc = ZD_V_OPTOUT;
 		return;
 	}
-	if (eval_ops(fr, ops, nops, bias, has_fb, fb, &a, &l) < 0) {
+	env.di = di;
+	env.fr = fr;
+	env.bias = bias;
+	env.has_fb = has_fb;
+	env.fb = fb;
+	env.attr = &a;
+	env.depth = depth;
+	if (eval_ops(&env, ops, nops, &l) < 0) {
 		v->loc = ZD_V_OPTOUT;
 		return;
 	}
@@ -1566,6 +1620,103 @@ frame_scope(struct zd_di *di, const struct zd_dframe *fr, unsigned inl, struct f
 	return 0;
 }
 
+/* The register reg holds on entry to fr's function, from the caller's call site. */
+static int
+call_site_value(const struct eval_env *env, struct frame_scope *s, const struct zd_dframe *up, int reg, uint64_t *v)
+{
+	uint64_t ret_pc = up->regs.r[16] - s->bias;
+	int i;
+
+	for (i = s->n - 1; i >= 1; i--) {
+		Dwarf_Die c, p;
+
+		if (dwarf_child(&s->chain[i], &c) != 0)
+			continue;
+		do {
+			int tag = dwarf_tag(&c);
+			Dwarf_Attribute a;
+			Dwarf_Addr rp;
+
+			if (tag != DW_TAG_call_site && tag != DW_TAG_GNU_call_site)
+				continue;
+			if (!(dwarf_attr(&c, DW_AT_call_return_pc, &a) || dwarf_attr(&c, DW_AT_low_pc, &a)) ||
+			    dwarf_formaddr(&a, &rp) != 0 || rp != ret_pc)
+				continue;
+			if (dwarf_child(&c, &p) != 0)
+				return -ENODATA;
+			do {
+				Dwarf_Attribute la, va;
+				Dwarf_Op *ops;
+				size_t nops;
+				struct loc l;
+				struct eval_env e2;
+				int ptag = dwarf_tag(&p), preg;
+
+				if (ptag != DW_TAG_call_site_parameter && ptag != DW_TAG_GNU_call_site_parameter)
+					continue;
+				if (!dwarf_attr(&p, DW_AT_location, &la) || dwarf_getlocation(&la, &ops, &nops) != 0 ||
+				    nops != 1)
+					continue;
+				preg = ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31 ? ops[0].atom - DW_OP_reg0
+				       : ops[0].atom == DW_OP_regx ? (int)ops[0].number : -1;
+				if (preg != reg)
+					continue;
+				if (!(dwarf_attr(&p, DW_AT_call_value, &va) || dwarf_attr(&p, DW_AT_GNU_call_site_value, &va)) ||
+				    dwarf_getlocation(&va, &ops, &nops) != 0 || !nops)
+					return -ENODATA;
+				e2.di = env->di;
+				e2.fr = up;
+				e2.bias = s->bias;
+				e2.has_fb = s->has_fb;
+				e2.fb = s->fb;
+				e2.attr = &va;
+				e2.depth = env->depth + 1;
+				if (eval_ops(&e2, ops, nops, &l) < 0 || l.n != 1)
+					return -ENODATA;
+				if (l.p[0].kind == P_MEM || l.p[0].kind == P_VALUE) {
+					*v = l.p[0].v;
+					return 0;
+				}
+				if (l.p[0].kind == P_REG)
+					return read_reg(up, l.p[0].v, v);
+				return -ENODATA;
+			} while (dwarf_siblingof(&p, &p) == 0);
+			return -ENODATA;
+		} while (dwarf_siblingof(&c, &c) == 0);
+	}
+	return -ENODATA;
+}
+
+static int
+entry_value(const struct eval_env *env, Dwarf_Attribute *sub, uint64_t *v)
+{
+	struct zd_dframe cur, up;
+	struct frame_scope *s;
+	Dwarf_Op *ops;
+	size_t nops;
+	int reg, ret = -ENODATA;
+
+	if (!env->di || env->depth > 2)
+		return -ENODATA;
+	if (dwarf_getlocation(sub, &ops, &nops) != 0 || nops != 1)
+		return -ENODATA;
+	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
+		reg = ops[0].atom - DW_OP_reg0;
+	else if ((ops[0].atom == DW_OP_regx || ops[0].atom == DW_OP_regval_type || ops[0].atom == DW_OP_GNU_regval_type) &&
+		 ops[0].number < 128)
+		reg = (int)ops[0].number;
+	else
+		return -ENODATA;
+	cur = *env->fr;
+	if (zd_di_frame_up(env->di, &cur, &up) < 0)
+		return -ENODATA;
+	s = zd_xmalloc(sizeof(*s));
+	if (frame_scope(env->di, &up, 0, s) == 0)
+		ret = call_site_value(env, s, &up, reg, v);
+	free(s);
+	return ret;
+}
+
 static bool
 is_var_tag(int tag, unsigned what)
 {
@@ -1589,7 +1740,7 @@ add_var(struct zd_di *di, const struct zd_dframe *fr, struct frame_scope *s, Dwa
 	dv->name = zd_xstrdup(nm);
 	dv->is_arg = dwarf_tag(c) == DW_TAG_formal_parameter;
 	dv->decl_line = attr_int(c, DW_AT_decl_line, &w) == 0 ? (int)w : 0;
-	var_value(di, s->m, fr, c, s->vaddr, s->bias, s->has_fb, s->fb, &dv->value);
+	var_value(di, s->m, fr, c, s->vaddr, s->bias, s->has_fb, s->fb, &dv->value, 0);
 }
 
 int
@@ -1705,7 +1856,7 @@ zd_di_lookup(struct zd_di *di, const struct zd_dframe *fr, unsigned inl, const c
 					    !dwarf_attr_integrate(&c, DW_AT_const_value, &a) && file_scope)
 						continue; /* an extern declaration: the definition is elsewhere */
 				}
-				var_value(di, s->m, fr, &c, s->vaddr, s->bias, s->has_fb, s->fb, out);
+				var_value(di, s->m, fr, &c, s->vaddr, s->bias, s->has_fb, s->fb, out, 0);
 				free(s);
 				return 0;
 			} while (dwarf_siblingof(&c, &c) == 0);
@@ -1717,7 +1868,7 @@ zd_di_lookup(struct zd_di *di, const struct zd_dframe *fr, unsigned inl, const c
 
 		g.regs.valid = 0;
 		g.regs.has_cfa = false;
-		var_value(di, m, &g, &f.die, 0, bias, false, 0, out);
+		var_value(di, m, &g, &f.die, 0, bias, false, 0, out, 0);
 		return 0;
 	}
 	ret = find_global(di, name, DW_TAG_subprogram, &f, &m, &bias);
@@ -1817,12 +1968,14 @@ zd_di_frame_up(struct zd_di *di, struct zd_dframe *fr, struct zd_dframe *up)
 	size_t nops, k;
 	struct loc l;
 	int r, ret = -ENOENT;
+	struct eval_env env = { NULL, fr, 0, false, 0, NULL, 0 };
 
 	if (!(fr->regs.valid & (1u << 16)))
 		return -ENODATA;
 	m = mod_at(di, pc, &bias);
 	if (!m)
 		return -ENOENT;
+	env.bias = bias;
 	if (!m->eh_tried) {
 		m->eh_tried = true;
 		m->eh = dwarf_getcfi_elf(zd_elf_libelf(m->elf));
@@ -1835,7 +1988,7 @@ zd_di_frame_up(struct zd_di *di, struct zd_dframe *fr, struct zd_dframe *up)
 	if (!frame)
 		return -ENOENT;
 	if (dwarf_frame_cfa(frame, &ops, &nops) != 0 || !nops ||
-	    eval_ops(fr, ops, nops, bias, false, 0, NULL, &l) < 0 || l.n != 1 ||
+	    eval_ops(&env, ops, nops, &l) < 0 || l.n != 1 ||
 	    (l.p[0].kind != P_MEM && l.p[0].kind != P_VALUE))
 		goto out;
 	fr->regs.cfa = l.p[0].v;
@@ -1849,14 +2002,16 @@ zd_di_frame_up(struct zd_di *di, struct zd_dframe *fr, struct zd_dframe *up)
 		if (dwarf_frame_register(frame, r, mem, &ops, &nops) != 0)
 			continue;
 		if (!nops) {
-			if (!ops && (fr->regs.valid & (1u << r))) {
+			/* No rule of the FDE's own: the x86-64 psABI's (libdw 0.188
+			 * answers "same value" for rax and "undefined" for rbx). */
+			if (CALLEE_SAVED & (1u << r) && (fr->regs.valid & (1u << r))) {
 				/* same value */
 				up->regs.r[r] = fr->regs.r[r];
 				up->regs.valid |= 1u << r;
 			}
 			continue;
 		}
-		if (eval_ops(fr, ops, nops, bias, false, 0, NULL, &l) < 0 || l.n != 1)
+		if (eval_ops(&env, ops, nops, &l) < 0 || l.n != 1)
 			continue;
 		if (l.p[0].kind == P_VALUE) {
 			up->regs.r[r] = l.p[0].v;

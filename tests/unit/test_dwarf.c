@@ -324,6 +324,8 @@ check_vars(const char *prog, bool optimized)
 	zd_sb_addf(&cmds, "-ex 'frame %u' -ex 'info locals' -ex 'info args' ", v_leaf);
 	frame_vars(&s, f_rec, inl_rec, &mine);
 	zd_sb_addf(&cmds, "-ex 'frame %u' -ex 'info locals' -ex 'info args' ", v_rec);
+	if (getenv("ZD_GDB_RAW"))
+		print_message("# mine:\n%s", mine.buf);
 	/* values the program defines */
 	assert_non_null(strstr(mine.buf, "twice = 10\nm = 5\n"));
 	assert_non_null(strstr(mine.buf, "blockvar = 105\narr = {10, 20, 30}\nin = {x = 7, y = -3}\n"
