@@ -32,7 +32,8 @@ struct tcache_ent {
 
 struct di_mod {
 	struct zd_elf *elf;
-	Dwarf *dw;                 /* owned by elf */
+	Dwarf *dw;                 /* owned by elf; see mod_dwarf() */
+	bool dw_tried;
 	Dwarf_CFI *eh;             /* .eh_frame (ours) */
 	bool eh_tried;
 	bool no_aranges;           /* dwarf_addrdie failed once: use the CU walk */
@@ -155,8 +156,19 @@ mod_of_elf(struct zd_di *di, struct zd_elf *elf)
 	m = &di->mods[di->nmods++];
 	memset(m, 0, sizeof(*m));
 	m->elf = elf;
-	m->dw = zd_elf_dwarf(elf);
 	return m;
+}
+
+/* The module's DWARF, opened on first use (a debug file's sections are
+ * inflated then: the CFI walk must not pay for that). */
+static Dwarf *
+mod_dwarf(struct di_mod *m)
+{
+	if (!m->dw_tried) {
+		m->dw_tried = true;
+		m->dw = zd_elf_dwarf(m->elf);
+	}
+	return m->dw;
 }
 
 /* The module holding runtime address pc with its bias; NULL without one. */
@@ -213,7 +225,7 @@ cu_at(struct di_mod *m, uint64_t vaddr, Dwarf_Die *cu)
 {
 	size_t i;
 
-	if (!m->dw)
+	if (!mod_dwarf(m))
 		return -ENOENT;
 	if (!m->no_aranges) {
 		if (dwarf_addrdie(m->dw, vaddr, cu))
@@ -611,7 +623,7 @@ each_cu(struct di_mod *m, void (*fn)(Dwarf_Die *cu, void *arg), void *arg)
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 
-	if (!m->dw)
+	if (!mod_dwarf(m))
 		return;
 	while (dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu;
@@ -1981,10 +1993,13 @@ zd_di_frame_up(struct zd_di *di, struct zd_dframe *fr, struct zd_dframe *up)
 		m->eh = dwarf_getcfi_elf(zd_elf_libelf(m->elf));
 	}
 	cfis[0] = m->eh;
-	cfis[1] = m->dw ? dwarf_getcfi(m->dw) : NULL;
-	for (k = 0; k < 2 && !frame; k++)
+	cfis[1] = NULL;
+	for (k = 0; k < 2 && !frame; k++) {
+		if (k == 1 && mod_dwarf(m))
+			cfis[1] = dwarf_getcfi(m->dw);  /* .debug_frame: only without .eh_frame */
 		if (cfis[k] && dwarf_cfi_addrframe(cfis[k], pc - bias, &frame) != 0)
 			frame = NULL;
+	}
 	if (!frame)
 		return -ENOENT;
 	if (dwarf_frame_cfa(frame, &ops, &nops) != 0 || !nops ||
