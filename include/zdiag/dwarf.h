@@ -102,8 +102,10 @@ int zd_di_inline_chain(struct zd_di *di, uint64_t pc, bool caller, struct zd_src
 /* pc -> FILE:LINE (innermost; the line-table row covering pc). */
 int zd_di_line(struct zd_di *di, uint64_t pc, bool caller, struct zd_srcpos *pos);
 /*
- * [*lo, *hi): the addresses of the line-table rows around pc that carry
- * pc's line (what `next` steps over).  -ENOENT without line info.
+ * [*lo, *hi): the line-table row holding pc, as gdb's `info line *PC`:
+ * from the last row at or below pc to the next row above it.  `next`
+ * steps through it and goes on while the new row has the same line
+ * (zd_di_line).  -ENOENT without line info.
  */
 int zd_di_line_range(struct zd_di *di, uint64_t pc, uint64_t *lo, uint64_t *hi);
 /*

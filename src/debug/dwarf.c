@@ -460,31 +460,15 @@ zd_di_line_range(struct zd_di *di, uint64_t pc, uint64_t *lo, uint64_t *hi)
 		dwarf_lineaddr(l, &a);
 	}
 	*lo = a;
-	for (k = i; k > 0; k--) {
-		Dwarf_Line *p = dwarf_onesrcline(lines, k - 1);
-		bool end;
-		int pl;
-
-		dwarf_lineendsequence(p, &end);
-		dwarf_lineno(p, &pl);
-		if (end || pl != ln)
-			break;
-		dwarf_lineaddr(p, &a);
-		*lo = a;
-	}
-	*hi = *lo;
+	*hi = a;
 	for (k = i + 1; k < n; k++) {
-		Dwarf_Line *p = dwarf_onesrcline(lines, k);
-		bool end;
-		int pl;
-
-		dwarf_lineendsequence(p, &end);
-		dwarf_lineno(p, &pl);
-		dwarf_lineaddr(p, &a);
-		*hi = a;
-		if (end || pl != ln)
+		dwarf_lineaddr(dwarf_onesrcline(lines, k), &a);
+		if (a > *lo) {
+			*hi = a;
 			break;
+		}
 	}
+	(void)ln;
 	if (*hi <= vaddr)
 		*hi = vaddr + 1;
 	*lo += bias;
@@ -514,15 +498,22 @@ cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The post-prologue address of the function DIE f in cu (ELF addresses). */
+/*
+ * Where gdb (13, amd64, GCC code) puts `break FUNC`: after `push %rbp;
+ * mov %rsp,%rbp` (an endbr64 first allowed) when the function starts with
+ * them, else the entry itself; then, when that is in the middle of a
+ * line-table row, the address of the next row (skip_prologue_sal).  A
+ * row flagged prologue_end wins.  ELF addresses; sp reads the code.
+ */
 static uint64_t
-post_prologue(Dwarf_Die *cu, Dwarf_Die *f)
+post_prologue(const struct zd_space *sp, uint64_t bias, Dwarf_Die *cu, Dwarf_Die *f)
 {
 	Dwarf_Addr lo = 0, hi = 0, a;
 	Dwarf_Lines *lines;
-	size_t n, i;
-	uint64_t second = 0;
-	int first_line = -1;
+	unsigned char b[8];
+	size_t n, i, off = 0;
+	uint64_t pc, best = 0, next = 0;
+	bool have_best = false;
 
 	if (dwarf_lowpc(f, &lo) != 0 || dwarf_highpc(f, &hi) != 0)
 		return lo;
@@ -530,25 +521,41 @@ post_prologue(Dwarf_Die *cu, Dwarf_Die *f)
 		return lo;
 	for (i = 0; i < n; i++) {
 		Dwarf_Line *l = dwarf_onesrcline(lines, i);
-		bool pe = false, stmt = false;
-		int ln;
+		bool pe = false;
 
 		dwarf_lineaddr(l, &a);
-		if (a < lo || a >= hi)
-			continue;
-		dwarf_linebeginstatement(l, &stmt);
 		dwarf_lineprologueend(l, &pe);
-		dwarf_lineno(l, &ln);
-		if (pe)
+		if (pe && a >= lo && a < hi)
 			return a;
-		if (first_line < 0) {
-			first_line = ln;
-			continue;
-		}
-		if (!second && a > lo && stmt && ln != 0)
-			second = a;
 	}
-	return second ? second : lo;
+	pc = lo;
+	if (zd_space_read_static(sp, lo + bias, b, sizeof(b)) == 0) {
+		if (b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa)
+			off = 4;
+		if (b[off] == 0x55 && off + 4 <= sizeof(b) && b[off + 1] == 0x48 &&
+		    ((b[off + 2] == 0x89 && b[off + 3] == 0xe5) || (b[off + 2] == 0x8b && b[off + 3] == 0xec)))
+			pc = lo + off + 4;
+	}
+	if (pc == lo)
+		return lo;
+	for (i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		bool end = false;
+
+		dwarf_lineaddr(l, &a);
+		dwarf_lineendsequence(l, &end);
+		if (end)
+			continue;
+		if (a <= pc && a >= lo && (!have_best || a >= best)) {
+			best = a;
+			have_best = true;
+		}
+		if (a > pc && a < hi && (!next || a < next))
+			next = a;
+	}
+	if (have_best && best != pc && next)
+		return next;
+	return pc;
 }
 
 /* The function DIE of cu whose low_pc is exactly vaddr, searched among the top-level DIEs. */
@@ -576,7 +583,7 @@ struct line_hits {
 };
 
 static void
-collect_line(struct di_mod *m, uint64_t bias, Dwarf_Die *cu, const char *file, int want, struct line_hits *h,
+collect_line(const struct zd_space *sp, uint64_t bias, Dwarf_Die *cu, const char *file, int want, struct line_hits *h,
 	     bool exact_pass)
 {
 	Dwarf_Lines *lines;
@@ -584,7 +591,6 @@ collect_line(struct di_mod *m, uint64_t bias, Dwarf_Die *cu, const char *file, i
 	int prev_line = -1;
 	const char *prev_file = NULL;
 
-	(void)m;
 	if (dwarf_getsrclines(cu, &lines, &n) != 0)
 		return;
 	for (i = 0; i < n; i++) {
@@ -607,7 +613,7 @@ collect_line(struct di_mod *m, uint64_t bias, Dwarf_Die *cu, const char *file, i
 				uint64_t addr = a;
 
 				if (func_at_entry(cu, a, &f))
-					addr = post_prologue(cu, &f);
+					addr = post_prologue(sp, bias, cu, &f);
 				ZD_GROW(h->v, h->alloc, h->n + 1);
 				h->v[h->n++] = addr + bias;
 			}
@@ -635,6 +641,7 @@ each_cu(struct di_mod *m, void (*fn)(Dwarf_Die *cu, void *arg), void *arg)
 }
 
 struct line_walk {
+	const struct zd_space *sp;
 	struct di_mod *m;
 	uint64_t bias;
 	const char *file;
@@ -648,7 +655,7 @@ line_walk_cu(Dwarf_Die *cu, void *arg)
 {
 	struct line_walk *w = arg;
 
-	collect_line(w->m, w->bias, cu, w->file, w->want, w->h, w->exact);
+	collect_line(w->sp, w->bias, cu, w->file, w->want, w->h, w->exact);
 }
 
 int
@@ -667,6 +674,7 @@ zd_di_line_addrs(struct zd_di *di, const char *file, int line, uint64_t **addrs,
 
 			if (!zm->elf)
 				continue;
+			w.sp = di->sp;
 			w.m = mod_of_elf(di, zm->elf);
 			w.bias = zm->bias;
 			w.file = file;
@@ -773,7 +781,7 @@ zd_di_func_addr(struct zd_di *di, const char *func, uint64_t *addr)
 
 	if (find_global(di, func, DW_TAG_subprogram, &f, &m, &bias) < 0)
 		return -ENOENT;
-	*addr = post_prologue(&f.cu, &f.die) + bias;
+	*addr = post_prologue(di->sp, bias, &f.cu, &f.die) + bias;
 	return 0;
 }
 

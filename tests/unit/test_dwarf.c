@@ -379,12 +379,120 @@ test_vars_O2(void **state)
 	check_vars("dbg_vars-O2", true);
 }
 
+/* The address in gdb's "Breakpoint 1 at 0xADDR: file ..." for spec, 0 if none. */
+static uint64_t
+gdb_break(pid_t pid, const char *spec)
+{
+	char cmd[512], line[1024];
+	unsigned long long a = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "gdb -nx -batch -p %d -ex 'break %s' 2>/dev/null", (int)pid, spec);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p))
+		if (sscanf(line, "Breakpoint 1 at 0x%llx: file", &a) == 1)
+			break;
+	pclose(p);
+	return a;
+}
+
+/* "Line 69 of \"...\" starts at address 0x... <leaf+223> and ends at 0x...". */
+static void
+gdb_info_line(pid_t pid, uint64_t pc, uint64_t *lo, uint64_t *hi)
+{
+	char cmd[512], line[1024];
+	FILE *p;
+
+	*lo = *hi = 0;
+	snprintf(cmd, sizeof(cmd), "gdb -nx -batch -p %d -ex 'info line *0x%llx' 2>/dev/null", (int)pid,
+		 (unsigned long long)pc);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		char *a = strstr(line, "starts at address 0x"), *b = strstr(line, "and ends at 0x");
+
+		if (a && b) {
+			*lo = strtoull(a + 18, NULL, 16);
+			*hi = strtoull(b + 12, NULL, 16);
+		}
+	}
+	pclose(p);
+}
+
+static void
+check_lines(const char *prog)
+{
+	struct sess s;
+	struct zd_srcpos pos[4];
+	unsigned inl, v;
+	int f = -1, n, line_out = 0;
+	uint64_t fa = 0, *la = NULL, lo = 0, hi = 0, glo, ghi, ret_pc;
+	size_t nla = 0;
+
+	sess_open(&s, prog);
+	f = find_frame(&s, "mid", &inl, &v);
+	assert_true(f >= 0);
+	ret_pc = s.fr[f].regs.r[16];
+	n = zd_di_inline_chain(s.di, ret_pc, true, pos, 4);
+	assert_true(n >= 2);
+	assert_string_equal(pos[inl].func, "mid");
+	assert_int_equal(pos[inl].line, 68);
+	assert_string_equal(pos[inl + 1].func, "leaf");
+	assert_int_equal(pos[inl + 1].line, 87);
+	assert_non_null(strstr(pos[inl].file, "dbg_vars.c"));
+	assert_int_equal(zd_di_func_addr(s.di, "leaf", &fa), 0);
+	assert_int_equal(zd_di_line_addrs(s.di, "dbg_vars.c", 80, &la, &nla, &line_out), 0);
+	assert_int_equal(line_out, 80);
+	assert_true(nla >= 1);
+	/* by path suffix too; an unknown file has none */
+	{
+		uint64_t *lb = NULL;
+		size_t nlb = 0;
+
+		assert_int_equal(zd_di_line_addrs(s.di, "helpers/dbg_vars.c", 80, &lb, &nlb, NULL), 0);
+		assert_int_equal(nlb, nla);
+		free(lb);
+		assert_int_equal(zd_di_line_addrs(s.di, "elpers/dbg_vars.c", 80, &lb, &nlb, NULL), -ENOENT);
+		assert_int_equal(zd_di_line_addrs(s.di, "no_such_file.c", 80, &lb, &nlb, NULL), -ENOENT);
+	}
+	assert_int_equal(zd_di_line_range(s.di, ret_pc, &lo, &hi), 0);
+	assert_true(lo <= ret_pc && ret_pc < hi);
+	sess_detach(&s);
+	if (have_gdb()) {
+		assert_int_equal(fa, gdb_break(s.pid, "leaf"));
+		if (nla == 1)
+			assert_int_equal(la[0], gdb_break(s.pid, "dbg_vars.c:80"));
+		gdb_info_line(s.pid, ret_pc, &glo, &ghi);
+		assert_int_equal(lo, glo);
+		assert_int_equal(hi, ghi);
+	}
+	free(la);
+	sess_close(&s);
+}
+
+static void
+test_lines_O0(void **state)
+{
+	(void)state;
+	check_lines("dbg_vars");
+}
+
+static void
+test_lines_O2(void **state)
+{
+	(void)state;
+	check_lines("dbg_vars-O2");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vars_O0),
 		cmocka_unit_test(test_vars_O2),
+		cmocka_unit_test(test_lines_O0),
+		cmocka_unit_test(test_lines_O2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
