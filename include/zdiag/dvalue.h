@@ -78,6 +78,7 @@ struct zd_type {
 	bool has_count;
 	bool declaration;          /* an incomplete struct/union/enum */
 	bool varargs;              /* ZD_T_FUNC */
+	bool unprototyped;         /* ZD_T_FUNC: K&R "()" */
 	struct zd_member *members; /* ZD_T_STRUCT, ZD_T_UNION */
 	size_t nmembers;
 	struct zd_enumerator *enums;

@@ -40,6 +40,7 @@
 #include <stdint.h>
 #include <sys/user.h>
 
+#include "zdiag/dexpr.h"
 #include "zdiag/dvalue.h"
 #include "zdiag/symtab.h"
 
@@ -171,5 +172,22 @@ int zd_di_type_named(struct zd_di *di, uint64_t pc, const char *name, const stru
  * Sizes over 1 MiB are refused (-EFBIG).
  */
 int zd_di_value_at(const struct zd_dframe *fr, const struct zd_type *t, uint64_t addr, struct zd_value *out);
+
+/*
+ * A register of fr by gdb's name without '$' ("rax", "eax", "al", "pc",
+ * "sp", "fp"); -ENODATA when the frame does not know it (caller-saved
+ * registers of outer frames), -ENOENT for an unknown name.
+ */
+int zd_dframe_reg(const struct zd_dframe *fr, const char *name, uint64_t *v);
+
+/* What the C expressions of dexpr.h need, from inline frame inl of fr. */
+struct zd_di_expr_ctx {
+	struct zd_di *di;
+	const struct zd_dframe *fr;
+	unsigned inl;
+};
+
+/* Fill env for zd_dexpr_eval over c (which must outlive env). */
+void zd_di_dexpr_env(struct zd_di_expr_ctx *c, struct zd_dexpr_env *env);
 
 #endif

@@ -188,7 +188,7 @@ decl_name(const struct zd_type *t, const char *inner, struct zd_sb *sb, int dept
 		}
 		if (t->varargs)
 			zd_sb_adds(&in, t->nparams ? ", ..." : "...");
-		else if (!t->nparams)
+		else if (!t->nparams && !t->unprototyped)
 			zd_sb_adds(&in, "void");
 		zd_sb_addc(&in, ')');
 		decl_name(t->target, in.buf, sb, depth + 1);
@@ -614,12 +614,28 @@ struct fctx {
 static void fmt_obj(struct fctx *c, const struct zd_type *t, const unsigned char *p, size_t avail, bool top,
 		    unsigned depth);
 
+/* " <sym+off>" after an address, when the namer knows it. */
+static void
+add_sym(struct fctx *c, uint64_t u, bool code)
+{
+	size_t before;
+
+	if (!c->f->namer || !u)
+		return;
+	zd_sb_adds(c->sb, " <");
+	before = c->sb->len;
+	c->f->namer(c->f->namer_ctx, u, code, c->sb);
+	if (c->sb->len == before)
+		zd_sb_setlen(c->sb, before - 2);
+	else
+		zd_sb_addc(c->sb, '>');
+}
+
 static void
 fmt_pointer(struct fctx *c, const struct zd_type *t, uint64_t u, bool top)
 {
 	const struct zd_type *tg = zd_type_strip(t->target);
 	char letter = c->f->letter;
-	size_t before;
 
 	if (letter && letter != 's' && letter != 'a') {
 		print_int_letter(c->sb, (int64_t)u, 8, false, letter);
@@ -632,19 +648,12 @@ fmt_pointer(struct fctx *c, const struct zd_type *t, uint64_t u, bool top)
 			zd_sb_adds(c->sb, ") ");
 		}
 		zd_sb_addf(c->sb, "0x%" PRIx64, u);
-		if (c->f->namer && u) {
-			zd_sb_adds(c->sb, " <");
-			before = c->sb->len;
-			c->f->namer(c->f->namer_ctx, u, true, c->sb);
-			if (c->sb->len == before)
-				zd_sb_setlen(c->sb, before - 2);
-			else
-				zd_sb_addc(c->sb, '>');
-		}
+		add_sym(c, u, true);
 		return;
 	}
 	if (tg && (tg->kind == ZD_T_CHAR || tg->kind == ZD_T_UCHAR) && tg->size == 1) {
 		zd_sb_addf(c->sb, "0x%" PRIx64, u);
+		add_sym(c, u, false);
 		if (u && c->f->mem) {
 			zd_sb_addc(c->sb, ' ');
 			print_cstring(c->sb, c->f, u, c->max_elems);
@@ -657,15 +666,7 @@ fmt_pointer(struct fctx *c, const struct zd_type *t, uint64_t u, bool top)
 		zd_sb_adds(c->sb, ") ");
 	}
 	zd_sb_addf(c->sb, "0x%" PRIx64, u);
-	if (c->f->namer && u) {
-		zd_sb_adds(c->sb, " <");
-		before = c->sb->len;
-		c->f->namer(c->f->namer_ctx, u, false, c->sb);
-		if (c->sb->len == before)
-			zd_sb_setlen(c->sb, before - 2);
-		else
-			zd_sb_addc(c->sb, '>');
-	}
+	add_sym(c, u, false);
 }
 
 static void
@@ -868,17 +869,7 @@ zd_value_format(const struct zd_value *v, const struct zd_fmt *f, struct zd_sb *
 		zd_sb_addc(sb, '{');
 		zd_type_name(t, sb);
 		zd_sb_addf(sb, "} 0x%" PRIx64, v->addr);
-		if (f->namer) {
-			size_t before;
-
-			zd_sb_adds(sb, " <");
-			before = sb->len;
-			f->namer(f->namer_ctx, v->addr, true, sb);
-			if (sb->len == before)
-				zd_sb_setlen(sb, before - 2);
-			else
-				zd_sb_addc(sb, '>');
-		}
+		add_sym(&c, v->addr, true);
 		return;
 	}
 	if (v->err && v->loc == ZD_V_MEM) {

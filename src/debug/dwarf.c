@@ -11,6 +11,7 @@
 
 #include "zdiag/common.h"
 #include "zdiag/dwarf.h"
+#include "zdiag/regs.h"
 #include "zdiag/xalloc.h"
 
 #define MAX_VALUE (1u << 20)
@@ -1083,6 +1084,7 @@ conv_type(struct zd_di *di, struct di_mod *m, Dwarf_Die *die)
 	case ZD_T_FUNC:
 		t->target = type_of(di, m, die);
 		conv_params(di, m, die, t);
+		t->unprototyped = !dwarf_hasattr(die, DW_AT_prototyped);
 		t->size = 1;
 		break;
 	default:
@@ -2056,4 +2058,82 @@ zd_di_frame_up(struct zd_di *di, struct zd_dframe *fr, struct zd_dframe *up)
 out:
 	free(frame);
 	return ret;
+}
+
+/* ---------------------------------------------------------------- */
+/* Expressions                                                        */
+
+int
+zd_dframe_reg(const struct zd_dframe *fr, const char *name, uint64_t *v)
+{
+	static const char *const alias[][2] = { { "pc", "rip" }, { "sp", "rsp" }, { "fp", "rbp" } };
+	const struct zd_reg *r;
+	size_t i;
+	uint64_t full;
+	int dw;
+
+	for (i = 0; i < ZD_ARRAY_SIZE(alias); i++)
+		if (!strcmp(name, alias[i][0]))
+			name = alias[i][1];
+	r = zd_reg_find(name);
+	if (!r)
+		return -ENOENT;
+	dw = r->dwarf;
+	if (dw < 0) {
+		/* a slice (eax, al): the DWARF number of its 64-bit register */
+		const struct zd_reg *t = zd_reg_table(&i);
+
+		while (i--)
+			if (t[i].full && t[i].offset == r->offset)
+				dw = t[i].dwarf;
+	}
+	if (dw < 0 || dw >= ZD_DREGS) {
+		/* eflags, segment registers: only frame 0 has them, and not here */
+		return -ENODATA;
+	}
+	if (!(fr->regs.valid & (1u << dw)))
+		return -ENODATA;
+	full = fr->regs.r[dw];
+	full >>= r->shift;
+	if (r->width < 8)
+		full &= ((uint64_t)1 << (8 * r->width)) - 1;
+	*v = full;
+	return 0;
+}
+
+static int
+ex_lookup(void *ctx, const char *name, struct zd_value *out)
+{
+	struct zd_di_expr_ctx *c = ctx;
+
+	return zd_di_lookup(c->di, c->fr, c->inl, name, out);
+}
+
+static int
+ex_reg(void *ctx, const char *name, uint64_t *v)
+{
+	struct zd_di_expr_ctx *c = ctx;
+
+	return zd_dframe_reg(c->fr, name, v);
+}
+
+static int
+ex_type(void *ctx, const char *name, const struct zd_type **out)
+{
+	struct zd_di_expr_ctx *c = ctx;
+
+	return zd_di_type_named(c->di, lookup_pc(c->fr->regs.r[16], c->fr->caller), name, out);
+}
+
+void
+zd_di_dexpr_env(struct zd_di_expr_ctx *c, struct zd_dexpr_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->types = &c->di->types;
+	env->ctx = c;
+	env->lookup = ex_lookup;
+	env->reg = ex_reg;
+	env->type_named = ex_type;
+	env->mem = c->fr->mem;
+	env->mem_ctx = c->fr->ctx;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "zdiag/common.h"
 #include "zdiag/dwarf.h"
 #include "zdiag/ptrace.h"
 #include "zdiag/strbuf.h"
@@ -485,6 +486,99 @@ test_lines_O2(void **state)
 	check_lines("dbg_vars-O2");
 }
 
+/* Expressions `print` takes, evaluated in leaf's frame; gdb must agree. */
+static const char *const exprs[] = {
+	"n->next->v", "n->in", "*n", "g_arr[2] + g_arr[4] * 2", "&g_arr[1]", "g_list[0].tag", "n->flag",
+	"n->mode", "(long)g_pi", "g_pi * 2", "-g_neg", "g_counter / 5", "g_counter % 5", "g_counter << 3",
+	"~g_counter", "g_counter > 40 && g_counter < 50", "n == &g_list[0]", "*s", "s[4]", "(char)g_counter",
+	"sizeof(node_t)", "sizeof(struct node)", "sizeof g_arr", "(node_t *) n", "$pc", "$sp", "arr[1] + in.x",
+	"g_color", "g_color == 5", "0 && *(int *)0", "1 || *(int *)0", "'A' + 1", "10 / 3.0", "0x10 | 3",
+	"g_uc + 100", "-1U", "(unsigned char)-1", "g_fn", "*g_fn", "&g_list[1].in", "g_list[1].next",
+	"(g_counter + 1) * (2 - 5)", "!g_flag", "g_neg >> 1", "&*n", "&n->tag[2]", "*&g_counter", "g_arr",
+	"/x g_counter", "/x g_arr", "/t 10", "/o 8", "/c 65", "/d 'A'", "/x -1", "/u (char)-1", "/x n->in",
+	"/d g_color", "-5 / 2", "-5 % 3", "7 - 10U", "(int *) 0", "(void *) n",
+};
+
+static void
+check_exprs(const char *prog)
+{
+	struct sess s;
+	struct zd_sb mine = ZD_SB_INIT, gdb = ZD_SB_INIT, cmds = ZD_SB_INIT;
+	struct zd_di_expr_ctx c;
+	struct zd_dexpr_env env;
+	unsigned inl, v;
+	size_t i;
+	int f;
+
+	sess_open(&s, prog);
+	f = find_frame(&s, "leaf", &inl, &v);
+	assert_true(f >= 0);
+	c.di = s.di;
+	c.fr = &s.fr[f];
+	c.inl = inl;
+	zd_di_dexpr_env(&c, &env);
+	zd_sb_addf(&cmds, "-ex 'frame %u' ", v);
+	for (i = 0; i < ZD_ARRAY_SIZE(exprs); i++) {
+		struct zd_value val;
+		struct zd_fmt fmt = s.fmt;
+		char err[256], letter;
+		const char *e = zd_dexpr_format(exprs[i], &letter);
+		int ret;
+
+		assert_non_null(e);
+		fmt.letter = letter;
+		ret = zd_dexpr_eval(&env, e, &val, err, sizeof(err));
+		if (ret < 0)
+			print_message("# %s: %s\n", exprs[i], err);
+		assert_int_equal(ret, 0);
+		zd_value_format(&val, &fmt, &mine);
+		zd_sb_addc(&mine, '\n');
+		zd_value_release(&val);
+		zd_sb_addf(&cmds, "-ex 'print%s", exprs[i][0] == '/' ? "" : " ");
+		for (e = exprs[i]; *e; e++)
+			zd_sb_adds(&cmds, *e == '\'' ? "'\\''" : (char[]){ *e, 0 });
+		zd_sb_adds(&cmds, "' ");
+	}
+	/* errors, with gdb's words */
+	{
+		static const char *const bad[][2] = {
+			{ "1 / 0", "Division by zero" },
+			{ "nosuchvar + 1", "No symbol \"nosuchvar\" in current context." },
+			{ "*g_counter", "Attempt to take contents of a non-pointer value." },
+			{ "*(int *) 0", "Cannot access memory at address 0x0" },
+			{ "n->nosuch", "There is no member named nosuch." },
+			{ "&1", "Attempt to take address of value not located in memory." },
+			{ "(1 + ", "A syntax error in expression, near `'." },
+		};
+		for (i = 0; i < ZD_ARRAY_SIZE(bad); i++) {
+			struct zd_value val;
+			char err[256];
+
+			assert_true(zd_dexpr_eval(&env, bad[i][0], &val, err, sizeof(err)) < 0);
+			assert_string_equal(err, bad[i][1]);
+			zd_value_release(&val);
+		}
+	}
+	sess_detach(&s);
+	if (have_gdb()) {
+		gdb_lines(s.pid, cmds.buf, &gdb);
+		if (strcmp(mine.buf, gdb.buf))
+			show_diff(mine.buf, gdb.buf);
+		assert_string_equal(mine.buf, gdb.buf);
+	}
+	sess_close(&s);
+	zd_sb_release(&mine);
+	zd_sb_release(&gdb);
+	zd_sb_release(&cmds);
+}
+
+static void
+test_exprs_O0(void **state)
+{
+	(void)state;
+	check_exprs("dbg_vars");
+}
+
 int
 main(void)
 {
@@ -493,6 +587,7 @@ main(void)
 		cmocka_unit_test(test_vars_O2),
 		cmocka_unit_test(test_lines_O0),
 		cmocka_unit_test(test_lines_O2),
+		cmocka_unit_test(test_exprs_O0),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
