@@ -297,28 +297,28 @@ ptype_body(const struct zd_type *t, struct zd_sb *sb, int indent)
 void
 zd_type_ptype(const struct zd_type *t, struct zd_sb *sb)
 {
-	const struct zd_type *b;
+	const struct zd_type *b, *rb;
 	struct zd_sb full = ZD_SB_INIT, bn = ZD_SB_INIT;
+	int guard = 0;
 
-	if (t && t->kind == ZD_T_TYPEDEF)
+	/* gdb resolves the typedefs of the top level and of the base type */
+	while (t && t->kind == ZD_T_TYPEDEF && guard++ < 64)
 		t = t->target;
 	b = decl_base(t);
-	if (b && b->kind == ZD_T_TYPEDEF && b != t) {
-		/* gdb keeps typedef names below the top level */
-		zd_type_name(t, sb);
-		return;
-	}
-	if (!b || (b->kind != ZD_T_STRUCT && b->kind != ZD_T_UNION && b->kind != ZD_T_ENUM)) {
-		zd_type_name(t, sb);
-		return;
-	}
+	rb = b;
+	while (rb && rb->kind == ZD_T_TYPEDEF && guard++ < 128)
+		rb = rb->target;
 	zd_type_name(t, &full);
-	base_name(b, &bn);
-	if (full.len >= bn.len && !memcmp(full.buf, bn.buf, bn.len)) {
-		ptype_body(b, sb, 0);
+	if (b)
+		base_name(b, &bn);
+	if (!b || full.len < bn.len || memcmp(full.buf, bn.buf, bn.len)) {
+		zd_sb_add(sb, full.buf ? full.buf : "", full.len);
+	} else if (rb && (rb->kind == ZD_T_STRUCT || rb->kind == ZD_T_UNION || rb->kind == ZD_T_ENUM)) {
+		ptype_body(rb, sb, 0);
 		zd_sb_adds(sb, full.buf + bn.len);
 	} else {
-		zd_sb_add(sb, full.buf, full.len);
+		zd_type_name(rb, sb);
+		zd_sb_adds(sb, full.buf + bn.len);
 	}
 	zd_sb_release(&full);
 	zd_sb_release(&bn);

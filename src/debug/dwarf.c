@@ -840,6 +840,26 @@ type_of(struct zd_di *di, struct di_mod *m, Dwarf_Die *die)
 	return conv_type(di, m, &t);
 }
 
+/* GCC's base type names as gdb prints them ("long int" -> "long"). */
+static const char *
+gdb_base_name(const char *n)
+{
+	static const char *const map[][2] = {
+		{ "short int", "short" },
+		{ "short unsigned int", "unsigned short" },
+		{ "long int", "long" },
+		{ "long unsigned int", "unsigned long" },
+		{ "long long int", "long long" },
+		{ "long long unsigned int", "unsigned long long" },
+	};
+	size_t i;
+
+	for (i = 0; n && i < ZD_ARRAY_SIZE(map); i++)
+		if (!strcmp(n, map[i][0]))
+			return map[i][1];
+	return n;
+}
+
 static enum zd_tkind
 base_kind(Dwarf_Word enc)
 {
@@ -1057,6 +1077,8 @@ conv_type(struct zd_di *di, struct di_mod *m, Dwarf_Die *die)
 	}
 	tc_put(m, off, t);    /* before members: types refer to themselves */
 	t->name = die_name(die);
+	if (tag == DW_TAG_base_type)
+		t->name = gdb_base_name(t->name);
 	if (tag == DW_TAG_subprogram)
 		t->name = NULL;
 	if (attr_int(die, DW_AT_byte_size, &w) == 0)

@@ -572,6 +572,70 @@ check_exprs(const char *prog)
 	zd_sb_release(&cmds);
 }
 
+/* ptype EXPR, as gdb shows it */
+static const char *const ptypes[] = {
+	"n", "*n", "g_fn", "g_arr", "g_color", "g_list", "g_name", "in", "recurse", "g_list[0].in", "g_uc",
+	"g_flag", "&g_arr", "s", "big",
+};
+
+static void
+check_ptype(const char *prog)
+{
+	struct sess s;
+	struct zd_sb mine = ZD_SB_INIT, gdb = ZD_SB_INIT, cmds = ZD_SB_INIT;
+	struct zd_di_expr_ctx c;
+	struct zd_dexpr_env env;
+	unsigned inl, v;
+	size_t i;
+	int f;
+	char cmd[8192], line[1024];
+	FILE *p;
+
+	sess_open(&s, prog);
+	f = find_frame(&s, "leaf", &inl, &v);
+	assert_true(f >= 0);
+	c.di = s.di;
+	c.fr = &s.fr[f];
+	c.inl = inl;
+	zd_di_dexpr_env(&c, &env);
+	zd_sb_addf(&cmds, "-ex 'frame %u' ", v);
+	for (i = 0; i < ZD_ARRAY_SIZE(ptypes); i++) {
+		struct zd_value val;
+		char err[256];
+
+		assert_int_equal(zd_dexpr_eval(&env, ptypes[i], &val, err, sizeof(err)), 0);
+		zd_sb_adds(&mine, "type = ");
+		zd_type_ptype(val.type, &mine);
+		zd_sb_addc(&mine, '\n');
+		zd_value_release(&val);
+		zd_sb_addf(&cmds, "-ex 'ptype %s' ", ptypes[i]);
+	}
+	sess_detach(&s);
+	if (have_gdb()) {
+		snprintf(cmd, sizeof(cmd), "gdb -nx -batch -p %d %s 2>/dev/null", (int)s.pid, cmds.buf);
+		p = popen(cmd, "r");
+		assert_non_null(p);
+		while (fgets(line, sizeof(line), p))
+			if (!strncmp(line, "type = ", 7) || !strncmp(line, "    ", 4) || line[0] == '}')
+				zd_sb_adds(&gdb, line);
+		pclose(p);
+		if (strcmp(mine.buf, gdb.buf))
+			show_diff(mine.buf, gdb.buf);
+		assert_string_equal(mine.buf, gdb.buf);
+	}
+	sess_close(&s);
+	zd_sb_release(&mine);
+	zd_sb_release(&gdb);
+	zd_sb_release(&cmds);
+}
+
+static void
+test_ptype_O0(void **state)
+{
+	(void)state;
+	check_ptype("dbg_vars");
+}
+
 static void
 test_exprs_O0(void **state)
 {
@@ -588,6 +652,7 @@ main(void)
 		cmocka_unit_test(test_lines_O0),
 		cmocka_unit_test(test_lines_O2),
 		cmocka_unit_test(test_exprs_O0),
+		cmocka_unit_test(test_ptype_O0),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
