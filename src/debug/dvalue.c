@@ -9,6 +9,7 @@
 
 #include "zdiag/common.h"
 #include "zdiag/dvalue.h"
+#include "zdiag/esc.h"
 #include "zdiag/xalloc.h"
 
 #define GDB_REPEATS 10      /* repeat_count_threshold */
@@ -117,6 +118,13 @@ zd_type_is_scalar(const struct zd_type *t)
 /* ---------------------------------------------------------------- */
 /* Type names (C declarators)                                         */
 
+/* Names come from the target's files: escaped (plain C names pass as they are). */
+static void
+put_name(struct zd_sb *sb, const char *s)
+{
+	zd_esc_cs(sb, s, 0);
+}
+
 static const char *
 tag_word(enum zd_tkind k)
 {
@@ -132,13 +140,13 @@ base_name(const struct zd_type *t, struct zd_sb *sb)
 		zd_sb_adds(sb, tag_word(t->kind));
 		zd_sb_adds(sb, t->name ? " " : " {...}");
 		if (t->name)
-			zd_sb_adds(sb, t->name);
+			put_name(sb, t->name);
 		break;
 	case ZD_T_VOID:
 		zd_sb_adds(sb, "void");
 		break;
 	default:
-		zd_sb_adds(sb, t->name ? t->name : "?");
+		put_name(sb, t->name ? t->name : "?");
 		break;
 	}
 }
@@ -255,7 +263,8 @@ ptype_body(const struct zd_type *t, struct zd_sb *sb, int indent)
 	if (t->kind == ZD_T_ENUM) {
 		zd_sb_adds(sb, " {");
 		for (i = 0; i < t->nenums; i++) {
-			zd_sb_addf(sb, "%s%s", i ? ", " : "", t->enums[i].name ? t->enums[i].name : "?");
+			zd_sb_adds(sb, i ? ", " : "");
+			put_name(sb, t->enums[i].name ? t->enums[i].name : "?");
 			if (t->enums[i].value != next)
 				zd_sb_addf(sb, " = %" PRId64, t->enums[i].value);
 			next = t->enums[i].value + 1;
@@ -736,7 +745,10 @@ fmt_struct(struct fctx *c, const struct zd_type *t, const unsigned char *p, size
 		if (i)
 			zd_sb_adds(c->sb, ", ");
 		if (m->name)
-			zd_sb_addf(c->sb, "%s = ", m->name);
+		{
+			put_name(c->sb, m->name);
+			zd_sb_adds(c->sb, " = ");
+		}
 		if (m->off > avail || !mt) {
 			zd_sb_adds(c->sb, "<error>");
 			continue;
@@ -829,7 +841,7 @@ fmt_obj(struct fctx *c, const struct zd_type *t0, const unsigned char *p, size_t
 		}
 		for (i = 0; i < t->nenums; i++)
 			if (t->enums[i].value == iv && t->enums[i].name) {
-				zd_sb_adds(c->sb, t->enums[i].name);
+				put_name(c->sb, t->enums[i].name);
 				return;
 			}
 		zd_sb_addf(c->sb, "%" PRId64, iv);

@@ -11,6 +11,7 @@
 
 #include "zdiag/common.h"
 #include "zdiag/dwarf.h"
+#include "zdiag/esc.h"
 #include "zdiag/regs.h"
 #include "zdiag/xalloc.h"
 
@@ -112,7 +113,7 @@ zd_di_name_addr(void *ctx, uint64_t addr, bool code, struct zd_sb *sb)
 	(void)code;
 	if (zd_space_lookup(di->sp, addr, 0, &w) < 0 || !w.sym)
 		return;
-	zd_sb_adds(sb, w.sym->name);
+	zd_esc_cs(sb, w.sym->name, 0);
 	if (w.off)
 		zd_sb_addf(sb, "+%" PRIu64, w.off);
 }
