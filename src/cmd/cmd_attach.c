@@ -32,6 +32,7 @@
 #include "zdiag/dbgline.h"
 #include "zdiag/decode.h"
 #include "zdiag/disasm.h"
+#include "zdiag/dwarf.h"
 #include "zdiag/err.h"
 #include "zdiag/esc.h"
 #include "zdiag/json.h"
@@ -1550,11 +1551,248 @@ cmd_list_breaks(struct dbg *d)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- */
+/* Source level (the DWARF library, include/zdiag/dwarf.h):          */
+/* print, ptype, info locals/args, frame/up/down.  One hunk (h-dwarf) */
+
+struct src_vframe {
+	unsigned phys, inl;
+};
+
+static struct {
+	struct zd_di *di;
+	pid_t tid;
+	uint64_t pc, sp;            /* frame 0 when the frames were built */
+	struct zd_dframe fr[64];
+	size_t nfr;
+	struct src_vframe v[256];   /* gdb's frame numbers, inline frames included */
+	size_t nv, sel;
+	unsigned nprint;            /* $N */
+	const char *line;           /* the command line as typed (for print) */
+} g_src;
+
+static void
+src_release(void)
+{
+	zd_di_free(g_src.di);
+	g_src.di = NULL;
+}
+
+/* The frames of the current thread, rebuilt when it has moved. */
+static int
+src_frames(struct dbg *d)
+{
+	struct zd_thread *t;
+	size_t i;
+
+	if (!need_process(d))
+		return -1;
+	if (load_space(d) < 0)
+		return cmd_fail(d, "cannot read the memory maps of %d", (int)d->pid);
+	t = cur_thread(d);
+	if (zd_pt_getregs(&d->pt, t) < 0)
+		return cmd_fail(d, "cannot read the registers of thread %d: %s", (int)t->tid, strerror(errno));
+	if (!g_src.di) {
+		g_src.di = zd_di_new(&d->space);
+		atexit(src_release);
+	}
+	if (g_src.nfr && g_src.tid == t->tid && g_src.pc == t->regs.rip && g_src.sp == t->regs.rsp)
+		return 0;
+	zd_di_flush(g_src.di);
+	g_src.tid = t->tid;
+	g_src.pc = t->regs.rip;
+	g_src.sp = t->regs.rsp;
+	memset(&g_src.fr[0], 0, sizeof(g_src.fr[0]));
+	zd_dregs_from_user(&g_src.fr[0].regs, &t->regs);
+	g_src.fr[0].mem = pt_reader;
+	g_src.fr[0].ctx = &d->pt;
+	for (g_src.nfr = 1; g_src.nfr < ZD_ARRAY_SIZE(g_src.fr); g_src.nfr++)
+		if (zd_di_frame_up(g_src.di, &g_src.fr[g_src.nfr - 1], &g_src.fr[g_src.nfr]) < 0)
+			break;
+	g_src.nv = 0;
+	for (i = 0; i < g_src.nfr && g_src.nv < ZD_ARRAY_SIZE(g_src.v); i++) {
+		struct zd_srcpos pos[16];
+		int n = zd_di_inline_chain(g_src.di, g_src.fr[i].regs.r[16], g_src.fr[i].caller, pos, 16), k;
+
+		for (k = 0; k < (n > 0 ? n : 1) && g_src.nv < ZD_ARRAY_SIZE(g_src.v); k++)
+			g_src.v[g_src.nv++] = (struct src_vframe){ (unsigned)i, (unsigned)k };
+	}
+	g_src.sel = 0;
+	return 0;
+}
+
+static void
+src_fmt(struct dbg *d, struct zd_fmt *f, bool bare)
+{
+	memset(f, 0, sizeof(*f));
+	f->mem = pt_reader;
+	f->ctx = &d->pt;
+	f->namer = zd_di_name_addr;
+	f->namer_ctx = g_src.di;
+	f->bare = bare;
+}
+
+/* "#5  0x... in leaf (a=5, s=0x... \"x\") at FILE:LINE" */
+static void
+src_frame_line(struct dbg *d, size_t n, struct zd_sb *sb)
+{
+	const struct src_vframe *v = &g_src.v[n];
+	const struct zd_dframe *fr = &g_src.fr[v->phys];
+	struct zd_srcpos pos[16];
+	struct zd_dvar *vars;
+	struct zd_fmt f;
+	size_t nvars, i;
+	int k = zd_di_inline_chain(g_src.di, fr->regs.r[16], fr->caller, pos, 16);
+
+	zd_sb_addf(sb, "#%-2zu ", n);
+	if (v->phys > 0 && v->inl == 0)
+		zd_sb_addf(sb, "0x%016" PRIx64 " in ", fr->regs.r[16]);
+	if (k <= (int)v->inl || !pos[v->inl].func) {
+		struct zd_where w;
+
+		if (zd_space_lookup(&d->space, fr->regs.r[16], fr->caller ? ZD_LOOKUP_CALLER : 0, &w) == 0)
+			put_esc(sb, w.sym->name);
+		else
+			zd_sb_adds(sb, "??");
+		zd_sb_adds(sb, " ()");
+		return;
+	}
+	put_esc(sb, pos[v->inl].func);
+	zd_sb_adds(sb, " (");
+	src_fmt(d, &f, true);
+	if (zd_di_locals(g_src.di, fr, v->inl, ZD_DI_ARGS, &vars, &nvars) == 0) {
+		for (i = 0; i < nvars; i++) {
+			zd_sb_adds(sb, i ? ", " : "");
+			put_esc(sb, vars[i].name);
+			zd_sb_addc(sb, '=');
+			zd_value_format(&vars[i].value, &f, sb);
+		}
+		zd_dvars_free(vars, nvars);
+	}
+	zd_sb_adds(sb, ") at ");
+	put_esc(sb, pos[v->inl].file);
+	zd_sb_addf(sb, ":%d", pos[v->inl].line);
+}
+
+static int
+cmd_frame(struct dbg *d, int argc, char **argv)
+{
+	struct zd_sb sb = ZD_SB_INIT;
+	long long n = 0;
+
+	if (src_frames(d) < 0)
+		return -1;
+	if (argc > 2 || (argc == 2 && zd_parse_ll(argv[1], 0, INT_MAX, &n) < 0))
+		return cmd_fail(d, "usage: %s [N]", argv[0]);
+	if (!strcmp(argv[0], "frame"))
+		n = argc == 2 ? n : (long long)g_src.sel;
+	else if (!strcmp(argv[0], "up"))
+		n = (long long)g_src.sel + (argc == 2 ? n : 1);
+	else
+		n = (long long)g_src.sel - (argc == 2 ? n : 1);
+	if (n < 0 || n >= (long long)g_src.nv)
+		return cmd_fail(d, n < 0 ? "bottom (innermost) frame selected; you cannot go down"
+				  : "no frame %lld (the stack has %zu)", n, g_src.nv);
+	g_src.sel = (size_t)n;
+	src_frame_line(d, g_src.sel, &sb);
+	zd_sb_addc(&sb, '\n');
+	zd_sb_write(&sb, stdout);
+	zd_sb_release(&sb);
+	return 0;
+}
+
+/* info locals / info args of the selected frame, as gdb prints them. */
+static int
+src_info_vars(struct dbg *d, unsigned what)
+{
+	const struct src_vframe *v;
+	struct zd_sb sb = ZD_SB_INIT;
+	struct zd_dvar *vars;
+	struct zd_fmt f;
+	size_t n, i;
+	int ret;
+
+	if (src_frames(d) < 0)
+		return -1;
+	v = &g_src.v[g_src.sel];
+	ret = zd_di_locals(g_src.di, &g_src.fr[v->phys], v->inl, what, &vars, &n);
+	if (ret < 0)
+		return cmd_fail(d, "no symbol table info available");
+	src_fmt(d, &f, true);
+	for (i = 0; i < n; i++) {
+		put_esc(&sb, vars[i].name);
+		zd_sb_adds(&sb, " = ");
+		zd_value_format(&vars[i].value, &f, &sb);
+		zd_sb_addc(&sb, '\n');
+	}
+	if (!n)
+		zd_sb_adds(&sb, what == ZD_DI_ARGS ? "No arguments.\n" : "No locals.\n");
+	zd_sb_write(&sb, stdout);
+	zd_sb_release(&sb);
+	zd_dvars_free(vars, n);
+	return 0;
+}
+
+/* print[/FMT] EXPR and ptype EXPR: the expression is the rest of the typed line. */
+static int
+cmd_print(struct dbg *d, int argc, char **argv)
+{
+	const char *line = g_src.line ? g_src.line : "", *e;
+	bool ptype = !strcmp(argv[0], "ptype");
+	struct zd_di_expr_ctx c;
+	struct zd_dexpr_env env;
+	struct zd_value val;
+	struct zd_sb sb = ZD_SB_INIT;
+	struct zd_fmt f;
+	char err[256], letter = 0;
+	int ret;
+
+	(void)argc;
+	if (src_frames(d) < 0)
+		return -1;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	line += strcspn(line, " \t/");
+	e = ptype ? line : zd_dexpr_format(line, &letter);
+	if (!e)
+		return cmd_fail(d, "undefined output format");
+	c.di = g_src.di;
+	c.fr = &g_src.fr[g_src.v[g_src.sel].phys];
+	c.inl = g_src.v[g_src.sel].inl;
+	zd_di_dexpr_env(&c, &env);
+	ret = zd_dexpr_eval(&env, e, &val, err, sizeof(err));
+	if (ret < 0) {
+		/* gdb's words, in zdiag's style: lowercase, no final period */
+		if (err[0] >= 'A' && err[0] <= 'Z' && !(err[1] >= 'A' && err[1] <= 'Z'))
+			err[0] = (char)(err[0] - 'A' + 'a');
+		if (*err && err[strlen(err) - 1] == '.')
+			err[strlen(err) - 1] = '\0';
+		zd_esc_cs(&sb, err, 0);
+		cmd_fail(d, "%s", sb.buf);
+		zd_sb_release(&sb);
+		return -1;
+	}
+	if (ptype) {
+		zd_sb_adds(&sb, "type = ");
+		zd_type_ptype(val.type, &sb);
+	} else {
+		src_fmt(d, &f, false);
+		f.letter = letter;
+		zd_sb_addf(&sb, "$%u = ", ++g_src.nprint);
+		zd_value_format(&val, &f, &sb);
+	}
+	zd_sb_addc(&sb, '\n');
+	zd_sb_write(&sb, stdout);
+	zd_sb_release(&sb);
+	zd_value_release(&val);
+	return 0;
+}
+
 static int
 cmd_info(struct dbg *d, int argc, char **argv)
 {
 	if (argc != 2)
-		return cmd_fail(d, "usage: info threads|maps|modules|signals|fds|breaks|regs");
+		return cmd_fail(d, "usage: info threads|maps|modules|signals|fds|breaks|regs|locals|args");
 	if (!need_process(d))
 		return -1;
 	if (!strcmp(argv[1], "threads"))
@@ -1571,7 +1809,9 @@ cmd_info(struct dbg *d, int argc, char **argv)
 		return cmd_list_breaks(d);
 	if (!strcmp(argv[1], "regs") || !strcmp(argv[1], "registers"))
 		return cmd_regs(d, 1, argv);
-	return cmd_fail(d, "usage: info threads|maps|modules|signals|fds|breaks|regs");
+	if (!strcmp(argv[1], "locals") || !strcmp(argv[1], "args"))
+		return src_info_vars(d, argv[1][0] == 'l' ? ZD_DI_LOCALS : ZD_DI_ARGS);
+	return cmd_fail(d, "usage: info threads|maps|modules|signals|fds|breaks|regs|locals|args");
 }
 
 static int
@@ -1976,6 +2216,11 @@ static const struct dcmd dcmds[] = {
 	{ "detach", NULL, cmd_detach, "detach", "remove breakpoints, let the process run on, end the session" },
 	{ "kill", NULL, cmd_kill, "kill", "SIGKILL the process and end the session" },
 	{ "quit", "q", cmd_quit, "quit", "end the session: detach (attach) or kill the program (run)" },
+	{ "print", "p", cmd_print, "print[/FMT] EXPR", "a C expression in the selected frame, as gdb prints it (FMT: x d u o t c s)" },
+	{ "ptype", NULL, cmd_print, "ptype EXPR", "the type of EXPR, as gdb shows it" },
+	{ "frame", NULL, cmd_frame, "frame [N]", "select frame N (inline frames count, as in gdb) and show it" },
+	{ "up", NULL, cmd_frame, "up [N]", "select the caller's frame" },
+	{ "down", NULL, cmd_frame, "down [N]", "select the callee's frame" },
 	{ "help", NULL, cmd_help, "help [COMMAND]", "this list" },
 };
 
@@ -1991,6 +2236,8 @@ find_dcmd(const char *name)
 		return find_dcmd("quit");
 	if (!strcmp(name, "continue"))
 		return find_dcmd("cont");
+	if (!strncmp(name, "print/", 6) || !strncmp(name, "p/", 2))
+		return find_dcmd("print");
 	return NULL;
 }
 
@@ -2019,6 +2266,8 @@ exec_line(struct dbg *d, const char *line)
 	char *copy = zd_xstrdup(line), *argv[16];
 	int argc = zd_dbg_split(copy, argv, 16);
 	const struct dcmd *c;
+
+	g_src.line = line;
 
 	if (argc > 0) {
 		/* "info registers" is an alias of regs. */
