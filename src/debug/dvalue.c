@@ -744,8 +744,7 @@ fmt_struct(struct fctx *c, const struct zd_type *t, const unsigned char *p, size
 
 		if (i)
 			zd_sb_adds(c->sb, ", ");
-		if (m->name)
-		{
+		if (m->name) {
 			put_name(c->sb, m->name);
 			zd_sb_adds(c->sb, " = ");
 		}
