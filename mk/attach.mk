@@ -28,3 +28,14 @@ trials: zdiag helpers
 	unshare --pid --fork --mount-proc --kill-child \
 		python3 tests/trials/bp_trials.py --trials $(TRIALS) --zdiag $(CURDIR)/zdiag \
 		--target $(CURDIR)/build/helpers/bp_target
+
+# The DWARF library's target (tests/unit/test_dwarf.c), also built -O2.
+DWARF_O2_HELPERS := build/helpers/dbg_vars-O2
+CHECK_PREREQS += $(DWARF_O2_HELPERS)
+build/helpers/dbg_%-O2: tests/helpers/dbg_%.c tests/helpers/helper.h
+	@mkdir -p $(@D)
+	$(CC) $(subst -O0,-O2,$(HELPER_CFLAGS)) -Itests/helpers -o $@ $< -pthread
+
+# make bench (bench/dwarf.sh): the first `info locals` on Debian's python3.11
+# with its debug file, zdiag against gdb.
+BENCH_DEB_PKGS += python3.11-dbg

@@ -118,6 +118,8 @@ struct zd_dbg {
 	struct zd_call call;     /* the syscall entered last (the tracer's decoders) */
 	struct zd_sb call_text;  /* its entry half, completed at the exit stop */
 	pid_t call_tid;          /* 0: none pending */
+	const char *line;        /* the command line being run, as typed (print's expression) */
+	struct dbg_src *src;     /* source level: DWARF, frames, the selected one (cmd_src.c) */
 };
 
 /* Defaults: lines on, 256 frames, 1 MiB stacks, 1000 ms, AT&T syntax. */
@@ -173,6 +175,7 @@ typedef int zd_dbg_cmd_fn(struct zd_dbg *d, int argc, char **argv, struct zd_dbg
 enum {
 	ZD_DBG_NEED_PROCESS = 1 << 0,   /* fails "no process" once the session is over */
 	ZD_DBG_COMPLETE_REGS = 1 << 1,  /* arguments complete as register names */
+	ZD_DBG_FORMAT = 1 << 2,         /* also typed as NAME/FMT (print/x) */
 };
 
 #define ZD_DBG_ARGS_ANY (-1)
@@ -197,7 +200,7 @@ struct zd_dbg_cmd {
 
 /* Command groups, one file each under src/debug/ (cmd_data.c, ...). */
 extern const struct zd_dbg_cmd zd_dbg_cmds_data[], zd_dbg_cmds_stack[], zd_dbg_cmds_break[],
-	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_help[];
+	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_src[], zd_dbg_cmds_help[];
 
 /* Every command, in the order of 'help': calls fn for each; stops when fn returns non-zero. */
 int zd_dbg_cmd_each(int (*fn)(const struct zd_dbg_cmd *c, void *ctx), void *ctx);

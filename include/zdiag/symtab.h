@@ -32,6 +32,8 @@
 #include "zdiag/maps.h"
 
 struct zd_elf;
+struct Dwarf;
+struct Elf;
 
 struct zd_sym {
 	uint64_t addr;        /* ELF virtual address (add the module bias) */
@@ -65,6 +67,11 @@ const struct zd_sym *zd_elf_sym_named(struct zd_elf *e, const char *name);
 const struct zd_sym *zd_elf_syms(const struct zd_elf *e, size_t *n);
 /* Source file and line of vaddr from DWARF; -ENOENT without debug info. */
 int zd_elf_line(struct zd_elf *e, uint64_t vaddr, const char **file, int *line);
+/* libdw's handle on the DWARF zd_elf_line reads (the debug file's when
+ * there is one), opened on first use; NULL without DWARF.  Owned by e. */
+struct Dwarf *zd_elf_dwarf(struct zd_elf *e);
+/* libelf's handle on the file itself (for .eh_frame), owned by e. */
+struct Elf *zd_elf_libelf(const struct zd_elf *e);
 /* "9f3c...": the GNU build-id in hex, or NULL. */
 const char *zd_elf_build_id(const struct zd_elf *e);
 /* True when a .symtab (from the file or its debug file) is in use. */

@@ -628,6 +628,18 @@ get_dwarf(struct zd_elf *e)
 	return e->dwarf;
 }
 
+struct Dwarf *
+zd_elf_dwarf(struct zd_elf *e)
+{
+	return get_dwarf(e);
+}
+
+struct Elf *
+zd_elf_libelf(const struct zd_elf *e)
+{
+	return e->elf;
+}
+
 int
 zd_elf_line(struct zd_elf *e, uint64_t vaddr, const char **file, int *line)
 {

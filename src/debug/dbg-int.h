@@ -67,6 +67,12 @@ void dbg_put_frame(struct zd_sb *sb, const struct zd_dbg *d, const struct zd_spa
 void dbg_render_bt_text(struct zd_dbg_out *out, struct zd_dbg *d, const struct zd_space *sp, struct dbg_tbt *t,
 			size_t n, bool unique);
 
+/* The source-level state (cmd_src.c), freed with the session. */
+void dbg_src_release(struct zd_dbg *d);
+/* info locals / info args of the selected frame (cmd_src.c). */
+int dbg_info_locals(struct zd_dbg *d, struct zd_dbg_out *out);
+int dbg_info_args(struct zd_dbg *d, struct zd_dbg_out *out);
+
 /* Commands shared between groups. */
 int dbg_cmd_regs(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out);
 int dbg_list_breaks(struct zd_dbg *d, struct zd_dbg_out *out);

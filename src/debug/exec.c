@@ -17,8 +17,8 @@
 
 /* In the order of 'help'. */
 static const struct zd_dbg_cmd *const groups[] = {
-	zd_dbg_cmds_data, zd_dbg_cmds_stack, zd_dbg_cmds_info, zd_dbg_cmds_break, zd_dbg_cmds_resume, zd_dbg_cmds_core,
-	zd_dbg_cmds_help,
+	zd_dbg_cmds_data, zd_dbg_cmds_stack, zd_dbg_cmds_src, zd_dbg_cmds_info, zd_dbg_cmds_break, zd_dbg_cmds_resume,
+	zd_dbg_cmds_core, zd_dbg_cmds_help,
 };
 
 int
@@ -158,6 +158,15 @@ zd_dbg_exec(struct zd_dbg *d, const char *line, struct zd_dbg_out *out)
 	if (argc == 0)
 		goto out;
 	c = zd_dbg_cmd_find(argv[0]);
+	if (!c && strchr(argv[0], '/')) {
+		/* gdb's NAME/FMT (print/x, p/x): the handler reads the format */
+		char *name = zd_xstrndup(argv[0], strcspn(argv[0], "/"));
+
+		c = zd_dbg_cmd_find(name);
+		free(name);
+		if (c && !(c->flags & ZD_DBG_FORMAT))
+			c = NULL;
+	}
 	if (!c) {
 		const char *near;
 		int nlen = zd_dbg_cmd_suggest(argv[0], &near);
@@ -179,7 +188,9 @@ zd_dbg_exec(struct zd_dbg *d, const char *line, struct zd_dbg_out *out)
 		ret = -1;
 		goto out;
 	}
+	d->line = line;
 	ret = c->fn(d, argc, argv, out) < 0 ? -1 : 0;
+	d->line = NULL;
 out:
 	free(copy);
 	return ret;

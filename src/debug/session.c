@@ -423,6 +423,7 @@ zd_dbg_release(struct zd_dbg *d)
 		zd_call_release(&d->call);
 	d->call_tid = 0;
 	zd_sb_release(&d->call_text);
+	dbg_src_release(d);
 }
 
 /* ---------------------------------------------------------------- */
