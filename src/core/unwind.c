@@ -107,17 +107,17 @@ read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
 	return -EFAULT;
 }
 
-static int
-acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need, void *arg)
+/* The module's .eh_frame_hdr search table for ip (found once per module),
+ * or NULL when ip is in no module or the module has no usable table. */
+static const struct di_cache *
+module_table(struct zd_unwinder *u, unw_word_t ip)
 {
-	struct walk *w = arg;
-	struct zd_unwinder *u = w->u;
 	const struct zd_module *m = zd_space_module(u->sp, ip);
 	struct di_cache *c = NULL;
 	size_t i;
 
 	if (!m || !m->elf)
-		return -UNW_ENOINFO;
+		return NULL;
 	for (i = 0; i < u->ndic; i++)
 		if (u->dic[i].mod == m)
 			c = &u->dic[i];
@@ -152,9 +152,40 @@ acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int 
 			}
 		}
 	}
-	if (!c->ok)
+	return c->ok ? c : NULL;
+}
+
+static int
+acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need, void *arg)
+{
+	struct walk *w = arg;
+	const struct di_cache *c = module_table(w->u, ip);
+	unw_dyn_info_t di;
+
+	if (!c)
 		return -UNW_ENOINFO;
-	return _Ux86_64_dwarf_search_unwind_table(as, ip, &c->di, pi, need, arg);
+	di = c->di;
+	return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need, arg);
+}
+
+/*
+ * Whether an FDE covers ip: the table search alone, without the unwind
+ * info.  unw_get_proc_info() would also parse the FDE's CFI program, and
+ * libunwind takes its allocator's lock (two sigprocmask calls each way)
+ * for that: 65% of a 64-thread backtrace's system calls went there.
+ */
+static bool
+has_fde(struct walk *w, unw_word_t ip)
+{
+	const struct di_cache *c = module_table(w->u, ip);
+	unw_dyn_info_t di;
+	unw_proc_info_t pi;
+
+	if (!c)
+		return false;
+	di = c->di;
+	memset(&pi, 0, sizeof(pi));
+	return _Ux86_64_dwarf_search_unwind_table(w->u->as, ip, &di, &pi, 0, w) == 0 && pi.end_ip - pi.start_ip > 1;
 }
 
 static void
@@ -339,7 +370,7 @@ zd_unwind(struct zd_unwinder *u, const struct zd_tsnap *ts, zd_mem_reader live, 
 {
 	struct walk w = { .u = u, .ts = ts, .regs = ts->regs, .live = live, .live_ctx = live_ctx };
 	size_t n = 0;
-	bool via_fp = false, next_exact = true;
+	bool via_fp = false, next_exact = true, exact_lookup = true;
 
 	while (n < max) {
 		unw_cursor_t c;
@@ -347,6 +378,7 @@ zd_unwind(struct zd_unwinder *u, const struct zd_tsnap *ts, zd_mem_reader live, 
 
 		if (unw_init_remote(&c, u->as, &w) < 0)
 			break;
+		exact_lookup = true;
 		for (;;) {
 			unw_word_t ip = 0, sp = 0, bp = 0;
 
@@ -375,15 +407,14 @@ zd_unwind(struct zd_unwinder *u, const struct zd_tsnap *ts, zd_mem_reader live, 
 			}
 			if (++n >= max)
 				return n;
-			{
-				unw_proc_info_t pi;
-
-				/* No CFI for this frame: libunwind's step falls back on
-				 * rbp, so its caller is a frame-pointer guess.  (Without
-				 * an FDE, x86-64 libunwind reports a 1-byte dummy range.) */
-				if (unw_get_proc_info(&c, &pi) < 0 || pi.end_ip - pi.start_ip <= 1)
-					via_fp = true;
-			}
+			/* No CFI for this frame: libunwind's step falls back on
+			 * rbp, so its caller is a frame-pointer guess.  The FDE is
+			 * looked up as libunwind does: at ip itself for the first
+			 * frame of a walk and after a signal frame, else at ip-1
+			 * (a return address may be just past its function). */
+			if (!has_fde(&w, exact_lookup ? ip : ip - 1))
+				via_fp = true;
+			exact_lookup = (fr[n - 1].flags & ZD_FRAME_SIGNAL) != 0;
 			r = unw_step(&c);
 			if (r > 0)
 				continue;
