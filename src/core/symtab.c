@@ -79,7 +79,10 @@ sym_rank(const char *name, unsigned char bind, unsigned char type)
 {
 	unsigned r = 0;
 
-	if (!strncmp(name, "__GI_", 5) || !strncmp(name, "__GL_", 5) || strstr(name, "_internal"))
+	/* "__GI_" and "__GL_" spelled out: this runs for every symbol of libc */
+	if ((name[0] == '_' && name[1] == '_' && name[2] == 'G' && (name[3] == 'I' || name[3] == 'L') &&
+	     name[4] == '_') ||
+	    strstr(name, "_internal"))
 		r += 8;
 	if (bind == STB_LOCAL)
 		r += 4;
@@ -108,7 +111,17 @@ cmp_sym(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Read symbols from the first section of type `type` into e->syms. */
+/* The string at off in a string table whose last byte is NUL, or NULL. */
+static const char *
+strtab_at(const Elf_Data *strs, size_t off)
+{
+	return off < strs->d_size ? (const char *)strs->d_buf + off : NULL;
+}
+
+/* Read symbols from the first section of type `type` into e->syms.  The
+ * table is read in place (libelf hands out the image's own bytes for a
+ * native ELF64 file) and the array sized once: libc's debug .symtab has
+ * 10,000 entries. */
 static int
 load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 {
@@ -117,7 +130,8 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
-		Elf_Data *data;
+		Elf_Data *data, *strs = NULL;
+		Elf_Scn *strscn;
 		size_t i, n;
 
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || !sh.sh_entsize)
@@ -126,21 +140,30 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 		if (!data)
 			continue;
 		n = sh.sh_size / sh.sh_entsize;
+		if (data->d_type != ELF_T_SYM || !data->d_buf)
+			return 1;
+		n = ZD_MIN(n, data->d_size / sizeof(Elf64_Sym));
+		/* The names: straight from the table when it ends in NUL, else
+		 * through elf_strptr's checks. */
+		strscn = elf_getscn(elf, sh.sh_link);
+		if (strscn && (strs = elf_getdata(strscn, NULL)) &&
+		    (!strs->d_buf || !strs->d_size || ((const char *)strs->d_buf)[strs->d_size - 1] != '\0'))
+			strs = NULL;
+		if (n > 1)
+			ZD_GROW(e->syms, alloc, e->nsyms + n - 1);
 		for (i = 1; i < n; i++) {
-			GElf_Sym s;
+			const Elf64_Sym *s = (const Elf64_Sym *)data->d_buf + i;
 			const char *name, *at;
 			unsigned char st, sb;
 			unsigned rank_extra;
 
-			if (!gelf_getsym(data, (int)i, &s))
-				break;
-			st = GELF_ST_TYPE(s.st_info);
-			sb = GELF_ST_BIND(s.st_info);
-			if (s.st_shndx == SHN_UNDEF || s.st_shndx == SHN_ABS)
+			st = GELF_ST_TYPE(s->st_info);
+			sb = GELF_ST_BIND(s->st_info);
+			if (s->st_shndx == SHN_UNDEF || s->st_shndx == SHN_ABS)
 				continue;
-			if (st == STT_NOTYPE && s.st_shndx < SHN_LORESERVE) {
+			if (st == STT_NOTYPE && s->st_shndx < SHN_LORESERVE) {
 				/* Assembly entry points (ld.so's _start): labels in code. */
-				Elf_Scn *ts = elf_getscn(elf, s.st_shndx);
+				Elf_Scn *ts = elf_getscn(elf, s->st_shndx);
 				GElf_Shdr tsh;
 
 				if (!ts || !gelf_getshdr(ts, &tsh) || !(tsh.sh_flags & SHF_EXECINSTR))
@@ -148,7 +171,7 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 			} else if (st != STT_FUNC && st != STT_OBJECT && st != STT_GNU_IFUNC) {
 				continue;
 			}
-			name = elf_strptr(elf, sh.sh_link, s.st_name);
+			name = strs ? strtab_at(strs, s->st_name) : elf_strptr(elf, sh.sh_link, s->st_name);
 			if (!name || !*name || *name == '@')
 				continue;
 			rank_extra = 0;
@@ -160,9 +183,8 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 				e->names[e->nnames] = zd_xstrndup(name, (size_t)(at - name));
 				name = e->names[e->nnames++];
 			}
-			ZD_GROW(e->syms, alloc, e->nsyms + 1);
-			e->syms[e->nsyms].addr = s.st_value;
-			e->syms[e->nsyms].size = s.st_size;
+			e->syms[e->nsyms].addr = s->st_value;
+			e->syms[e->nsyms].size = s->st_size;
 			e->syms[e->nsyms].name = name;
 			e->syms[e->nsyms].type = st;
 			e->syms[e->nsyms].bind = sb;
@@ -227,8 +249,20 @@ sort_syms(struct zd_elf *e)
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && e->syms[j].addr == e->syms[i].addr; j++)
 			;
-		if (j - i > 1)
+		if (j - i > 8) {
 			qsort(e->syms + i, j - i, sizeof(*e->syms), cmp_sym);
+		} else {
+			/* A few aliases: insertion sort (qsort's merge sort
+			 * allocates and copies for every run). */
+			for (size_t a = i + 1; a < j; a++) {
+				struct zd_sym v = e->syms[a];
+				size_t b = a;
+
+				for (; b > i && cmp_sym(&e->syms[b - 1], &v) > 0; b--)
+					e->syms[b] = e->syms[b - 1];
+				e->syms[b] = v;
+			}
+		}
 	}
 }
 
