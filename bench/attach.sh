@@ -69,4 +69,4 @@ PY
 	wait $PID 2>/dev/null || true
 done
 echo
-echo "targets (issue 4): zdiag <= 0.3x eu-stack and <= 0.05x gdb at 64 threads; stopped <= 10 ms at 64 threads"
+echo "targets: zdiag <= 0.25x eu-stack (issue 10) and <= 0.05x gdb at 64 threads; stopped <= 10 ms at 64 threads (issue 4)"

@@ -7,6 +7,8 @@ DEB_PKGS += libdw-dev
 # Helper variants: the same programs built -O2 (inlining, no frame pointer).
 ATTACH_O2_HELPERS := build/helpers/attach_chain-O2 build/helpers/attach_threads-O2
 CHECK_PREREQS += $(ATTACH_O2_HELPERS)
+# bench/attach.sh stops attach_threads-O2.
+BENCH_TARGETS += $(ATTACH_O2_HELPERS)
 build/helpers/attach_%-O2: tests/helpers/attach_%.c tests/helpers/helper.h
 	@mkdir -p $(@D)
 	$(CC) $(subst -O0,-O2,$(HELPER_CFLAGS)) -Itests/helpers -o $@ $< -pthread

@@ -26,11 +26,20 @@ struct di_cache {
 	bool ok;
 };
 
+/* has_fde() answers by lookup address: threads of one program share pcs. */
+#define FDE_MEMO 256
+
+struct fde_memo {
+	unw_word_t ip;   /* 0: empty slot */
+	bool has;
+};
+
 struct zd_unwinder {
 	unw_addr_space_t as;
 	const struct zd_space *sp;
 	struct di_cache *dic;
 	size_t ndic, alloc;
+	struct fde_memo memo[FDE_MEMO];
 };
 
 /* Per-walk state: the accessors' arg. */
@@ -177,15 +186,24 @@ acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int 
 static bool
 has_fde(struct walk *w, unw_word_t ip)
 {
-	const struct di_cache *c = module_table(w->u, ip);
+	struct fde_memo *slot = &w->u->memo[(ip ^ (ip >> 12)) % FDE_MEMO];
+	const struct di_cache *c;
 	unw_dyn_info_t di;
 	unw_proc_info_t pi;
+	bool has = false;
 
-	if (!c)
-		return false;
-	di = c->di;
-	memset(&pi, 0, sizeof(pi));
-	return _Ux86_64_dwarf_search_unwind_table(w->u->as, ip, &di, &pi, 0, w) == 0 && pi.end_ip - pi.start_ip > 1;
+	if (ip && slot->ip == ip)
+		return slot->has;
+	c = module_table(w->u, ip);
+	if (c) {
+		di = c->di;
+		memset(&pi, 0, sizeof(pi));
+		has = _Ux86_64_dwarf_search_unwind_table(w->u->as, ip, &di, &pi, 0, w) == 0 &&
+		      pi.end_ip - pi.start_ip > 1;
+	}
+	slot->ip = ip;
+	slot->has = has;
+	return has;
 }
 
 static void
@@ -315,6 +333,7 @@ zd_unwinder_flush(struct zd_unwinder *u)
 {
 	unw_flush_cache(u->as, 0, 0);
 	u->ndic = 0;
+	memset(u->memo, 0, sizeof(u->memo));
 }
 
 void
