@@ -354,15 +354,16 @@ elf_setup(struct zd_elf *e, bool want_dynsym)
 	return 0;
 }
 
-int
-zd_elf_open_fd(int fd, const char *path, struct zd_elf **out)
+/* want_dynsym false: no symbols unless the file has a .symtab (the caller
+ * looks for a debug file first and falls back with load_dynsym()). */
+static int
+open_fd(int fd, bool want_dynsym, struct zd_elf **out)
 {
 	struct zd_elf *e;
 	struct stat st;
 	void *p;
 	int ret;
 
-	(void)path;
 	*out = NULL;
 	if (fstat(fd, &st) < 0)
 		return -errno;
@@ -376,13 +377,30 @@ zd_elf_open_fd(int fd, const char *path, struct zd_elf **out)
 	e->image = p;
 	e->size = (size_t)st.st_size;
 	e->mapped = true;
-	ret = elf_setup(e, true);
+	ret = elf_setup(e, want_dynsym);
 	if (ret < 0) {
 		zd_elf_free(e);
 		return ret;
 	}
 	*out = e;
 	return 0;
+}
+
+int
+zd_elf_open_fd(int fd, const char *path, struct zd_elf **out)
+{
+	(void)path;
+	return open_fd(fd, true, out);
+}
+
+/* The .dynsym of a file opened without it, when no .symtab came instead. */
+static void
+load_dynsym(struct zd_elf *e)
+{
+	if (e->has_symtab || e->nsyms)
+		return;
+	load_syms(e, e->elf, SHT_DYNSYM);
+	sort_syms(e);
 }
 
 int
@@ -878,12 +896,16 @@ cache_get(struct zd_space *sp, pid_t tid, const struct zd_map *mp)
 		ce->err = fd;
 		return ce;
 	}
-	ce->err = zd_elf_open_fd(fd, mp->path, &ce->elf);
+	/* .dynsym only when no debug file brings a .symtab: libc's would be
+	 * read and sorted for nothing. */
+	ce->err = open_fd(fd, false, &ce->elf);
 	close(fd);
 	if (ce->elf && !ce->elf->has_symtab)
 		zd_elf_find_debug(ce->elf, mp->path, sp->debug_root);
 	else if (ce->elf && !has_section(ce->elf, ".debug_info"))
 		zd_elf_find_debug(ce->elf, mp->path, sp->debug_root);
+	if (ce->elf)
+		load_dynsym(ce->elf);
 	return ce;
 }
 
