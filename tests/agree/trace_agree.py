@@ -195,6 +195,10 @@ RE_EXECVE_ENVP = re.compile(r'^(execve\(.*\], )0x[0-9a-f]+( /\* \d+ vars? \*/\))
 # SIGCHLD lines (with the rt_sigreturn right after) are compared as a group
 # at the end of its lines, the return of rt_sigreturn as R.
 RE_SIGCHLD = re.compile(r'^--- SIGCHLD ')
+# futex waits and wakes happen only when threads contend for a lock (in
+# python, its GIL): how many, in what order and with what result differs
+# between two strace runs of any threaded program, so they are left out.
+RE_FUTEX_WW = re.compile(r'^futex\([^,]*, FUTEX_(WAIT|WAKE)')
 RE_SIGRETURN = re.compile(r'^(rt_sigreturn\(.*\)) = .*$')
 
 
@@ -258,6 +262,8 @@ def normalise(text, port):
             ln = RE_STATFS_FREE.sub(r'\1=N', ln)
         if ln.startswith('sysinfo('):
             ln = RE_SYSINFO.sub(r'\1=N', ln)
+        if RE_FUTEX_WW.match(ln):
+            continue
         if p not in by:
             order.append(p)
         ln = RE_GETRANDOM.sub(r'\1"RANDOM"\2', ln)
