@@ -393,9 +393,22 @@ q = select.poll(); q.register(0); q.poll(0)
 		       '"$run_tool"' -p $L -e trace=openat,exit_group -o $T/out sh -c "sleep 0.3; exec 7< /etc/hostname; exit 4"; echo rc=$? > $T/rc'
 		grep -qx rc=4 "$T/rc"
 		# each line: its pid, then the call; the set of distinct lines (a
-		# call split by the other process's line is left out: where the
-		# split falls is up to the scheduler)
-		grep -v 'unfinished \.\.\.>$\|<\.\.\. [a-z_0-9]* resumed>' "$T/out" > "$T/whole"
+		# call split by the other process's line is joined again: where
+		# the split falls is up to the scheduler)
+		python3 -c '
+import re, sys
+pend = {}
+for ln in open(sys.argv[1]):
+    ln = ln.rstrip("\n")
+    m = re.match(r"^(\d+ +)(.*) <unfinished \.\.\.>$", ln)
+    if m:
+        pend[m.group(1).strip()] = m.group(1) + m.group(2)
+        continue
+    m = re.match(r"^(\d+) +<\.\.\. \w+ resumed>(.*)$", ln)
+    if m and m.group(1) in pend:
+        ln = pend.pop(m.group(1)) + m.group(2)
+    print(re.sub(r"\s+= ", " = ", ln))
+' "$T/out" > "$T/whole"
 		sed -E -e 's/^[0-9]+ +/PID /' -e 's/(si_pid|si_uid)=[0-9]+/\1=N/g' \
 			-e 's,(si_utime|si_stime)=[0-9]+( /\* [0-9.]+ s \*/)?,\1=N,g' "$T/whole" | sort -u > "$T/set.$tool"
 		! grep -v '^PID ' "$T/out"
