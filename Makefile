@@ -52,7 +52,7 @@ B := build/$(CONFIG)
 G := build/gen
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# capstone is dlopen()ed by src/core/disasm.c (only attach's disas needs it).
+# capstone is dlopen()ed by src/ptrace/disasm.c (only attach's disas needs it).
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(filter-out capstone,$(PKGS)) 2>/dev/null)
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
@@ -62,7 +62,7 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -MMD -MP $(WARN) -Iinclude -I$(G) \
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LIBS = $(PKG_LIBS) -lpthread
 
-LIB_SRCS := $(sort $(wildcard src/core/*.c src/trace/*.c src/check/*.c src/debug/*.c))
+LIB_SRCS := $(sort $(wildcard src/proc/*.c src/ptrace/*.c src/util/*.c src/trace/*.c src/check/*.c src/debug/*.c))
 CLI_LIB_SRCS := $(sort $(wildcard src/cli/*.c))
 CLI_SRCS := $(sort $(wildcard src/cmd/*.c)) src/main.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)

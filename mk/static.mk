@@ -11,8 +11,9 @@
 # ignores SANITIZE= (the sanitizers cannot link statically).
 
 STATIC_B := build/static
-STATIC_LIB_SRCS := $(addprefix src/core/,dbgline.c esc.c inject.c json.c maps.c procfs.c ptwait.c reap.c scan.c seccomp.c sig.c \
-	strbuf.c subreaper.c sysname.c verdict.c xalloc.c) \
+STATIC_LIB_SRCS := $(addprefix src/proc/,procfs.c reap.c scan.c subreaper.c verdict.c) \
+	$(addprefix src/ptrace/,dbgline.c inject.c maps.c ptwait.c seccomp.c) \
+	$(addprefix src/util/,esc.c json.c sig.c strbuf.c sysname.c xalloc.c) \
 	$(sort $(wildcard src/check/*.c))
 STATIC_CLI_SRCS := src/cli/err.c src/cli/opt.c src/cmd/cmd_scan.c src/cmd/cmd_reap.c src/cmd/cmd_check.c \
 	src/cmd/cmd_complete.c \

@@ -1,6 +1,7 @@
 /*
  * Diagnostics for the front-ends (src/main.c, src/cli/, src/cmd/) only:
- * the library under src/core/ and src/trace/ never prints; it returns 0 or
+ * the libraries (src/proc, src/ptrace, src/util, src/trace, src/debug) never
+ * print; they return 0 or
  * -errno and the front-end turns that into one line here.
  *
  * Style: lowercase, subject quoted, no final period:

@@ -207,7 +207,7 @@ zd_cmd_print_help(const struct zd_cmd *cmd, FILE *f)
 	fprintf(f, "\nSee zdiag(1) for details.\n");
 }
 
-/* The debugger's words use the same strict parser (src/core/dbgline.c). */
+/* The debugger's words use the same strict parser (src/ptrace/dbgline.c). */
 int
 zd_parse_ll(const char *s, long long min, long long max, long long *out)
 {

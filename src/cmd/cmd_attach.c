@@ -6,7 +6,7 @@
  * `attach PID` (or `-e CMD`) keeps the process stopped for a session of
  * commands; `run -- CMD` starts a program under the debugger.  The engine
  * is the library in src/debug (include/zdiag/dbg.h: the session, the
- * command table, --bt) over src/core; this file is the front-end: options,
+ * command table, --bt) over src/ptrace and src/debug; this file is the front-end: options,
  * the prompt (readline, history, completion from the command table),
  * printing what the library wrote into its struct zd_dbg_out, exit codes.
  */

@@ -1,4 +1,4 @@
-/* zdiag reap: options, then render what src/core/reap.c did. */
+/* zdiag reap: options, then render what src/proc/reap.c did. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

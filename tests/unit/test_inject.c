@@ -1,6 +1,6 @@
 /*
- * System-call injection (src/core/inject.c) and seccomp filter evaluation
- * (src/core/seccomp.c), on real child processes: the child must go on as if
+ * System-call injection (src/ptrace/inject.c) and seccomp filter evaluation
+ * (src/ptrace/seccomp.c), on real child processes: the child must go on as if
  * nothing happened (its nanosleep neither cut short nor failing with EINTR),
  * and a filter that would kill it is seen before any call is made.
  */
