@@ -30,6 +30,7 @@
 #include "zdiag/err.h"
 #include "zdiag/esc.h"
 #include "zdiag/regs.h"
+#include "zdiag/shield.h"
 #include "zdiag/strbuf.h"
 #include "zdiag/xalloc.h"
 
@@ -631,9 +632,15 @@ session(struct fe *fe, char **argv, bool run_mode, const char **evals, size_t ne
 			ret = zd_dbg_fast_bt(d, unique, json, &fe->out);
 			return ret < 0 ? ZD_EXIT_ERROR : ret > 0 ? ZD_EXIT_FOUND : ZD_EXIT_OK;
 		}
+		/* From here on the tracer is a child the user's kill cannot reach
+		 * unannounced (include/zdiag/shield.h). */
+		if (zd_shield_split(&ret) > 0)
+			return ret;
 		if (zd_dbg_attach(d, &fe->out) < 0)
 			return ZD_EXIT_ERROR;
 	} else {
+		if (zd_shield_split(&ret) > 0)
+			return ret;
 		ret = zd_dbg_launch(d, argv, &fe->out);
 		if (ret < 0)
 			return ret == -ENOENT ? ZD_EXIT_NOT_FOUND : ZD_EXIT_CANNOT_EXEC;

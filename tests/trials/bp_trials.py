@@ -6,7 +6,10 @@ every 0.5 ms.  Each trial attaches `zdiag attach` to it, sets a breakpoint
 in bp_hot, continues a random number of times and ends the session one way
 (detach, quit, end of batch, end of input, SIGINT, SIGTERM, SIGHUP, a crash
 of zdiag (SIGSEGV, SIGABRT), SIGKILL), at a random moment for the signal
-paths.  After each trial the target must be alive, no thread in t/T state,
+paths.  `zdiag attach` is two processes (include/zdiag/shield.h): the one
+started, which only waits, and the tracer, its child.  Signals from outside
+go to the one started; a crash (crash, abort) happens in the tracer, and
+sigkill-tracer kills the tracer itself: the case only the guardian helps.  After each trial the target must be alive, no thread in t/T state,
 TracerPid 0 on every thread, and it must go on calling bp_hot (a leftover
 int3 or a SIGTRAP would kill it first).
 
@@ -30,11 +33,28 @@ import time
 from procfacts import task_facts
 
 PATHS = ["detach", "quit", "batch-end", "eof", "sigint", "sigterm", "sighup",
-         "crash", "abort", "sigkill", "sigkill-idle"]
+         "crash", "abort", "sigkill", "sigkill-idle", "sigkill-tracer"]
 SIGNAL_OF = {"sigint": signal.SIGINT, "sigterm": signal.SIGTERM,
              "sighup": signal.SIGHUP, "crash": signal.SIGSEGV,
              "abort": signal.SIGABRT, "sigkill": signal.SIGKILL,
-             "sigkill-idle": signal.SIGKILL}
+             "sigkill-idle": signal.SIGKILL, "sigkill-tracer": signal.SIGKILL}
+# Paths whose signal goes to the tracer (the child of the zdiag started).
+IN_TRACER = ("crash", "abort", "sigkill-tracer")
+
+
+def tracer_of(zpid, timeout=30.0):
+    """The tracer: the child of the zdiag started (None once zdiag is gone)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with open("/proc/%d/task/%d/children" % (zpid, zpid)) as f:
+                kids = f.read().split()
+        except OSError:
+            return None
+        if kids:
+            return int(kids[0])
+        time.sleep(0.001)
+    return None
 
 
 def reap_orphans(target):
@@ -140,6 +160,10 @@ def first_hit(p, marker, timeout=30.0, count=1):
     return p.poll() is None
 
 
+def sig_of(path):
+    return SIGNAL_OF.get(path, 0)
+
+
 def zdiag_trial(zdiag, path, pid, rng, tmp):
     """Run one session; returns '' or what went wrong with zdiag itself."""
     nconts = rng.randint(1, 12)
@@ -180,7 +204,7 @@ def zdiag_trial(zdiag, path, pid, rng, tmp):
         with open(fn, "w") as f:
             f.write("\n".join(cmds) + "\n")
         stdin = open(fn)
-    hot = path == "sigkill"
+    hot = path in ("sigkill", "sigkill-tracer")
     p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE if hot else subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
     if stdin is not subprocess.DEVNULL:
@@ -192,11 +216,15 @@ def zdiag_trial(zdiag, path, pid, rng, tmp):
     if path in SIGNAL_OF:
         sig = SIGNAL_OF[path]
         time.sleep(rng.uniform(0.0, 0.15))
+        who = tracer_of(p.pid) if path in IN_TRACER else p.pid
         try:
-            os.kill(p.pid, sig)
+            if who:
+                os.kill(who, sig)
         except ProcessLookupError:
             pass
-        expect_rc = -sig if path in ("crash", "abort", "sigkill") else 128 + sig
+        # The zdiag started returns the tracer's status (128 + its signal);
+        # a SIGKILL of the one started is its own death.
+        expect_rc = -sig if path == "sigkill" else 128 + sig
     try:
         if hot:  # stdout belongs to first_hit's thread
             p.wait(timeout=60)
@@ -209,7 +237,7 @@ def zdiag_trial(zdiag, path, pid, rng, tmp):
         p.communicate()
         return "zdiag hung"
     text = err.decode(errors="replace")
-    if p.returncode == -expect_rc + 128 and "attached to" not in text:
+    if p.returncode in (-sig_of(path), 128 + sig_of(path)) and "attached to" not in text:
         return ""  # killed before it set up its signals: it never attached
     if p.returncode != expect_rc:
         return "zdiag exit %d, expected %d: %s" % (p.returncode, expect_rc, text.strip()[-300:])
