@@ -48,7 +48,7 @@ enum zd_decode_fds {
 /* What --decode-pids shows after a pid (strace 6.1's set; -Y is COMM). */
 enum zd_decode_pids {
 	ZD_DECPID_COMM = 1u << 0,   /* 1234<sleep> */
-	ZD_DECPID_PIDNS = 1u << 1,  /* accepted; see zd_dec_parse_pids */
+	ZD_DECPID_PIDNS = 1u << 1,  /* "1 (comment: 1234 in zdiag's PID NS)" for other namespaces */
 };
 
 struct zd_dec_opts {
@@ -235,8 +235,8 @@ const char *zd_dec_signame(int sig);
 /* A siginfo_t as "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}". */
 void zd_dec_siginfo(struct zd_sb *sb, const void *siginfo);
 /* Same, with si_pid decorated as decode_pids (enum zd_decode_pids) says:
- * "si_pid=42<sleep>". */
-void zd_dec_siginfo_pids(struct zd_sb *sb, const void *siginfo, unsigned decode_pids);
+ * "si_pid=42<sleep>", or with pidns as the receiving thread tid sees it. */
+void zd_dec_siginfo_pids(struct zd_sb *sb, const void *siginfo, unsigned decode_pids, pid_t tid);
 /* A wait status as "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]" (without brackets). */
 void zd_dec_wstatus(struct zd_sb *sb, int status);
 /*

@@ -655,7 +655,7 @@ const struct zd_opt zd_trace_opts[] = {
 	{ 0, 0, "decode-fds", ZD_ARG_OPT, "SET", "what to show after fds: path socket (3<TCP:[127.0.0.1:80->127.0.0.1:4567]>) dev (</dev/null<char 1:3>>) pidfd (<pid:42>), all, none; alone: path", "path socket dev pidfd all none", opt_decode_fds },
 	{ 0, 'Y', NULL, ZD_ARG_NONE, NULL, "show command names of pids: kill(1234<sleep>, SIGTERM) (--decode-pids=comm)", NULL, opt_decode_comm },
 	{ 0, 0, "decode-pids", ZD_ARG_REQ, "SET", "comm (names of pids), pidns, all, none", "comm pidns all none", opt_qual },
-	{ 0, 0, "pidns-translation", ZD_ARG_NONE, NULL, "--decode-pids=pidns (accepted for strace users)", NULL, opt_pidns },
+	{ 0, 0, "pidns-translation", ZD_ARG_NONE, NULL, "--decode-pids=pidns: pids of other PID namespaces also as zdiag sees them", NULL, opt_pidns },
 	{ 0, 'z', "successful-only", ZD_ARG_NONE, NULL, "show only calls that succeeded", NULL, opt_successful },
 	{ 0, 'Z', "failed-only", ZD_ARG_NONE, NULL, "show only calls that failed", NULL, opt_failed },
 	{ 0, 'v', "no-abbrev", ZD_ARG_NONE, NULL, "print structures in full (stat, uname, directory entries, environment)", NULL, opt_no_abbrev },

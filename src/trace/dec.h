@@ -23,6 +23,12 @@
 
 #define ZD_PATH_MAX 4096
 
+/* --decode-pids=pidns (pidns.c): pid as tracee tid sees it, in zdiag's PID
+ * namespace (0: same namespace, not alive, unknown); _note appends strace's
+ * comment, naming zdiag: 1234 in zdiag's PID NS. */
+pid_t zd_dec_pidns_outer(pid_t tid, int64_t pid);
+void zd_dec_pidns_note(struct zd_sb *sb, pid_t tid, int64_t pid);
+
 /* Start the next argument (", " unless it is the first). */
 void dec_arg(struct zd_call *c, struct zd_sb *sb);
 

@@ -232,22 +232,24 @@ put_clock_t(struct zd_sb *sb, long v)
 
 /* si_pid, with -Y the sender's command name */
 static void
-put_si_pid(struct zd_sb *sb, pid_t pid, unsigned decode_pids)
+put_si_pid(struct zd_sb *sb, pid_t pid, unsigned decode_pids, pid_t tid)
 {
 	zd_sb_adds(sb, ", si_pid=");
 	put_dec(sb, pid);
 	if (decode_pids & ZD_DECPID_COMM)
 		zd_dec_pid_comm(sb, pid);
+	if ((decode_pids & ZD_DECPID_PIDNS) && tid > 0)
+		zd_dec_pidns_note(sb, tid, pid);
 }
 
 void
 zd_dec_siginfo(struct zd_sb *sb, const void *p)
 {
-	zd_dec_siginfo_pids(sb, p, 0);
+	zd_dec_siginfo_pids(sb, p, 0, 0);
 }
 
 void
-zd_dec_siginfo_pids(struct zd_sb *sb, const void *p, unsigned decode_pids)
+zd_dec_siginfo_pids(struct zd_sb *sb, const void *p, unsigned decode_pids, pid_t tid)
 {
 	const siginfo_t *si = p;
 	int signo = si->si_signo, code = si->si_code;
@@ -268,7 +270,7 @@ zd_dec_siginfo_pids(struct zd_sb *sb, const void *p, unsigned decode_pids)
 			zd_sb_adds(sb, ", si_overrun=");
 			put_dec(sb, si->si_overrun);
 		} else {
-			put_si_pid(sb, si->si_pid, decode_pids);
+			put_si_pid(sb, si->si_pid, decode_pids, tid);
 			zd_sb_adds(sb, ", si_uid=");
 			put_udec(sb, si->si_uid);
 		}
@@ -292,7 +294,7 @@ zd_dec_siginfo_pids(struct zd_sb *sb, const void *p, unsigned decode_pids)
 	}
 	switch (signo) {
 	case SIGCHLD:
-		put_si_pid(sb, si->si_pid, decode_pids);
+		put_si_pid(sb, si->si_pid, decode_pids, tid);
 		zd_sb_adds(sb, ", si_uid=");
 		put_udec(sb, si->si_uid);
 		zd_sb_adds(sb, ", si_status=");

@@ -281,7 +281,7 @@ zd_dec_pid_comm(struct zd_sb *sb, pid_t pid)
 
 /* A pid that the tracee c->tid sees, and with --decode-pids=comm its
  * command name: "1234<sleep>".  Pids of another PID namespace than ours
- * show no name (strace translates them; see docs/trace.md). */
+ * show no name; --decode-pids=pidns adds the pid in ours. */
 void
 put_pid(const struct zd_call *c, struct zd_sb *sb, int64_t pid)
 {
@@ -289,6 +289,8 @@ put_pid(const struct zd_call *c, struct zd_sb *sb, int64_t pid)
 	if (c->opts && (c->opts->decode_pids & ZD_DECPID_COMM) && pid > 0 && pid <= INT32_MAX &&
 	    same_pidns(c->tid))
 		zd_dec_pid_comm(sb, (pid_t)pid);
+	if (c->opts && (c->opts->decode_pids & ZD_DECPID_PIDNS))
+		zd_dec_pidns_note(sb, c->tid, pid);
 }
 
 /* readlink /proc/PID/fd/FD as strace's getfdpath: a " (deleted)" the

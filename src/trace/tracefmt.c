@@ -417,7 +417,7 @@ text_signal(struct zd_tfmt *f, const struct zd_tev *ev)
 {
 	struct zd_sb si = ZD_SB_INIT;
 
-	zd_dec_siginfo_pids(&si, ev->si, f->decode_pids);
+	zd_dec_siginfo_pids(&si, ev->si, f->decode_pids, ev->tcb ? ev->tcb->tid : 0);
 	text_event_line(f, ev, C_YELLOW, "--- %s %s ---", zd_dec_signame(ev->si->si_signo), si.buf);
 	zd_sb_release(&si);
 }
@@ -585,7 +585,7 @@ json_signal(struct zd_tfmt *f, const struct zd_tev *ev)
 	struct zd_json j;
 	struct zd_sb si = ZD_SB_INIT;
 
-	zd_dec_siginfo_pids(&si, ev->si, f->decode_pids);
+	zd_dec_siginfo_pids(&si, ev->si, f->decode_pids, ev->tcb ? ev->tcb->tid : 0);
 	zd_json_init(&j, &f->out, false);
 	json_head(&j, "signal", ev, &ev->wall);
 	zd_json_kstr(&j, "signal", zd_dec_signame(ev->si->si_signo));

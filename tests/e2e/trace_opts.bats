@@ -155,3 +155,28 @@ setup() {
 		[[ "$output" == "zdiag trace: "* ]]
 	done
 }
+
+@test "--pidns-translation (--decode-pids=pidns): a pid seen in another PID namespace gets its number in zdiag's, as strace shows it" {
+	printf '%s\n' 'sh -c "kill -0 \$PPID; exit 3"' ':' > "$T/prog.sh"
+	o="-f --pidns-translation -e trace=getpid,getppid,kill,exit_group"
+	in_ns "strace $o -o $T/s unshare --pid --fork sh $T/prog.sh; \"$ZDIAG\" trace $o -o $T/z unshare --pid --fork sh $T/prog.sh"
+	# Pids differ between the runs: number them in order of appearance.
+	cat > "$T/norm.py" <<'PY'
+import re, sys
+seen = {}
+def tok(m):
+    return seen.setdefault(m.group(0), "P%d" % len(seen))
+for line in open(sys.argv[1]):
+    line = line.replace("strace's PID NS", "zdiag's PID NS")
+    line = re.sub(r"^\d+", tok, line)
+    line = re.sub(r"(?<=/\* )\d+(?= in zdiag's PID NS \*/)", tok, line)
+    line = re.sub(r"(?<=si_pid=)\d+", tok, line)
+    sys.stdout.write(re.sub(r" +", " ", line))
+PY
+	python3 "$T/norm.py" "$T/s" > "$T/s.n"
+	python3 "$T/norm.py" "$T/z" > "$T/z.n"
+	diff -u "$T/s.n" "$T/z.n"
+	# And what it says is true: getpid's own number is the line's pid.
+	grep -Eq '^P0 getpid\(\) = 1 /\* P0 in zdiag' "$T/z.n"
+	grep -Eq "^P1 kill\(1 /\* P0 in zdiag's PID NS \*/, 0\) = 0" "$T/z.n"
+}
