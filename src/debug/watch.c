@@ -265,6 +265,10 @@ dbg_watch_add(struct zd_dbg *d, int kind, bool location, const char *expr, struc
 		w->scoped = true;
 		w->tid = t->tid;
 		w->cfa = cfa;
+		/* Only the single-stepping path sees the frame return (unless
+		 * the debug registers are asked for explicitly). */
+		if (kind == ZD_WATCH_WRITE && ws->can_use_hw != 1)
+			w->hw = hw = false;
 	}
 	if (hw && (ret = hw_sync(d)) < 0) {
 		watch_remove(ws, w, false);
@@ -572,7 +576,9 @@ dbg_watch_report(struct zd_sb *sb, struct zd_dbg *d, const struct zd_pt_event *e
 			report_watch(sb, d);
 		return true;
 	case ZD_EV_SYSCALL:
-		return ws->nc && report_catch(sb, d, ev);
+		/* Another thread's syscall that nobody catches (stopped by the
+		 * all-stop in an interrupted call) is no news. */
+		return ws->nc && (report_catch(sb, d, ev) || !main_event);
 	case ZD_EV_EXEC:
 		/* A new address space: the watched addresses mean nothing now. */
 		if (ws->n) {
