@@ -306,12 +306,18 @@ dbg_src_format(struct zd_dbg *d, const struct zd_value *v, struct zd_sb *sb)
 
 /* LINE<tab>TEXT of FILE, as gdb shows the line it stopped at (tabs kept). */
 static void
-src_put_text(struct zd_sb *sb, const char *file, int line)
+src_put_text(struct zd_sb *sb, const char *dir, const char *file, int line)
 {
-	FILE *fp = fopen(file, "r");
+	struct zd_sb path = ZD_SB_INIT;
+	FILE *fp;
 	char buf[1024];
 	int n = 0;
 
+	if (file[0] != '/' && dir)
+		zd_sb_addf(&path, "%s/", dir);
+	zd_sb_adds(&path, file);
+	fp = fopen(path.buf, "r");
+	zd_sb_release(&path);
 	if (!fp)
 		return;
 	while (fgets(buf, sizeof(buf), fp))
@@ -335,6 +341,7 @@ dbg_src_stop_line(struct zd_dbg *d, struct zd_sb *sb)
 	struct zd_dbg_out scratch;
 	struct zd_sb f = ZD_SB_INIT;
 	struct zd_srcpos pos;
+	const char *dir = NULL;
 	uint64_t lo, hi;
 
 	zd_dbg_out_init(&scratch, NULL, NULL);
@@ -346,8 +353,10 @@ dbg_src_stop_line(struct zd_dbg *d, struct zd_sb *sb)
 			zd_sb_addf(sb, "0x%016" PRIx64 " in ", s->pc);
 		zd_sb_adds(sb, f.len > 4 ? f.buf + 4 : f.buf);
 		zd_sb_addc(sb, '\n');
-		if (zd_di_line(s->di, s->pc, false, &pos) == 0 && pos.file)
-			src_put_text(sb, pos.file, pos.line);
+		if (zd_di_line(s->di, s->pc, false, &pos) == 0 && pos.file) {
+			zd_di_comp_dir(s->di, s->pc, &dir);
+			src_put_text(sb, dir, pos.file, pos.line);
+		}
 	}
 	zd_sb_release(&f);
 	zd_dbg_out_release(&scratch);
