@@ -470,6 +470,11 @@ dbg_watch_resume(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_e
 			ret = zd_pt_resume(&d->pt, tid, how, &d->wake, ev);
 			if (ret < 0 || ev->kind != ZD_EV_WATCH || hw_hit(d, ev))
 				return ret;
+			if (how == ZD_RESUME_STEP) {
+				/* stepi onto a write that changed nothing: just a step */
+				ev->kind = ZD_EV_STEP;
+				return ret;
+			}
 			tid = ev->tid;
 		}
 	}
