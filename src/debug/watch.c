@@ -590,6 +590,10 @@ dbg_watch_report(struct zd_sb *sb, struct zd_dbg *d, const struct zd_pt_event *e
 		 * all-stop in an interrupted call) is no news. */
 		return ws->nc && (report_catch(sb, d, ev) || !main_event);
 	case ZD_EV_EXEC:
+		/* The breakpoint table starts again at 1: catchpoints keep their ids. */
+		for (size_t i = 0; i < ws->nc; i++)
+			if (ws->c[i].id >= d->pt.bps.next_id)
+				d->pt.bps.next_id = ws->c[i].id + 1;
 		/* A new address space: the watched addresses mean nothing now. */
 		if (ws->n) {
 			while (ws->n)
