@@ -100,6 +100,9 @@ struct zd_srcpos {
  * -ENOENT without line info.
  */
 int zd_di_inline_chain(struct zd_di *di, uint64_t pc, bool caller, struct zd_srcpos *pos, size_t max);
+/* The compilation directory of the CU holding pc (relative source paths
+ * are relative to it), owned by the library.  -ENOENT without one. */
+int zd_di_comp_dir(struct zd_di *di, uint64_t pc, const char **dir);
 /* pc -> FILE:LINE (innermost; the line-table row covering pc). */
 int zd_di_line(struct zd_di *di, uint64_t pc, bool caller, struct zd_srcpos *pos);
 /*

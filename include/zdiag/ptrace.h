@@ -61,11 +61,13 @@ struct zd_thread {
 	struct user_regs_struct regs;
 	bool regs_valid;
 	int64_t stop_ns;        /* monotonic time of its last stop */
+	unsigned dr_gen;        /* debug registers applied (== pt->dr_gen: up to date) */
 };
 
 enum zd_ev_kind {
 	ZD_EV_NONE,
 	ZD_EV_BREAK,        /* a breakpoint was hit (bp_id); rip rewound */
+	ZD_EV_WATCH,        /* a debug register fired (bp_id: DR6 bits 0-3) */
 	ZD_EV_STEP,         /* a single-step finished */
 	ZD_EV_SIGNAL,       /* a signal arrived (sig); delivered on resume */
 	ZD_EV_SYSCALL,      /* a syscall-entry or -exit stop (sc) */
@@ -109,6 +111,12 @@ struct zd_ptrace {
 	size_t nev, evalloc;
 	struct { pid_t pid; int status; } *early; /* forked children seen before their parent's event */
 	size_t nearly, earlyalloc;
+	/* Watchpoints and catchpoints (include/zdiag/debugreg.h, src/debug/watch.c). */
+	uint64_t dr[4], dr7;     /* debug registers every thread gets before it runs */
+	unsigned dr_gen;         /* bumped on every change */
+	bool dr_used;            /* ever set: cleared on every thread at detach */
+	bool sc_catch_on;        /* catch syscall: every thread resumed with PTRACE_SYSCALL */
+	uint8_t sc_catch[128];   /* bit per syscall number: stops reported (others pass) */
 };
 
 void zd_pt_init(struct zd_ptrace *pt);
@@ -177,6 +185,13 @@ enum zd_resume {
  */
 int zd_pt_resume(struct zd_ptrace *pt, pid_t cur, enum zd_resume how, const sigset_t *wake,
 		 struct zd_pt_event *ev);
+
+/*
+ * Debug registers DR0-DR3 and DR7 for every thread: written now into the
+ * stopped ones, and into any other (a new clone) before it next runs.
+ * Detach clears them on every thread.  0 or the first -errno.
+ */
+int zd_pt_set_debugregs(struct zd_ptrace *pt, const uint64_t dr[4], uint64_t dr7);
 
 /* Stop every running thread (bounded); returns how many did not stop. */
 int zd_pt_stop_all(struct zd_ptrace *pt);

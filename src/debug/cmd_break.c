@@ -24,11 +24,12 @@ dbg_list_breaks(struct zd_dbg *d, struct zd_dbg_out *out)
 	struct zd_sb *sb = &out->text;
 	size_t i;
 
-	if (!d->pt.bps.n) {
+	if (!d->pt.bps.n && !dbg_watch_count(d)) {
 		zd_sb_addf(&out->text, "no breakpoints\n");
 		return 0;
 	}
 	zd_sb_addf(sb, "%-4s %-18s %-6s %s\n", "ID", "ADDRESS", "HITS", "WHERE");
+	dbg_watch_list(d, sb);      /* watchpoints and catchpoints (watch.c) */
 	for (i = 0; i < d->pt.bps.n; i++) {
 		const struct zd_bkpt *b = &d->pt.bps.v[i];
 
@@ -79,6 +80,10 @@ cmd_delete(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	if (zd_dbg_parse_int(argv[1], 1, INT_MAX, &id) < 0)
 		return zd_dbg_fail(out, "usage: delete N (see 'list breaks')");
 	ret = zd_pt_delete(&d->pt, (int)id);
+	if (ret == -ENOENT && dbg_watch_delete(d, (int)id) == 0) {
+		zd_sb_addf(&out->text, "deleted watchpoint or catchpoint %lld\n", id);
+		return 0;
+	}
 	if (ret == -ENOENT)
 		return zd_dbg_fail(out, "no breakpoint %lld", id);
 	if (ret < 0)
@@ -100,7 +105,7 @@ cmd_list(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 
 const struct zd_dbg_cmd zd_dbg_cmds_break[] = {
 	{ "break", "b", 1, 1, ZD_DBG_NEED_PROCESS, cmd_break, "break ADDR|SYMBOL", "set a breakpoint (int3)", NULL },
-	{ "delete", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_delete, "delete N", "remove breakpoint N", NULL },
+	{ "delete", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_delete, "delete N", "remove breakpoint, watchpoint or catchpoint N", NULL },
 	{ "list", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_list, "list breaks", "breakpoints with hit counts", NULL },
 	{ 0 },
 };

@@ -82,6 +82,8 @@ cmd_set(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 			zd_disasm_set_syntax(d->dis, d->syntax);
 		return 0;
 	}
+	if (!strcmp(argv[1], "can-use-hw-watchpoints"))
+		return dbg_watch_set_hw(d, argv[2], out);
 	if (!dbg_need_process(d, out))
 		return -1;
 	r = zd_reg_find(argv[1]);
@@ -336,7 +338,7 @@ const struct zd_dbg_cmd zd_dbg_cmds_data[] = {
 	{ "regs", NULL, 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS | ZD_DBG_COMPLETE_REGS, dbg_cmd_regs, "regs [NAME...]",
 	  "general registers of the current thread (eax, al, ... work too)", NULL },
 	{ "set", NULL, 2, 2, ZD_DBG_COMPLETE_REGS, cmd_set, "set REG VALUE | set syntax att|intel",
-	  "change a register (SETREGS); choose the disassembly syntax", NULL },
+	  "change a register (SETREGS); choose the disassembly syntax; set can-use-hw-watchpoints 0|1", NULL },
 	{ "x", NULL, 1, 2, ZD_DBG_NEED_PROCESS, cmd_x, "x ADDR|SYMBOL [COUNT]", "hex dump of COUNT (default 8) 8-byte words", NULL },
 	{ "peek", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_peek, "peek ADDR|SYMBOL", "one 8-byte word", NULL },
 	{ "poke", NULL, 2, 2, ZD_DBG_NEED_PROCESS, cmd_poke, "poke ADDR|SYMBOL VALUE", "write one 8-byte word (POKEDATA)", NULL },

@@ -240,6 +240,8 @@ static const struct {
 	{ "signals", NULL, info_signals },
 	{ "fds", NULL, info_fds },
 	{ "breaks", "breakpoints", info_breaks },
+	{ "watchpoints", "watch", dbg_info_watch },
+	{ "debug-registers", "dr", dbg_info_debugregs },
 	{ "regs", "registers", info_regs },
 	{ "locals", NULL, dbg_info_locals },
 	{ "args", NULL, dbg_info_args },
@@ -253,11 +255,11 @@ cmd_info(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	for (i = 0; i < ZD_ARRAY_SIZE(infos); i++)
 		if (!strcmp(argv[1], infos[i].name) || (infos[i].alias && !strcmp(argv[1], infos[i].alias)))
 			return infos[i].fn(d, out);
-	return zd_dbg_fail(out, "usage: info threads|maps|modules|signals|fds|breaks|regs|locals|args");
+	return zd_dbg_fail(out, "usage: info threads|maps|modules|signals|fds|breaks|watchpoints|debug-registers|regs|locals|args");
 }
 
 const struct zd_dbg_cmd zd_dbg_cmds_info[] = {
-	{ "info", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_info, "info threads|maps|modules|signals|fds|breaks|regs|locals|args",
-	  "process state; the selected frame's locals and arguments", "threads maps modules signals fds breaks registers locals args" },
+	{ "info", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_info, "info threads|maps|modules|signals|fds|breaks|watchpoints|debug-registers|regs|locals|args",
+	  "process state; the selected frame's locals and arguments", "threads maps modules signals fds breaks watchpoints debug-registers registers locals args" },
 	{ 0 },
 };

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,6 +211,22 @@ dbg_info_args(struct zd_dbg *d, struct zd_dbg_out *out)
 	return src_info_vars(d, ZD_DI_ARGS, out);
 }
 
+/* A failed expression: gdb's words, in zdiag's style (lowercase, no final period). */
+static int
+src_eval_fail(struct zd_dbg_out *out, char *err)
+{
+	struct zd_sb sb = ZD_SB_INIT;
+
+	if (err[0] >= 'A' && err[0] <= 'Z' && !(err[1] >= 'A' && err[1] <= 'Z'))
+		err[0] = (char)(err[0] - 'A' + 'a');
+	if (*err && err[strlen(err) - 1] == '.')
+		err[strlen(err) - 1] = '\0';
+	zd_esc_cs(&sb, err, 0);
+	zd_dbg_fail(out, "%s", sb.buf);
+	zd_sb_release(&sb);
+	return -1;
+}
+
 /* print[/FMT] EXPR and ptype EXPR: the expression is the rest of the typed
  * line (the word splitter would drop its quotes: print 'A'). */
 static int
@@ -220,7 +237,6 @@ cmd_print(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	struct zd_di_expr_ctx c;
 	struct zd_dexpr_env env;
 	struct zd_value val;
-	struct zd_sb sb = ZD_SB_INIT;
 	struct zd_fmt f;
 	char err[256], letter = 0;
 
@@ -237,17 +253,8 @@ cmd_print(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	c.fr = &d->src->fr[d->src->v[d->src->sel].phys];
 	c.inl = d->src->v[d->src->sel].inl;
 	zd_di_dexpr_env(&c, &env);
-	if (zd_dexpr_eval(&env, e, &val, err, sizeof(err)) < 0) {
-		/* gdb's words, in zdiag's style: lowercase, no final period */
-		if (err[0] >= 'A' && err[0] <= 'Z' && !(err[1] >= 'A' && err[1] <= 'Z'))
-			err[0] = (char)(err[0] - 'A' + 'a');
-		if (*err && err[strlen(err) - 1] == '.')
-			err[strlen(err) - 1] = '\0';
-		zd_esc_cs(&sb, err, 0);
-		zd_dbg_fail(out, "%s", sb.buf);
-		zd_sb_release(&sb);
-		return -1;
-	}
+	if (zd_dexpr_eval(&env, e, &val, err, sizeof(err)) < 0)
+		return src_eval_fail(out, err);
 	if (ptype) {
 		zd_sb_adds(&out->text, "type = ");
 		zd_type_ptype(val.type, &out->text);
@@ -260,6 +267,99 @@ cmd_print(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	zd_sb_addc(&out->text, '\n');
 	zd_value_release(&val);
 	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* For watchpoints (watch.c)                                         */
+
+int
+dbg_src_eval(struct zd_dbg *d, const char *expr, struct zd_value *val, uint64_t *cfa, struct zd_dbg_out *out)
+{
+	struct zd_di_expr_ctx c;
+	struct zd_dexpr_env env;
+	char err[256];
+
+	if (src_frames(d, out) < 0)
+		return -1;
+	c.di = d->src->di;
+	c.fr = &d->src->fr[d->src->v[d->src->sel].phys];
+	c.inl = d->src->v[d->src->sel].inl;
+	zd_di_dexpr_env(&c, &env);
+	if (zd_dexpr_eval(&env, expr, val, err, sizeof(err)) < 0)
+		return src_eval_fail(out, err);
+	*cfa = c.fr->regs.has_cfa ? c.fr->regs.cfa : 0;
+	return 0;
+}
+
+void
+dbg_src_format(struct zd_dbg *d, const struct zd_value *v, struct zd_sb *sb)
+{
+	struct zd_fmt f;
+
+	if (!d->src) {
+		zd_sb_adds(sb, "?");
+		return;
+	}
+	src_fmt(d, &f, false);
+	zd_value_format(v, &f, sb);
+}
+
+/* LINE<tab>TEXT of FILE, as gdb shows the line it stopped at (tabs kept). */
+static void
+src_put_text(struct zd_sb *sb, const char *dir, const char *file, int line)
+{
+	struct zd_sb path = ZD_SB_INIT;
+	FILE *fp;
+	char buf[1024];
+	int n = 0;
+
+	if (file[0] != '/' && dir)
+		zd_sb_addf(&path, "%s/", dir);
+	zd_sb_adds(&path, file);
+	fp = fopen(path.buf, "r");
+	zd_sb_release(&path);
+	if (!fp)
+		return;
+	while (fgets(buf, sizeof(buf), fp))
+		if (strchr(buf, '\n') && ++n == line)
+			break;
+	fclose(fp);
+	if (n != line)
+		return;
+	zd_sb_addf(sb, "%d\t", line);
+	for (const char *c = buf; *c && *c != '\n'; c++)
+		if (*c == '\t')
+			zd_sb_addc(sb, '\t');
+		else
+			zd_esc_c(sb, c, 1, 0);
+	zd_sb_addc(sb, '\n');
+}
+
+void
+dbg_src_stop_line(struct zd_dbg *d, struct zd_sb *sb)
+{
+	struct zd_dbg_out scratch;
+	struct zd_sb f = ZD_SB_INIT;
+	struct zd_srcpos pos;
+	const char *dir = NULL;
+	uint64_t lo, hi;
+
+	zd_dbg_out_init(&scratch, NULL, NULL);
+	if (src_frames(d, &scratch) == 0 && d->src->nv) {
+		struct dbg_src *s = d->src;
+
+		src_frame_line(d, 0, &f);
+		if (zd_di_line_range(s->di, s->pc, &lo, &hi) < 0 || lo != s->pc)
+			zd_sb_addf(sb, "0x%016" PRIx64 " in ", s->pc);
+		zd_sb_adds(sb, f.len > 4 ? f.buf + 4 : f.buf);
+		zd_sb_addc(sb, '\n');
+		if (zd_di_line(s->di, s->pc, false, &pos) == 0 && pos.file) {
+			zd_di_comp_dir(s->di, s->pc, &dir);
+			src_put_text(sb, dir, pos.file, pos.line);
+		}
+	}
+	zd_sb_release(&f);
+	zd_dbg_out_release(&scratch);
 }
 
 const struct zd_dbg_cmd zd_dbg_cmds_src[] = {

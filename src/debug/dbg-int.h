@@ -73,6 +73,35 @@ void dbg_src_release(struct zd_dbg *d);
 int dbg_info_locals(struct zd_dbg *d, struct zd_dbg_out *out);
 int dbg_info_args(struct zd_dbg *d, struct zd_dbg_out *out);
 
+/* Watchpoints (watch.c): expr evaluated in the selected frame (*cfa: that
+ * frame's CFA, 0 unknown); a value as print shows it; frame 0 of the
+ * current thread as gdb shows a stop ("FUNC (ARGS) at FILE:LINE" and the
+ * source line). */
+struct zd_value;
+int dbg_src_eval(struct zd_dbg *d, const char *expr, struct zd_value *val, uint64_t *cfa, struct zd_dbg_out *out);
+void dbg_src_format(struct zd_dbg *d, const struct zd_value *v, struct zd_sb *sb);
+void dbg_src_stop_line(struct zd_dbg *d, struct zd_sb *sb);
+/* Resume as zd_pt_resume does; with software watchpoints, single-step the
+ * current thread and compare after each instruction.  ZD_EV_WATCH: a
+ * watchpoint triggered (or went out of scope). */
+int dbg_watch_resume(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_event *ev);
+/* Report a watchpoint or catchpoint stop; false: not one (report it as usual). */
+bool dbg_watch_report(struct zd_sb *sb, struct zd_dbg *d, const struct zd_pt_event *ev, bool main_event);
+void dbg_watch_release(struct zd_dbg *d);
+/* watch/rwatch/awatch (kind: enum zd_watch_kind) and catch syscall. */
+int dbg_watch_add(struct zd_dbg *d, int kind, bool location, const char *expr, struct zd_dbg_out *out);
+int dbg_catch_add(struct zd_dbg *d, char **words, int n, struct zd_dbg_out *out);
+/* Hooks for the other groups: set can-use-hw-watchpoints, delete N, the
+ * breakpoint list, info watchpoints / debug-registers. */
+int dbg_watch_set_hw(struct zd_dbg *d, const char *val, struct zd_dbg_out *out);
+int dbg_watch_delete(struct zd_dbg *d, int id);
+size_t dbg_watch_count(const struct zd_dbg *d);
+void dbg_watch_list(struct zd_dbg *d, struct zd_sb *sb);
+int dbg_info_watch(struct zd_dbg *d, struct zd_dbg_out *out);
+int dbg_info_debugregs(struct zd_dbg *d, struct zd_dbg_out *out);
+/* One syscall stop decoded by the tracer's decoders (session.c). */
+void dbg_format_syscall(struct zd_sb *sb, struct zd_dbg *d, pid_t tid, const struct ptrace_syscall_info *sc);
+
 /* Commands shared between groups. */
 int dbg_cmd_regs(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out);
 int dbg_list_breaks(struct zd_dbg *d, struct zd_dbg_out *out);

@@ -2160,3 +2160,17 @@ zd_di_dexpr_env(struct zd_di_expr_ctx *c, struct zd_dexpr_env *env)
 	env->mem = c->fr->mem;
 	env->mem_ctx = c->fr->ctx;
 }
+
+int
+zd_di_comp_dir(struct zd_di *di, uint64_t pc, const char **dir)
+{
+	uint64_t bias;
+	struct di_mod *m = mod_at(di, pc, &bias);
+	Dwarf_Die cu;
+	Dwarf_Attribute at;
+
+	if (!m || cu_at(m, pc - bias, &cu) < 0)
+		return -ENOENT;
+	*dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &at));
+	return *dir ? 0 : -ENOENT;
+}

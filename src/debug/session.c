@@ -423,6 +423,7 @@ zd_dbg_release(struct zd_dbg *d)
 		zd_call_release(&d->call);
 	d->call_tid = 0;
 	zd_sb_release(&d->call_text);
+	dbg_watch_release(d);
 	dbg_src_release(d);
 }
 
@@ -537,8 +538,8 @@ static const struct zd_dec_opts syscall_dec_opts = ZD_DEC_OPTS_INIT;
  * return value.  An exit stop whose entry zdiag did not see shows only the
  * return value.
  */
-static void
-format_syscall(struct zd_sb *sb, struct zd_dbg *d, pid_t tid, const struct ptrace_syscall_info *sc)
+void
+dbg_format_syscall(struct zd_sb *sb, struct zd_dbg *d, pid_t tid, const struct ptrace_syscall_info *sc)
 {
 	if (sc->op == PTRACE_SYSCALL_INFO_ENTRY || sc->op == PTRACE_SYSCALL_INFO_SECCOMP) {
 		if (d->call_tid)
@@ -599,6 +600,8 @@ report_event(struct zd_sb *sb, struct zd_dbg *d, const struct zd_pt_event *ev, b
 {
 	struct zd_thread *t = zd_pt_thread(&d->pt, ev->tid);
 
+	if (dbg_watch_report(sb, d, ev, main_event))   /* watchpoints, catchpoints (watch.c) */
+		return;
 	switch (ev->kind) {
 	case ZD_EV_BREAK:
 		zd_sb_addf(sb, "thread %d hit breakpoint %d at ", (int)ev->tid, ev->bp_id);
@@ -622,7 +625,7 @@ report_event(struct zd_sb *sb, struct zd_dbg *d, const struct zd_pt_event *ev, b
 		break;
 	case ZD_EV_SYSCALL:
 		zd_sb_addf(sb, "thread %d: ", (int)ev->tid);
-		format_syscall(sb, d, ev->tid, &ev->sc);
+		dbg_format_syscall(sb, d, ev->tid, &ev->sc);
 		zd_sb_addc(sb, '\n');
 		break;
 	case ZD_EV_INTERRUPTED:
@@ -655,7 +658,7 @@ dbg_resume(struct zd_dbg *d, enum zd_resume how, struct zd_dbg_out *out)
 	if (!dbg_need_process(d, out))
 		return -1;
 	t = zd_dbg_cur_thread(d);
-	ret = zd_pt_resume(&d->pt, t->tid, how, &d->wake, &ev);
+	ret = dbg_watch_resume(d, t->tid, how, &ev);   /* zd_pt_resume, or single-steps (watch.c) */
 	d->space_ok = false;
 	if (ret < 0)
 		return zd_dbg_fail(out, "cannot resume thread %d: %s", (int)t->tid, strerror(-ret));

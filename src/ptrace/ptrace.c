@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zdiag/debugreg.h"
 #include "zdiag/procfs.h"
 #include "zdiag/ptrace.h"
 #include "zdiag/xalloc.h"
@@ -213,6 +215,88 @@ rewind_if_ours(struct zd_ptrace *p, struct zd_thread *t)
 	return pt(PTRACE_SETREGS, t->tid, 0, (unsigned long)&t->regs) == 0;
 }
 
+#ifndef TRAP_HWBKPT
+#define TRAP_HWBKPT 4
+#endif
+
+/* A debug-register trap: which slots fired (DR6, then cleared). */
+static bool
+hw_trap(struct zd_thread *t, struct zd_pt_event *ev)
+{
+	uint64_t dr6 = 0;
+
+	if (zd_dr_peek(t->tid, 6, &dr6) < 0 || !zd_dr6_fired(dr6))
+		return false;
+	zd_dr_poke(t->tid, 6, 0);
+	ev->kind = ZD_EV_WATCH;
+	ev->bp_id = (int)zd_dr6_fired(dr6);
+	return true;
+}
+
+/* Write the session's debug registers into stopped thread t (DR7 off
+ * while the addresses change).  Only syscalls. */
+static int
+apply_dr(struct zd_ptrace *p, struct zd_thread *t)
+{
+	int ret = zd_dr_poke(t->tid, 7, 0);
+
+	for (unsigned i = 0; ret == 0 && i < 4; i++)
+		ret = zd_dr_poke(t->tid, i, p->dr[i]);
+	if (ret == 0 && p->dr7)
+		ret = zd_dr_poke(t->tid, 7, p->dr7);
+	if (ret == 0)
+		t->dr_gen = p->dr_gen;
+	return ret;
+}
+
+/* Every stopped thread whose debug registers are stale gets them now. */
+static int
+sync_dr(struct zd_ptrace *p)
+{
+	int first = 0;
+
+	if (!p->dr_used)
+		return 0;
+	for (size_t i = 0; i < p->nth; i++) {
+		struct zd_thread *t = &p->th[i];
+		int ret;
+
+		if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) != ZD_TH_STOPPED || t->dr_gen == p->dr_gen)
+			continue;
+		ret = apply_dr(p, t);
+		if (ret < 0 && !first)
+			first = ret;
+	}
+	return first;
+}
+
+int
+zd_pt_set_debugregs(struct zd_ptrace *p, const uint64_t dr[4], uint64_t dr7)
+{
+	memcpy(p->dr, dr, sizeof(p->dr));
+	p->dr7 = dr7;
+	p->dr_gen++;
+	p->dr_used = true;
+	return sync_dr(p);
+}
+
+/* Is this syscall stop one that catch syscall asked for? */
+static bool
+sc_caught(struct zd_ptrace *p, struct zd_thread *t, const struct ptrace_syscall_info *sc)
+{
+	unsigned long long nr;
+
+	if (sc->op == PTRACE_SYSCALL_INFO_ENTRY)
+		nr = sc->entry.nr;
+	else if (sc->op == PTRACE_SYSCALL_INFO_SECCOMP)
+		nr = sc->seccomp.nr;
+	else if (pt(PTRACE_GETREGS, t->tid, 0, (unsigned long)&t->regs) == 0)
+		nr = t->regs.orig_rax;
+	else
+		return true;
+	return nr < sizeof(p->sc_catch) * 8 && (p->sc_catch[nr / 8] & (1u << (nr % 8)));
+}
+
 /*
  * Record a wait status for thread t.  Returns true when it is an event to
  * report (filled into ev); false for internal stops (the thread may then
@@ -333,6 +417,8 @@ note_status(struct zd_ptrace *p, struct zd_thread *t, int status, struct zd_pt_e
 			ev->bp_id = b->id;
 			return true;
 		}
+		if (si.si_code == TRAP_HWBKPT && p->dr_used && hw_trap(t, ev))
+			return true;
 		if (stepping && si.si_code != SI_USER && si.si_code != SI_TKILL) {
 			ev->kind = ZD_EV_STEP;
 			return true;
@@ -945,6 +1031,8 @@ resume_thread(struct zd_ptrace *p, struct zd_thread *t, enum __ptrace_request re
 		return 0;
 	if (t->flags & ZD_TH_GROUP_STOP)
 		sig = 0;
+	if (p->dr_used && t->dr_gen != p->dr_gen)
+		apply_dr(p, t);
 	if (pt(req, t->tid, 0, (unsigned long)sig) < 0)
 		return -errno;
 	t->pending_sig = 0;
@@ -1197,7 +1285,7 @@ zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t 
 	for (i = 0; i < p->nth; i++) {
 		struct zd_thread *t = &p->th[i];
 
-		resume_thread(p, t, (ct == t && how == ZD_RESUME_SYSCALL) ? PTRACE_SYSCALL : PTRACE_CONT);
+		resume_thread(p, t, (p->sc_catch_on || (ct == t && how == ZD_RESUME_SYSCALL)) ? PTRACE_SYSCALL : PTRACE_CONT);
 	}
 	p->pause_end_ns = zd_now_ns();
 	for (;;) {
@@ -1222,18 +1310,21 @@ zd_pt_resume(struct zd_ptrace *p, pid_t cur, enum zd_resume how, const sigset_t 
 		t = thread_of(p, tid, status);
 		if (!t)
 			continue;
-		if (note_status(p, t, status, ev))
+		if (note_status(p, t, status, ev) &&
+		    !(ev->kind == ZD_EV_SYSCALL && p->sc_catch_on && !(how == ZD_RESUME_SYSCALL && t == ct) &&
+		      !sc_caught(p, t, &ev->sc)))
 			break;
 		if (p->exited)
 			break;
-		/* Internal stop: keep it running. */
+		/* Internal stop (or a syscall nobody catches): keep it running. */
 		if ((t->flags & (ZD_TH_STOPPED | ZD_TH_GONE)) == ZD_TH_STOPPED)
-			resume_thread(p, t, PTRACE_CONT);
+			resume_thread(p, t, p->sc_catch_on ? PTRACE_SYSCALL : PTRACE_CONT);
 	}
 	p->pause_begin_ns = zd_now_ns();
 	if (!p->exited && ev->kind != ZD_EV_WOKEN)
 		zd_pt_stop_all(p);
 	bps_off(p);
+	sync_dr(p);
 	return 0;
 }
 
@@ -1278,6 +1369,13 @@ zd_pt_detach(struct zd_ptrace *p)
 	zd_pt_stop_all(p);
 	consume_sigstops(p);
 	remove_all(p, 0);
+	if (p->dr_used) {
+		/* No debug register is left set on any thread. */
+		memset(p->dr, 0, sizeof(p->dr));
+		p->dr7 = 0;
+		p->dr_gen++;
+		sync_dr(p);
+	}
 	for (i = 0; i < p->bps.n; i++)
 		zd_bkpt_retire(&p->bps, &p->bps.v[i]);
 	p->bps.n = 0;
@@ -1364,6 +1462,11 @@ zd_pt_emergency(struct zd_ptrace *p)
 		if ((t->flags & ZD_TH_GONE) || !emergency_stopped(t->tid, deadline))
 			continue;
 		emergency_trap(p, t);
+		if (p->dr_used) {
+			pt(PTRACE_POKEUSER, t->tid, offsetof(struct user, u_debugreg) + 7 * sizeof(long), 0);
+			for (unsigned k = 0; k < 4; k++)
+				pt(PTRACE_POKEUSER, t->tid, offsetof(struct user, u_debugreg) + k * sizeof(long), 0);
+		}
 		/* A stop may come first (our INTERRUPT), hence a few rounds. */
 		for (int k = 0; k < 3 && trap_pending(t->tid); k++)
 			if (pt(PTRACE_CONT, t->tid, 0, 0) == 0 &&
