@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "zdiag/common.h"
+#include "zdiag/debuginfod.h"
 #include "zdiag/strbuf.h"
 #include "zdiag/symtab.h"
 #include "zdiag/xalloc.h"
@@ -553,6 +554,14 @@ zd_elf_find_debug(struct zd_elf *e, const char *path, const char *debug_root)
 		}
 	}
 	zd_sb_release(&sb);
+	if (ret && e->build_id && zd_dinfod_enabled()) {
+		char *fetched;
+
+		if (zd_dinfod_find_debuginfo(e->build_id, path, &fetched) == 0) {
+			ret = try_debug(e, fetched);
+			free(fetched);
+		}
+	}
 	return ret;
 }
 
