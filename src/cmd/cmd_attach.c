@@ -811,13 +811,14 @@ const struct zd_cmd zd_cmd_attach = {
 	.description =
 		"Attach to every thread of PID with PTRACE_SEIZE (never a SIGSTOP).  With --bt, copy\n"
 		"registers and stacks, detach at once, then unwind (libunwind, frame-pointer fallback)\n"
-		"and symbolize (.symtab, debug files by build-id, vDSO): the process is stopped only\n"
-		"for the copy.  Otherwise keep it stopped for commands: from -e (batch), a terminal\n"
-		"(readline prompt, history, completion) or standard input.  Every way out (detach,\n"
-		"quit, end of input, SIGINT/SIGTERM/SIGHUP, errors) removes breakpoints and leaves\n"
-		"the process running (or stopped, if it was stopped before).  A zombie leader whose\n"
-		"threads live is attachable.  --core FILE (or 'gcore FILE' in a session) writes an\n"
-		"ELF core as the kernel would.  'help' at the prompt lists the commands.",
+		"and symbolize (.symtab, debug files by build-id, from debuginfod when DEBUGINFOD_URLS\n"
+		"is set, vDSO): the process is stopped only for the copy.  Otherwise keep it stopped\n"
+		"for commands: from -e (batch), a terminal (readline prompt, history, completion) or\n"
+		"standard input.  Every way out (detach, quit, end of input, SIGINT/SIGTERM/SIGHUP,\n"
+		"errors) removes breakpoints and leaves the process running (or stopped, if it was\n"
+		"stopped before).  A zombie leader whose threads live is attachable.  --core FILE (or\n"
+		"'gcore FILE' in a session) writes an ELF core as the kernel would.  'help' at the\n"
+		"prompt lists the commands.",
 	.opts = attach_opts,
 	.positional = "@pid",
 	.exit_status = "0 every command succeeded; 1 a command failed (unknown symbol, unreadable address)\n"
