@@ -495,6 +495,8 @@ try_debug(struct zd_elf *e, const char *path)
 		return -ENOENT;
 	}
 	e->debug = d;
+	if (e->dwarf_tried && !e->dwarf)
+		e->dwarf_tried = false; /* looked for before the debug file came */
 	if (d->has_symtab) {
 		/* The debug file's .symtab is complete: it replaces .dynsym. */
 		free(e->syms);
