@@ -25,6 +25,7 @@
 static char dir[64];          /* a private temp dir */
 static char prog[128];        /* DIR/prog: dbg_vars without its DWARF */
 static char id[64];           /* its build-id */
+static struct zd_elf *stripped; /* DIR/prog, loaded */
 
 static struct {
 	int failed, progress, end, nolib;
@@ -55,25 +56,12 @@ hook(void *ctx, enum zd_dinfod_event ev, const struct zd_dinfod_report *r)
 	return 0;
 }
 
-static struct zd_elf *
-open_elf(const char *path)
-{
-	struct zd_elf *e = NULL;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return NULL;
-	zd_elf_open_fd(fd, path, &e);
-	close(fd);
-	return e;
-}
-
 /* DIR/prog stripped of its DWARF, DIR/srv/buildid/ID/debuginfo its debug file. */
 static int
 setup_files(void **state)
 {
 	char cmd[8192];
-	struct zd_elf *e;
+	int fd;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/zd-dinfod-XXXXXX");
@@ -87,13 +75,12 @@ setup_files(void **state)
 		 "id=$(readelf -n prog | sed -n 's/^ *Build ID: //p'); mkdir -p srv/buildid/$id empty; "
 		 "mv prog.debug srv/buildid/$id/debuginfo",
 		 dir, HELPER);
-	if (system(cmd) != 0)
-		return 0;
-	e = open_elf(prog);
-	if (e && zd_elf_build_id(e))
-		snprintf(id, sizeof(id), "%s", zd_elf_build_id(e));
-	zd_elf_free(e);
 	zd_dinfod_set_hook(hook, NULL);
+	if (system(cmd) != 0 || (fd = open(prog, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (zd_elf_open_fd(fd, prog, &stripped) == 0 && zd_elf_build_id(stripped))
+		snprintf(id, sizeof(id), "%s", zd_elf_build_id(stripped));
+	close(fd);
 	return 0;
 }
 
@@ -104,6 +91,7 @@ teardown_files(void **state)
 
 	(void)state;
 	zd_dinfod_set_hook(NULL, NULL);
+	zd_elf_free(stripped);
 	if (dir[0]) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 		if (system(cmd) != 0)
@@ -144,7 +132,7 @@ static void
 test_fetched_file_gives_symbols_and_lines(void **state)
 {
 	char empty[128];
-	struct zd_elf *e;
+	struct zd_elf *e = stripped;
 	const struct zd_sym *m;
 	const char *file;
 	int line;
@@ -152,8 +140,6 @@ test_fetched_file_gives_symbols_and_lines(void **state)
 	(void)state;
 	if (!id[0])
 		zd_skip("could not split %s (objcopy, strip)", HELPER);
-	e = open_elf(prog);
-	assert_non_null(e);
 	m = zd_elf_sym_named(e, "leaf");
 	assert_non_null(m);
 	/* no DWARF of its own, none locally */
@@ -170,7 +156,6 @@ test_fetched_file_gives_symbols_and_lines(void **state)
 	assert_non_null(strstr(file, "dbg_vars.c"));
 	assert_true(line > 0);
 	assert_int_equal(seen.failed + seen.nolib, 0);
-	zd_elf_free(e);
 }
 
 static void
