@@ -169,6 +169,17 @@ no_debug_line() {
 		no_debug_line $T/bt.err "Not found" || exit 10
 		grep -q "in park+0x[0-9a-f]* (prog)$" $T/bt.txt || exit 11
 		not_stopped $P || exit 12
+		# a libdebuginfod that cannot be loaded: one line, then as without it
+		mkdir $T/badlib
+		: > $T/badlib/libdebuginfod.so.1
+		LD_LIBRARY_PATH=$T/badlib DEBUGINFOD_URLS=http://127.0.0.1:8003 DEBUGINFOD_CACHE_PATH=$T/cache4 \
+			$NS "$ZDIAG" attach $P --bt > $T/nolib.txt 2> $T/nolib.err || exit 13
+		cat $T/nolib.err
+		grep -qx "zdiag: DEBUGINFOD_URLS is set but debuginfod cannot be used: $T/badlib/libdebuginfod.so.1: file too short" \
+			$T/nolib.err || exit 14
+		[ $(wc -l < $T/nolib.err) = 1 ] || exit 15
+		grep -q "in park+0x[0-9a-f]* (prog)$" $T/nolib.txt || exit 16
+		not_stopped $P || exit 17
 		kill $P $E $H
 	'
 }
