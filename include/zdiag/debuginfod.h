@@ -12,8 +12,8 @@
  * local debug file was found, so symbols, lines and variables (dwarf.h)
  * all come from the fetched file.
  *
- * Nothing here prints.  A front-end that wants a progress line or the
- * failures sets a hook:
+ * Nothing here prints.  Only a front-end that set a hook (for the progress
+ * line and the failures) fetches:
  *
  *	static int hook(void *ctx, enum zd_dinfod_event ev, const struct zd_dinfod_report *r)
  *	{ ... return 0; }            // non-zero on PROGRESS cancels the download
@@ -42,11 +42,14 @@ struct zd_dinfod_report {
 typedef int (*zd_dinfod_hook)(void *ctx, enum zd_dinfod_event ev, const struct zd_dinfod_report *r);
 
 /* Set (fn NULL: remove) the hook for reports; the library calls it from
- * inside zd_dinfod_find_debuginfo(). */
+ * inside zd_dinfod_find_debuginfo().  Setting it is the front-end's opt-in:
+ * without a hook nothing is fetched (a command that could show neither
+ * progress nor failures, and offers no way to cancel, never blocks on a
+ * server). */
 void zd_dinfod_set_hook(zd_dinfod_hook fn, void *ctx);
 
-/* True when DEBUGINFOD_URLS is set and not empty (and fetching was not
- * turned off by zd_dinfod_disable()). */
+/* True when DEBUGINFOD_URLS is set and not empty, a hook is set, and
+ * fetching was not turned off by zd_dinfod_disable(). */
 bool zd_dinfod_enabled(void);
 
 /* No more fetches in this process (e.g. after the user interrupted one). */

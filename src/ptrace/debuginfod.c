@@ -56,7 +56,7 @@ zd_dinfod_enabled(void)
 {
 	const char *urls = getenv("DEBUGINFOD_URLS");
 
-	return !di.disabled && urls && *urls;
+	return !di.disabled && hook.fn && urls && *urls;
 }
 
 void

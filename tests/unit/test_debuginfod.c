@@ -126,6 +126,13 @@ test_off_without_urls(void **state)
 	assert_int_equal(zd_dinfod_find_debuginfo(NO_SUCH_ID, "/x", &p), -ENOSYS);
 	/* nothing was asked, so nothing was reported */
 	assert_int_equal(seen.failed + seen.progress + seen.nolib, 0);
+	/* without a hook (trace -k): off too */
+	set_urls("srv");
+	assert_true(zd_dinfod_enabled());
+	zd_dinfod_set_hook(NULL, NULL);
+	assert_false(zd_dinfod_enabled());
+	assert_int_equal(zd_dinfod_find_debuginfo(NO_SUCH_ID, "/x", &p), -ENOSYS);
+	zd_dinfod_set_hook(hook, NULL);
 }
 
 static void
