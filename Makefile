@@ -158,7 +158,7 @@ check: deps
 	@$(MAKE) --no-print-directory $(CHECK_PREREQS)
 	@rm -f $(SKIP_LOG); rc=0; \
 	ZDIAG="$(CURDIR)/zdiag" ZDIAG_BUILD="$(CURDIR)/$(B)" ZDIAG_HELPERS="$(CURDIR)/build/helpers" \
-	ZDIAG_SANITIZE="$(SANITIZE)" CMOCKA_MESSAGE_OUTPUT=TAP ZDIAG_SKIP_LOG="$(CURDIR)/$(SKIP_LOG)" \
+	ZDIAG_SANITIZE="$(SANITIZE)" CMOCKA_MESSAGE_OUTPUT=TAP ZDIAG_SKIP_LOG="$(CURDIR)/$(SKIP_LOG)" DEBUGINFOD_URLS= \
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	$(PROVE) $(PROVE_FLAGS) --exec "$(CURDIR)/tests/run-test" $(UNIT_BINS) $(E2E_TESTS) || rc=$$?; \
 	ZDIAG_NO_SKIP=$(ZDIAG_NO_SKIP) tests/run-test --summary $(SKIP_LOG) || rc=1; \

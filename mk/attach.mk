@@ -4,6 +4,12 @@
 PKGS += libdw
 DEB_PKGS += libdw-dev
 
+# Missing debug files come from debuginfod (src/ptrace/debuginfod.c): the
+# library is dlopen()ed, its header is libdebuginfod-dev's; the test
+# (tests/e2e/attach_debuginfod.bats) runs a local `debuginfod` server in a
+# network namespace (ip: iproute2) and asks it with curl.
+DEB_PKGS += libdebuginfod-dev debuginfod iproute2 curl
+
 # Helper variants: the same programs built -O2 (inlining, no frame pointer).
 ATTACH_O2_HELPERS := build/helpers/attach_chain-O2 build/helpers/attach_threads-O2
 CHECK_PREREQS += $(ATTACH_O2_HELPERS)

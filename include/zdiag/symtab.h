@@ -52,9 +52,11 @@ void zd_elf_free(struct zd_elf *e);
 
 /*
  * Find and attach the separate debug file (build-id, then .gnu_debuglink
- * next to path, under /usr/lib/debug).  Its .symtab replaces .dynsym and
- * its DWARF gives lines.  debug_root NULL means "/usr/lib/debug".
- * Returns 0 when one was attached, -ENOENT when there is none.
+ * next to path, under /usr/lib/debug; then, when DEBUGINFOD_URLS is set,
+ * by build-id from debuginfod: debuginfod.h).  Its .symtab replaces
+ * .dynsym and its DWARF gives lines.  debug_root NULL means
+ * "/usr/lib/debug".  Returns 0 when one was attached, -ENOENT when there
+ * is none.
  */
 int zd_elf_find_debug(struct zd_elf *e, const char *path, const char *debug_root);
 

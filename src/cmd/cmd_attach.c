@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -27,6 +28,7 @@
 
 #include "zdiag/cmd.h"
 #include "zdiag/dbg.h"
+#include "zdiag/debuginfod.h"
 #include "zdiag/err.h"
 #include "zdiag/esc.h"
 #include "zdiag/regs.h"
@@ -89,6 +91,10 @@ struct fe {
 	bool all_lines;       /* --lines */
 	const char *core;     /* --core FILE */
 	int sigfd;            /* SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH */
+	bool bt;              /* --bt: a signal during a download ends zdiag */
+	bool dinfod_tty;      /* stderr is a terminal: show download progress */
+	bool dinfod_line;     /* a progress line is on the terminal */
+	int dinfod_pct;       /* the percentage it shows (-1: none yet) */
 };
 
 static struct fe *g_fe;  /* for readline completion and the fatal-signal handler */
@@ -119,6 +125,75 @@ exec_line(struct fe *fe, const char *line)
 	if (zd_dbg_exec(&fe->d, line, &fe->out) < 0)
 		fe->failed = true;
 	zd_dbg_out_flush(&fe->out);
+}
+
+/* ---------------------------------------------------------------- */
+/* debuginfod: a progress line on a terminal, failures in one line   */
+
+/* A signal that came during a download (they are blocked here): Ctrl-C
+ * cancels the downloads, SIGTERM & co. (and Ctrl-C under --bt) also end
+ * zdiag once the process has been let go. */
+static bool
+dinfod_interrupted(struct fe *fe)
+{
+	static const struct timespec zero;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sig = sigtimedwait(&set, NULL, &zero);
+	if (sig <= 0)
+		return false;
+	if (sig != SIGINT || fe->bt)
+		fe->d.end_signal = sig;
+	zd_dinfod_disable();
+	return true;
+}
+
+static int
+dinfod_hook(void *ctx, enum zd_dinfod_event ev, const struct zd_dinfod_report *r)
+{
+	struct fe *fe = ctx;
+	struct zd_sb e = ZD_SB_INIT;
+	int pct;
+
+	switch (ev) {
+	case ZD_DINFOD_PROGRESS:
+		if (dinfod_interrupted(fe))
+			return 1;
+		pct = r->total > 0 && r->done >= 0 ? (int)(ZD_MIN(r->done, r->total) * 100 / r->total) : -1;
+		if (!fe->dinfod_tty || (fe->dinfod_line && pct == fe->dinfod_pct))
+			return 0;
+		zd_esc_cs(&e, r->path ? r->path : r->build_id, 0);
+		fprintf(stderr, "\rDownloading separate debug info for %s...", e.buf);
+		if (pct >= 0)
+			fprintf(stderr, " %d%%", pct);
+		fputs("\033[K", stderr);
+		fflush(stderr);
+		fe->dinfod_line = true;
+		fe->dinfod_pct = pct;
+		break;
+	case ZD_DINFOD_END:
+		if (fe->dinfod_line)
+			fputs("\r\033[K", stderr);
+		fe->dinfod_line = false;
+		fe->dinfod_pct = -1;
+		break;
+	case ZD_DINFOD_FAILED:
+		zd_esc_cs(&e, r->path ? r->path : "?", 0);
+		zd_error("no debug info for %s (build-id %s): debuginfod: %s", e.buf, r->build_id,
+			 r->err == -ENOENT ? "Not found" : r->err == -EINTR ? "download interrupted" : strerror(-r->err));
+		break;
+	case ZD_DINFOD_NO_LIBRARY:
+		zd_error("DEBUGINFOD_URLS is set but debuginfod cannot be used: %s", r->msg ? r->msg : "?");
+		break;
+	}
+	zd_sb_release(&e);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- */
@@ -629,7 +704,10 @@ session(struct fe *fe, char **argv, bool run_mode, const char **evals, size_t ne
 		}
 		if (bt) {
 			d->own_lines = !fe->all_lines;
+			fe->bt = true;
 			ret = zd_dbg_fast_bt(d, unique, json, &fe->out);
+			if (d->end_signal)
+				return 128 + d->end_signal;
 			return ret < 0 ? ZD_EXIT_ERROR : ret > 0 ? ZD_EXIT_FOUND : ZD_EXIT_OK;
 		}
 		/* From here on the tracer is a child the user's kill cannot reach
@@ -709,7 +787,11 @@ zd_attach_main(const struct zd_cmd *cmd, int argc, char **argv, bool run_mode)
 	sigaddset(&block, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &block, NULL);
 
+	fe.dinfod_tty = isatty(2);
+	fe.dinfod_pct = -1;
+	zd_dinfod_set_hook(dinfod_hook, &fe);
 	rc = session(&fe, argv + p.ind, run_mode, evals, nevals, bt, unique, json, &block);
+	zd_dinfod_set_hook(NULL, NULL);
 	zd_dbg_out_flush(&fe.out);
 	zd_dbg_release(&fe.d);
 	zd_dbg_out_release(&fe.out);
@@ -736,13 +818,14 @@ const struct zd_cmd zd_cmd_attach = {
 	.description =
 		"Attach to every thread of PID with PTRACE_SEIZE (never a SIGSTOP).  With --bt, copy\n"
 		"registers and stacks, detach at once, then unwind (libunwind, frame-pointer fallback)\n"
-		"and symbolize (.symtab, debug files by build-id, vDSO): the process is stopped only\n"
-		"for the copy.  Otherwise keep it stopped for commands: from -e (batch), a terminal\n"
-		"(readline prompt, history, completion) or standard input.  Every way out (detach,\n"
-		"quit, end of input, SIGINT/SIGTERM/SIGHUP, errors) removes breakpoints and leaves\n"
-		"the process running (or stopped, if it was stopped before).  A zombie leader whose\n"
-		"threads live is attachable.  --core FILE (or 'gcore FILE' in a session) writes an\n"
-		"ELF core as the kernel would.  'help' at the prompt lists the commands.",
+		"and symbolize (.symtab, debug files by build-id, from debuginfod when DEBUGINFOD_URLS\n"
+		"is set, vDSO): the process is stopped only for the copy.  Otherwise keep it stopped\n"
+		"for commands: from -e (batch), a terminal (readline prompt, history, completion) or\n"
+		"standard input.  Every way out (detach, quit, end of input, SIGINT/SIGTERM/SIGHUP,\n"
+		"errors) removes breakpoints and leaves the process running (or stopped, if it was\n"
+		"stopped before).  A zombie leader whose threads live is attachable.  --core FILE (or\n"
+		"'gcore FILE' in a session) writes an ELF core as the kernel would.  'help' at the\n"
+		"prompt lists the commands.",
 	.opts = attach_opts,
 	.positional = "@pid",
 	.exit_status = "0 every command succeeded; 1 a command failed (unknown symbol, unreadable address)\n"

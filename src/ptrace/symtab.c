@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "zdiag/common.h"
+#include "zdiag/debuginfod.h"
 #include "zdiag/strbuf.h"
 #include "zdiag/symtab.h"
 #include "zdiag/xalloc.h"
@@ -494,6 +495,8 @@ try_debug(struct zd_elf *e, const char *path)
 		return -ENOENT;
 	}
 	e->debug = d;
+	if (e->dwarf_tried && !e->dwarf)
+		e->dwarf_tried = false; /* looked for before the debug file came */
 	if (d->has_symtab) {
 		/* The debug file's .symtab is complete: it replaces .dynsym. */
 		free(e->syms);
@@ -553,6 +556,14 @@ zd_elf_find_debug(struct zd_elf *e, const char *path, const char *debug_root)
 		}
 	}
 	zd_sb_release(&sb);
+	if (ret && e->build_id && zd_dinfod_enabled()) {
+		char *fetched;
+
+		if (zd_dinfod_find_debuginfo(e->build_id, path, &fetched) == 0) {
+			ret = try_debug(e, fetched);
+			free(fetched);
+		}
+	}
 	return ret;
 }
 

@@ -10,6 +10,9 @@ ZDIAG=${ZDIAG:-$ROOT/zdiag}
 HELPERS=${ZDIAG_HELPERS:-$ROOT/build/helpers}
 FIXTURES=$ROOT/tests/fixtures
 export ROOT ZDIAG HELPERS FIXTURES
+# No test reaches a debuginfod server but its own (attach_debuginfod.bats
+# sets DEBUGINFOD_URLS per command).
+unset DEBUGINFOD_URLS
 
 # zdiag ARGS: run the binary under test (ZDIAG_WRAP=valgrind ... wraps it).
 zdiag() {
