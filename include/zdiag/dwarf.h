@@ -63,6 +63,8 @@ struct zd_dregs {
 	uint32_t valid;        /* bit n: r[n] known */
 	uint64_t cfa;          /* the frame's canonical frame address */
 	bool has_cfa;
+	uint64_t saved[ZD_DREGS]; /* where this frame saved its caller's registers (info frame) */
+	uint32_t saved_mask;   /* bit n: saved[n] known (set by zd_di_frame_up) */
 };
 
 /* Frame 0's registers from a ptrace register set (all valid). */
@@ -90,6 +92,7 @@ struct zd_srcpos {
 	int line, column;
 	const char *func;      /* function (or inlined function) name, NULL if unknown */
 	uint64_t func_pc;      /* runtime address of its entry (outermost: low_pc) */
+	const char *comp_dir;  /* the CU's DW_AT_comp_dir (file is relative to it), or NULL */
 };
 
 /*
@@ -128,6 +131,15 @@ int zd_di_line_addrs(struct zd_di *di, const char *file, int line, uint64_t **ad
  * function has that name (the caller can fall back to the ELF symbol).
  */
 int zd_di_func_addr(struct zd_di *di, const char *func, uint64_t *addr);
+/* The entry address (low_pc) of function func, as `list FUNC` centres on
+ * its line; -ENOENT as zd_di_func_addr. */
+int zd_di_func_entry(struct zd_di *di, const char *func, uint64_t *addr);
+/*
+ * How many compile-unit DIEs the library has opened so far (a pc lookup
+ * opens one through .debug_aranges; a walk over a module opens them all).
+ * For tests of the laziness.
+ */
+size_t zd_di_cus_read(const struct zd_di *di);
 
 /* ---------------------------------------------------------------- */
 /* Variables                                                          */

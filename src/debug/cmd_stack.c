@@ -53,18 +53,32 @@ cmd_bt(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	size_t i, n = 0;
 	struct zd_sb *sb = &out->text;
 	int k;
+	bool full = false, gdb_form = false;
+	long long limit = 0;
 
 	for (k = 1; k < argc; k++) {
 		long long v;
 
-		if (!strcmp(argv[k], "all"))
+		if (!strcmp(argv[k], "full") || !strcmp(argv[k], "-full"))
+			full = gdb_form = true;
+		else if (argv[k][0] == '-' && zd_dbg_parse_int(argv[k] + 1, 1, INT_MAX, &v) == 0)
+			limit = -v, gdb_form = true;
+		else if (k == argc - 1 && (full || argc == 2) && zd_dbg_parse_int(argv[k], 1, INT_MAX, &v) == 0 &&
+			 !zd_pt_thread(&d->pt, (pid_t)v))
+			limit = v, gdb_form = true;  /* bt N (a number that is no thread of ours) */
+		else if (!strcmp(argv[k], "all"))
 			all = true;
 		else if (!strcmp(argv[k], "--unique") || !strcmp(argv[k], "unique"))
 			unique = all = true;
 		else if (zd_dbg_parse_int(argv[k], 1, INT_MAX, &v) == 0)
 			only = (pid_t)v;
 		else
-			return zd_dbg_fail(out, "usage: bt [TID|all] [--unique]");
+			return zd_dbg_fail(out, "usage: bt [TID|all] [--unique] | bt [full] [N|-N]");
+	}
+	if (gdb_form) {
+		if (all || only)
+			return zd_dbg_fail(out, "usage: bt [TID|all] [--unique] | bt [full] [N|-N]");
+		return dbg_src_bt(d, limit, full, out);
 	}
 	if (only && !zd_pt_thread(&d->pt, only))
 		return zd_dbg_fail(out, "no thread %d in process %d", (int)only, (int)d->pid);
@@ -125,8 +139,9 @@ cmd_thread(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 }
 
 const struct zd_dbg_cmd zd_dbg_cmds_stack[] = {
-	{ "bt", "backtrace", 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_bt, "bt [TID|all] [--unique]",
-	  "backtrace: #N 0xADDR in FUNC+0xOFF (MODULE) at FILE:LINE", NULL },
+	{ "bt", "backtrace", 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_bt, "bt [TID|all] [--unique] | bt [full] [N|-N]",
+	  "backtrace: #N 0xADDR in FUNC+0xOFF (MODULE) at FILE:LINE; with full (locals), N (innermost N) or -N "
+	  "(outermost N): gdb's frames from DWARF, inline ones included", "full all --unique" },
 	{ "thread", NULL, 0, 1, ZD_DBG_NEED_PROCESS, cmd_thread, "thread [TID]", "show or switch the current thread", NULL },
 	{ 0 },
 };

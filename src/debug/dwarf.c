@@ -44,6 +44,7 @@ struct di_mod {
 	bool cus_done;
 	struct tcache_ent *tc;     /* open addressing, DIE offset -> type */
 	size_t tc_cap, tc_n;
+	size_t *cus_read;          /* the zd_di's count */
 };
 
 struct zd_di {
@@ -52,6 +53,7 @@ struct zd_di {
 	size_t nmods, alloc;
 	struct zd_types types;
 	const struct zd_type *t_void;
+	size_t cus_read;           /* CU DIEs opened (zd_di_cus_read) */
 };
 
 struct zd_di *
@@ -158,11 +160,18 @@ mod_of_elf(struct zd_di *di, struct zd_elf *elf)
 	m = &di->mods[di->nmods++];
 	memset(m, 0, sizeof(*m));
 	m->elf = elf;
+	m->cus_read = &di->cus_read;
 	return m;
 }
 
 /* The module's DWARF, opened on first use (a debug file's sections are
  * inflated then: the CFI walk must not pay for that). */
+size_t
+zd_di_cus_read(const struct zd_di *di)
+{
+	return di->cus_read;
+}
+
 static Dwarf *
 mod_dwarf(struct di_mod *m)
 {
@@ -207,6 +216,7 @@ list_cus(struct di_mod *m)
 		ptrdiff_t r = 0;
 
 		if (dwarf_offdie(m->dw, off + hsize, &cu)) {
+			(*m->cus_read)++;
 			while ((r = dwarf_ranges(&cu, r, &base, &lo, &hi)) > 0) {
 				ZD_GROW(m->cus, alloc, m->ncus + 1);
 				m->cus[m->ncus].lo = lo;
@@ -230,8 +240,10 @@ cu_at(struct di_mod *m, uint64_t vaddr, Dwarf_Die *cu)
 	if (!mod_dwarf(m))
 		return -ENOENT;
 	if (!m->no_aranges) {
-		if (dwarf_addrdie(m->dw, vaddr, cu))
+		if (dwarf_addrdie(m->dw, vaddr, cu)) {
+			(*m->cus_read)++;
 			return 0;
+		}
 		m->no_aranges = true;
 	}
 	if (!m->cus_done)
@@ -362,6 +374,14 @@ func_entry(Dwarf_Die *f)
 	return a;
 }
 
+static const char *
+cu_dir(Dwarf_Die *cu)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_attr(cu, DW_AT_comp_dir, &a) ? dwarf_formstring(&a) : NULL;
+}
+
 int
 zd_di_inline_chain(struct zd_di *di, uint64_t pc, bool caller, struct zd_srcpos *pos, size_t max)
 {
@@ -389,6 +409,7 @@ zd_di_inline_chain(struct zd_di *di, uint64_t pc, bool caller, struct zd_srcpos 
 
 		if (!is_func_tag(dwarf_tag(&chain[i])))
 			continue;
+		pos[k].comp_dir = cu_dir(&cu);
 		pos[k].file = file;
 		pos[k].line = ln;
 		pos[k].column = col;
@@ -406,6 +427,7 @@ zd_di_inline_chain(struct zd_di *di, uint64_t pc, bool caller, struct zd_srcpos 
 	}
 	if (!k) {
 		/* no function DIE: just the line */
+		pos[0].comp_dir = cu_dir(&cu);
 		pos[0].file = file;
 		pos[0].line = ln;
 		pos[0].column = col;
@@ -636,8 +658,10 @@ each_cu(struct di_mod *m, void (*fn)(Dwarf_Die *cu, void *arg), void *arg)
 	while (dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu;
 
-		if (dwarf_offdie(m->dw, off + hsize, &cu))
+		if (dwarf_offdie(m->dw, off + hsize, &cu)) {
+			(*m->cus_read)++;
 			fn(&cu, arg);
+		}
 		off = next;
 	}
 }
@@ -784,6 +808,19 @@ zd_di_func_addr(struct zd_di *di, const char *func, uint64_t *addr)
 	if (find_global(di, func, DW_TAG_subprogram, &f, &m, &bias) < 0)
 		return -ENOENT;
 	*addr = post_prologue(di->sp, bias, &f.cu, &f.die) + bias;
+	return 0;
+}
+
+int
+zd_di_func_entry(struct zd_di *di, const char *func, uint64_t *addr)
+{
+	struct find_top f;
+	struct di_mod *m;
+	uint64_t bias;
+
+	if (find_global(di, func, DW_TAG_subprogram, &f, &m, &bias) < 0)
+		return -ENOENT;
+	*addr = func_entry(&f.die) + bias;
 	return 0;
 }
 
@@ -2046,6 +2083,8 @@ zd_di_frame_up(struct zd_di *di, struct zd_dframe *fr, struct zd_dframe *up)
 	up->regs.valid = 0;
 	up->regs.has_cfa = false;
 	up->regs.cfa = 0;
+	up->regs.saved_mask = 0;
+	fr->regs.saved_mask = 0;
 	for (r = 0; r < ZD_DREGS; r++) {
 		if (dwarf_frame_register(frame, r, mem, &ops, &nops) != 0)
 			continue;
@@ -2064,6 +2103,8 @@ zd_di_frame_up(struct zd_di *di, struct zd_dframe *fr, struct zd_dframe *up)
 		if (l.p[0].kind == P_VALUE) {
 			up->regs.r[r] = l.p[0].v;
 		} else if (l.p[0].kind == P_MEM) {
+			fr->regs.saved[r] = l.p[0].v;
+			fr->regs.saved_mask |= 1u << r;
 			if (read_u64(fr, l.p[0].v, &up->regs.r[r], 8) < 0)
 				continue;
 		} else if (l.p[0].kind == P_REG) {
