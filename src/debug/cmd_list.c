@@ -35,21 +35,27 @@ src_path(const struct zd_srcpos *pos)
 	return zd_sb_detach(&sb);
 }
 
-/* A line of the file with its control bytes escaped (tabs kept, as gdb). */
+/* A line of the file: printable ASCII and tabs as they are (gdb), control
+ * bytes and bytes over 0x7f through zd_esc_c (which keeps valid UTF-8). */
 static void
 put_line(struct zd_sb *sb, int n, const char *s, size_t len)
 {
-	zd_sb_addf(sb, "%d\t", n);
-	while (len) {
-		size_t seg = strcspn(s, "\t");
+	size_t i = 0;
 
-		if (seg > len)
-			seg = len;
-		zd_esc_c(sb, s, seg, 0);
-		if (seg < len)
-			zd_sb_addc(sb, '\t'), seg++;
-		s += seg;
-		len -= seg;
+	zd_sb_addf(sb, "%d\t", n);
+	while (i < len) {
+		size_t j = i;
+
+		if (s[i] == '\t' || (s[i] >= 0x20 && s[i] < 0x7f)) {
+			while (j < len && (s[j] == '\t' || (s[j] >= 0x20 && s[j] < 0x7f)))
+				j++;
+			zd_sb_add(sb, s + i, j - i);
+		} else {
+			while (j < len && !(s[j] == '\t' || (s[j] >= 0x20 && s[j] < 0x7f)))
+				j++;
+			zd_esc_c(sb, s + i, j - i, 0);
+		}
+		i = j;
 	}
 	zd_sb_addc(sb, '\n');
 }
@@ -71,7 +77,7 @@ list_lines(struct dbg_view *v, int first, int last, struct zd_dbg_out *out)
 		int e = errno;
 
 		zd_sb_addf(&out->text, "%d\t", first);
-		dbg_put_esc(&out->text, v->list_file);
+		dbg_put_esc(&out->text, v->list_name);
 		zd_sb_addf(&out->text, ": %s.\n", strerror(e));
 		v->list_first = first;
 		v->list_last = last;
@@ -89,7 +95,11 @@ list_lines(struct dbg_view *v, int first, int last, struct zd_dbg_out *out)
 	fclose(f);
 	if (!shown) {
 		if (n < first) {
-			zd_dbg_fail(out, "line number %d out of range; \"%s\" has %d lines", first, v->list_file, n);
+			struct zd_sb e = ZD_SB_INIT;
+
+			zd_esc_cs(&e, v->list_name, 0);
+			zd_dbg_fail(out, "line number %d out of range; \"%s\" has %d lines", first, e.buf, n);
+			zd_sb_release(&e);
 			return -1;
 		}
 	}
@@ -102,7 +112,9 @@ static void
 list_set_file(struct dbg_view *v, const struct zd_srcpos *pos)
 {
 	free(v->list_file);
+	free(v->list_name);
 	v->list_file = src_path(pos);
+	v->list_name = zd_xstrdup(pos->file);
 }
 
 static int
@@ -200,7 +212,7 @@ cmd_list(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 		if (!v->list_file)
 			return zd_dbg_fail(out, "no default source file: use list FUNC or FILE:LINE");
 		if (v->list_first <= 1)
-			return dbg_fail_word(out, "already at the start of %s", v->list_file);
+			return dbg_fail_word(out, "already at the start of %s", v->list_name);
 		return list_lines(v, v->list_first - LIST_LINES, v->list_first - 1, out);
 	}
 	comma = strchr(arg, ',');
@@ -250,10 +262,17 @@ disp_one(struct zd_dbg *d, const struct dbg_display *p, struct zd_dbg_out *out)
 		uint64_t addr;
 		char bad;
 
-		zd_sb_addf(&out->text, "%u: x%s ", p->num, p->fmt);
+		zd_dbg_xfmt_parse(p->fmt + 1, 'x', 'w', &f, &bad);
+		/* gdb's do_one_display: x/[COUNT]F[U], no size for i and s */
+		zd_sb_addf(&out->text, "%u: x/", p->num);
+		if (f.count != 1)
+			zd_sb_addf(&out->text, "%lu", f.count);
+		zd_sb_addc(&out->text, f.fmt);
+		if (f.fmt != 'i' && f.fmt != 's')
+			zd_sb_addc(&out->text, f.size);
+		zd_sb_addc(&out->text, ' ');
 		dbg_put_esc(&out->text, p->expr);
 		zd_sb_addc(&out->text, '\n');
-		zd_dbg_xfmt_parse(p->fmt + 1, 'x', 'w', &f, &bad);
 		if (dbg_src_addr(d, p->expr, &addr, &q) == 0)
 			dbg_examine(d, addr, f.fmt, f.size, f.count, &q);
 		zd_sb_add(&out->text, q.text.buf, q.text.len);
@@ -305,8 +324,20 @@ dbg_info_display(struct zd_dbg *d, struct zd_dbg_out *out)
 	}
 	zd_sb_adds(&out->text, "Auto-display expressions now in effect:\nNum Enb Expression\n");
 	for (i = 0; i < v->ndisp; i++) {
-		zd_sb_addf(&out->text, "%u:   y  %s%s", v->disp[i].num, v->disp[i].fmt, v->disp[i].fmt[0] ? " " : "");
-		dbg_put_esc(&out->text, v->disp[i].expr);
+		const struct dbg_display *p = &v->disp[i];
+
+		zd_sb_addf(&out->text, "%u:   y  ", p->num);
+		if (disp_is_x(p->fmt)) {
+			/* gdb: /COUNT SIZE FORMAT, bytes for i and s */
+			struct zd_dbg_xfmt f;
+			char bad;
+
+			zd_dbg_xfmt_parse(p->fmt + 1, 'x', 'w', &f, &bad);
+			zd_sb_addf(&out->text, "/%lu%c%c ", f.count, f.fmt == 'i' || f.fmt == 's' ? 'b' : f.size, f.fmt);
+		} else if (p->fmt[0]) {
+			zd_sb_addf(&out->text, "%s ", p->fmt);
+		}
+		dbg_put_esc(&out->text, p->expr);
 		zd_sb_addc(&out->text, '\n');
 	}
 	return 0;

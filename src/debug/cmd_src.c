@@ -46,6 +46,7 @@ dbg_src_release(struct zd_dbg *d)
 		free(d->src->view.disp[i].expr);
 	free(d->src->view.disp);
 	free(d->src->view.list_file);
+	free(d->src->view.list_name);
 	zd_di_free(d->src->di);
 	free(d->src);
 	d->src = NULL;

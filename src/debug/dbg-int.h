@@ -86,7 +86,8 @@ struct dbg_view {
 	unsigned long x_count; /* last count */
 	uint64_t x_next;       /* where a bare `x` goes on */
 	bool x_have_next;
-	char *list_file;       /* list: the file, its last shown lines */
+	char *list_file;       /* list: the file to open, its last shown lines */
+	char *list_name;       /* its name as the DWARF has it (messages) */
 	int list_first, list_last;
 	uint64_t list_pc;      /* the frame pc the listing started from */
 	struct dbg_display *disp;
