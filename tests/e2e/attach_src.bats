@@ -104,6 +104,26 @@ both() {
 	done
 }
 
+@test "plain bt shows inline frames as gdb numbers and places them (-O0 and -O2)" {
+	for v in dbg_vars dbg_vars-O2; do
+		T=$BATS_TEST_TMPDIR/$v in_ns "$PRELUDE"'
+			mkdir -p $T
+			start_target P '"$HELPERS/$v"'
+			both $P b "bt" || exit 1
+			# frame number, function, FILE:LINE from #2 (libc'"'"'s names are aliases) to main
+			upto_main() { awk "/^#[0-9]/ { print } / in main[ (+]|^#[0-9]+ +main /{ exit }" | sed 1,2d; }
+			upto_main < $T/b.g | sed -E "s/^(#[0-9]+) +(0x[0-9a-f]+ in )?([^ ]+) .* at (.*)$/\1 \3 \4/" > $T/g.txt
+			upto_main < $T/b.z | sed -E "s/^(#[0-9]+) +0x[0-9a-f]+ in ([^ +]+)(\+0x[0-9a-f]+)?( \[inlined\])? \([^)]*\) at (.*)$/\1 \2 \5/" > $T/z.txt
+			cat $T/z.txt
+			diff $T/g.txt $T/z.txt || exit 4
+			grep -qx "#4 mid tests/helpers/dbg_vars.c:68" $T/z.txt || exit 5
+			grep -qx "#5 leaf tests/helpers/dbg_vars.c:87" $T/z.txt || exit 6
+			grep -q "^#4  0x[0-9a-f]* in mid \[inlined\] (dbg_vars[-O2]*) at " $T/b.z || exit 7
+			kill $P
+		'
+	done
+}
+
 @test "info frame: gdb's frame address, rip, saved rip, caller and callee, saved registers" {
 	for v in dbg_vars dbg_vars-O2; do
 		T=$BATS_TEST_TMPDIR/$v in_ns "$PRELUDE"'
