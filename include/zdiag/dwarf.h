@@ -48,6 +48,13 @@ struct zd_di;
 
 struct zd_di *zd_di_new(const struct zd_space *sp);
 void zd_di_free(struct zd_di *di);
+/*
+ * Open the DWARF of the modules holding pcs now, each on its own thread:
+ * libdw inflates a module's compressed debug sections whole when it opens
+ * it, and that dominates the first source-level command on a program with
+ * large debug info (docs/attach.md).  Optional: lookups open them anyway.
+ */
+void zd_di_preload(struct zd_di *di, const uint64_t *pcs, size_t n);
 /* Forget modules (after the space was reloaded: modules may have moved). */
 void zd_di_flush(struct zd_di *di);
 /* A zd_addr_namer (dvalue.h) over the space's ELF symbols, ctx the

@@ -101,6 +101,13 @@ src_frames(struct zd_dbg *d, struct zd_dbg_out *out)
 	for (s->nfr = 1; s->nfr < ZD_ARRAY_SIZE(s->fr); s->nfr++)
 		if (zd_di_frame_up(s->di, &s->fr[s->nfr - 1], &s->fr[s->nfr]) < 0)
 			break;
+	{
+		uint64_t pcs[ZD_ARRAY_SIZE(s->fr)];
+
+		for (i = 0; i < s->nfr; i++)
+			pcs[i] = s->fr[i].regs.r[16] - (s->fr[i].caller ? 1 : 0);
+		zd_di_preload(s->di, pcs, s->nfr);
+	}
 	s->nv = 0;
 	for (i = 0; i < s->nfr && s->nv < ZD_ARRAY_SIZE(s->v); i++) {
 		struct zd_srcpos pos[16];

@@ -5,6 +5,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,55 @@ mod_dwarf(struct di_mod *m)
 		m->dw = zd_elf_dwarf(m->elf);
 	}
 	return m->dw;
+}
+
+static void *
+open_thread(void *arg)
+{
+	mod_dwarf(arg);
+	return NULL;
+}
+
+void
+zd_di_preload(struct zd_di *di, const uint64_t *pcs, size_t n)
+{
+	struct zd_elf *elfs[8];
+	struct di_mod *mods[8];
+	pthread_t th[8];
+	bool started[8] = { false };
+	size_t ne = 0, i, k;
+
+	for (i = 0; i < n && ne < ZD_ARRAY_SIZE(elfs); i++) {
+		const struct zd_module *zm = zd_space_module(di->sp, pcs[i]);
+
+		if (!zm || !zm->elf)
+			continue;
+		for (k = 0; k < ne && elfs[k] != zm->elf; k++)
+			;
+		if (k == ne)
+			elfs[ne++] = zm->elf;
+	}
+	/* create every module first: mod_of_elf may move the array */
+	for (i = 0; i < ne; i++)
+		mod_of_elf(di, elfs[i]);
+	for (i = 0, k = 0; i < ne; i++) {
+		struct di_mod *m = mod_of_elf(di, elfs[i]);
+
+		if (!m->dw_tried)
+			mods[k++] = m;
+	}
+	/* each module's sections are inflated on its own thread (separate Elf
+	 * handles share nothing in libelf/libdw); the first on this one */
+	for (i = 1; i < k; i++)
+		started[i] = pthread_create(&th[i], NULL, open_thread, mods[i]) == 0;
+	if (k)
+		mod_dwarf(mods[0]);
+	for (i = 1; i < k; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			mod_dwarf(mods[i]);
+	}
 }
 
 /* The module holding runtime address pc with its bias; NULL without one. */
