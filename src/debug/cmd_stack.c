@@ -193,8 +193,8 @@ cmd_thread(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 
 const struct zd_dbg_cmd zd_dbg_cmds_stack[] = {
 	{ "bt", "backtrace", 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_bt, "bt [TID|all] [--unique] | bt [full] [N|-N]",
-	  "backtrace: #N 0xADDR in FUNC+0xOFF (MODULE) at FILE:LINE; with full (locals), N (innermost N) or -N "
-	  "(outermost N): gdb's frames from DWARF, inline ones included", "full all --unique" },
+	  "backtrace: #N 0xADDR in FUNC+0xOFF (MODULE) at FILE:LINE, inlined functions as [inlined] frames; "
+	  "with full (locals), N (innermost N; a thread's id is a TID) or -N (outermost N): gdb's frames from DWARF", "full all --unique" },
 	{ "thread", NULL, 0, 1, ZD_DBG_NEED_PROCESS, cmd_thread, "thread [TID]", "show or switch the current thread", NULL },
 	{ 0 },
 };
