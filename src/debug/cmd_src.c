@@ -440,8 +440,37 @@ dbg_src_bt(struct zd_dbg *d, long long limit, bool full, struct zd_dbg_out *out)
 	return 0;
 }
 
-/* gdb's info frame for the selected frame (amd64: the argument and local
- * base is CFA-16, the return address at CFA-8). */
+/*
+ * The "Arglist at" / "Locals at" base of gdb's amd64_frame_cache: the
+ * function's prologue up to pc decides: after push %rbp; mov %rsp,%rbp
+ * it is rbp, else the frame's sp (+8 after push %rbp, -8 before).
+ */
+static uint64_t
+frame_base_gdb(struct zd_dbg *d, const struct zd_dframe *fr, uint64_t entry)
+{
+	unsigned char b[8];
+	uint64_t pc = fr->regs.r[16], p = entry;
+	int64_t sp_off = -8;
+
+	if (entry && dbg_pt_reader_masked(&d->pt, entry, b, sizeof(b)) == (ssize_t)sizeof(b)) {
+		size_t i = 0;
+
+		if (b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa)
+			i = 4;  /* endbr64 */
+		p = entry + i;
+		if (pc > p && b[i] == 0x55) {
+			sp_off = 0;
+			/* mov %rsp,%rbp (48 89 e5 or 48 8b ec) after it, and pc past it */
+			if (pc > p + 1 && i + 4 <= sizeof(b) && b[i + 1] == 0x48 &&
+			    ((b[i + 2] == 0x89 && b[i + 3] == 0xe5) || (b[i + 2] == 0x8b && b[i + 3] == 0xec)) &&
+			    (fr->regs.valid & (1u << 6)))
+				return fr->regs.r[6];
+		}
+	}
+	return fr->regs.r[7] + (uint64_t)sp_off;
+}
+
+/* gdb's info frame for the selected frame (amd64: the return address at CFA-8). */
 int
 dbg_info_frame(struct zd_dbg *d, struct zd_dbg_out *out)
 {
@@ -455,6 +484,7 @@ dbg_info_frame(struct zd_dbg *d, struct zd_dbg_out *out)
 	struct zd_dvar *vars;
 	struct zd_fmt f;
 	size_t nvars, i, nsaved = 0;
+	uint64_t base;
 	int k;
 
 	if (src_frames(d, out) < 0)
@@ -485,7 +515,8 @@ dbg_info_frame(struct zd_dbg *d, struct zd_dbg_out *out)
 		zd_sb_addf(sb, "%scaller of frame at 0x%" PRIx64, v->phys + 1 < s->nfr ? ", " : " ",
 			   s->fr[s->v[s->sel - 1].phys].regs.cfa);
 	zd_sb_adds(sb, "\n source language c.\n");
-	zd_sb_addf(sb, " Arglist at 0x%" PRIx64 ", args: ", fr->regs.cfa - 16);
+	base = frame_base_gdb(d, fr, k > 0 ? pos[k - 1].func_pc : 0);
+	zd_sb_addf(sb, " Arglist at 0x%" PRIx64 ", args: ", base);
 	src_fmt(d, &f, true);
 	if (zd_di_locals(s->di, fr, v->inl, ZD_DI_ARGS, &vars, &nvars) == 0) {
 		for (i = 0; i < nvars; i++) {
@@ -497,7 +528,7 @@ dbg_info_frame(struct zd_dbg *d, struct zd_dbg_out *out)
 		zd_dvars_free(vars, nvars);
 	}
 	zd_sb_addf(sb, "\n Locals at 0x%" PRIx64 ", Previous frame's sp is 0x%" PRIx64 "\n Saved registers:\n ",
-		   fr->regs.cfa - 16, fr->regs.cfa);
+		   base, fr->regs.cfa);
 	for (i = 0; i < ZD_DREGS; i++)
 		if (fr->regs.saved_mask & (1u << i))
 			zd_sb_addf(sb, "%s %s at 0x%" PRIx64, nsaved++ ? "," : "", names[i], fr->regs.saved[i]);
