@@ -44,6 +44,10 @@ dbg_cmd_regs(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 			r = &tab[i];
 			if (!r->full)
 				break;
+			/* info registers: gdb's general group ends at gs */
+			if (!strcmp(argv[0], "registers") &&
+			    (!strcmp(r->name, "fs_base") || !strcmp(r->name, "gs_base") || !strcmp(r->name, "orig_rax")))
+				continue;
 		}
 		v = zd_reg_get(&t->regs, r);
 		if (r->width == 8)

@@ -225,7 +225,7 @@ info_breaks(struct zd_dbg *d, struct zd_dbg_out *out)
 static int
 info_regs(struct zd_dbg *d, struct zd_dbg_out *out)
 {
-	char *argv[] = { (char *)"regs", NULL };
+	char *argv[] = { (char *)"registers", NULL };  /* gdb's general group */
 
 	return dbg_cmd_regs(d, 1, argv, out);
 }

@@ -151,13 +151,13 @@ both() {
 			mkdir -p $T
 			start_target P '"$HELPERS/$v"'
 			both $P r "info registers rip" "p \$rip" "p/x \$rsp" "p \$rsp" "info registers rax rsp eflags cs" \
-				"frame 5" "info registers rip" "p \$rip" "p/x \$rsp" "p \$sp" "info registers rbp" || exit 1
+				"frame 5" "info registers rip" "p \$rip" "p/x \$rsp" "p \$sp" "info registers rbp" "info registers" || exit 1
 			# libc'"'"'s symbol: gdb names the DWARF alias (__GI___clock_nanosleep), zdiag the ELF symbol
 			libc() { sed -E "s/ <(__GI___)?clock_nanosleep\+[0-9]+>$//"; }
 			grep -E "^([a-z0-9_]+ +0x|[$][0-9]+ = )" $T/r.g | libc > $T/g.txt
 			grep -E "^([a-z0-9_]+ +0x|[$][0-9]+ = )" $T/r.z | libc > $T/z.txt
 			diff $T/g.txt $T/z.txt || exit 4
-			[ $(wc -l < $T/z.txt) = 13 ] || exit 5
+			[ $(wc -l < $T/z.txt) = 37 ] || exit 5
 			kill $P
 		'
 	done
