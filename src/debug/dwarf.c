@@ -33,6 +33,14 @@ struct tcache_ent {
 	const struct zd_type *t;
 };
 
+/* One entry of a module's name index (find_global). */
+struct name_ent {
+	const char *name;          /* in the module's .debug_str */
+	int tag;
+	Dwarf_Off die, cu;
+	size_t seq;                /* walk order: the first CU wins, as before */
+};
+
 struct di_mod {
 	struct zd_elf *elf;
 	Dwarf *dw;                 /* owned by elf; see mod_dwarf() */
@@ -46,6 +54,9 @@ struct di_mod {
 	struct tcache_ent *tc;     /* open addressing, DIE offset -> type */
 	size_t tc_cap, tc_n;
 	size_t *cus_read;          /* the zd_di's count */
+	struct name_ent *names;    /* top-level functions and variables by name (lazy) */
+	size_t nnames;
+	bool names_done;
 };
 
 struct zd_di {
@@ -78,6 +89,7 @@ free_mods(struct zd_di *di)
 			dwarf_cfi_end(di->mods[i].eh);
 		free(di->mods[i].cus);
 		free(di->mods[i].tc);
+		free(di->mods[i].names);
 	}
 	free(di->mods);
 	di->mods = NULL;
@@ -802,22 +814,89 @@ want_die(Dwarf_Die *c, struct find_top *f)
 	return dwarf_attr_integrate(c, DW_AT_location, &a) || dwarf_attr_integrate(c, DW_AT_const_value, &a);
 }
 
+/*
+ * The name index of module m, built by one walk over its CUs the first time
+ * a global is looked up by name (no .debug_names reader: libdw 0.188 has
+ * none): each top-level subprogram with code and variable with a location
+ * or a constant, sorted by name.  Later lookups are a binary search.
+ */
+struct index_walk {
+	struct di_mod *m;
+	size_t alloc;
+};
+
 static void
-find_top_cu(Dwarf_Die *cu, void *arg)
+index_cu(Dwarf_Die *cu, void *arg)
 {
-	struct find_top *f = arg;
+	struct index_walk *w = arg;
+	struct di_mod *m = w->m;
+	struct find_top f;
 	Dwarf_Die c;
 
-	if (f->found || dwarf_child(cu, &c) != 0)
+	if (dwarf_child(cu, &c) != 0)
 		return;
 	do {
-		if (want_die(&c, f)) {
-			f->found = true;
-			f->die = c;
-			f->cu = *cu;
-			return;
-		}
+		int tag = dwarf_tag(&c);
+		const char *nm;
+
+		if (tag != DW_TAG_subprogram && tag != DW_TAG_variable)
+			continue;
+		nm = die_name(&c);
+		if (!nm)
+			continue;
+		f.name = nm;
+		f.tag = tag;
+		if (!want_die(&c, &f))
+			continue;
+		ZD_GROW(m->names, w->alloc, m->nnames + 1);
+		m->names[m->nnames] = (struct name_ent){ nm, tag, dwarf_dieoffset(&c), dwarf_dieoffset(cu), m->nnames };
+		m->nnames++;
 	} while (dwarf_siblingof(&c, &c) == 0);
+}
+
+static int
+cmp_name_ent(const void *a, const void *b)
+{
+	const struct name_ent *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->tag != y->tag)
+		return x->tag < y->tag ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static bool
+index_find(struct di_mod *m, const char *name, int tag, struct find_top *f)
+{
+	size_t lo = 0, hi;
+
+	if (!m->names_done) {
+		struct index_walk w = { m, 0 };
+
+		m->names_done = true;
+		each_cu(m, index_cu, &w);
+		if (m->nnames)
+			qsort(m->names, m->nnames, sizeof(*m->names), cmp_name_ent);
+	}
+	hi = m->nnames;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->names[mid].name, name);
+
+		if (c < 0 || (c == 0 && m->names[mid].tag < tag))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->nnames || strcmp(m->names[lo].name, name) || m->names[lo].tag != tag)
+		return false;
+	if (!dwarf_offdie(m->dw, m->names[lo].die, &f->die) || !dwarf_offdie(m->dw, m->names[lo].cu, &f->cu))
+		return false;
+	(*m->cus_read)++;
+	f->found = true;
+	return true;
 }
 
 /* Search the executable, then the others, for a top-level DIE. */
@@ -838,8 +917,9 @@ find_global(struct zd_di *di, const char *name, int tag, struct find_top *f, str
 			if (!zm->elf || (pass == 0) != zm->exe)
 				continue;
 			m = mod_of_elf(di, zm->elf);
-			each_cu(m, find_top_cu, f);
-			if (f->found) {
+			if (!mod_dwarf(m))
+				continue;
+			if (index_find(m, name, tag, f)) {
 				*mp = m;
 				*bias = zm->bias;
 				return 0;
