@@ -203,6 +203,22 @@ struct zd_dbg_cmd {
 extern const struct zd_dbg_cmd zd_dbg_cmds_data[], zd_dbg_cmds_stack[], zd_dbg_cmds_break[],
 	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_src[], zd_dbg_cmds_help[],
 	zd_dbg_cmds_watch[];
+/* x/NFU and list/display (cmd_x.c, cmd_list.c). */
+extern const struct zd_dbg_cmd zd_dbg_cmds_x[], zd_dbg_cmds_list[];
+
+/*
+ * gdb's x/NFU: s is what follows the '/' (up to a blank or the end): an
+ * optional count, then letters in any order, a format (x d u o t a c f s
+ * i z) and a size (b h w g).  What is not given comes from the last used
+ * (last_fmt, last_size; 0: none yet) as gdb's decode_format: 'a' is 8
+ * bytes, 'c' and 's' one, 'f' 8 unless the last size was w or g.
+ * -EINVAL: *bad is the letter that is neither; -ERANGE: count over 4096.
+ */
+struct zd_dbg_xfmt {
+	unsigned long count;
+	char fmt, size;
+};
+int zd_dbg_xfmt_parse(const char *s, char last_fmt, char last_size, struct zd_dbg_xfmt *out, char *bad);
 
 /* Every command, in the order of 'help': calls fn for each; stops when fn returns non-zero. */
 int zd_dbg_cmd_each(int (*fn)(const struct zd_dbg_cmd *c, void *ctx), void *ctx);

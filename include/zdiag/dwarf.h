@@ -48,6 +48,13 @@ struct zd_di;
 
 struct zd_di *zd_di_new(const struct zd_space *sp);
 void zd_di_free(struct zd_di *di);
+/*
+ * Open the DWARF of the modules holding pcs now, each on its own thread:
+ * libdw inflates a module's compressed debug sections whole when it opens
+ * it, and that dominates the first source-level command on a program with
+ * large debug info (docs/attach.md).  Optional: lookups open them anyway.
+ */
+void zd_di_preload(struct zd_di *di, const uint64_t *pcs, size_t n);
 /* Forget modules (after the space was reloaded: modules may have moved). */
 void zd_di_flush(struct zd_di *di);
 /* A zd_addr_namer (dvalue.h) over the space's ELF symbols, ctx the
@@ -63,6 +70,8 @@ struct zd_dregs {
 	uint32_t valid;        /* bit n: r[n] known */
 	uint64_t cfa;          /* the frame's canonical frame address */
 	bool has_cfa;
+	uint64_t saved[ZD_DREGS]; /* where this frame saved its caller's registers (info frame) */
+	uint32_t saved_mask;   /* bit n: saved[n] known (set by zd_di_frame_up) */
 };
 
 /* Frame 0's registers from a ptrace register set (all valid). */
@@ -90,6 +99,7 @@ struct zd_srcpos {
 	int line, column;
 	const char *func;      /* function (or inlined function) name, NULL if unknown */
 	uint64_t func_pc;      /* runtime address of its entry (outermost: low_pc) */
+	const char *comp_dir;  /* the CU's DW_AT_comp_dir (file is relative to it), or NULL */
 };
 
 /*
@@ -131,6 +141,15 @@ int zd_di_line_addrs(struct zd_di *di, const char *file, int line, uint64_t **ad
  * function has that name (the caller can fall back to the ELF symbol).
  */
 int zd_di_func_addr(struct zd_di *di, const char *func, uint64_t *addr);
+/* The entry address (low_pc) of function func, as `list FUNC` centres on
+ * its line; -ENOENT as zd_di_func_addr. */
+int zd_di_func_entry(struct zd_di *di, const char *func, uint64_t *addr);
+/*
+ * How many compile-unit DIEs the library has opened so far (a pc lookup
+ * opens one through .debug_aranges; a walk over a module opens them all).
+ * For tests of the laziness.
+ */
+size_t zd_di_cus_read(const struct zd_di *di);
 
 /* ---------------------------------------------------------------- */
 /* Variables                                                          */

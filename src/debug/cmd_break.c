@@ -95,17 +95,8 @@ cmd_delete(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	return 0;
 }
 
-static int
-cmd_list(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
-{
-	if (strcmp(argv[1], "breaks") && strcmp(argv[1], "breakpoints"))
-		return zd_dbg_fail(out, "usage: list breaks");
-	return dbg_list_breaks(d, out);
-}
-
 const struct zd_dbg_cmd zd_dbg_cmds_break[] = {
 	{ "break", "b", 1, 1, ZD_DBG_NEED_PROCESS, cmd_break, "break ADDR|SYMBOL", "set a breakpoint (int3)", NULL },
 	{ "delete", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_delete, "delete N", "remove breakpoint, watchpoint or catchpoint N", NULL },
-	{ "list", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_list, "list breaks", "breakpoints with hit counts", NULL },
 	{ 0 },
 };

@@ -24,7 +24,7 @@ dbg_cmd_regs(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	struct zd_thread *t;
 	struct zd_sb *sb = &out->text;
 	const struct zd_reg *tab;
-	size_t n, i;
+	size_t n, i, col;
 
 	t = zd_dbg_cur_thread(d);
 	if (zd_pt_getregs(&d->pt, t) < 0)
@@ -44,20 +44,43 @@ dbg_cmd_regs(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 			r = &tab[i];
 			if (!r->full)
 				break;
+			/* info registers: gdb's general group ends at gs */
+			if (!strcmp(argv[0], "registers") &&
+			    (!strcmp(r->name, "fs_base") || !strcmp(r->name, "gs_base") || !strcmp(r->name, "orig_rax")))
+				continue;
 		}
 		v = zd_reg_get(&t->regs, r);
-		zd_sb_addf(sb, "%-10s 0x%-18" PRIx64, r->name, v);
+		if (r->width == 8)
+			dbg_src_frame_reg(d, r->dwarf, &v);  /* the selected frame's, as gdb */
+		/* gdb's columns: the name to 15, the hex to 35, then the natural value */
+		col = sb->len;
+		zd_sb_addf(sb, "%s ", r->name);
+		while (sb->len - col < 15)
+			zd_sb_addc(sb, ' ');
+		zd_sb_addf(sb, "0x%" PRIx64 " ", v);
+		while (sb->len - col < 35)
+			zd_sb_addc(sb, ' ');
 		if (!strcmp(r->name, "eflags")) {
 			char f[96];
 
 			zd_reg_eflags_str(v, f, sizeof(f));
-			zd_sb_addf(sb, " %s", f);
+			zd_sb_adds(sb, f);
 		} else if (!strcmp(r->name, "rip")) {
-			dbg_put_angle(sb, d, v);
-		} else if (r->width == 8 && r->dwarf >= 0 && r->dwarf <= 15) {
-			zd_sb_addf(sb, " %" PRId64, (int64_t)v);
-		} else if (r->width < 8) {
-			zd_sb_addf(sb, " %" PRIu64, v);
+			struct zd_di *di = dbg_src_di(d, out);
+			struct zd_sb nm = ZD_SB_INIT;
+
+			zd_sb_addf(sb, "0x%" PRIx64, v);
+			if (di)
+				zd_di_name_addr(di, v, true, &nm);
+			if (nm.len)
+				zd_sb_addf(sb, " <%s>", nm.buf);
+			zd_sb_release(&nm);
+		} else if (!strcmp(r->name, "rsp") || !strcmp(r->name, "rbp")) {
+			zd_sb_addf(sb, "0x%" PRIx64, v);
+		} else if (r->width == 8) {
+			zd_sb_addf(sb, "%" PRId64, (int64_t)v);
+		} else {
+			zd_sb_addf(sb, "%" PRIu64, v);
 		}
 		zd_sb_addc(sb, '\n');
 	}
@@ -98,38 +121,6 @@ cmd_set(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	if (zd_pt_setregs(&d->pt, t) < 0)
 		return zd_dbg_fail(out, "cannot set %s of thread %d: %s", r->name, (int)t->tid, strerror(errno));
 	zd_sb_addf(&out->text, "%s = 0x%" PRIx64 "\n", r->name, zd_reg_get(&t->regs, r));
-	return 0;
-}
-
-static int
-cmd_x(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
-{
-	uint64_t addr, count = 8, buf[512];
-	struct zd_sb *sb = &out->text;
-	ssize_t got;
-	size_t i, words;
-
-	if (dbg_eval(d, argv[1], &addr, out) < 0)
-		return -1;
-	if (argc == 3 && (!zd_dbg_parse_num(argv[2], &count) || !count || count > 512))
-		return zd_dbg_fail(out, "COUNT must be 1..512 words");
-	got = zd_pt_read(&d->pt, addr, buf, count * 8);
-	if (got < 8)
-		return zd_dbg_fail(out, "cannot read memory at 0x%" PRIx64 ": %s", addr, strerror(EFAULT));
-	words = (size_t)got / 8;
-	for (i = 0; i < words; i++) {
-		if (i % 2 == 0) {
-			zd_sb_addf(sb, "%s0x%016" PRIx64 "%s", dbg_col(d, C_ADDR), addr + i * 8, dbg_col(d, C_RESET));
-			if (i == 0)
-				dbg_put_angle(sb, d, addr);
-			zd_sb_adds(sb, ":");
-		}
-		zd_sb_addf(sb, "  0x%016" PRIx64, buf[i]);
-		if (i % 2 == 1 || i + 1 == words)
-			zd_sb_addc(sb, '\n');
-	}
-	if (words < count)
-		return zd_dbg_fail(out, "cannot read memory at 0x%" PRIx64 ": %s", addr + words * 8, strerror(EFAULT));
 	return 0;
 }
 
@@ -339,7 +330,6 @@ const struct zd_dbg_cmd zd_dbg_cmds_data[] = {
 	  "general registers of the current thread (eax, al, ... work too)", NULL },
 	{ "set", NULL, 2, 2, ZD_DBG_COMPLETE_REGS, cmd_set, "set REG VALUE | set syntax att|intel",
 	  "change a register (SETREGS); choose the disassembly syntax; set can-use-hw-watchpoints 0|1", NULL },
-	{ "x", NULL, 1, 2, ZD_DBG_NEED_PROCESS, cmd_x, "x ADDR|SYMBOL [COUNT]", "hex dump of COUNT (default 8) 8-byte words", NULL },
 	{ "peek", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_peek, "peek ADDR|SYMBOL", "one 8-byte word", NULL },
 	{ "poke", NULL, 2, 2, ZD_DBG_NEED_PROCESS, cmd_poke, "poke ADDR|SYMBOL VALUE", "write one 8-byte word (POKEDATA)", NULL },
 	{ "str", NULL, 1, 2, ZD_DBG_NEED_PROCESS, cmd_str, "str ADDR [MAX]", "a C string, escaped", NULL },

@@ -1,4 +1,4 @@
-/* info threads|maps|modules|signals|fds|breaks|regs */
+/* info threads|maps|modules|signals|fds|breaks|watchpoints|regs|locals|args|frame|display */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -225,7 +225,7 @@ info_breaks(struct zd_dbg *d, struct zd_dbg_out *out)
 static int
 info_regs(struct zd_dbg *d, struct zd_dbg_out *out)
 {
-	char *argv[] = { (char *)"regs", NULL };
+	char *argv[] = { (char *)"registers", NULL };  /* gdb's general group */
 
 	return dbg_cmd_regs(d, 1, argv, out);
 }
@@ -245,6 +245,8 @@ static const struct {
 	{ "regs", "registers", info_regs },
 	{ "locals", NULL, dbg_info_locals },
 	{ "args", NULL, dbg_info_args },
+	{ "frame", NULL, dbg_info_frame },
+	{ "display", NULL, dbg_info_display },
 };
 
 static int
@@ -252,14 +254,18 @@ cmd_info(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 {
 	size_t i;
 
-	for (i = 0; i < ZD_ARRAY_SIZE(infos); i++)
+	if (argc > 2 && (!strcmp(argv[1], "registers") || !strcmp(argv[1], "regs")))
+		return dbg_cmd_regs(d, argc - 1, argv + 1, out);  /* info registers rip */
+	for (i = 0; i < ZD_ARRAY_SIZE(infos) && argc == 2; i++)
 		if (!strcmp(argv[1], infos[i].name) || (infos[i].alias && !strcmp(argv[1], infos[i].alias)))
 			return infos[i].fn(d, out);
-	return zd_dbg_fail(out, "usage: info threads|maps|modules|signals|fds|breaks|watchpoints|debug-registers|regs|locals|args");
+	return zd_dbg_fail(out, "usage: info threads|maps|modules|signals|fds|breaks|watchpoints|debug-registers|regs [REG...]|locals|args|frame|display");
 }
 
 const struct zd_dbg_cmd zd_dbg_cmds_info[] = {
-	{ "info", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_info, "info threads|maps|modules|signals|fds|breaks|watchpoints|debug-registers|regs|locals|args",
-	  "process state; the selected frame's locals and arguments", "threads maps modules signals fds breaks watchpoints debug-registers registers locals args" },
+	{ "info", NULL, 1, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_info,
+	  "info threads|maps|modules|signals|fds|breaks|watchpoints|debug-registers|regs [REG...]|locals|args|frame|display",
+	  "process state; the selected frame's locals, arguments and frame (as gdb); the auto-display list",
+	  "threads maps modules signals fds breaks watchpoints debug-registers registers locals args frame display" },
 	{ 0 },
 };

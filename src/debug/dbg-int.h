@@ -6,6 +6,7 @@
 #define ZDIAG_DBG_INT_H
 
 #include "zdiag/dbg.h"
+#include "zdiag/dwarf.h"
 
 #define C_RESET "\033[0m"
 #define C_FUNC "\033[33m"
@@ -101,6 +102,54 @@ int dbg_info_watch(struct zd_dbg *d, struct zd_dbg_out *out);
 int dbg_info_debugregs(struct zd_dbg *d, struct zd_dbg_out *out);
 /* One syscall stop decoded by the tracer's decoders (session.c). */
 void dbg_format_syscall(struct zd_sb *sb, struct zd_dbg *d, pid_t tid, const struct ptrace_syscall_info *sc);
+/* What x, list and display remember between commands (gdb's "last used"). */
+struct dbg_display {
+	unsigned num;
+	char *expr;            /* as typed, after the format */
+	char fmt[24];          /* "" or "/x" (print) or "/2i" (x) */
+};
+
+struct dbg_view {
+	char x_fmt, x_size;    /* x: last format and size ('x', 'w' at first) */
+	unsigned long x_count; /* last count */
+	uint64_t x_next;       /* where a bare `x` goes on */
+	bool x_have_next;
+	char *list_file;       /* list: the file to open, its last shown lines */
+	char *list_name;       /* its name as the DWARF has it (messages) */
+	int list_first, list_last;
+	uint64_t list_pc;      /* the frame pc the listing started from */
+	struct dbg_display *disp;
+	size_t ndisp, disp_alloc;
+	unsigned disp_num;
+};
+
+/* The view state of the session, created on first use (cmd_src.c). */
+struct dbg_view *dbg_view(struct zd_dbg *d);
+/*
+ * Evaluate a C expression in the selected frame (DWARF), or an address
+ * expression (dbgline.h) when that fails without debug info: an address
+ * as gdb's x takes it (pointers: their value, arrays and functions: their
+ * address, integers: the number).  0, or -1 and the failure in out.
+ */
+int dbg_src_addr(struct zd_dbg *d, const char *expr, uint64_t *addr, struct zd_dbg_out *out);
+/* print/FMT EXPR's text after "$N = " ("= " not included); 0 or -1 (failure in out). */
+int dbg_src_print(struct zd_dbg *d, const char *expr, char letter, struct zd_sb *sb, struct zd_dbg_out *out);
+/* The selected frame's pc and its source position (inline frames as gdb); -1 without one. */
+int dbg_src_where(struct zd_dbg *d, uint64_t *pc, struct zd_srcpos *pos, struct zd_dbg_out *out);
+/* Register DWARF number dwarf of the selected frame when a caller frame is
+ * selected and the unwinder knows it (info registers as gdb); else false. */
+bool dbg_src_frame_reg(struct zd_dbg *d, int dwarf, uint64_t *v);
+/* The struct zd_di of the session (NULL if the process is gone). */
+struct zd_di *dbg_src_di(struct zd_dbg *d, struct zd_dbg_out *out);
+/* bt full / bt N / bt -N from the DWARF frames (inline frames as gdb). */
+int dbg_src_bt(struct zd_dbg *d, long long limit, bool full, struct zd_dbg_out *out);
+/* info frame of the selected frame, as gdb. */
+int dbg_info_frame(struct zd_dbg *d, struct zd_dbg_out *out);
+/* display: re-print the expressions after a stop (session.c); info display. */
+void dbg_display_stop(struct zd_dbg *d, struct zd_dbg_out *out);
+int dbg_info_display(struct zd_dbg *d, struct zd_dbg_out *out);
+/* x's core, shared by x and display/i: count items of fmt/size at addr. */
+int dbg_examine(struct zd_dbg *d, uint64_t addr, char fmt, char size, unsigned long count, struct zd_dbg_out *out);
 
 /* Commands shared between groups. */
 int dbg_cmd_regs(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out);

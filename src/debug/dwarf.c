@@ -5,6 +5,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,14 @@ struct tcache_ent {
 	const struct zd_type *t;
 };
 
+/* One entry of a module's name index (find_global). */
+struct name_ent {
+	const char *name;          /* in the module's .debug_str */
+	int tag;
+	Dwarf_Off die, cu;
+	size_t seq;                /* walk order: the first CU wins, as before */
+};
+
 struct di_mod {
 	struct zd_elf *elf;
 	Dwarf *dw;                 /* owned by elf; see mod_dwarf() */
@@ -44,6 +53,10 @@ struct di_mod {
 	bool cus_done;
 	struct tcache_ent *tc;     /* open addressing, DIE offset -> type */
 	size_t tc_cap, tc_n;
+	size_t *cus_read;          /* the zd_di's count */
+	struct name_ent *names;    /* top-level functions and variables by name (lazy) */
+	size_t nnames;
+	bool names_done;
 };
 
 struct zd_di {
@@ -52,6 +65,7 @@ struct zd_di {
 	size_t nmods, alloc;
 	struct zd_types types;
 	const struct zd_type *t_void;
+	size_t cus_read;           /* CU DIEs opened (zd_di_cus_read) */
 };
 
 struct zd_di *
@@ -75,6 +89,7 @@ free_mods(struct zd_di *di)
 			dwarf_cfi_end(di->mods[i].eh);
 		free(di->mods[i].cus);
 		free(di->mods[i].tc);
+		free(di->mods[i].names);
 	}
 	free(di->mods);
 	di->mods = NULL;
@@ -158,11 +173,18 @@ mod_of_elf(struct zd_di *di, struct zd_elf *elf)
 	m = &di->mods[di->nmods++];
 	memset(m, 0, sizeof(*m));
 	m->elf = elf;
+	m->cus_read = &di->cus_read;
 	return m;
 }
 
 /* The module's DWARF, opened on first use (a debug file's sections are
  * inflated then: the CFI walk must not pay for that). */
+size_t
+zd_di_cus_read(const struct zd_di *di)
+{
+	return di->cus_read;
+}
+
 static Dwarf *
 mod_dwarf(struct di_mod *m)
 {
@@ -171,6 +193,55 @@ mod_dwarf(struct di_mod *m)
 		m->dw = zd_elf_dwarf(m->elf);
 	}
 	return m->dw;
+}
+
+static void *
+open_thread(void *arg)
+{
+	mod_dwarf(arg);
+	return NULL;
+}
+
+void
+zd_di_preload(struct zd_di *di, const uint64_t *pcs, size_t n)
+{
+	struct zd_elf *elfs[8];
+	struct di_mod *mods[8];
+	pthread_t th[8];
+	bool started[8] = { false };
+	size_t ne = 0, i, k;
+
+	for (i = 0; i < n && ne < ZD_ARRAY_SIZE(elfs); i++) {
+		const struct zd_module *zm = zd_space_module(di->sp, pcs[i]);
+
+		if (!zm || !zm->elf)
+			continue;
+		for (k = 0; k < ne && elfs[k] != zm->elf; k++)
+			;
+		if (k == ne)
+			elfs[ne++] = zm->elf;
+	}
+	/* create every module first: mod_of_elf may move the array */
+	for (i = 0; i < ne; i++)
+		mod_of_elf(di, elfs[i]);
+	for (i = 0, k = 0; i < ne; i++) {
+		struct di_mod *m = mod_of_elf(di, elfs[i]);
+
+		if (!m->dw_tried)
+			mods[k++] = m;
+	}
+	/* each module's sections are inflated on its own thread (separate Elf
+	 * handles share nothing in libelf/libdw); the first on this one */
+	for (i = 1; i < k; i++)
+		started[i] = pthread_create(&th[i], NULL, open_thread, mods[i]) == 0;
+	if (k)
+		mod_dwarf(mods[0]);
+	for (i = 1; i < k; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			mod_dwarf(mods[i]);
+	}
 }
 
 /* The module holding runtime address pc with its bias; NULL without one. */
@@ -207,6 +278,7 @@ list_cus(struct di_mod *m)
 		ptrdiff_t r = 0;
 
 		if (dwarf_offdie(m->dw, off + hsize, &cu)) {
+			(*m->cus_read)++;
 			while ((r = dwarf_ranges(&cu, r, &base, &lo, &hi)) > 0) {
 				ZD_GROW(m->cus, alloc, m->ncus + 1);
 				m->cus[m->ncus].lo = lo;
@@ -230,8 +302,10 @@ cu_at(struct di_mod *m, uint64_t vaddr, Dwarf_Die *cu)
 	if (!mod_dwarf(m))
 		return -ENOENT;
 	if (!m->no_aranges) {
-		if (dwarf_addrdie(m->dw, vaddr, cu))
+		if (dwarf_addrdie(m->dw, vaddr, cu)) {
+			(*m->cus_read)++;
 			return 0;
+		}
 		m->no_aranges = true;
 	}
 	if (!m->cus_done)
@@ -362,6 +436,14 @@ func_entry(Dwarf_Die *f)
 	return a;
 }
 
+static const char *
+cu_dir(Dwarf_Die *cu)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_attr(cu, DW_AT_comp_dir, &a) ? dwarf_formstring(&a) : NULL;
+}
+
 int
 zd_di_inline_chain(struct zd_di *di, uint64_t pc, bool caller, struct zd_srcpos *pos, size_t max)
 {
@@ -389,6 +471,7 @@ zd_di_inline_chain(struct zd_di *di, uint64_t pc, bool caller, struct zd_srcpos 
 
 		if (!is_func_tag(dwarf_tag(&chain[i])))
 			continue;
+		pos[k].comp_dir = cu_dir(&cu);
 		pos[k].file = file;
 		pos[k].line = ln;
 		pos[k].column = col;
@@ -406,6 +489,7 @@ zd_di_inline_chain(struct zd_di *di, uint64_t pc, bool caller, struct zd_srcpos 
 	}
 	if (!k) {
 		/* no function DIE: just the line */
+		pos[0].comp_dir = cu_dir(&cu);
 		pos[0].file = file;
 		pos[0].line = ln;
 		pos[0].column = col;
@@ -636,8 +720,10 @@ each_cu(struct di_mod *m, void (*fn)(Dwarf_Die *cu, void *arg), void *arg)
 	while (dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu;
 
-		if (dwarf_offdie(m->dw, off + hsize, &cu))
+		if (dwarf_offdie(m->dw, off + hsize, &cu)) {
+			(*m->cus_read)++;
 			fn(&cu, arg);
+		}
 		off = next;
 	}
 }
@@ -728,22 +814,89 @@ want_die(Dwarf_Die *c, struct find_top *f)
 	return dwarf_attr_integrate(c, DW_AT_location, &a) || dwarf_attr_integrate(c, DW_AT_const_value, &a);
 }
 
+/*
+ * The name index of module m, built by one walk over its CUs the first time
+ * a global is looked up by name (no .debug_names reader: libdw 0.188 has
+ * none): each top-level subprogram with code and variable with a location
+ * or a constant, sorted by name.  Later lookups are a binary search.
+ */
+struct index_walk {
+	struct di_mod *m;
+	size_t alloc;
+};
+
 static void
-find_top_cu(Dwarf_Die *cu, void *arg)
+index_cu(Dwarf_Die *cu, void *arg)
 {
-	struct find_top *f = arg;
+	struct index_walk *w = arg;
+	struct di_mod *m = w->m;
+	struct find_top f;
 	Dwarf_Die c;
 
-	if (f->found || dwarf_child(cu, &c) != 0)
+	if (dwarf_child(cu, &c) != 0)
 		return;
 	do {
-		if (want_die(&c, f)) {
-			f->found = true;
-			f->die = c;
-			f->cu = *cu;
-			return;
-		}
+		int tag = dwarf_tag(&c);
+		const char *nm;
+
+		if (tag != DW_TAG_subprogram && tag != DW_TAG_variable)
+			continue;
+		nm = die_name(&c);
+		if (!nm)
+			continue;
+		f.name = nm;
+		f.tag = tag;
+		if (!want_die(&c, &f))
+			continue;
+		ZD_GROW(m->names, w->alloc, m->nnames + 1);
+		m->names[m->nnames] = (struct name_ent){ nm, tag, dwarf_dieoffset(&c), dwarf_dieoffset(cu), m->nnames };
+		m->nnames++;
 	} while (dwarf_siblingof(&c, &c) == 0);
+}
+
+static int
+cmp_name_ent(const void *a, const void *b)
+{
+	const struct name_ent *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->tag != y->tag)
+		return x->tag < y->tag ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static bool
+index_find(struct di_mod *m, const char *name, int tag, struct find_top *f)
+{
+	size_t lo = 0, hi;
+
+	if (!m->names_done) {
+		struct index_walk w = { m, 0 };
+
+		m->names_done = true;
+		each_cu(m, index_cu, &w);
+		if (m->nnames)
+			qsort(m->names, m->nnames, sizeof(*m->names), cmp_name_ent);
+	}
+	hi = m->nnames;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->names[mid].name, name);
+
+		if (c < 0 || (c == 0 && m->names[mid].tag < tag))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->nnames || strcmp(m->names[lo].name, name) || m->names[lo].tag != tag)
+		return false;
+	if (!dwarf_offdie(m->dw, m->names[lo].die, &f->die) || !dwarf_offdie(m->dw, m->names[lo].cu, &f->cu))
+		return false;
+	(*m->cus_read)++;
+	f->found = true;
+	return true;
 }
 
 /* Search the executable, then the others, for a top-level DIE. */
@@ -764,8 +917,9 @@ find_global(struct zd_di *di, const char *name, int tag, struct find_top *f, str
 			if (!zm->elf || (pass == 0) != zm->exe)
 				continue;
 			m = mod_of_elf(di, zm->elf);
-			each_cu(m, find_top_cu, f);
-			if (f->found) {
+			if (!mod_dwarf(m))
+				continue;
+			if (index_find(m, name, tag, f)) {
 				*mp = m;
 				*bias = zm->bias;
 				return 0;
@@ -784,6 +938,19 @@ zd_di_func_addr(struct zd_di *di, const char *func, uint64_t *addr)
 	if (find_global(di, func, DW_TAG_subprogram, &f, &m, &bias) < 0)
 		return -ENOENT;
 	*addr = post_prologue(di->sp, bias, &f.cu, &f.die) + bias;
+	return 0;
+}
+
+int
+zd_di_func_entry(struct zd_di *di, const char *func, uint64_t *addr)
+{
+	struct find_top f;
+	struct di_mod *m;
+	uint64_t bias;
+
+	if (find_global(di, func, DW_TAG_subprogram, &f, &m, &bias) < 0)
+		return -ENOENT;
+	*addr = func_entry(&f.die) + bias;
 	return 0;
 }
 
@@ -2046,6 +2213,8 @@ zd_di_frame_up(struct zd_di *di, struct zd_dframe *fr, struct zd_dframe *up)
 	up->regs.valid = 0;
 	up->regs.has_cfa = false;
 	up->regs.cfa = 0;
+	up->regs.saved_mask = 0;
+	fr->regs.saved_mask = 0;
 	for (r = 0; r < ZD_DREGS; r++) {
 		if (dwarf_frame_register(frame, r, mem, &ops, &nops) != 0)
 			continue;
@@ -2064,6 +2233,8 @@ zd_di_frame_up(struct zd_di *di, struct zd_dframe *fr, struct zd_dframe *up)
 		if (l.p[0].kind == P_VALUE) {
 			up->regs.r[r] = l.p[0].v;
 		} else if (l.p[0].kind == P_MEM) {
+			fr->regs.saved[r] = l.p[0].v;
+			fr->regs.saved_mask |= 1u << r;
 			if (read_u64(fr, l.p[0].v, &up->regs.r[r], 8) < 0)
 				continue;
 		} else if (l.p[0].kind == P_REG) {

@@ -676,6 +676,7 @@ dbg_resume(struct zd_dbg *d, enum zd_resume how, struct zd_dbg_out *out)
 	report_event(&out->text, d, &ev, true);
 	for (i = 0; i < d->pt.nev; i++)
 		report_event(&out->text, d, &d->pt.evq[i], false);
+	dbg_display_stop(d, out);
 	zd_dbg_out_flush(out);
 	if (d->pt.exited)
 		session_over(d, d->pt.exit_status, &out->text);

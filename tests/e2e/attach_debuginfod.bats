@@ -149,7 +149,7 @@ no_debug_line() {
 		# zdiag run: the same, from the cache this time (no new request)
 		zd_urls http://127.0.0.1:8002 $T/cache run -e "break park" -e cont -e bt -e kill -- $T/prog > $T/run.txt 2> $T/run.err
 		cat $T/run.txt $T/run.err
-		grep -q "^#1 .* in leaf+0x[0-9a-f]* (prog) at tests/helpers/dbg_vars.c:[0-9]*$" $T/run.txt || exit 22
+		grep -q "^#1 .* in mid \[inlined\] (prog) at tests/helpers/dbg_vars.c:[0-9]*$" $T/run.txt && grep -q "^#2 .* in leaf+0x[0-9a-f]* (prog) at tests/helpers/dbg_vars.c:[0-9]*$" $T/run.txt || exit 22
 		! grep -q "no debug info" $T/run.err || exit 23
 		[ $(grep -c "GET /buildid/" $T/srv8002.log) = $nreq ] || exit 24
 		kill $F $P $S $H

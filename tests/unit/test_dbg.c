@@ -1,6 +1,7 @@
 /* The debugger library's command table and parser (src/debug/exec.c) and
  * its output sink, without a process (sessions are tested end to end in
  * tests/e2e/attach.bats and run.bats). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,8 +106,8 @@ test_exec_errors(void **state)
 	assert_string_equal(f->out.err.buf, "no process: the session is over\n");
 	zd_sb_reset(&f->out.err);
 	/* the argument count is checked before the process */
-	assert_int_equal(zd_dbg_exec(&f->d, "x", &f->out), -1);
-	assert_string_equal(f->out.err.buf, "usage: x ADDR|SYMBOL [COUNT]\n");
+	assert_int_equal(zd_dbg_exec(&f->d, "peek", &f->out), -1);
+	assert_string_equal(f->out.err.buf, "usage: peek ADDR|SYMBOL\n");
 	zd_sb_reset(&f->out.err);
 	assert_int_equal(zd_dbg_exec(&f->d, "cont now", &f->out), -1);
 	assert_string_equal(f->out.err.buf, "usage: cont\n");
@@ -174,6 +175,48 @@ test_flush(void **state)
 	zd_dbg_out_release(&out);
 }
 
+/* gdb's x/NFU: count, then format and size letters in any order; the rest from the last used. */
+static void
+test_xfmt(void **state)
+{
+	struct zd_dbg_xfmt f;
+	char bad;
+
+	(void)state;
+	assert_int_equal(zd_dbg_xfmt_parse("4gx", 'x', 'w', &f, &bad), 0);
+	assert_int_equal(f.count, 4);
+	assert_int_equal(f.fmt, 'x');
+	assert_int_equal(f.size, 'g');
+	assert_int_equal(zd_dbg_xfmt_parse("8xb", 'x', 'w', &f, &bad), 0);
+	assert_true(f.count == 8 && f.fmt == 'x' && f.size == 'b');
+	assert_int_equal(zd_dbg_xfmt_parse("bx8", 'x', 'w', &f, &bad), -EINVAL);  /* the count comes first */
+	assert_int_equal(bad, '8');
+	/* defaults: count 1, the last format and size */
+	assert_int_equal(zd_dbg_xfmt_parse("", 'd', 'h', &f, &bad), 0);
+	assert_true(f.count == 1 && f.fmt == 'd' && f.size == 'h');
+	assert_int_equal(zd_dbg_xfmt_parse("3", 0, 0, &f, &bad), 0);
+	assert_true(f.count == 3 && f.fmt == 'x' && f.size == 'w');
+	/* decode_format: s and c are bytes, a is 8 bytes, f keeps w or g else g */
+	assert_int_equal(zd_dbg_xfmt_parse("s", 'x', 'g', &f, &bad), 0);
+	assert_int_equal(f.size, 'b');
+	assert_int_equal(zd_dbg_xfmt_parse("2c", 'x', 'w', &f, &bad), 0);
+	assert_true(f.count == 2 && f.size == 'b');
+	assert_int_equal(zd_dbg_xfmt_parse("a", 'x', 'b', &f, &bad), 0);
+	assert_int_equal(f.size, 'g');
+	assert_int_equal(zd_dbg_xfmt_parse("f", 'x', 'w', &f, &bad), 0);
+	assert_int_equal(f.size, 'w');
+	assert_int_equal(zd_dbg_xfmt_parse("f", 'x', 'h', &f, &bad), 0);
+	assert_int_equal(f.size, 'g');
+	assert_int_equal(zd_dbg_xfmt_parse("2i", 'x', 'w', &f, &bad), 0);
+	assert_true(f.count == 2 && f.fmt == 'i');
+	/* a blank ends it; bad letters and huge counts fail */
+	assert_int_equal(zd_dbg_xfmt_parse("2x &g", 'x', 'w', &f, &bad), 0);
+	assert_int_equal(zd_dbg_xfmt_parse("2q", 'x', 'w', &f, &bad), -EINVAL);
+	assert_int_equal(bad, 'q');
+	assert_int_equal(zd_dbg_xfmt_parse("99999999999999999999x", 'x', 'w', &f, &bad), -ERANGE);
+	assert_int_equal(zd_dbg_xfmt_parse("5000x", 'x', 'w', &f, &bad), -ERANGE);
+}
+
 int
 main(void)
 {
@@ -184,6 +227,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_exec_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
 		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_xfmt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -486,6 +486,50 @@ test_lines_O2(void **state)
 	check_lines("dbg_vars-O2");
 }
 
+/*
+ * Laziness: a pc lookup opens the one compile unit holding the pc (through
+ * .debug_aranges), not the module's others; only a lookup by name of
+ * something that does not exist walks them all, once: the walk leaves a
+ * name index behind.  libc (libc6-dbg: over a
+ * thousand CUs) shows the difference when its debug file is installed.
+ */
+static void
+test_lazy_cus(void **state)
+{
+	struct sess s;
+	struct zd_di *di;
+	struct zd_srcpos pos;
+	uint64_t a;
+	size_t one, all;
+	int f;
+	unsigned inl, v;
+
+	(void)state;
+	sess_open(&s, "dbg_vars");
+	di = zd_di_new(&s.sp);
+	assert_int_equal(zd_di_cus_read(di), 0);
+	f = find_frame(&s, "leaf", &inl, &v);
+	assert_true(f >= 0);
+	assert_int_equal(zd_di_line(di, s.fr[f].regs.r[16], true, &pos), 0);
+	assert_int_equal(zd_di_cus_read(di), 1);
+	/* frame 0 is in libc: one more CU if libc has DWARF, none otherwise */
+	if (zd_di_line(di, s.fr[0].regs.r[16], false, &pos) == 0)
+		assert_int_equal(zd_di_cus_read(di), 2);
+	one = zd_di_cus_read(di);
+	assert_int_equal(zd_di_func_addr(di, "no_such_function_anywhere", &a), -ENOENT);
+	all = zd_di_cus_read(di);
+	assert_true(all > one);
+	/* the walk built each module's name index: no second walk */
+	assert_int_equal(zd_di_func_addr(di, "no_such_function_anywhere", &a), -ENOENT);
+	assert_int_equal(zd_di_cus_read(di), all);
+	assert_int_equal(zd_di_func_addr(di, "leaf", &a), 0);
+	assert_int_equal(zd_di_cus_read(di), all + 1);
+	print_message("CUs read: %zu after two pc lookups, %zu after a walk over every module\n", one, all);
+	zd_di_free(di);
+	sess_detach(&s);
+	sess_close(&s);
+}
+
 /* Expressions `print` takes, evaluated in leaf's frame; gdb must agree. */
 static const char *const exprs[] = {
 	"n->next->v", "n->in", "*n", "g_arr[2] + g_arr[4] * 2", "&g_arr[1]", "g_list[0].tag", "n->flag",
@@ -653,6 +697,7 @@ main(void)
 		cmocka_unit_test(test_lines_O2),
 		cmocka_unit_test(test_exprs_O0),
 		cmocka_unit_test(test_ptype_O0),
+		cmocka_unit_test(test_lazy_cus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
