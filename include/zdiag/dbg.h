@@ -120,6 +120,7 @@ struct zd_dbg {
 	pid_t call_tid;          /* 0: none pending */
 	const char *line;        /* the command line being run, as typed (print's expression) */
 	struct dbg_src *src;     /* source level: DWARF, frames, the selected one (cmd_src.c) */
+	struct dbg_step *step;   /* breakpoint conditions, tbreak, stepping (step.c) */
 };
 
 /* Defaults: lines on, 256 frames, 1 MiB stacks, 1000 ms, AT&T syntax. */
@@ -200,7 +201,7 @@ struct zd_dbg_cmd {
 
 /* Command groups, one file each under src/debug/ (cmd_data.c, ...). */
 extern const struct zd_dbg_cmd zd_dbg_cmds_data[], zd_dbg_cmds_stack[], zd_dbg_cmds_break[],
-	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_src[], zd_dbg_cmds_help[];
+	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_src[], zd_dbg_cmds_step[], zd_dbg_cmds_help[];
 
 /* Every command, in the order of 'help': calls fn for each; stops when fn returns non-zero. */
 int zd_dbg_cmd_each(int (*fn)(const struct zd_dbg_cmd *c, void *ctx), void *ctx);

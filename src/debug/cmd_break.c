@@ -1,4 +1,4 @@
-/* Breakpoint commands: break, delete, list breaks. */
+/* Breakpoint commands: break, tbreak, condition, delete, enable, disable (and info breaks). */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,46 +17,72 @@
 #include "zdiag/xalloc.h"
 
 #include "dbg-int.h"
+#include "step.h"
 
 int
 dbg_list_breaks(struct zd_dbg *d, struct zd_dbg_out *out)
 {
 	struct zd_sb *sb = &out->text;
-	size_t i;
+	size_t i, shown = 0;
 
-	if (!d->pt.bps.n) {
-		zd_sb_addf(&out->text, "no breakpoints\n");
-		return 0;
-	}
-	zd_sb_addf(sb, "%-4s %-18s %-6s %s\n", "ID", "ADDRESS", "HITS", "WHERE");
 	for (i = 0; i < d->pt.bps.n; i++) {
 		const struct zd_bkpt *b = &d->pt.bps.v[i];
+		struct dbg_bpx *x = dbg_bpx(d, b->id, false);
 
+		if (x && x->internal)
+			continue;
+		if (!shown++)
+			zd_sb_addf(sb, "%-4s %-18s %-6s %s\n", "ID", "ADDRESS", "HITS", "WHERE");
 		zd_sb_addf(sb, "%-4d 0x%016" PRIx64 " %-6lu ", b->id, b->addr, b->hits);
 		dbg_put_where(sb, d, b->addr);
+		if (x && x->temp)
+			zd_sb_adds(sb, " [temporary]");
+		if (x && x->disabled)
+			zd_sb_adds(sb, " [disabled]");
 		zd_sb_addc(sb, '\n');
+		if (x && x->cond) {
+			zd_sb_adds(sb, "\tstop only if ");
+			dbg_put_esc(sb, x->cond);
+			zd_sb_addc(sb, '\n');
+		}
 	}
+	if (!shown)
+		zd_sb_addf(&out->text, "no breakpoints\n");
 	return 0;
 }
 
+/* The typed line after the command's name (the splitter drops quotes). */
+static const char *
+rest_of_line(struct zd_dbg *d)
+{
+	const char *line = d->line ? d->line : "";
+
+	line += strspn(line, " \t");
+	line += strcspn(line, " \t");
+	return line;
+}
+
 static int
-cmd_break(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+set_one(struct zd_dbg *d, uint64_t addr, const struct zd_loc *l, bool temp, struct zd_dbg_out *out)
 {
 	struct zd_bkpt *b;
 	struct zd_sb *sb = &out->text;
 	struct zd_where w;
-	uint64_t addr;
 	int ret;
 
-	if (dbg_eval(d, argv[1], &addr, out) < 0)
-		return -1;
 	ret = zd_pt_break(&d->pt, addr, &b);
 	if (ret == -EEXIST)
 		return zd_dbg_fail(out, "there is already a breakpoint at 0x%" PRIx64, addr);
 	if (ret < 0)
 		return zd_dbg_fail(out, "cannot set a breakpoint at 0x%" PRIx64 ": %s", addr,
 				ret == -EFAULT || ret == -EIO ? "address not mapped" : strerror(-ret));
-	zd_sb_addf(sb, "breakpoint %d at 0x%" PRIx64, b->id, addr);
+	if (temp || l->cond[0]) {
+		struct dbg_bpx *x = dbg_bpx(d, b->id, true);
+
+		x->temp = temp;
+		x->cond = l->cond[0] ? zd_xstrdup(l->cond) : NULL;
+	}
+	zd_sb_addf(sb, "%sbreakpoint %d at 0x%" PRIx64, temp ? "temporary " : "", b->id, addr);
 	if (zd_dbg_load_space(d) == 0 && zd_space_lookup(&d->space, addr, d->lines ? ZD_LOOKUP_LINE : 0, &w) == 0) {
 		zd_sb_adds(sb, ": ");
 		dbg_put_sym(sb, d, &w);
@@ -70,37 +96,142 @@ cmd_break(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	return 0;
 }
 
+/* A location typed after the command (break, tbreak, until, advance): its addresses. */
+int
+dbg_parse_loc(struct zd_dbg *d, const char *arg, struct zd_loc *l, uint64_t **addrs, size_t *n,
+	      struct zd_dbg_out *out)
+{
+	const char *why;
+	int ret = zd_loc_parse(arg, l, &why);
+
+	*addrs = NULL;
+	*n = 0;
+	if (ret == -E2BIG)
+		return zd_dbg_fail(out, "location too long");
+	if (ret < 0)
+		return zd_dbg_fail(out, "%s", why);
+	return dbg_loc_addrs(d, l, addrs, n, out);
+}
+
+static int
+cmd_break(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+{
+	struct zd_loc l;
+	uint64_t *addrs;
+	size_t n, i;
+	int ret = 0;
+
+	if (dbg_parse_loc(d, rest_of_line(d), &l, &addrs, &n, out) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (set_one(d, addrs[i], &l, !strcmp(argv[0], "tbreak"), out) < 0)
+			ret = -1;
+	free(addrs);
+	return ret;
+}
+
+static int
+bp_number(struct zd_dbg *d, const char *word, const char *usage, struct zd_dbg_out *out)
+{
+	long long id;
+	struct dbg_bpx *x;
+
+	if (zd_dbg_parse_int(word, 1, INT_MAX, &id) < 0)
+		return zd_dbg_fail(out, "usage: %s", usage);
+	x = dbg_bpx(d, (int)id, false);
+	if (!zd_bkpt_by_id(&d->pt.bps, (int)id) || (x && x->internal))
+		return zd_dbg_fail(out, "no breakpoint %lld", id);
+	return (int)id;
+}
+
 static int
 cmd_delete(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 {
-	long long id;
-	int ret;
+	int id, ret, i;
 
-	if (zd_dbg_parse_int(argv[1], 1, INT_MAX, &id) < 0)
-		return zd_dbg_fail(out, "usage: delete N (see 'list breaks')");
-	ret = zd_pt_delete(&d->pt, (int)id);
-	if (ret == -ENOENT)
-		return zd_dbg_fail(out, "no breakpoint %lld", id);
-	if (ret < 0)
-		return zd_dbg_fail(out, "cannot remove breakpoint %lld: %s", id, strerror(-ret));
-	for (size_t i = 0; i < d->pt.nth; i++)
-		if (d->pt.th[i].bp_hit == (int)id)
-			d->pt.th[i].bp_hit = 0;
-	zd_sb_addf(&out->text, "deleted breakpoint %lld\n", id);
+	if (argc == 1) {
+		/* gdb: all of them */
+		while (d->pt.bps.n) {
+			id = d->pt.bps.v[0].id;
+			if ((ret = dbg_bp_delete(d, id)) < 0)
+				return zd_dbg_fail(out, "cannot remove breakpoint %d: %s", id, strerror(-ret));
+		}
+		zd_sb_addf(&out->text, "deleted all breakpoints\n");
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		if ((id = bp_number(d, argv[i], "delete [N...] (see 'info breaks')", out)) < 0)
+			return -1;
+		ret = dbg_bp_delete(d, id);
+		if (ret < 0)
+			return zd_dbg_fail(out, "cannot remove breakpoint %d: %s", id, strerror(-ret));
+		zd_sb_addf(&out->text, "deleted breakpoint %d\n", id);
+	}
 	return 0;
 }
 
 static int
-cmd_list(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+cmd_condition(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 {
-	if (strcmp(argv[1], "breaks") && strcmp(argv[1], "breakpoints"))
-		return zd_dbg_fail(out, "usage: list breaks");
-	return dbg_list_breaks(d, out);
+	const char *rest = rest_of_line(d), *e;
+	struct dbg_bpx *x;
+	int id;
+
+	if ((id = bp_number(d, argv[1], "condition N [EXPR]", out)) < 0)
+		return -1;
+	rest += strspn(rest, " \t");
+	rest += strcspn(rest, " \t");
+	rest += strspn(rest, " \t");
+	e = rest + strlen(rest);
+	while (e > rest && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	x = dbg_bpx(d, id, true);
+	free(x->cond);
+	x->cond = e > rest ? zd_xstrndup(rest, (size_t)(e - rest)) : NULL;
+	if (x->cond)
+		zd_sb_addf(&out->text, "breakpoint %d stops only if ", id), dbg_put_esc(&out->text, x->cond),
+			zd_sb_addc(&out->text, '\n');
+	else
+		zd_sb_addf(&out->text, "breakpoint %d now unconditional\n", id);
+	return 0;
+}
+
+static int
+cmd_enable(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+{
+	bool off = !strcmp(argv[0], "disable");
+	int i, id;
+
+	if (argc == 1) {
+		for (size_t k = 0; k < d->pt.bps.n; k++) {
+			struct dbg_bpx *x = dbg_bpx(d, d->pt.bps.v[k].id, true);
+
+			if (!x->internal)
+				x->disabled = off;
+		}
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		if ((id = bp_number(d, argv[i], off ? "disable [N...]" : "enable [N...]", out)) < 0)
+			return -1;
+		dbg_bpx(d, id, true)->disabled = off;
+	}
+	return 0;
 }
 
 const struct zd_dbg_cmd zd_dbg_cmds_break[] = {
-	{ "break", "b", 1, 1, ZD_DBG_NEED_PROCESS, cmd_break, "break ADDR|SYMBOL", "set a breakpoint (int3)", NULL },
-	{ "delete", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_delete, "delete N", "remove breakpoint N", NULL },
-	{ "list", NULL, 1, 1, ZD_DBG_NEED_PROCESS, cmd_list, "list breaks", "breakpoints with hit counts", NULL },
+	{ "break", "b", 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_break, "break [LOCATION] [if EXPR]",
+	  "set a breakpoint: FILE:LINE, LINE (current file), FUNC (after its prologue, as gdb), *ADDR, or an address "
+	  "expression; 'if EXPR' stops only when EXPR is true in the thread that hit it", NULL },
+	{ "tbreak", NULL, 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_break, "tbreak [LOCATION] [if EXPR]",
+	  "a breakpoint deleted when it first stops the process", NULL },
+	{ "condition", NULL, 1, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_condition, "condition N [EXPR]",
+	  "breakpoint N stops only when EXPR is true (without EXPR: always)", NULL },
+	{ "delete", "d", 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_delete, "delete [N...]",
+	  "remove breakpoints N... (all without N)", NULL },
+	{ "disable", NULL, 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_enable, "disable [N...]",
+	  "breakpoints N... (all without N) no longer stop the process", NULL },
+	{ "enable", NULL, 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_enable, "enable [N...]",
+	  "disabled breakpoints stop the process again", NULL },
 	{ 0 },
 };

@@ -45,8 +45,8 @@ dbg_src_release(struct zd_dbg *d)
 }
 
 /* The frames of the current thread, rebuilt when it has moved. */
-static int
-src_frames(struct zd_dbg *d, struct zd_dbg_out *out)
+int
+dbg_src_frames(struct zd_dbg *d, struct zd_dbg_out *out)
 {
 	struct dbg_src *s;
 	struct zd_thread *t;
@@ -103,8 +103,8 @@ src_fmt(struct zd_dbg *d, struct zd_fmt *f, bool bare)
 }
 
 /* "#5  0x... in leaf (a=5, s=0x... \"x\") at FILE:LINE" */
-static void
-src_frame_line(struct zd_dbg *d, size_t n, struct zd_sb *sb)
+void
+dbg_src_frame_line(struct zd_dbg *d, size_t n, struct zd_sb *sb)
 {
 	struct dbg_src *s = d->src;
 	const struct src_vframe *v = &s->v[n];
@@ -151,7 +151,7 @@ cmd_frame(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	struct dbg_src *s;
 	long long n = 0;
 
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	s = d->src;
 	if (argc == 2 && zd_dbg_parse_int(argv[1], 0, INT_MAX, &n) < 0)
@@ -166,9 +166,50 @@ cmd_frame(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 		return zd_dbg_fail(out, n < 0 ? "bottom (innermost) frame selected; you cannot go down"
 				       : "no frame %lld (the stack has %zu)", n, s->nv);
 	s->sel = (size_t)n;
-	src_frame_line(d, s->sel, &out->text);
+	dbg_src_frame_line(d, s->sel, &out->text);
 	zd_sb_addc(&out->text, '\n');
 	return 0;
+}
+
+struct zd_di *
+dbg_src_di(struct zd_dbg *d)
+{
+	return d->src ? d->src->di : NULL;
+}
+
+size_t
+dbg_src_selected(struct zd_dbg *d, struct zd_dframe *fr, unsigned *inl)
+{
+	const struct src_vframe *v = &d->src->v[d->src->sel];
+
+	*fr = d->src->fr[v->phys];
+	*inl = v->inl;
+	return d->src->sel;
+}
+
+unsigned
+dbg_src_next_value(struct zd_dbg *d)
+{
+	return ++d->src->nprint;
+}
+
+int
+dbg_src_eval0(struct zd_dbg *d, const char *expr, struct zd_value *val, char *err, size_t errlen)
+{
+	struct zd_di_expr_ctx c;
+	struct zd_dexpr_env env;
+
+	c.di = d->src->di;
+	c.fr = &d->src->fr[0];
+	c.inl = 0;
+	zd_di_dexpr_env(&c, &env);
+	return zd_dexpr_eval(&env, expr, val, err, errlen);
+}
+
+void
+dbg_src_fmt(struct zd_dbg *d, struct zd_fmt *f)
+{
+	src_fmt(d, f, false);
 }
 
 /* info locals / info args of the selected frame, as gdb prints them. */
@@ -180,7 +221,7 @@ src_info_vars(struct zd_dbg *d, unsigned what, struct zd_dbg_out *out)
 	struct zd_fmt f;
 	size_t n, i;
 
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	v = &d->src->v[d->src->sel];
 	if (zd_di_locals(d->src->di, &d->src->fr[v->phys], v->inl, what, &vars, &n) < 0)
@@ -225,7 +266,7 @@ cmd_print(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	char err[256], letter = 0;
 
 	(void)argc;
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	while (*line == ' ' || *line == '\t')
 		line++;

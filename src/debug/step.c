@@ -1,0 +1,889 @@
+/*
+ * Breakpoint extras (conditions, tbreak, disable) and source-level
+ * stepping as gdb does it: `next` and `step` single-step the current
+ * thread while its pc stays in the current line's address range; a call
+ * is stepped over with an internal breakpoint at the return address (the
+ * whole process runs meanwhile), which counts only when the thread comes
+ * back to it with its stack pointer above the call's (recursion passes
+ * it deeper); `step` into a function with line info stops after its
+ * prologue.  `finish`, `until` and `advance` run to internal breakpoints.
+ * Internal breakpoints live in the same table as the user's (so the
+ * guardian and detach take them out like any other) and are deleted
+ * before the command returns.  Another thread's stop (a breakpoint, a
+ * signal) is reported as `cont` reports it and ends the command, as gdb
+ * does.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+
+#include "zdiag/bploc.h"
+#include "zdiag/dexpr.h"
+#include "zdiag/dline.h"
+#include "zdiag/dvalue.h"
+#include "zdiag/dwarf.h"
+#include "zdiag/esc.h"
+#include "zdiag/xalloc.h"
+
+#include "dbg-int.h"
+#include "step.h"
+
+struct dbg_step {
+	struct dbg_bpx *bx;
+	size_t nbx, abx;
+	int *ibp;                 /* internal breakpoints of the running command */
+	size_t nibp, aibp;
+};
+
+static struct dbg_step *
+step_state(struct zd_dbg *d)
+{
+	if (!d->step)
+		d->step = zd_xcalloc(1, sizeof(*d->step));
+	return d->step;
+}
+
+void
+dbg_step_release(struct zd_dbg *d)
+{
+	size_t i;
+
+	if (!d->step)
+		return;
+	for (i = 0; i < d->step->nbx; i++)
+		free(d->step->bx[i].cond);
+	free(d->step->bx);
+	free(d->step->ibp);
+	free(d->step);
+	d->step = NULL;
+}
+
+struct dbg_bpx *
+dbg_bpx(struct zd_dbg *d, int id, bool create)
+{
+	struct dbg_step *s = step_state(d);
+	size_t i;
+
+	for (i = 0; i < s->nbx; i++)
+		if (s->bx[i].id == id)
+			return &s->bx[i];
+	if (!create)
+		return NULL;
+	ZD_GROW(s->bx, s->abx, s->nbx + 1);
+	memset(&s->bx[s->nbx], 0, sizeof(s->bx[0]));
+	s->bx[s->nbx].id = id;
+	return &s->bx[s->nbx++];
+}
+
+int
+dbg_bp_delete(struct zd_dbg *d, int id)
+{
+	struct dbg_step *s = step_state(d);
+	size_t i;
+	int ret = zd_pt_delete(&d->pt, id);
+
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < d->pt.nth; i++)
+		if (d->pt.th[i].bp_hit == id)
+			d->pt.th[i].bp_hit = 0;
+	for (i = 0; i < s->nbx; i++)
+		if (s->bx[i].id == id) {
+			free(s->bx[i].cond);
+			s->bx[i] = s->bx[--s->nbx];
+			break;
+		}
+	return 0;
+}
+
+static bool
+is_internal(struct zd_dbg *d, const struct zd_pt_event *e)
+{
+	struct dbg_bpx *x;
+
+	if (e->kind != ZD_EV_BREAK)
+		return false;
+	x = dbg_bpx(d, e->bp_id, false);
+	return x && x->internal;
+}
+
+/* A value as a condition: 0 false, 1 true, -1 not a scalar. */
+static int
+truth(const struct zd_value *v)
+{
+	int64_t i;
+	double f;
+
+	if (zd_value_int(v, &i) == 0)
+		return i != 0;
+	if (zd_value_double(v, &f) == 0)
+		return f != 0;
+	return -1;
+}
+
+/*
+ * Does the breakpoint hit e stop?  A disabled breakpoint or a false
+ * condition does not (the hit is not counted, as in gdb); a condition
+ * that cannot be evaluated stops, with gdb's message.
+ */
+static bool
+bp_stops(struct zd_dbg *d, const struct zd_pt_event *e, struct zd_dbg_out *out)
+{
+	struct dbg_bpx *x = dbg_bpx(d, e->bp_id, false);
+	struct zd_bkpt *b = zd_bkpt_by_id(&d->pt.bps, e->bp_id);
+	struct zd_dbg_out scratch;
+	struct zd_value v;
+	char err[256] = "";
+	pid_t cur = d->cur;
+	int r = -1;
+
+	if (!x || x->internal || (!x->disabled && !x->cond))
+		return true;
+	if (!x->disabled) {
+		zd_dbg_out_init(&scratch, NULL, NULL);
+		d->cur = e->tid;
+		if (dbg_src_frames(d, &scratch) == 0) {
+			if (dbg_src_eval0(d, x->cond, &v, err, sizeof(err)) == 0) {
+				r = truth(&v);
+				if (r < 0)
+					snprintf(err, sizeof(err), "the condition is not a number or a pointer");
+			}
+			zd_value_release(&v);
+		} else {
+			snprintf(err, sizeof(err), "%s", scratch.err.len ? scratch.err.buf : "no frame");
+			err[strcspn(err, "\n")] = '\0';
+		}
+		zd_dbg_out_release(&scratch);
+		d->cur = cur;
+		if (r != 0) {
+			if (r < 0) {
+				zd_sb_addf(&out->text, "Error in testing condition for breakpoint %d:\n", e->bp_id);
+				zd_esc_cs(&out->text, err, 0);
+				zd_sb_addc(&out->text, '\n');
+			}
+			return true;
+		}
+	}
+	if (b && b->hits)
+		b->hits--;
+	x->ignored++;
+	return false;
+}
+
+int
+dbg_resume_bp(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_event *ev, struct zd_dbg_out *out)
+{
+	size_t i;
+	int ret;
+
+	for (;;) {
+		ret = zd_pt_resume(&d->pt, tid, how, &d->wake, ev);
+		d->space_ok = false;
+		if (ret < 0)
+			return ret;
+		for (i = 0; i < d->pt.nev;) {
+			if (d->pt.evq[i].kind == ZD_EV_BREAK && !bp_stops(d, &d->pt.evq[i], out)) {
+				memmove(&d->pt.evq[i], &d->pt.evq[i + 1], (d->pt.nev - i - 1) * sizeof(*d->pt.evq));
+				d->pt.nev--;
+				continue;
+			}
+			i++;
+		}
+		if (ev->kind != ZD_EV_BREAK || bp_stops(d, ev, out))
+			break;
+		if (d->pt.nev) {
+			*ev = d->pt.evq[0];
+			memmove(&d->pt.evq[0], &d->pt.evq[1], (d->pt.nev - 1) * sizeof(*d->pt.evq));
+			d->pt.nev--;
+			break;
+		}
+		if (how == ZD_RESUME_STEP)
+			break;
+	}
+	/* tbreak: gone once it stopped the process */
+	for (i = 0; i <= d->pt.nev; i++) {
+		const struct zd_pt_event *e = i ? &d->pt.evq[i - 1] : ev;
+		struct dbg_bpx *x = e->kind == ZD_EV_BREAK ? dbg_bpx(d, e->bp_id, false) : NULL;
+
+		if (x && x->temp)
+			dbg_bp_delete(d, e->bp_id);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Locations                                                          */
+
+static int
+add_addr(uint64_t **v, size_t *n, uint64_t a)
+{
+	*v = zd_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = a;
+	return 0;
+}
+
+int
+dbg_loc_addrs(struct zd_dbg *d, const struct zd_loc *l, uint64_t **addrs, size_t *n, struct zd_dbg_out *out)
+{
+	struct zd_thread *t;
+	struct zd_srcpos pos;
+	struct zd_di *di;
+	uint64_t a, *v = NULL;
+	size_t k;
+	int moved;
+
+	*addrs = NULL;
+	*n = 0;
+	switch (l->kind) {
+	case ZD_LOC_ADDR:
+	case ZD_LOC_EXPR:
+		if (dbg_eval(d, l->text, &a, out) < 0)
+			return -1;
+		return add_addr(addrs, n, a);
+	case ZD_LOC_HERE:
+		t = zd_dbg_cur_thread(d);
+		if (!t || zd_pt_getregs(&d->pt, t) < 0)
+			return zd_dbg_fail(out, "no registers: no stopped thread");
+		return add_addr(addrs, n, t->regs.rip);
+	default:
+		break;
+	}
+	if (dbg_src_frames(d, out) < 0)
+		return -1;
+	di = dbg_src_di(d);
+	if (l->kind == ZD_LOC_FUNC) {
+		if (zd_di_func_addr(di, l->text, &a) == 0)
+			return add_addr(addrs, n, a);
+		/* no DWARF function: the ELF symbol, as before */
+		if (dbg_eval(d, l->text, &a, out) < 0)
+			return -1;
+		return add_addr(addrs, n, a);
+	}
+	if (l->kind == ZD_LOC_LINE) {
+		struct zd_dframe fr;
+		unsigned inl;
+
+		dbg_src_selected(d, &fr, &inl);
+		if (zd_di_line(di, fr.regs.r[16], fr.caller, &pos) < 0)
+			return zd_dbg_fail(out, "no current source file: use FILE:LINE");
+	} else {
+		pos.file = l->text;
+	}
+	if (zd_di_line_addrs(di, pos.file, l->line, &v, &k, &moved) < 0) {
+		if (zd_di_line_addrs(di, pos.file, 1, &v, &k, &moved) < 0)
+			return dbg_fail_word(out, "no source file named '%s'", pos.file);
+		free(v);
+		{
+			struct zd_sb e = ZD_SB_INIT;
+
+			zd_esc_cs(&e, pos.file, 0);
+			zd_dbg_fail(out, "line %d is out of range for '%s'", l->line, e.buf);
+			zd_sb_release(&e);
+		}
+		return -1;
+	}
+	*addrs = v;
+	*n = k;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Stepping                                                           */
+
+struct stepper {
+	struct zd_dbg *d;
+	struct zd_dbg_out *out;
+	pid_t tid;
+	struct zd_di *di;
+	uint64_t func0, cfa0;     /* the frame the command started in */
+	bool have_frame0;
+};
+
+struct target {
+	uint64_t addr;
+	uint64_t min_sp;          /* the thread's sp must be at least this */
+	bool frame_check;         /* its frame must not be deeper than the start frame */
+};
+
+static struct zd_thread *
+cur_th(struct stepper *s)
+{
+	struct zd_thread *t = zd_pt_thread(&s->d->pt, s->tid);
+
+	if (!t || zd_pt_getregs(&s->d->pt, t) < 0)
+		return NULL;
+	return t;
+}
+
+/* Frame 0's CFA and return address of the stepped thread now. */
+static int
+frame_now(struct stepper *s, uint64_t *cfa, uint64_t *ret)
+{
+	struct zd_thread *t = cur_th(s);
+	struct zd_dframe fr, up;
+
+	if (!t)
+		return -ESRCH;
+	memset(&fr, 0, sizeof(fr));
+	zd_dregs_from_user(&fr.regs, &t->regs);
+	fr.mem = dbg_pt_reader;
+	fr.ctx = &s->d->pt;
+	if (zd_di_frame_up(s->di, &fr, &up) < 0 || !fr.regs.has_cfa)
+		return -ENOENT;
+	*cfa = fr.regs.cfa;
+	if (ret)
+		*ret = up.regs.r[16];
+	return 0;
+}
+
+static void
+ibp_clear(struct stepper *s)
+{
+	struct dbg_step *st = step_state(s->d);
+	size_t i;
+
+	for (i = 0; i < st->nibp; i++)
+		dbg_bp_delete(s->d, st->ibp[i]);
+	st->nibp = 0;
+}
+
+static int
+ibp_add(struct stepper *s, uint64_t addr)
+{
+	struct dbg_step *st = step_state(s->d);
+	struct zd_bkpt *b;
+	int r = zd_pt_break(&s->d->pt, addr, &b);
+
+	if (r == -EEXIST)
+		return 0;     /* a breakpoint is there already */
+	if (r < 0)
+		return r;
+	dbg_bpx(s->d, b->id, true)->internal = true;
+	ZD_GROW(st->ibp, st->aibp, st->nibp + 1);
+	st->ibp[st->nibp++] = b->id;
+	return 0;
+}
+
+static bool
+target_reached(struct stepper *s, const struct zd_pt_event *e, const struct target *tg, size_t n)
+{
+	struct zd_thread *t;
+	size_t i;
+
+	if (e->kind != ZD_EV_BREAK || e->tid != s->tid || !(t = cur_th(s)))
+		return false;
+	for (i = 0; i < n; i++) {
+		uint64_t cfa;
+
+		if (t->regs.rip != tg[i].addr || t->regs.rsp < tg[i].min_sp)
+			continue;
+		if (tg[i].frame_check && s->have_frame0 && frame_now(s, &cfa, NULL) == 0 && cfa < s->cfa0)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Run the process until the stepped thread reaches a target: 0 there,
+ * 1 when something else stopped it (reported; the command ends), -1 on
+ * failure (in out).
+ */
+static int
+run_to(struct stepper *s, const struct target *tg, size_t n)
+{
+	struct zd_dbg *d = s->d;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++)
+		if ((r = ibp_add(s, tg[i].addr)) < 0) {
+			ibp_clear(s);
+			return zd_dbg_fail(s->out, "cannot set a breakpoint at 0x%" PRIx64 ": %s", tg[i].addr, strerror(-r));
+		}
+	for (;;) {
+		struct zd_pt_event ev, rep;
+		bool hit = false, have_rep = false;
+
+		r = dbg_resume_bp(d, s->tid, ZD_RESUME_CONT, &ev, s->out);
+		if (r < 0) {
+			ibp_clear(s);
+			return zd_dbg_fail(s->out, "cannot resume thread %d: %s", (int)s->tid, strerror(-r));
+		}
+		/* ev and the queued events: ours, internal ones of other threads, reportable ones */
+		for (i = 0; i <= d->pt.nev; i++) {
+			const struct zd_pt_event *e = i ? &d->pt.evq[i - 1] : &ev;
+
+			if (!hit && target_reached(s, e, tg, n))
+				hit = true;
+			else if (!is_internal(d, e) && !have_rep) {
+				rep = *e;
+				have_rep = true;
+			}
+		}
+		for (i = 0; i < d->pt.nev;) {
+			if (is_internal(d, &d->pt.evq[i]) || (d->pt.evq[i].kind == rep.kind && d->pt.evq[i].tid == rep.tid &&
+							       have_rep && d->pt.evq[i].bp_id == rep.bp_id)) {
+				memmove(&d->pt.evq[i], &d->pt.evq[i + 1], (d->pt.nev - i - 1) * sizeof(*d->pt.evq));
+				d->pt.nev--;
+				continue;
+			}
+			i++;
+		}
+		if (have_rep) {
+			ibp_clear(s);
+			dbg_report_stop(d, &rep, s->out);
+			return 1;
+		}
+		d->pt.nev = 0;
+		if (hit) {
+			ibp_clear(s);
+			return 0;
+		}
+	}
+}
+
+/* One instruction of the stepped thread: 0, 1 (another stop, reported), -1. */
+static int
+step_insn(struct stepper *s)
+{
+	struct zd_pt_event ev;
+	int r = zd_pt_resume(&s->d->pt, s->tid, ZD_RESUME_STEP, &s->d->wake, &ev);
+
+	s->d->space_ok = false;
+	if (r < 0)
+		return zd_dbg_fail(s->out, "cannot step thread %d: %s", (int)s->tid, strerror(-r));
+	if (ev.kind == ZD_EV_STEP && ev.tid == s->tid) {
+		s->d->pt.nev = 0;
+		return 0;
+	}
+	dbg_report_stop(s->d, &ev, s->out);
+	return 1;
+}
+
+/* "42\t  x = f(y);" as gdb prints a source line. */
+static void
+put_source_line(struct zd_sb *sb, const char *file, int line)
+{
+	FILE *f = fopen(file, "re");
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len = -1;
+	int n;
+
+	zd_sb_addf(sb, "%d\t", line);
+	for (n = 0; f && n < line; n++)
+		if ((len = getline(&buf, &cap, f)) < 0)
+			break;
+	if (!f || len < 0) {
+		dbg_put_esc(sb, file);
+		zd_sb_addf(sb, f ? ": no line %d\n" : ": No such file or directory.\n", line);
+	} else {
+		ssize_t i;
+
+		for (i = 0; i < len && buf[i] != '\n'; i++)
+			zd_sb_addc(sb, (unsigned char)buf[i] < 0x20 && buf[i] != '\t' ? '?' : buf[i]);
+		zd_sb_addc(sb, '\n');
+	}
+	free(buf);
+	if (f)
+		fclose(f);
+}
+
+/* Where the thread stopped, as gdb prints it after a step: the source line, preceded by
+ * "FUNC (ARGS) at FILE:LINE" when the frame is not the one the command started in. */
+static int
+print_stop(struct stepper *s, bool force_frame)
+{
+	struct zd_thread *t = cur_th(s);
+	struct zd_srcpos pos;
+	uint64_t cfa = 0;
+	bool same;
+
+	if (!t)
+		return 0;
+	s->d->cur = s->tid;
+	if (zd_di_line(s->di, t->regs.rip, false, &pos) < 0) {
+		zd_sb_addf(&s->out->text, "0x%016" PRIx64 " in ", (uint64_t)t->regs.rip);
+		dbg_put_where(&s->out->text, s->d, t->regs.rip);
+		zd_sb_addc(&s->out->text, '\n');
+		return 0;
+	}
+	same = s->have_frame0 && pos.func_pc == s->func0 && frame_now(s, &cfa, NULL) == 0 && cfa == s->cfa0;
+	if (force_frame || !same) {
+		struct zd_sb fl = ZD_SB_INIT;
+		uint64_t pc = t->regs.rip;
+		const char *p;
+
+		if (dbg_src_frames(s->d, s->out) < 0)
+			return -1;
+		dbg_src_frame_line(s->d, 0, &fl);
+		p = fl.buf;
+		if (!strncmp(p, "#0  ", 4))
+			p += 4;
+		if (!zd_dl_row_start(dbg_src_di(s->d), pc))
+			zd_sb_addf(&s->out->text, "0x%016" PRIx64 " in ", pc);
+		zd_sb_adds(&s->out->text, p);
+		zd_sb_addc(&s->out->text, '\n');
+		zd_sb_release(&fl);
+		/* the frames were rebuilt: the library's state is new */
+		s->di = dbg_src_di(s->d);
+		if (zd_di_line(s->di, pc, false, &pos) < 0)
+			return 0;
+	}
+	put_source_line(&s->out->text, pos.file, pos.line);
+	return 0;
+}
+
+static int
+stepper_init(struct stepper *s, struct zd_dbg *d, struct zd_dbg_out *out)
+{
+	struct zd_thread *t;
+	struct zd_srcpos pos;
+
+	memset(s, 0, sizeof(*s));
+	s->d = d;
+	s->out = out;
+	if (dbg_src_frames(d, out) < 0)
+		return -1;
+	t = zd_dbg_cur_thread(d);
+	s->tid = t->tid;
+	s->di = dbg_src_di(d);
+	if (zd_pt_getregs(&d->pt, t) < 0)
+		return zd_dbg_fail(out, "cannot read the registers of thread %d", (int)s->tid);
+	if (zd_di_line(s->di, t->regs.rip, false, &pos) == 0 && frame_now(s, &s->cfa0, NULL) == 0) {
+		s->func0 = pos.func_pc;
+		s->have_frame0 = true;
+	}
+	return 0;
+}
+
+/* "FUNC" of pc for messages, or "??". */
+static void
+func_name(struct stepper *s, uint64_t pc, char *buf, size_t size)
+{
+	struct zd_where w;
+
+	if (zd_dbg_load_space(s->d) == 0 && zd_space_lookup(&s->d->space, pc, 0, &w) == 0 && w.sym)
+		snprintf(buf, size, "%s", w.sym->name);
+	else
+		snprintf(buf, size, "??");
+}
+
+/* One next/step/until: 0 done (stop printed), 1 ended by another stop (reported), -1 failure. */
+static int
+step_line(struct stepper *s, enum dbg_step_kind k)
+{
+	struct zd_dbg *d = s->d;
+	struct zd_thread *t = cur_th(s);
+	struct zd_srcpos pos;
+	uint64_t lo, hi, pc, cfa, ret;
+	const char *file;
+	int line, r;
+
+	if (!t)
+		return zd_dbg_fail(s->out, "no registers: no stopped thread");
+	pc = t->regs.rip;
+	if (zd_di_line(s->di, pc, false, &pos) < 0 || zd_di_line_range(s->di, pc, &lo, &hi) < 0) {
+		char name[128];
+		struct target tg;
+
+		func_name(s, pc, name, sizeof(name));
+		zd_sb_adds(&s->out->text, "Single stepping until exit from function ");
+		dbg_put_esc(&s->out->text, name);
+		zd_sb_adds(&s->out->text, ",\nwhich has no line number information.\n");
+		zd_dbg_out_flush(s->out);
+		if (frame_now(s, &cfa, &ret) < 0)
+			return zd_dbg_fail(s->out, "cannot find the caller of %s", name);
+		tg = (struct target){ ret, cfa, false };
+		if ((r = run_to(s, &tg, 1)) != 0)
+			return r;
+		if (!(t = cur_th(s)))
+			return -1;
+		pc = t->regs.rip;
+		if (zd_di_line(s->di, pc, false, &pos) < 0 || zd_di_line_range(s->di, pc, &lo, &hi) < 0)
+			return print_stop(s, true);
+		s->have_frame0 = false;   /* a new frame: print it */
+	}
+	line = pos.line;
+	file = pos.file;
+	if (k == DBG_STEP_UNTIL && pos.func_pc && pos.func_pc < lo)
+		lo = pos.func_pc;
+	for (;;) {
+		uint64_t prev_pc = pc, prev_sp = t->regs.rsp, ra = 0, nlo, nhi;
+
+		if ((r = step_insn(s)) != 0)
+			return r;
+		if (!(t = cur_th(s)))
+			return -1;
+		pc = t->regs.rip;
+		if (pc >= lo && pc < hi)
+			continue;
+		/* a call: the return address was pushed just above the new sp */
+		if (t->regs.rsp == prev_sp - 8 && zd_pt_read(&d->pt, t->regs.rsp, &ra, 8) == 8 && ra > prev_pc &&
+		    ra <= prev_pc + 15 && pc != ra) {
+			uint64_t entry = pc, tgt;
+			struct target tg;
+
+			if (k == DBG_STEP_INTO && zd_dl_after_prologue(s->di, entry, &tgt) == 0) {
+				if (tgt != entry) {
+					tg = (struct target){ tgt, 0, false };
+					if ((r = run_to(s, &tg, 1)) != 0)
+						return r;
+				}
+				return print_stop(s, false);
+			}
+			tg = (struct target){ ra, prev_sp, false };
+			if ((r = run_to(s, &tg, 1)) != 0)
+				return r;
+			if (!(t = cur_th(s)))
+				return -1;
+			pc = t->regs.rip;
+			if (pc >= lo && pc < hi)
+				continue;
+		}
+		if (zd_di_line(s->di, pc, false, &pos) < 0 || zd_di_line_range(s->di, pc, &nlo, &nhi) < 0) {
+			struct zd_srcpos cp;
+			struct target tg;
+
+			/* no line info here (returned into a caller without it, jumped to
+			 * a stub): run to this frame's return if that has line info,
+			 * else let the process go on, as gdb does */
+			if (frame_now(s, &cfa, &ret) == 0 && zd_di_line(s->di, ret, true, &cp) == 0) {
+				tg = (struct target){ ret, cfa, false };
+				if ((r = run_to(s, &tg, 1)) != 0)
+					return r;
+				if (!(t = cur_th(s)))
+					return -1;
+				pc = t->regs.rip;
+				if (zd_di_line(s->di, pc, false, &pos) < 0 ||
+				    zd_di_line_range(s->di, pc, &nlo, &nhi) < 0)
+					return print_stop(s, true);
+			} else {
+				struct zd_pt_event ev;
+
+				r = dbg_resume_bp(d, s->tid, ZD_RESUME_CONT, &ev, s->out);
+				if (r < 0)
+					return zd_dbg_fail(s->out, "cannot resume thread %d: %s", (int)s->tid,
+							   strerror(-r));
+				dbg_report_stop(d, &ev, s->out);
+				return 1;
+			}
+		}
+		if (pc == nlo && (pos.line != line || strcmp(pos.file, file)))
+			return print_stop(s, false);
+		/* the same line again, or the middle of a line: go on through it */
+		line = pos.line;
+		file = pos.file;
+		lo = nlo;
+		hi = nhi;
+	}
+}
+
+int
+dbg_step(struct zd_dbg *d, enum dbg_step_kind k, long long count, struct zd_dbg_out *out)
+{
+	struct stepper s;
+	long long i;
+	int r = 0;
+
+	for (i = 0; i < count && !d->done && !d->end_signal; i++) {
+		if (stepper_init(&s, d, out) < 0)
+			return -1;
+		r = step_line(&s, k);
+		ibp_clear(&s);
+		d->space_ok = false;
+		zd_dbg_out_flush(out);
+		if (r != 0)
+			break;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+int
+dbg_run_until(struct zd_dbg *d, const uint64_t *addrs, size_t n, bool advance, struct zd_dbg_out *out)
+{
+	struct stepper s;
+	struct target *tg;
+	uint64_t cfa, ret;
+	size_t i, k = 0;
+	int r;
+
+	if (stepper_init(&s, d, out) < 0)
+		return -1;
+	tg = zd_xcalloc(n + 1, sizeof(*tg));
+	for (i = 0; i < n; i++)
+		tg[k++] = (struct target){ addrs[i], 0, !advance };
+	/* and the return of the current frame */
+	if (frame_now(&s, &cfa, &ret) == 0)
+		tg[k++] = (struct target){ ret, cfa, false };
+	r = run_to(&s, tg, k);
+	free(tg);
+	if (r == 0)
+		r = print_stop(&s, false);
+	ibp_clear(&s);
+	d->space_ok = false;
+	zd_dbg_out_flush(out);
+	return r < 0 ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* finish                                                             */
+
+enum { CLS_NONE, CLS_INT, CLS_SSE };
+
+/* SysV x86-64: the class of each eightbyte of a small aggregate. */
+static void
+classify(const struct zd_type *t, uint64_t off, int cls[2])
+{
+	size_t i;
+
+	t = zd_type_strip(t);
+	if (!t || off >= 16)
+		return;
+	switch (t->kind) {
+	case ZD_T_STRUCT:
+	case ZD_T_UNION:
+		for (i = 0; i < t->nmembers; i++)
+			classify(t->members[i].type, off + t->members[i].off, cls);
+		break;
+	case ZD_T_ARRAY: {
+		const struct zd_type *e = zd_type_strip(t->target);
+
+		for (i = 0; e && e->size && i < t->count && off + i * e->size < 16; i++)
+			classify(e, off + i * e->size, cls);
+		break;
+	}
+	case ZD_T_FLOAT:
+		if (cls[off / 8] == CLS_NONE)
+			cls[off / 8] = CLS_SSE;
+		break;
+	default:
+		cls[off / 8] = CLS_INT;
+		break;
+	}
+}
+
+/* The value a function of type rt just returned, from the thread's registers. */
+static int
+return_value(struct zd_dbg *d, pid_t tid, const struct zd_type *rt, struct zd_value *v)
+{
+	struct zd_thread *t = zd_pt_thread(&d->pt, tid);
+	const struct zd_type *u = zd_type_strip(rt);
+	struct user_fpregs_struct fp;
+	unsigned char buf[16];
+	uint64_t size = u ? u->size : 0;
+
+	memset(v, 0, sizeof(*v));
+	v->type = rt;
+	v->loc = ZD_V_IMPLICIT;
+	if (!t || !u || zd_pt_getregs(&d->pt, t) < 0 || !size)
+		return -ENODATA;
+	memset(buf, 0, sizeof(buf));
+	memset(&fp, 0, sizeof(fp));
+	if ((u->kind == ZD_T_FLOAT || u->kind == ZD_T_STRUCT || u->kind == ZD_T_UNION) && size <= 16 &&
+	    ptrace(PTRACE_GETFPREGS, tid, NULL, &fp) < 0)
+		return -errno;
+	if (u->kind == ZD_T_FLOAT) {
+		if (size == 16)
+			memcpy(buf, fp.st_space, 10);
+		else if (size <= 8)
+			memcpy(buf, fp.xmm_space, size);
+		else
+			return -ENODATA;
+	} else if (u->kind == ZD_T_STRUCT || u->kind == ZD_T_UNION || u->kind == ZD_T_ARRAY) {
+		int cls[2] = { CLS_NONE, CLS_NONE };
+		uint64_t gp[2] = { t->regs.rax, t->regs.rdx };
+		unsigned ngp = 0, nsse = 0, i;
+
+		if (size > 16) {
+			unsigned char *m = zd_xmalloc(size);
+
+			if (zd_pt_read(&d->pt, t->regs.rax, m, size) != (ssize_t)size) {
+				free(m);
+				return -EFAULT;
+			}
+			v->loc = ZD_V_MEM;
+			v->addr = t->regs.rax;
+			zd_value_set_bytes(v, m, size);
+			free(m);
+			return 0;
+		}
+		classify(u, 0, cls);
+		for (i = 0; i * 8 < size; i++) {
+			if (cls[i] == CLS_SSE)
+				memcpy(buf + i * 8, &fp.xmm_space[4 * nsse++], 8);
+			else
+				memcpy(buf + i * 8, &gp[ngp++], 8);
+		}
+	} else if (size <= 8) {
+		memcpy(buf, &t->regs.rax, size);
+	} else {
+		memcpy(buf, &t->regs.rax, 8);
+		memcpy(buf + 8, &t->regs.rdx, size - 8);
+	}
+	zd_value_set_bytes(v, buf, size);
+	return 0;
+}
+
+int
+dbg_finish(struct zd_dbg *d, struct zd_dbg_out *out)
+{
+	struct stepper s;
+	struct zd_dframe fr, up;
+	struct zd_srcpos pos;
+	struct zd_sb fl = ZD_SB_INIT;
+	struct target tg;
+	char *name = NULL;
+	unsigned inl;
+	size_t sel;
+	int r;
+
+	if (stepper_init(&s, d, out) < 0)
+		return -1;
+	sel = dbg_src_selected(d, &fr, &inl);
+	if (zd_di_frame_up(s.di, &fr, &up) < 0 || !fr.regs.has_cfa || !up.regs.r[16])
+		return zd_dbg_fail(out, "\"finish\" not meaningful in the outermost frame");
+	if (zd_di_line(s.di, fr.regs.r[16], fr.caller, &pos) == 0 && pos.func)
+		name = zd_xstrdup(pos.func);
+	dbg_src_frame_line(d, sel, &fl);
+	zd_sb_adds(&out->text, "Run till exit from ");
+	zd_sb_adds(&out->text, fl.buf);
+	zd_sb_addc(&out->text, '\n');
+	zd_sb_release(&fl);
+	zd_dbg_out_flush(out);
+	tg = (struct target){ up.regs.r[16], fr.regs.cfa, false };
+	r = run_to(&s, &tg, 1);
+	if (r == 0)
+		r = print_stop(&s, true);
+	if (r == 0 && name && dbg_src_frames(d, out) == 0) {
+		struct zd_value fv, rv;
+
+		dbg_src_selected(d, &fr, &inl);
+		if (zd_di_lookup(dbg_src_di(d), &fr, 0, name, &fv) == 0 && fv.type &&
+		    zd_type_strip(fv.type)->kind == ZD_T_FUNC) {
+			const struct zd_type *rt = zd_type_strip(fv.type)->target;
+
+			if (rt && zd_type_strip(rt) && zd_type_strip(rt)->kind != ZD_T_VOID &&
+			    return_value(d, s.tid, rt, &rv) == 0) {
+				struct zd_fmt f;
+
+				dbg_src_fmt(d, &f);
+				zd_sb_addf(&out->text, "Value returned is $%u = ", dbg_src_next_value(d));
+				zd_value_format(&rv, &f, &out->text);
+				zd_sb_addc(&out->text, '\n');
+				zd_value_release(&rv);
+			}
+		}
+		zd_value_release(&fv);
+	}
+	free(name);
+	ibp_clear(&s);
+	d->space_ok = false;
+	zd_dbg_out_flush(out);
+	return r < 0 ? -1 : 0;
+}

@@ -1,0 +1,127 @@
+/*
+ * step_target [park|threads]: a target for source-level stepping (next,
+ * step, finish, until, advance) compared with gdb: a loop, nested calls,
+ * recursion, functions returning an int, a double, a small and a large
+ * struct, libc calls.
+ *   (none)   runs work() once, prints "work=N", exits 0
+ *   park     prints "ready", waits until a debugger sets zd_go, then the same
+ *   threads  as park, and a second thread calls thread_hit() every ms
+ */
+#include <pthread.h>
+
+#include "helper.h"
+
+#define NOINLINE __attribute__((noinline))
+
+struct pair {
+	int a;
+	double b;
+};
+
+struct big {
+	long v[4];
+};
+
+volatile long zd_go;
+volatile long zd_sink;
+
+NOINLINE int
+add(int a, int b)
+{
+	int s = a + b;
+
+	return s;
+}
+
+NOINLINE int
+twice(int x)
+{
+	int r = add(x, x);
+
+	return r;
+}
+
+NOINLINE int
+fact(int n)
+{
+	if (n <= 1)
+		return 1;
+	return n * fact(n - 1);
+}
+
+NOINLINE double
+half(double x)
+{
+	return x / 2;
+}
+
+NOINLINE struct pair
+make_pair(int a)
+{
+	struct pair p = { a, a + 0.5 };
+
+	return p;
+}
+
+NOINLINE struct big
+make_big(long x)
+{
+	struct big b = { { x, x + 1, x + 2, x + 3 } };
+
+	return b;
+}
+
+NOINLINE int
+work(void)
+{
+	int i, sum = 0;
+	char buf[32];
+
+	for (i = 0; i < 3; i++)
+		sum += twice(i);
+	sum += fact(4);
+	snprintf(buf, sizeof(buf), "%d", sum);
+	zd_sink = (long)strlen(buf);
+	zd_sink += (long)half(5.0);
+	zd_sink += make_pair(3).a;
+	zd_sink += make_big(7).v[3];
+	return sum;
+}
+
+NOINLINE void
+thread_hit(int n)
+{
+	zd_sink += n;
+}
+
+static void *
+worker(void *arg)
+{
+	int n = 0;
+
+	(void)arg;
+	for (;;) {
+		thread_hit(n++);
+		msleep(1);
+	}
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	pthread_t t;
+
+	alarm(HELPER_ALARM);
+	if (!strcmp(mode, "threads") && pthread_create(&t, NULL, worker, NULL))
+		die("pthread_create");
+	if (!strcmp(mode, "park") || !strcmp(mode, "threads")) {
+		printf("ready\n");
+		fflush(stdout);
+		while (!zd_go)
+			msleep(1);
+	}
+	printf("work=%d\n", work());
+	return 0;
+}
