@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "zdiag/common.h"
+#include "zdiag/dline.h"
 #include "zdiag/dwarf.h"
 #include "zdiag/esc.h"
 #include "zdiag/regs.h"
@@ -475,6 +476,20 @@ zd_di_line_range(struct zd_di *di, uint64_t pc, uint64_t *lo, uint64_t *hi)
 		*hi = vaddr + 1;
 	*lo += bias;
 	*hi += bias;
+	return 0;
+}
+
+/* For src/debug/dline.c (include/zdiag/dline.h): the line table of the CU holding pc. */
+int
+zd_di_lines_at(struct zd_di *di, uint64_t pc, void **lines, size_t *n, uint64_t *bias)
+{
+	struct di_mod *m = mod_at(di, pc, bias);
+	Dwarf_Die cu;
+	Dwarf_Lines *l;
+
+	if (!m || cu_at(m, pc - *bias, &cu) < 0 || dwarf_getsrclines(&cu, &l, n) != 0 || !*n)
+		return -ENOENT;
+	*lines = l;
 	return 0;
 }
 

@@ -525,7 +525,9 @@ print_stop(struct stepper *s, bool force_frame)
 		p = fl.buf;
 		if (!strncmp(p, "#0  ", 4))
 			p += 4;
-		if (!zd_dl_row_start(dbg_src_di(s->d), pc))
+		struct zd_dl_line dl;
+
+		if (zd_dl_line(dbg_src_di(s->d), pc, &dl) < 0 || dl.lo != pc)
 			zd_sb_addf(&s->out->text, "0x%016" PRIx64 " in ", pc);
 		zd_sb_adds(&s->out->text, p);
 		zd_sb_addc(&s->out->text, '\n');
@@ -580,15 +582,14 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 {
 	struct zd_dbg *d = s->d;
 	struct zd_thread *t = cur_th(s);
-	struct zd_srcpos pos;
-	uint64_t lo, hi, pc, cfa, ret;
-	const char *file;
-	int line, r;
+	struct zd_dl_line cur, nl;
+	uint64_t pc, cfa, ret;
+	int r;
 
 	if (!t)
 		return zd_dbg_fail(s->out, "no registers: no stopped thread");
 	pc = t->regs.rip;
-	if (zd_di_line(s->di, pc, false, &pos) < 0 || zd_di_line_range(s->di, pc, &lo, &hi) < 0) {
+	if (zd_dl_line(s->di, pc, &cur) < 0) {
 		char name[128];
 		struct target tg;
 
@@ -605,23 +606,25 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 		if (!(t = cur_th(s)))
 			return -1;
 		pc = t->regs.rip;
-		if (zd_di_line(s->di, pc, false, &pos) < 0 || zd_di_line_range(s->di, pc, &lo, &hi) < 0)
+		if (zd_dl_line(s->di, pc, &cur) < 0)
 			return print_stop(s, true);
 		s->have_frame0 = false;   /* a new frame: print it */
 	}
-	line = pos.line;
-	file = pos.file;
-	if (k == DBG_STEP_UNTIL && pos.func_pc && pos.func_pc < lo)
-		lo = pos.func_pc;
+	if (k == DBG_STEP_UNTIL) {
+		struct zd_srcpos pos;
+
+		if (zd_di_line(s->di, pc, false, &pos) == 0 && pos.func_pc && pos.func_pc < cur.lo)
+			cur.lo = pos.func_pc;
+	}
 	for (;;) {
-		uint64_t prev_pc = pc, prev_sp = t->regs.rsp, ra = 0, nlo, nhi;
+		uint64_t prev_pc = pc, prev_sp = t->regs.rsp, ra = 0;
 
 		if ((r = step_insn(s)) != 0)
 			return r;
 		if (!(t = cur_th(s)))
 			return -1;
 		pc = t->regs.rip;
-		if (pc >= lo && pc < hi)
+		if (pc >= cur.lo && pc < cur.hi)
 			continue;
 		/* a call: the return address was pushed just above the new sp */
 		if (t->regs.rsp == prev_sp - 8 && zd_pt_read(&d->pt, t->regs.rsp, &ra, 8) == 8 && ra > prev_pc &&
@@ -643,10 +646,10 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 			if (!(t = cur_th(s)))
 				return -1;
 			pc = t->regs.rip;
-			if (pc >= lo && pc < hi)
+			if (pc >= cur.lo && pc < cur.hi)
 				continue;
 		}
-		if (zd_di_line(s->di, pc, false, &pos) < 0 || zd_di_line_range(s->di, pc, &nlo, &nhi) < 0) {
+		if (zd_dl_line(s->di, pc, &nl) < 0) {
 			struct zd_srcpos cp;
 			struct target tg;
 
@@ -660,8 +663,7 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 				if (!(t = cur_th(s)))
 					return -1;
 				pc = t->regs.rip;
-				if (zd_di_line(s->di, pc, false, &pos) < 0 ||
-				    zd_di_line_range(s->di, pc, &nlo, &nhi) < 0)
+				if (zd_dl_line(s->di, pc, &nl) < 0)
 					return print_stop(s, true);
 			} else {
 				struct zd_pt_event ev;
@@ -674,13 +676,14 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 				return 1;
 			}
 		}
-		if (pc == nlo && (pos.line != line || strcmp(pos.file, file)))
+		/* the start of a statement of another line: there; but a return
+		 * lands in the middle of the caller's statement (gdb goes on) */
+		if (t->regs.rsp == prev_sp + 8 && zd_pt_read(&d->pt, prev_sp, &ra, 8) == 8 && ra == pc)
+			nl.start = false;
+		if (nl.start && (nl.line != cur.line || strcmp(nl.file ? nl.file : "", cur.file ? cur.file : "")))
 			return print_stop(s, false);
 		/* the same line again, or the middle of a line: go on through it */
-		line = pos.line;
-		file = pos.file;
-		lo = nlo;
-		hi = nhi;
+		cur = nl;
 	}
 }
 
