@@ -678,8 +678,14 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 		}
 		/* the start of a statement of another line: there; but a return
 		 * lands in the middle of the caller's statement (gdb goes on) */
-		if (t->regs.rsp == prev_sp + 8 && zd_pt_read(&d->pt, prev_sp, &ra, 8) == 8 && ra == pc)
+		if (t->regs.rsp == prev_sp + 8 && zd_pt_read(&d->pt, prev_sp, &ra, 8) == 8 && ra == pc) {
+			struct zd_srcpos rp;
+
+			/* out of a recursive call: gdb stops in the outer one at once */
+			if (s->have_frame0 && zd_di_line(s->di, pc, false, &rp) == 0 && rp.func_pc == s->func0)
+				return print_stop(s, false);
 			nl.start = false;
+		}
 		if (nl.start && (nl.line != cur.line || strcmp(nl.file ? nl.file : "", cur.file ? cur.file : "")))
 			return print_stop(s, false);
 		/* the same line again, or the middle of a line: go on through it */

@@ -5,7 +5,8 @@
  * struct, libc calls.
  *   (none)   runs work() once, prints "work=N", exits 0
  *   park     prints "ready", waits until a debugger sets zd_go, then the same
- *   threads  as park, and a second thread calls thread_hit() every ms
+ *   threads  as park, and a second thread calls thread_hit() every ms;
+ *            main calls wait_worker() before work(), and parks after it
  */
 #include <pthread.h>
 
@@ -24,6 +25,7 @@ struct big {
 
 volatile long zd_go;
 volatile long zd_sink;
+volatile long worker_calls;
 
 NOINLINE int
 add(int a, int b)
@@ -94,6 +96,16 @@ thread_hit(int n)
 	zd_sink += n;
 }
 
+/* Returns once the second thread called thread_hit() twice more. */
+NOINLINE void
+wait_worker(void)
+{
+	long c = worker_calls;
+
+	while (worker_calls < c + 2)
+		msleep(1);
+}
+
 static void *
 worker(void *arg)
 {
@@ -102,6 +114,7 @@ worker(void *arg)
 	(void)arg;
 	for (;;) {
 		thread_hit(n++);
+		worker_calls++;
 		msleep(1);
 	}
 	return NULL;
@@ -122,6 +135,11 @@ main(int argc, char **argv)
 		while (!zd_go)
 			msleep(1);
 	}
+	if (!strcmp(mode, "threads"))
+		wait_worker();
 	printf("work=%d\n", work());
+	fflush(stdout);
+	while (!strcmp(mode, "threads"))
+		msleep(10);
 	return 0;
 }
