@@ -21,7 +21,7 @@ setup() {
 
 @test "break main, cont, bt; then the program runs to completion with its status" {
 	in_ns '
-		"$ZDIAG" run -q -e "break main" -e cont -e bt -e "break tick" -e cont -e cont -e "list breaks" -- "$HELPERS/attach_chain" loop 3 < /dev/null > $T/o.txt; rc=$?
+		"$ZDIAG" run -q -e "break main" -e cont -e bt -e "break tick" -e cont -e cont -e "info breaks" -- "$HELPERS/attach_chain" loop 3 < /dev/null > $T/o.txt; rc=$?
 		cat $T/o.txt
 		[ $rc = 0 ] || exit 1
 		grep -q "hit breakpoint 1 at .* in main " $T/o.txt || exit 2
