@@ -13,6 +13,7 @@
  * signal) is reported as `cont` reports it and ends the command, as gdb
  * does.
  */
+#include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -218,6 +219,13 @@ dbg_resume_bp(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_even
 /* ---------------------------------------------------------------- */
 /* Locations                                                          */
 
+/* Code bytes for dline.c's prologue analysis (breakpoints masked). */
+static int
+code_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return zd_pt_read(ctx, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
+}
+
 static int
 add_addr(uint64_t **v, size_t *n, uint64_t a)
 {
@@ -234,7 +242,7 @@ dbg_loc_addrs(struct zd_dbg *d, const struct zd_loc *l, uint64_t **addrs, size_t
 	struct zd_di *di;
 	uint64_t a, *v = NULL;
 	size_t k;
-	int moved;
+	int moved, ret;
 
 	*addrs = NULL;
 	*n = 0;
@@ -256,9 +264,16 @@ dbg_loc_addrs(struct zd_dbg *d, const struct zd_loc *l, uint64_t **addrs, size_t
 		return -1;
 	di = dbg_src_di(d);
 	if (l->kind == ZD_LOC_FUNC) {
+		const struct zd_sym *sym;
+		const struct zd_module *mod;
+
+		if (zd_dbg_load_space(d) == 0 && zd_space_resolve(&d->space, l->text, &a, &sym, &mod) == 0 && sym &&
+		    (sym->type == STT_FUNC || sym->type == STT_GNU_IFUNC))
+			return add_addr(addrs, n, zd_dl_post_prologue(di, a, a + (sym->size ? sym->size : 1), code_read,
+								      &d->pt));
 		if (zd_di_func_addr(di, l->text, &a) == 0)
 			return add_addr(addrs, n, a);
-		/* no DWARF function: the ELF symbol, as before */
+		/* not a function: the symbol's address, as before */
 		if (dbg_eval(d, l->text, &a, out) < 0)
 			return -1;
 		return add_addr(addrs, n, a);
@@ -273,17 +288,15 @@ dbg_loc_addrs(struct zd_dbg *d, const struct zd_loc *l, uint64_t **addrs, size_t
 	} else {
 		pos.file = l->text;
 	}
-	if (zd_di_line_addrs(di, pos.file, l->line, &v, &k, &moved) < 0) {
-		if (zd_di_line_addrs(di, pos.file, 1, &v, &k, &moved) < 0)
-			return dbg_fail_word(out, "no source file named '%s'", pos.file);
-		free(v);
-		{
-			struct zd_sb e = ZD_SB_INIT;
+	ret = zd_dl_file_line(di, pos.file, l->line, code_read, &d->pt, &v, &k, &moved);
+	if (ret == -ENOENT)
+		return dbg_fail_word(out, "no source file named '%s'", pos.file);
+	if (ret < 0) {
+		struct zd_sb e = ZD_SB_INIT;
 
-			zd_esc_cs(&e, pos.file, 0);
-			zd_dbg_fail(out, "line %d is out of range for '%s'", l->line, e.buf);
-			zd_sb_release(&e);
-		}
+		zd_esc_cs(&e, pos.file, 0);
+		zd_dbg_fail(out, "line %d is out of range for '%s'", l->line, e.buf);
+		zd_sb_release(&e);
 		return -1;
 	}
 	*addrs = v;
@@ -618,6 +631,7 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 	}
 	for (;;) {
 		uint64_t prev_pc = pc, prev_sp = t->regs.rsp, ra = 0;
+		struct zd_srcpos rp0;
 
 		if ((r = step_insn(s)) != 0)
 			return r;
@@ -632,7 +646,7 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 			uint64_t entry = pc, tgt;
 			struct target tg;
 
-			if (k == DBG_STEP_INTO && zd_dl_after_prologue(s->di, entry, &tgt) == 0) {
+			if (k == DBG_STEP_INTO && zd_dl_after_prologue(s->di, entry, code_read, &d->pt, &tgt) == 0) {
 				if (tgt != entry) {
 					tg = (struct target){ tgt, 0, false };
 					if ((r = run_to(s, &tg, 1)) != 0)
@@ -686,8 +700,14 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 				return print_stop(s, false);
 			nl.start = false;
 		}
-		if (nl.start && (nl.line != cur.line || strcmp(nl.file ? nl.file : "", cur.file ? cur.file : "")))
-			return print_stop(s, false);
+		if (nl.start && (nl.line != cur.line || strcmp(nl.file ? nl.file : "", cur.file ? cur.file : ""))) {
+			if (nl.stmt)
+				return print_stop(s, false);
+			/* not a statement, and still the same frame: gdb ignores the row */
+			if (s->have_frame0 && frame_now(s, &cfa, NULL) == 0 && cfa == s->cfa0 &&
+			    zd_di_line(s->di, pc, false, &rp0) == 0 && rp0.func_pc == s->func0)
+				continue;
+		}
 		/* the same line again, or the middle of a line: go on through it */
 		cur = nl;
 	}

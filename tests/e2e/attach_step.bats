@@ -83,10 +83,12 @@ runs_untraced() {
 	for v in step_target step_target-O2; do
 		T=$BATS_TEST_TMPDIR/$v in_ns "$PRELUDE"'
 			mkdir -p $T
-			set -- add twice fact half make_pair make_big work thread_hit wait_worker step_target.c:80 step_target.c:83 \
-				tests/helpers/step_target.c:86 89 "*half"
+			# each location alone (break, delete): several are one address at -O2
+			set -- add twice fact half make_pair make_big work thread_hit wait_worker main step_target.c:78 \
+				step_target.c:80 step_target.c:83 tests/helpers/step_target.c:86 89 "*half" write step_target.c:33 \
+				step_target.c:120
 			zargs=""; gargs=""
-			for c in "$@"; do zargs="$zargs -e \"break $c\""; gargs="$gargs -ex \"break $c\""; done
+			for c in "$@"; do zargs="$zargs -e \"break $c\" -e delete"; gargs="$gargs -ex \"break $c\" -ex delete"; done
 			eval "\"$ZDIAG\" run -q -e \"break main\" -e cont $zargs -- \"$HELPERS/'$v'\"" > $T/ours.txt 2>&1
 			eval "gdb -nx -batch -ex \"break main\" -ex run $gargs --args \"$HELPERS/'$v'\"" > $T/gdb.txt 2>&1
 			grep -oE "^breakpoint [0-9]+ at 0x[0-9a-f]+" $T/ours.txt | sed 1d | sed -E "s/.* at 0x/0x/" > $T/ours.addrs
