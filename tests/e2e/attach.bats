@@ -144,7 +144,7 @@ assert d[\"stopped_ms\"] >= 0
 @test "disas of a known function has objdump's instruction boundaries, with no int3 shown" {
 	in_ns "$PRELUDE"'
 		start_target P "$HELPERS/attach_chain" park
-		"$ZDIAG" attach $P -e "break inner" -e "disas inner" -e "addr inner" > $T/d.txt || exit 1
+		"$ZDIAG" attach $P -e "break *inner" -e "disas inner" -e "addr inner" > $T/d.txt || exit 1
 		base=$(awk "/  inner \(function/ {print \$1}" $T/d.txt)
 		ours=$(grep -oE "<inner\+[0-9]+>" $T/d.txt | tr -dc "0-9\n" | tr "\n" " ")
 		start=$(nm "$HELPERS/attach_chain" | awk "\$3 == \"inner\" {print \$1}")
