@@ -219,6 +219,7 @@ cmd_help(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	}
 	zd_dbg_cmd_each(help_row, &out->text);
 	zd_sb_adds(&out->text, "Addresses: numbers (0x..), $REG, SYMBOL or MODULE!SYMBOL, joined by + and -.\n");
+	zd_sb_adds(&out->text, "Locations (break, tbreak, until, advance): FILE:LINE, LINE, FUNC, *ADDRESS.\n");
 	return 0;
 }
 
