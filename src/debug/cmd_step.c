@@ -7,36 +7,9 @@
 #include "dbg-int.h"
 #include "step.h"
 
+/* until LOCATION, advance LOCATION: the location is the rest of the typed line. */
 static int
-cmd_next(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
-{
-	enum dbg_step_kind k = argv[0][0] == 'n' ? DBG_STEP_OVER : argv[0][0] == 's' ? DBG_STEP_INTO : DBG_STEP_UNTIL;
-	long long n = 1;
-
-	if (!dbg_need_process(d, out))
-		return -1;
-	if (k == DBG_STEP_UNTIL && argc == 2) {
-		const char *line = d->line ? d->line : "";
-		struct zd_loc l;
-		uint64_t *addrs;
-		size_t na;
-		int r;
-
-		line += strspn(line, " \t");
-		line += strcspn(line, " \t");
-		if (dbg_parse_loc(d, line, &l, &addrs, &na, out) < 0)
-			return -1;
-		r = dbg_run_until(d, addrs, na, false, out);
-		free(addrs);
-		return r;
-	}
-	if (argc == 2 && zd_dbg_parse_int(argv[1], 1, 1000000, &n) < 0)
-		return zd_dbg_fail(out, "usage: %s [N]", argv[0]);
-	return dbg_step(d, k, n, out);
-}
-
-static int
-cmd_advance(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+run_to_location(struct zd_dbg *d, bool advance, struct zd_dbg_out *out)
 {
 	const char *line = d->line ? d->line : "";
 	struct zd_loc l;
@@ -48,9 +21,30 @@ cmd_advance(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	line += strcspn(line, " \t");
 	if (dbg_parse_loc(d, line, &l, &addrs, &n, out) < 0)
 		return -1;
-	r = dbg_run_until(d, addrs, n, true, out);
+	r = dbg_run_until(d, addrs, n, advance, out);
 	free(addrs);
 	return r;
+}
+
+static int
+cmd_next(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+{
+	enum dbg_step_kind k = argv[0][0] == 'n' ? DBG_STEP_OVER : argv[0][0] == 's' ? DBG_STEP_INTO : DBG_STEP_UNTIL;
+	long long n = 1;
+
+	if (!dbg_need_process(d, out))
+		return -1;
+	if (k == DBG_STEP_UNTIL && argc >= 2)
+		return run_to_location(d, false, out);
+	if (argc == 2 && zd_dbg_parse_int(argv[1], 1, 1000000, &n) < 0)
+		return zd_dbg_fail(out, "usage: %s [N]", argv[0]);
+	return dbg_step(d, k, n, out);
+}
+
+static int
+cmd_advance(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+{
+	return run_to_location(d, true, out);
 }
 
 static int

@@ -235,8 +235,8 @@ zd_dl_after_prologue(struct zd_di *di, uint64_t func_pc, zd_dl_code_fn code, voi
 /* ---------------------------------------------------------------- */
 /* FILE:LINE                                                          */
 
-static bool
-file_matches(const char *path, const char *want)
+bool
+zd_dl_file_matches(const char *path, const char *want)
 {
 	size_t pl, wl;
 
@@ -277,14 +277,14 @@ search_cu(void *cuv, uint64_t bias, void *ctx)
 	if (dwarf_getsrcfiles(cu, &files, &nf) != 0)
 		return 0;
 	for (i = 0; i < nf && !any; i++)
-		any = file_matches(dwarf_filesrc(files, i, NULL, NULL), s->file);
+		any = zd_dl_file_matches(dwarf_filesrc(files, i, NULL, NULL), s->file);
 	if (!any || cu_lines(cu, &lines, &n) < 0)
 		return 0;
 	for (i = 0; i < n; i++) {
 		struct row r;
 
 		row_at(lines, i, &r);
-		if (r.end || !r.stmt || !file_matches(r.file, s->file) || !kept(lines, i))
+		if (r.end || !r.stmt || !zd_dl_file_matches(r.file, s->file) || !kept(lines, i))
 			continue;
 		s->file_seen = true;
 		if (r.line == s->want) {

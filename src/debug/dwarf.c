@@ -479,20 +479,6 @@ zd_di_line_range(struct zd_di *di, uint64_t pc, uint64_t *lo, uint64_t *hi)
 	return 0;
 }
 
-static bool
-file_matches(const char *path, const char *want)
-{
-	size_t pl, wl;
-
-	if (!path)
-		return false;
-	if (!strcmp(path, want))
-		return true;
-	pl = strlen(path);
-	wl = strlen(want);
-	return pl > wl && path[pl - wl - 1] == '/' && !strcmp(path + pl - wl, want);
-}
-
 static int
 cmp_u64(const void *a, const void *b)
 {
@@ -607,7 +593,7 @@ collect_line(const struct zd_space *sp, uint64_t bias, Dwarf_Die *cu, const char
 		dwarf_linebeginstatement(l, &stmt);
 		dwarf_lineendsequence(l, &end);
 		dwarf_lineaddr(l, &a);
-		if (!end && stmt && file_matches(src, file)) {
+		if (!end && stmt && zd_dl_file_matches(src, file)) {
 			if (!exact_pass) {
 				if (ln >= want && (h->best < 0 || ln < h->best))
 					h->best = ln;

@@ -460,6 +460,19 @@ run_to(struct stepper *s, const struct target *tg, size_t n)
 	}
 }
 
+/* run_to one address; then the thread (its registers read) in *t: 0, 1 or -1 as run_to. */
+static int
+run_to_one(struct stepper *s, uint64_t addr, uint64_t min_sp, struct zd_thread **t)
+{
+	struct target tg = { addr, min_sp, false };
+	int r = run_to(s, &tg, 1);
+
+	if (r != 0)
+		return r;
+	*t = cur_th(s);
+	return *t ? 0 : -1;
+}
+
 /* One instruction of the stepped thread: 0, 1 (another stop, reported), -1. */
 static int
 step_insn(struct stepper *s)
@@ -604,7 +617,6 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 	pc = t->regs.rip;
 	if (zd_dl_line(s->di, pc, &cur) < 0) {
 		char name[128];
-		struct target tg;
 
 		func_name(s, pc, name, sizeof(name));
 		zd_sb_adds(&s->out->text, "Single stepping until exit from function ");
@@ -613,11 +625,8 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 		zd_dbg_out_flush(s->out);
 		if (frame_now(s, &cfa, &ret) < 0)
 			return zd_dbg_fail(s->out, "cannot find the caller of %s", name);
-		tg = (struct target){ ret, cfa, false };
-		if ((r = run_to(s, &tg, 1)) != 0)
+		if ((r = run_to_one(s, ret, cfa, &t)) != 0)
 			return r;
-		if (!(t = cur_th(s)))
-			return -1;
 		pc = t->regs.rip;
 		if (zd_dl_line(s->di, pc, &cur) < 0)
 			return print_stop(s, true);
@@ -644,38 +653,27 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 		if (t->regs.rsp == prev_sp - 8 && zd_pt_read(&d->pt, t->regs.rsp, &ra, 8) == 8 && ra > prev_pc &&
 		    ra <= prev_pc + 15 && pc != ra) {
 			uint64_t entry = pc, tgt;
-			struct target tg;
 
 			if (k == DBG_STEP_INTO && zd_dl_after_prologue(s->di, entry, code_read, &d->pt, &tgt) == 0) {
-				if (tgt != entry) {
-					tg = (struct target){ tgt, 0, false };
-					if ((r = run_to(s, &tg, 1)) != 0)
-						return r;
-				}
+				if (tgt != entry && (r = run_to_one(s, tgt, 0, &t)) != 0)
+					return r;
 				return print_stop(s, false);
 			}
-			tg = (struct target){ ra, prev_sp, false };
-			if ((r = run_to(s, &tg, 1)) != 0)
+			if ((r = run_to_one(s, ra, prev_sp, &t)) != 0)
 				return r;
-			if (!(t = cur_th(s)))
-				return -1;
 			pc = t->regs.rip;
 			if (pc >= cur.lo && pc < cur.hi)
 				continue;
 		}
 		if (zd_dl_line(s->di, pc, &nl) < 0) {
 			struct zd_srcpos cp;
-			struct target tg;
 
 			/* no line info here (returned into a caller without it, jumped to
 			 * a stub): run to this frame's return if that has line info,
 			 * else let the process go on, as gdb does */
 			if (frame_now(s, &cfa, &ret) == 0 && zd_di_line(s->di, ret, true, &cp) == 0) {
-				tg = (struct target){ ret, cfa, false };
-				if ((r = run_to(s, &tg, 1)) != 0)
+				if ((r = run_to_one(s, ret, cfa, &t)) != 0)
 					return r;
-				if (!(t = cur_th(s)))
-					return -1;
 				pc = t->regs.rip;
 				if (zd_dl_line(s->di, pc, &nl) < 0)
 					return print_stop(s, true);

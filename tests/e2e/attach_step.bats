@@ -13,7 +13,7 @@ setup() {
 	command -v gdb >/dev/null || skip "gdb is not installed (make deps)"
 }
 
-PRELUDE='
+PRELUDE="$(cat "$ROOT/tests/lib/attach.sh")"'
 # seq FILE: what a session showed after each step: source lines (L), new
 # frames (F), values returned (V); gdb and zdiag print these the same way.
 seq() {
@@ -31,12 +31,6 @@ both() {
 	seq $T/ours.txt > $T/ours.seq
 	seq $T/gdb.txt > $T/gdb.seq
 	diff $T/gdb.seq $T/ours.seq
-}
-runs_untraced() {
-	st=$(sed -n "s/^State:\t\(.\).*/\1/p" /proc/$1/status)
-	tr=$(sed -n "s/^TracerPid:\t//p" /proc/$1/status)
-	case $st in S|R) ;; *) echo "state $st" >&2; return 1 ;; esac
-	[ "$tr" = 0 ] || { echo "traced by $tr" >&2; return 1; }
 }
 '
 
@@ -131,9 +125,7 @@ runs_untraced() {
 @test "another thread hitting a breakpoint ends a next (reported); after detach no int3 is left and the target runs on" {
 	line=$(grep -n "^		wait_worker();" "$BATS_TEST_DIRNAME/../helpers/step_target.c" | cut -d: -f1)
 	in_ns "$PRELUDE"'
-		"$HELPERS/step_target" threads > $T/P.out 2>&1 &
-		P=$!
-		i=0; while ! grep -q ready $T/P.out; do i=$((i+1)); [ $i -lt 500 ] || exit 98; sleep 0.01; done
+		start_target P "$HELPERS/step_target" threads
 		line='"$line"'
 		"$ZDIAG" attach $P -e "break step_target.c:$line" -e "poke zd_go 1" -e cont -e "break thread_hit" -e next \
 			-e "delete 2" -e "next" -e "step" -e detach > $T/o.txt 2>&1 || { cat $T/o.txt; exit 1; }
@@ -141,7 +133,7 @@ runs_untraced() {
 		grep -qE "hit breakpoint 1 at .*step_target.c:$line" $T/o.txt || exit 2
 		grep -qE "^thread [0-9]+ hit breakpoint 2 at .* in thread_hit" $T/o.txt || exit 3
 		i=0; while ! grep -q "^work=30" $T/P.out; do i=$((i+1)); [ $i -lt 500 ] || exit 97; sleep 0.01; done
-		runs_untraced $P || exit 4
+		not_stopped $P || exit 4
 		# the code of the functions in memory is the file'"'"'s, byte for byte
 		python3 - "$P" "$HELPERS/step_target" <<"PY" || exit 5
 import subprocess, sys
