@@ -38,6 +38,8 @@ struct dbg_step {
 	size_t nbx, abx;
 	int *ibp;                 /* internal breakpoints of the running command */
 	size_t nibp, aibp;
+	char *last_src;           /* the source file printed from last */
+	bool last_src_err;        /* ... which could not be opened */
 };
 
 static struct dbg_step *
@@ -59,6 +61,7 @@ dbg_step_release(struct zd_dbg *d)
 		free(d->step->bx[i].cond);
 	free(d->step->bx);
 	free(d->step->ibp);
+	free(d->step->last_src);
 	free(d->step);
 	d->step = NULL;
 }
@@ -314,6 +317,7 @@ struct stepper {
 	struct zd_di *di;
 	uint64_t func0, cfa0;     /* the frame the command started in */
 	bool have_frame0;
+	bool quiet;               /* an intermediate step of `next N`: gdb prints only the last */
 };
 
 struct target {
@@ -491,23 +495,90 @@ step_insn(struct stepper *s)
 	return 1;
 }
 
-/* "42\t  x = f(y);" as gdb prints a source line. */
-static void
-put_source_line(struct zd_sb *sb, const char *file, int line)
+/* Is the code at pc a PLT stub (jmp *GOT(%rip), or the push of a lazy
+ * one), after an endbr64 and a bnd prefix? */
+static bool
+plt_code(struct zd_dbg *d, uint64_t pc)
 {
-	FILE *f = fopen(file, "re");
+	unsigned char b[8];
+	size_t off = 0;
+
+	if (zd_pt_read(&d->pt, pc, b, sizeof(b)) != (ssize_t)sizeof(b))
+		return false;
+	if (b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa)
+		off = 4;
+	if (b[off] == 0xf2)
+		off++;
+	return (b[off] == 0xff && b[off + 1] == 0x25) || b[off] == 0x68;
+}
+
+/*
+ * `step` into a call that went to a PLT stub: on through the stub (and the
+ * dynamic linker's lazy resolver, whose frames are below the call's) to
+ * the function it jumps to, which starts with the stack as the call left
+ * it; as gdb steps through solib trampolines.  0 (*t there, or back in the
+ * caller), 1 or -1 as step_insn.
+ */
+static int
+through_plt(struct stepper *s, struct zd_thread **t, uint64_t call_sp)
+{
+	uint64_t stub = (*t)->regs.rip;
+	long n;
+	int r;
+
+	if (!plt_code(s->d, stub))
+		return 0;
+	for (n = 0; n < 2000000; n++) {
+		struct zd_where w;
+		uint64_t pc, sp;
+
+		if ((r = step_insn(s)) != 0)
+			return r;
+		if (!(*t = cur_th(s)))
+			return -1;
+		pc = (*t)->regs.rip;
+		sp = (*t)->regs.rsp;
+		if (sp > call_sp - 8)
+			return 0;
+		/* the stack as the call left it, at the start of a function */
+		if (sp == call_sp - 8 && (pc < stub || pc >= stub + 16) && !plt_code(s->d, pc) &&
+		    zd_dbg_load_space(s->d) == 0 && zd_space_lookup(&s->d->space, pc, 0, &w) == 0 && w.sym && !w.off)
+			return 0;
+	}
+	return 0;
+}
+
+/* "42\t  x = f(y);" as gdb prints a source line; for a file that cannot be
+ * opened "42\tFILE: No such file or directory." once, then "43\tin FILE". */
+static void
+put_source_line(struct zd_dbg *d, struct zd_sb *sb, const char *file, int line)
+{
+	struct dbg_step *st = step_state(d);
+	bool same = st->last_src && !strcmp(st->last_src, file);
+	FILE *f = same && st->last_src_err ? NULL : fopen(file, "re");
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t len = -1;
 	int n;
 
+	if (!same) {
+		free(st->last_src);
+		st->last_src = zd_xstrdup(file);
+	}
+	st->last_src_err = !f;
 	zd_sb_addf(sb, "%d\t", line);
 	for (n = 0; f && n < line; n++)
 		if ((len = getline(&buf, &cap, f)) < 0)
 			break;
-	if (!f || len < 0) {
+	if (!f) {
+		if (same)
+			zd_sb_adds(sb, "in ");
 		dbg_put_esc(sb, file);
-		zd_sb_addf(sb, f ? ": no line %d\n" : ": No such file or directory.\n", line);
+		zd_sb_adds(sb, same ? "\n" : ": No such file or directory.\n");
+	} else if (len < 0) {
+		zd_sb_addf(sb, "line %d is past the end of ", line);
+		dbg_put_esc(sb, file);
+		zd_sb_addc(sb, '\n');
 	} else {
 		ssize_t i;
 
@@ -533,6 +604,8 @@ print_stop(struct stepper *s, bool force_frame)
 	if (!t)
 		return 0;
 	s->d->cur = s->tid;
+	if (s->quiet)
+		return 0;
 	if (zd_di_line(s->di, t->regs.rip, false, &pos) < 0) {
 		zd_sb_addf(&s->out->text, "0x%016" PRIx64 " in ", (uint64_t)t->regs.rip);
 		dbg_put_where(&s->out->text, s->d, t->regs.rip);
@@ -563,7 +636,7 @@ print_stop(struct stepper *s, bool force_frame)
 		if (zd_di_line(s->di, pc, false, &pos) < 0)
 			return 0;
 	}
-	put_source_line(&s->out->text, pos.file, pos.line);
+	put_source_line(s->d, &s->out->text, pos.file, pos.line);
 	return 0;
 }
 
@@ -654,7 +727,13 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 		    ra <= prev_pc + 15 && pc != ra) {
 			uint64_t entry = pc, tgt;
 
-			if (k == DBG_STEP_INTO && zd_dl_after_prologue(s->di, entry, code_read, &d->pt, &tgt) == 0) {
+			if (k == DBG_STEP_INTO) {
+				if ((r = through_plt(s, &t, prev_sp)) != 0)
+					return r;
+				entry = t->regs.rip;
+			}
+			if (k == DBG_STEP_INTO && t->regs.rsp == prev_sp - 8 &&
+			    zd_dl_after_prologue(s->di, entry, code_read, &d->pt, &tgt) == 0) {
 				if (tgt != entry && (r = run_to_one(s, tgt, 0, &t)) != 0)
 					return r;
 				return print_stop(s, false);
@@ -721,6 +800,7 @@ dbg_step(struct zd_dbg *d, enum dbg_step_kind k, long long count, struct zd_dbg_
 	for (i = 0; i < count && !d->done && !d->end_signal; i++) {
 		if (stepper_init(&s, d, out) < 0)
 			return -1;
+		s.quiet = i + 1 < count;
 		r = step_line(&s, k);
 		ibp_clear(&s);
 		d->space_ok = false;
@@ -750,8 +830,9 @@ dbg_run_until(struct zd_dbg *d, const uint64_t *addrs, size_t n, bool advance, s
 		tg[k++] = (struct target){ ret, cfa, false };
 	r = run_to(&s, tg, k);
 	free(tg);
+	/* a breakpoint stop, not the end of a step: gdb shows the frame too */
 	if (r == 0)
-		r = print_stop(&s, false);
+		r = print_stop(&s, true);
 	ibp_clear(&s);
 	d->space_ok = false;
 	zd_dbg_out_flush(out);

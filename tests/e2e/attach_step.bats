@@ -36,7 +36,7 @@ both() {
 
 @test "next through a loop and out of the function: gdb's lines" {
 	in_ns "$PRELUDE"'
-		both "$HELPERS/step_target" next next next next next next next next next next next next next next next next || { cat $T/ours.txt; exit 1; }
+		both "$HELPERS/step_target" next next next next next next "next 3" next next next next next "step 3" next next next || { cat $T/ours.txt; exit 1; }
 		[ $(wc -l < $T/ours.seq) -ge 15 ] || { cat $T/ours.txt; exit 2; }
 		grep -q "^L82$" $T/ours.seq || exit 3
 	'
@@ -49,6 +49,10 @@ both() {
 		both "$HELPERS/step_target" "$@" || { cat $T/ours.txt; exit 1; }
 		grep -q "^Fadd:33$" $T/ours.seq || exit 2
 		grep -q "^Ffact:" $T/ours.seq || exit 3
+		# through the PLT (and the lazy resolver) into libc: entered when its
+		# debug info is installed (libc6-dbg), else stepped over; as gdb
+		both "$HELPERS/step_target" "until 90" step step step step step step || { cat $T/ours.txt; exit 4; }
+		! grep -q "_dl_runtime_resolve" $T/ours.txt || exit 5
 	'
 }
 
@@ -69,7 +73,9 @@ both() {
 @test "until and advance: gdb's lines" {
 	in_ns "$PRELUDE"'
 		both "$HELPERS/step_target" next next until until until until "advance 86" "until 88" || { cat $T/ours.txt; exit 1; }
-		grep -q "^L82$" $T/ours.seq || exit 2
+		grep -q "^L84$" $T/ours.seq || exit 2
+		both "$HELPERS/step_target" "advance 83" "advance 85" "until 86" "until 87" "advance add" "advance 35" || { cat $T/ours.txt; exit 3; }
+		grep -q "^Fwork:87$" $T/ours.seq || exit 4
 	'
 }
 
