@@ -598,7 +598,8 @@ print_stop(struct stepper *s, bool force_frame)
 {
 	struct zd_thread *t = cur_th(s);
 	struct zd_srcpos pos;
-	uint64_t cfa = 0;
+	struct zd_dl_line dl;
+	uint64_t cfa = 0, pc;
 	bool same;
 
 	if (!t)
@@ -606,17 +607,18 @@ print_stop(struct stepper *s, bool force_frame)
 	s->d->cur = s->tid;
 	if (s->quiet)
 		return 0;
-	if (zd_di_line(s->di, t->regs.rip, false, &pos) < 0) {
-		zd_sb_addf(&s->out->text, "0x%016" PRIx64 " in ", (uint64_t)t->regs.rip);
-		dbg_put_where(&s->out->text, s->d, t->regs.rip);
+	pc = t->regs.rip;
+	if (zd_di_line(s->di, pc, false, &pos) < 0 || zd_dl_line(s->di, pc, &dl) < 0) {
+		zd_sb_addf(&s->out->text, "0x%016" PRIx64 " in ", pc);
+		dbg_put_where(&s->out->text, s->d, pc);
 		zd_sb_addc(&s->out->text, '\n');
 		return 0;
 	}
 	same = s->have_frame0 && pos.func_pc == s->func0 && frame_now(s, &cfa, NULL) == 0 && cfa == s->cfa0;
 	if (force_frame || !same) {
 		struct zd_sb fl = ZD_SB_INIT;
-		uint64_t pc = t->regs.rip;
 		const char *p;
+		size_t len;
 
 		if (dbg_src_frames(s->d, s->out) < 0)
 			return -1;
@@ -624,19 +626,26 @@ print_stop(struct stepper *s, bool force_frame)
 		p = fl.buf;
 		if (!strncmp(p, "#0  ", 4))
 			p += 4;
-		struct zd_dl_line dl;
-
-		if (zd_dl_line(dbg_src_di(s->d), pc, &dl) < 0 || dl.lo != pc)
+		/* FILE:LINE with gdb's line of the pc (the statement row at its address) */
+		len = strlen(p);
+		while (len && p[len - 1] >= '0' && p[len - 1] <= '9')
+			len--;
+		if (dl.lo != pc)
 			zd_sb_addf(&s->out->text, "0x%016" PRIx64 " in ", pc);
-		zd_sb_adds(&s->out->text, p);
-		zd_sb_addc(&s->out->text, '\n');
+		if (len && p[len - 1] == ':') {
+			zd_sb_add(&s->out->text, p, len);
+			zd_sb_addf(&s->out->text, "%d\n", dl.line);
+		} else {
+			zd_sb_adds(&s->out->text, p);
+			zd_sb_addc(&s->out->text, '\n');
+		}
 		zd_sb_release(&fl);
 		/* the frames were rebuilt: the library's state is new */
 		s->di = dbg_src_di(s->d);
-		if (zd_di_line(s->di, pc, false, &pos) < 0)
+		if (zd_dl_line(s->di, pc, &dl) < 0)
 			return 0;
 	}
-	put_source_line(s->d, &s->out->text, pos.file, pos.line);
+	put_source_line(s->d, &s->out->text, dl.file ? dl.file : pos.file, dl.line);
 	return 0;
 }
 
@@ -767,16 +776,14 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 				return 1;
 			}
 		}
-		/* the start of a statement of another line: there; but a return
-		 * lands in the middle of the caller's statement (gdb goes on) */
+		/* returned out of a recursive call: gdb stops in the outer one at once */
 		if (t->regs.rsp == prev_sp + 8 && zd_pt_read(&d->pt, prev_sp, &ra, 8) == 8 && ra == pc) {
 			struct zd_srcpos rp;
 
-			/* out of a recursive call: gdb stops in the outer one at once */
 			if (s->have_frame0 && zd_di_line(s->di, pc, false, &rp) == 0 && rp.func_pc == s->func0)
 				return print_stop(s, false);
-			nl.start = false;
 		}
+		/* the start of a statement of another line: there */
 		if (nl.start && (nl.line != cur.line || strcmp(nl.file ? nl.file : "", cur.file ? cur.file : ""))) {
 			if (nl.stmt)
 				return print_stop(s, false);
