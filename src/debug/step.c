@@ -691,7 +691,7 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 	struct zd_dbg *d = s->d;
 	struct zd_thread *t = cur_th(s);
 	struct zd_dl_line cur, nl;
-	uint64_t pc, cfa, ret;
+	uint64_t pc, cfa, ret, sf_cfa;
 	int r;
 
 	if (!t)
@@ -714,6 +714,7 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 			return print_stop(s, true);
 		s->have_frame0 = false;   /* a new frame: print it */
 	}
+	sf_cfa = s->have_frame0 ? s->cfa0 : 0;   /* gdb's step_frame_id */
 	if (k == DBG_STEP_UNTIL) {
 		struct zd_srcpos pos;
 
@@ -722,7 +723,6 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 	}
 	for (;;) {
 		uint64_t prev_pc = pc, prev_sp = t->regs.rsp, ra = 0;
-		struct zd_srcpos rp0;
 
 		if ((r = step_insn(s)) != 0)
 			return r;
@@ -783,17 +783,27 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 			if (s->have_frame0 && zd_di_line(s->di, pc, false, &rp) == 0 && rp.func_pc == s->func0)
 				return print_stop(s, false);
 		}
-		/* the start of a statement of another line: there */
+		/* gdb's end of process_event_stop_test: the start of a statement
+		 * of another line ends the step; the start of a non-statement row
+		 * of another line moves the range on but keeps the line (same
+		 * frame) or forgets it (another frame); anything else (the same
+		 * line, the middle of a line) moves the range and the line on */
 		if (nl.start && (nl.line != cur.line || strcmp(nl.file ? nl.file : "", cur.file ? cur.file : ""))) {
+			bool same_frame;
+
 			if (nl.stmt)
 				return print_stop(s, false);
-			/* not a statement, and still the same frame: gdb ignores the row */
-			if (s->have_frame0 && frame_now(s, &cfa, NULL) == 0 && cfa == s->cfa0 &&
-			    zd_di_line(s->di, pc, false, &rp0) == 0 && rp0.func_pc == s->func0)
+			same_frame = frame_now(s, &cfa, NULL) == 0 && cfa == sf_cfa;
+			if (same_frame) {
+				cur.lo = nl.lo;
+				cur.hi = nl.hi;
 				continue;
+			}
+			nl.line = 0;
 		}
-		/* the same line again, or the middle of a line: go on through it */
 		cur = nl;
+		if (frame_now(s, &cfa, NULL) == 0)
+			sf_cfa = cfa;
 	}
 }
 
