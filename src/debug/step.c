@@ -398,7 +398,7 @@ target_reached(struct stepper *s, const struct zd_pt_event *e, const struct targ
 
 		if (t->regs.rip != tg[i].addr || t->regs.rsp < tg[i].min_sp)
 			continue;
-		if (tg[i].frame_check && s->have_frame0 && frame_now(s, &cfa, NULL) == 0 && cfa < s->cfa0)
+		if (tg[i].frame_check && s->have_frame0 && frame_now(s, &cfa, NULL) == 0 && cfa != s->cfa0)
 			continue;
 		return true;
 	}
@@ -833,18 +833,23 @@ dbg_run_until(struct zd_dbg *d, const uint64_t *addrs, size_t n, bool advance, s
 {
 	struct stepper s;
 	struct target *tg;
-	uint64_t cfa, ret;
+	struct zd_dframe fr, up;
+	unsigned inl;
 	size_t i, k = 0;
 	int r;
 
 	if (stepper_init(&s, d, out) < 0)
 		return -1;
+	/* gdb: the selected frame; until's location counts only in it */
+	dbg_src_selected(d, &fr, &inl);
 	tg = zd_xcalloc(n + 1, sizeof(*tg));
+	if (zd_di_frame_up(s.di, &fr, &up) == 0 && fr.regs.has_cfa) {
+		s.cfa0 = fr.regs.cfa;
+		s.have_frame0 = true;
+		tg[k++] = (struct target){ up.regs.r[16], fr.regs.cfa, false };
+	}
 	for (i = 0; i < n; i++)
 		tg[k++] = (struct target){ addrs[i], 0, !advance };
-	/* and the return of the current frame */
-	if (frame_now(&s, &cfa, &ret) == 0)
-		tg[k++] = (struct target){ ret, cfa, false };
 	r = run_to(&s, tg, k);
 	free(tg);
 	/* a breakpoint stop, not the end of a step: gdb shows the frame too */

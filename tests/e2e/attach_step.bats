@@ -171,3 +171,30 @@ PY
 		kill $P
 	'
 }
+
+@test "SIGTERM to zdiag during a long until: its internal breakpoints are taken out, the target runs on and finishes" {
+	line=$(grep -n 'printf("work=' "$BATS_TEST_DIRNAME/../helpers/step_target.c" | cut -d: -f1)
+	in_ns "$PRELUDE"'
+		start_target P "$HELPERS/step_target" park
+		mkfifo $T/in
+		"$ZDIAG" attach $P < $T/in > $T/o.txt 2>&1 & Z=$!
+		exec 3> $T/in
+		i=0; while ! grep -q attached $T/o.txt; do i=$((i+1)); [ $i -lt 500 ] || exit 98; sleep 0.01; done
+		# main waits for zd_go in msleep: until that line never returns by itself
+		echo "frame 3" >&3
+		echo "until step_target.c:'"$line"'" >&3
+		# attached, it is in a ptrace stop (t); running again once until runs
+		i=0; while ! grep -q "^State:.[RS]" /proc/$P/status; do i=$((i+1)); [ $i -lt 500 ] || exit 97; sleep 0.01; done
+		kill -TERM $Z
+		wait $Z; rc=$?
+		cat $T/o.txt
+		[ $rc = 143 ] || exit 1
+		grep -q "detached from $P" $T/o.txt || exit 2
+		not_stopped $P || exit 3
+		# no int3 left: the program, let go, finishes its work normally
+		"$ZDIAG" attach $P -q -e "poke zd_go 1" > /dev/null || exit 4
+		wait $P; rc=$?
+		[ $rc = 0 ] || { cat $T/P.out; exit 5; }
+		grep -q "^work=30$" $T/P.out || exit 6
+	'
+}
