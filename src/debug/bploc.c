@@ -97,9 +97,9 @@ zd_loc_parse(const char *arg, struct zd_loc *loc, const char **why)
 	if (arg[0] == '*') {
 		const char *e = arg + 1;
 
-		while (blank(*e))
+		while (e < end && blank(*e))
 			e++;
-		if (e == end) {
+		if (e >= end) {
 			*why = "an address is required after '*'";
 			return -EINVAL;
 		}

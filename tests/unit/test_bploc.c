@@ -61,6 +61,7 @@ test_errors(void **state)
 	assert_string_equal(why, "malformed line number");
 	assert_int_equal(zd_loc_parse("0", &l, &why), -EINVAL);
 	assert_int_equal(zd_loc_parse("*", &l, &why), -EINVAL);
+	assert_int_equal(zd_loc_parse("*\tif x", &l, &why), -EINVAL); /* found by fuzz_bploc */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	assert_int_equal(zd_loc_parse(big, &l, &why), -E2BIG);
