@@ -495,6 +495,36 @@ step_insn(struct stepper *s)
 	return 1;
 }
 
+/*
+ * The stepped thread reached pc by single steps, with the breakpoints out
+ * of memory: a user breakpoint there stops it as if its int3 had been hit
+ * (gdb reports such a breakpoint in the middle of a step), unless its
+ * condition says no.  1 when reported (the command ends), else 0.
+ */
+static int
+user_break_at(struct stepper *s, uint64_t pc)
+{
+	struct zd_bkpt *b = zd_bkpt_at(&s->d->pt.bps, pc);
+	struct zd_thread *t = zd_pt_thread(&s->d->pt, s->tid);
+	struct zd_pt_event ev;
+
+	if (!b || !t)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = ZD_EV_BREAK;
+	ev.tid = s->tid;
+	ev.bp_id = b->id;
+	if (is_internal(s->d, &ev))
+		return 0;
+	b->hits++;
+	if (!bp_stops(s->d, &ev, s->out))
+		return 0;
+	t->bp_hit = b->id;
+	s->d->pt.nev = 0;
+	dbg_report_stop(s->d, &ev, s->out);
+	return 1;
+}
+
 /* Is the code at pc a PLT stub (jmp *GOT(%rip), or the push of a lazy
  * one), after an endbr64 and a bnd prefix? */
 static bool
@@ -729,6 +759,8 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 		if (!(t = cur_th(s)))
 			return -1;
 		pc = t->regs.rip;
+		if (user_break_at(s, pc))
+			return 1;
 		if (pc >= cur.lo && pc < cur.hi)
 			continue;
 		/* a call: the return address was pushed just above the new sp */

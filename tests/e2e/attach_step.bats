@@ -40,6 +40,14 @@ both() {
 		both "$HELPERS/step_target" next next next next next next "next 3" next next next next next "step 3" next next next || { cat $T/ours.txt; exit 1; }
 		[ $(wc -l < $T/ours.seq) -ge 15 ] || { cat $T/ours.txt; exit 2; }
 		grep -q "^L82$" $T/ours.seq || exit 3
+		# a breakpoint in the middle of the line being stepped stops the step
+		# (gdb): the jmp of the for loop, in the line after the first
+		jmp=$(objdump -d "$HELPERS/step_target" | awk "/<work>:/ { f = 1 } f && /\tjmp / { sub(\":\", \"\", \$1); print \$1; exit }")
+		start=$(nm "$HELPERS/step_target" | awk "\$3 == \"work\" { print \$1 }")
+		off=$(printf "0x%x" $((0x$jmp - 0x$start)))
+		both "$HELPERS/step_target" "break *work+$off" next next next || { cat $T/ours.txt; exit 5; }
+		grep -q "^thread [0-9]* hit breakpoint 2 at .* in work+$off " $T/ours.txt || exit 6
+		grep -q "^Breakpoint 2, work ()" $T/gdb.txt || exit 7
 		# -O2: rows that are not statements are stepped through as gdb does
 		set -- next next next next next next next next next next next next next next next next next next
 		both "$HELPERS/step_target-O2" "$@" || { cat $T/ours.txt; exit 4; }
