@@ -61,6 +61,10 @@ uint64_t zd_dl_post_prologue(struct zd_di *di, uint64_t entry, uint64_t end, zd_
 int zd_dl_file_line(struct zd_di *di, const char *file, int line, zd_dl_code_fn code, void *ctx, uint64_t **addrs,
 		    size_t *n, int *line_out);
 
+/* The compile directory of the CU holding pc (relative source paths are
+ * relative to it), or NULL. */
+const char *zd_dl_comp_dir(struct zd_di *di, uint64_t pc);
+
 /* Does a line table's path name the file the user typed: the same, a
  * suffix after '/', or the basename?  (Also dwarf.c's FILE:LINE.) */
 bool zd_dl_file_matches(const char *path, const char *want);

@@ -94,7 +94,6 @@ struct dbg_bpx {
 	bool temp;             /* tbreak: deleted when hit */
 	bool disabled;
 	bool internal;         /* a step's own breakpoint, never shown */
-	unsigned long ignored; /* hits that did not stop (condition false, disabled) */
 	char *cond;            /* NULL: none */
 };
 void dbg_step_release(struct zd_dbg *d);

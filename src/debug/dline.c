@@ -232,6 +232,18 @@ zd_dl_after_prologue(struct zd_di *di, uint64_t func_pc, zd_dl_code_fn code, voi
 	return 0;
 }
 
+const char *
+zd_dl_comp_dir(struct zd_di *di, uint64_t pc)
+{
+	Dwarf_Die cu;
+	Dwarf_Attribute a;
+	uint64_t bias;
+
+	if (zd_di_cu_at(di, pc, &cu, &bias) < 0 || !dwarf_attr(&cu, DW_AT_comp_dir, &a))
+		return NULL;
+	return dwarf_formstring(&a);
+}
+
 /* ---------------------------------------------------------------- */
 /* FILE:LINE                                                          */
 

@@ -174,7 +174,6 @@ bp_stops(struct zd_dbg *d, const struct zd_pt_event *e, struct zd_dbg_out *out)
 	}
 	if (b && b->hits)
 		b->hits--;
-	x->ignored++;
 	return false;
 }
 
@@ -443,8 +442,11 @@ run_to(struct stepper *s, const struct target *tg, size_t n)
 			}
 		}
 		for (i = 0; i < d->pt.nev;) {
-			if (is_internal(d, &d->pt.evq[i]) || (d->pt.evq[i].kind == rep.kind && d->pt.evq[i].tid == rep.tid &&
-							       have_rep && d->pt.evq[i].bp_id == rep.bp_id)) {
+			const struct zd_pt_event *e = &d->pt.evq[i];
+
+			/* internal hits go; so does the one reported as the main event */
+			if (is_internal(d, e) ||
+			    (have_rep && e->kind == rep.kind && e->tid == rep.tid && e->bp_id == rep.bp_id)) {
 				memmove(&d->pt.evq[i], &d->pt.evq[i + 1], (d->pt.nev - i - 1) * sizeof(*d->pt.evq));
 				d->pt.nev--;
 				continue;
@@ -522,6 +524,8 @@ user_break_at(struct stepper *s, uint64_t pc)
 	t->bp_hit = b->id;
 	s->d->pt.nev = 0;
 	dbg_report_stop(s->d, &ev, s->out);
+	if (dbg_bpx(s->d, ev.bp_id, false) && dbg_bpx(s->d, ev.bp_id, false)->temp)
+		dbg_bp_delete(s->d, ev.bp_id);
 	return 1;
 }
 
@@ -581,16 +585,28 @@ through_plt(struct stepper *s, struct zd_thread **t, uint64_t call_sp)
 /* "42\t  x = f(y);" as gdb prints a source line; for a file that cannot be
  * opened "42\tFILE: No such file or directory." once, then "43\tin FILE". */
 static void
-put_source_line(struct zd_dbg *d, struct zd_sb *sb, const char *file, int line)
+put_source_line(struct zd_dbg *d, struct zd_sb *sb, const char *file, const char *comp_dir, int line)
 {
 	struct dbg_step *st = step_state(d);
 	bool same = st->last_src && !strcmp(st->last_src, file);
-	FILE *f = same && st->last_src_err ? NULL : fopen(file, "re");
+	FILE *f = NULL;
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t len = -1;
 	int n;
 
+	if (!same || !st->last_src_err) {
+		/* a relative path is relative to the compile directory (as gdb opens it) */
+		if (file[0] != '/' && comp_dir) {
+			struct zd_sb p = ZD_SB_INIT;
+
+			zd_sb_addf(&p, "%s/%s", comp_dir, file);
+			f = fopen(p.buf, "re");
+			zd_sb_release(&p);
+		}
+		if (!f)
+			f = fopen(file, "re");
+	}
 	if (!same) {
 		free(st->last_src);
 		st->last_src = zd_xstrdup(file);
@@ -675,7 +691,7 @@ print_stop(struct stepper *s, bool force_frame)
 		if (zd_dl_line(s->di, pc, &dl) < 0)
 			return 0;
 	}
-	put_source_line(s->d, &s->out->text, dl.file ? dl.file : pos.file, dl.line);
+	put_source_line(s->d, &s->out->text, dl.file ? dl.file : pos.file, zd_dl_comp_dir(s->di, pc), dl.line);
 	return 0;
 }
 

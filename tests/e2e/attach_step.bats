@@ -14,11 +14,11 @@ setup() {
 }
 
 PRELUDE="$(cat "$ROOT/tests/lib/attach.sh")"'
-# seq FILE: what a session showed after each step: source lines (L), new
+# seq FILE: what a session showed after each step: source lines (L, with the text), new
 # frames (F), values returned (V); gdb and zdiag print these the same way
 # (but for libc'"'"'s function aliases: gdb names __snprintf __GI___snprintf).
 seq() {
-	awk "/^Breakpoint [0-9]+, / { skip = 1; next } skip { skip = 0; next } { print }" "$1" | sed -nE -e "s/^([0-9]+)\t.*/L\1/p" \
+	awk "/^Breakpoint [0-9]+, / { skip = 1; next } skip { skip = 0; next } { print }" "$1" | sed -nE -e "s/^([0-9]+)\t(.*)/L\1 \2/p" \
 		-e "s/^(0x[0-9a-f]+ in )?([A-Za-z_][A-Za-z0-9_]*) \(.*\) at .*:([0-9]+)$/F\2:\3/p" \
 		-e "s/^Value returned is [$][0-9]+ = (.*)/V\1/p" | sed "s/^F__GI_/F/"
 }
@@ -27,6 +27,8 @@ both() {
 	prog=$1; shift
 	zargs=""; gargs=""
 	for c in "$@"; do zargs="$zargs -e \"$c\""; gargs="$gargs -ex \"$c\""; done
+	# away from the sources: relative paths are found through the compile directory
+	cd $T
 	eval "\"$ZDIAG\" run -q -e \"break work\" -e cont $zargs -- $prog" > $T/ours.txt 2>&1
 	eval "gdb -nx -batch -ex \"break work\" -ex run $gargs --args $prog" > $T/gdb.txt 2>&1
 	seq $T/ours.txt > $T/ours.seq
@@ -39,7 +41,7 @@ both() {
 	in_ns "$PRELUDE"'
 		both "$HELPERS/step_target" next next next next next next "next 3" next next next next next "step 3" next next next || { cat $T/ours.txt; exit 1; }
 		[ $(wc -l < $T/ours.seq) -ge 15 ] || { cat $T/ours.txt; exit 2; }
-		grep -q "^L82$" $T/ours.seq || exit 3
+		grep -q "^L82 " $T/ours.seq || exit 3
 		# a breakpoint in the middle of the line being stepped stops the step
 		# (gdb): the jmp of the for loop, in the line after the first
 		jmp=$(objdump -d "$HELPERS/step_target" | awk "/<work>:/ { f = 1 } f && /\tjmp / { sub(\":\", \"\", \$1); print \$1; exit }")
@@ -86,7 +88,7 @@ both() {
 @test "until and advance: gdb's lines" {
 	in_ns "$PRELUDE"'
 		both "$HELPERS/step_target" next next until until until until "advance 86" "until 88" || { cat $T/ours.txt; exit 1; }
-		grep -q "^L84$" $T/ours.seq || exit 2
+		grep -q "^L84 " $T/ours.seq || exit 2
 		both "$HELPERS/step_target" "advance 83" "advance 85" "until 86" "until 87" "advance add" "advance 35" || { cat $T/ours.txt; exit 3; }
 		grep -q "^Fwork:87$" $T/ours.seq || exit 4
 	'
