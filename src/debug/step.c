@@ -529,6 +529,30 @@ user_break_at(struct stepper *s, uint64_t pc)
 	return 1;
 }
 
+/*
+ * Did the last single step enter a signal handler (a signal that does not
+ * stop the process, such as SIGALRM, delivered on the way)?  The kernel's
+ * rt_sigframe is at sp: the restorer (__restore_rt) as return address,
+ * then the ucontext whose mcontext holds the interrupted rsp (+168) and
+ * rip (+176).  gdb runs the handler at full speed and steps on where it
+ * returns: *pc and *sp get that place.
+ */
+static bool
+in_signal_handler(struct stepper *s, const struct zd_thread *t, uint64_t *pc, uint64_t *sp)
+{
+	uint64_t ret, frame[2];
+	struct zd_where w;
+
+	if (zd_pt_read(&s->d->pt, t->regs.rsp, &ret, 8) != 8 || zd_dbg_load_space(s->d) < 0 ||
+	    zd_space_lookup(&s->d->space, ret, 0, &w) < 0 || !w.sym || w.off || strcmp(w.sym->name, "__restore_rt"))
+		return false;
+	if (zd_pt_read(&s->d->pt, t->regs.rsp + 168, frame, sizeof(frame)) != (ssize_t)sizeof(frame))
+		return false;
+	*sp = frame[0];
+	*pc = frame[1];
+	return true;
+}
+
 /* Is the code at pc a PLT stub (jmp *GOT(%rip), or the push of a lazy
  * one), after an endbr64 and a bnd prefix? */
 static bool
@@ -768,13 +792,18 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 			cur.lo = pos.func_pc;
 	}
 	for (;;) {
-		uint64_t prev_pc = pc, prev_sp = t->regs.rsp, ra = 0;
+		uint64_t prev_pc = pc, prev_sp = t->regs.rsp, ra = 0, sigsp;
 
 		if ((r = step_insn(s)) != 0)
 			return r;
 		if (!(t = cur_th(s)))
 			return -1;
 		pc = t->regs.rip;
+		if (in_signal_handler(s, t, &ra, &sigsp)) {
+			if ((r = run_to_one(s, ra, sigsp, &t)) != 0)
+				return r;
+			pc = t->regs.rip;
+		}
 		if (user_break_at(s, pc))
 			return 1;
 		if (pc >= cur.lo && pc < cur.hi)

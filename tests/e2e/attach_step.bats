@@ -22,15 +22,16 @@ seq() {
 		-e "s/^(0x[0-9a-f]+ in )?([A-Za-z_][A-Za-z0-9_]*) \(.*\) at .*:([0-9]+)$/F\2:\3/p" \
 		-e "s/^Value returned is [$][0-9]+ = (.*)/V\1/p" | sed "s/^F__GI_/F/"
 }
-# both PROGRAM CMD...: the same commands after "break work" + run, in gdb and zdiag
+# both PROGRAM CMD...: the same commands after "break $BRK" (work) + run, in gdb
+# and zdiag; PROGRAM may carry arguments
 both() {
 	prog=$1; shift
 	zargs=""; gargs=""
 	for c in "$@"; do zargs="$zargs -e \"$c\""; gargs="$gargs -ex \"$c\""; done
 	# away from the sources: relative paths are found through the compile directory
 	cd $T
-	eval "\"$ZDIAG\" run -q -e \"break work\" -e cont $zargs -- $prog" > $T/ours.txt 2>&1
-	eval "gdb -nx -batch -ex \"break work\" -ex run $gargs --args $prog" > $T/gdb.txt 2>&1
+	eval "\"$ZDIAG\" run -q -e \"break ${BRK:-work}\" -e cont $zargs -- $prog" > $T/ours.txt 2>&1
+	eval "gdb -nx -batch -ex \"break ${BRK:-work}\" -ex run $gargs --args $prog" > $T/gdb.txt 2>&1
 	seq $T/ours.txt > $T/ours.seq
 	seq $T/gdb.txt > $T/gdb.seq
 	diff $T/gdb.seq $T/ours.seq
@@ -140,6 +141,14 @@ both() {
 		grep -q "argument required" $T/e3 || exit 16
 		"$ZDIAG" run -q -e "delete 7" -- "$P" 2> $T/e4 > /dev/null
 		grep -q "no breakpoint 7" $T/e4 || exit 18
+	'
+}
+
+@test "a signal that does not stop (SIGALRM) arriving in the middle of a stepped line: its handler is stepped over, as gdb" {
+	in_ns "$PRELUDE"'
+		BRK=self_signal both "$HELPERS/step_target signal" next next next next next || { cat $T/ours.txt; exit 1; }
+		! grep -q "^Fon_alarm" $T/ours.seq || exit 2
+		grep -q "^Fmain:" $T/ours.seq || exit 3
 	'
 }
 

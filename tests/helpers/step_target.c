@@ -1,5 +1,5 @@
 /*
- * step_target [park|threads]: a target for source-level stepping (next,
+ * step_target [park|threads|signal]: a target for source-level stepping (next,
  * step, finish, until, advance) compared with gdb: a loop, nested calls,
  * recursion, functions returning an int, a double, a small and a large
  * struct, libc calls.
@@ -106,6 +106,29 @@ wait_worker(void)
 		msleep(1);
 }
 
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	zd_sink += 1000;
+}
+
+#include <signal.h>
+#include <sys/syscall.h>
+
+/* Mode "signal": before work(), tgkill(getpid(), gettid(), SIGALRM) by an
+ * inline syscall instruction, not a call: single-stepping it delivers the
+ * signal in the middle of a stepped line, and the step enters on_alarm(),
+ * which a debugger steps over as gdb does. */
+NOINLINE void
+self_signal(int sig)
+{
+	long pid = getpid(), tid = gettid(), nr = SYS_tgkill;
+
+	__asm__ volatile("syscall" : "+a"(nr) : "D"(pid), "S"(tid), "d"((long)sig) : "rcx", "r11", "memory");
+	zd_sink += nr;
+}
+
 static void *
 worker(void *arg)
 {
@@ -137,6 +160,10 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "threads"))
 		wait_worker();
+	if (!strcmp(mode, "signal")) {
+		signal(SIGALRM, on_alarm);
+		self_signal(SIGALRM);
+	}
 	printf("work=%d\n", work());
 	fflush(stdout);
 	while (!strcmp(mode, "threads"))
