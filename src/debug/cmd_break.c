@@ -19,22 +19,40 @@
 #include "dbg-int.h"
 #include "step.h"
 
+struct bp_row {
+	int id;
+	uint64_t addr;
+	unsigned long hits;
+};
+
+/* The breakpoints the user sees, by number (malloc'ed; ids never exceed next_id). */
+static struct bp_row *
+bp_rows(struct zd_dbg *d, size_t *n)
+{
+	int id, last = d->pt.bps.next_id;
+	struct bp_row *v = zd_xcalloc(last > 0 ? (size_t)last : 1, sizeof(*v));
+
+	*n = 0;
+	for (id = 1; id < last; id++)
+		if (dbg_bp_visible(d, id, &v[*n].addr, &v[*n].hits))
+			v[(*n)++].id = id;
+	return v;
+}
+
 int
 dbg_list_breaks(struct zd_dbg *d, struct zd_dbg_out *out)
 {
 	struct zd_sb *sb = &out->text;
-	size_t i, shown = 0;
+	size_t i, n;
+	struct bp_row *v = bp_rows(d, &n);
 
-	for (i = 0; i < d->pt.bps.n; i++) {
-		const struct zd_bkpt *b = &d->pt.bps.v[i];
-		struct dbg_bpx *x = dbg_bpx(d, b->id, false);
+	if (n)
+		zd_sb_addf(sb, "%-4s %-18s %-6s %s\n", "ID", "ADDRESS", "HITS", "WHERE");
+	for (i = 0; i < n; i++) {
+		struct dbg_bpx *x = dbg_bpx(d, v[i].id, false);
 
-		if (x && x->internal)
-			continue;
-		if (!shown++)
-			zd_sb_addf(sb, "%-4s %-18s %-6s %s\n", "ID", "ADDRESS", "HITS", "WHERE");
-		zd_sb_addf(sb, "%-4d 0x%016" PRIx64 " %-6lu ", b->id, b->addr, b->hits);
-		dbg_put_where(sb, d, b->addr);
+		zd_sb_addf(sb, "%-4d 0x%016" PRIx64 " %-6lu ", v[i].id, v[i].addr, v[i].hits);
+		dbg_put_where(sb, d, v[i].addr);
 		if (x && x->temp)
 			zd_sb_adds(sb, " [temporary]");
 		if (x && x->disabled)
@@ -46,8 +64,9 @@ dbg_list_breaks(struct zd_dbg *d, struct zd_dbg_out *out)
 			zd_sb_addc(sb, '\n');
 		}
 	}
-	if (!shown)
+	if (!n)
 		zd_sb_addf(&out->text, "no breakpoints\n");
+	free(v);
 	return 0;
 }
 
@@ -68,21 +87,26 @@ set_one(struct zd_dbg *d, uint64_t addr, const struct zd_loc *l, bool temp, stru
 	struct zd_bkpt *b;
 	struct zd_sb *sb = &out->text;
 	struct zd_where w;
-	int ret;
+	int ret, id;
 
 	ret = zd_pt_break(&d->pt, addr, &b);
-	if (ret == -EEXIST)
-		return zd_dbg_fail(out, "there is already a breakpoint at 0x%" PRIx64, addr);
-	if (ret < 0)
+	if (ret == -EEXIST) {
+		/* as gdb: another breakpoint at the same address */
+		b = zd_bkpt_at(&d->pt.bps, addr);
+		id = dbg_bp_share(d, b->id);
+	} else if (ret < 0) {
 		return zd_dbg_fail(out, "cannot set a breakpoint at 0x%" PRIx64 ": %s", addr,
-				ret == -EFAULT || ret == -EIO ? "address not mapped" : strerror(-ret));
+				   ret == -EFAULT || ret == -EIO ? "address not mapped" : strerror(-ret));
+	} else {
+		id = b->id;
+	}
 	if (temp || l->cond[0]) {
-		struct dbg_bpx *x = dbg_bpx(d, b->id, true);
+		struct dbg_bpx *x = dbg_bpx(d, id, true);
 
 		x->temp = temp;
 		x->cond = l->cond[0] ? zd_xstrdup(l->cond) : NULL;
 	}
-	zd_sb_addf(sb, "%sbreakpoint %d at 0x%" PRIx64, temp ? "temporary " : "", b->id, addr);
+	zd_sb_addf(sb, "%sbreakpoint %d at 0x%" PRIx64, temp ? "temporary " : "", id, addr);
 	if (zd_dbg_load_space(d) == 0 && zd_space_lookup(&d->space, addr, d->lines ? ZD_LOOKUP_LINE : 0, &w) == 0) {
 		zd_sb_adds(sb, ": ");
 		dbg_put_sym(sb, d, &w);
@@ -134,12 +158,12 @@ static int
 bp_number(struct zd_dbg *d, const char *word, const char *usage, struct zd_dbg_out *out)
 {
 	long long id;
-	struct dbg_bpx *x;
+	unsigned long hits;
+	uint64_t addr;
 
 	if (zd_dbg_parse_int(word, 1, INT_MAX, &id) < 0)
 		return zd_dbg_fail(out, "usage: %s", usage);
-	x = dbg_bpx(d, (int)id, false);
-	if (!zd_bkpt_by_id(&d->pt.bps, (int)id) || (x && x->internal))
+	if (!dbg_bp_visible(d, (int)id, &addr, &hits))
 		return zd_dbg_fail(out, "no breakpoint %lld", id);
 	return (int)id;
 }
@@ -151,11 +175,15 @@ cmd_delete(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 
 	if (argc == 1) {
 		/* gdb: all of them */
-		while (d->pt.bps.n) {
-			id = d->pt.bps.v[0].id;
-			if ((ret = dbg_bp_delete(d, id)) < 0)
-				return zd_dbg_fail(out, "cannot remove breakpoint %d: %s", id, strerror(-ret));
-		}
+		size_t n, k;
+		struct bp_row *v = bp_rows(d, &n);
+
+		for (k = 0; k < n; k++)
+			if ((ret = dbg_bp_delete(d, v[k].id)) < 0) {
+				free(v);
+				return zd_dbg_fail(out, "cannot remove breakpoint %d: %s", v[k].id, strerror(-ret));
+			}
+		free(v);
 		zd_sb_addf(&out->text, "deleted all breakpoints\n");
 		return 0;
 	}
@@ -203,12 +231,12 @@ cmd_enable(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	int i, id;
 
 	if (argc == 1) {
-		for (size_t k = 0; k < d->pt.bps.n; k++) {
-			struct dbg_bpx *x = dbg_bpx(d, d->pt.bps.v[k].id, true);
+		size_t n, k;
+		struct bp_row *v = bp_rows(d, &n);
 
-			if (!x->internal)
-				x->disabled = off;
-		}
+		for (k = 0; k < n; k++)
+			dbg_bpx(d, v[k].id, true)->disabled = off;
+		free(v);
 		return 0;
 	}
 	for (i = 1; i < argc; i++) {

@@ -90,10 +90,14 @@ void dbg_src_fmt(struct zd_dbg *d, struct zd_fmt *f);
 
 /* Breakpoint extras and stepping (step.c). */
 struct dbg_bpx {
-	int id;                /* the zd_bkpt's id */
+	int id;                /* the breakpoint's number: a zd_bkpt's id, or one of its own (site) */
+	int site;              /* 0: it is the zd_bkpt itself; else the zd_bkpt id it shares
+	                        * (gdb allows several breakpoints at one address) */
+	bool gone;             /* a zd_bkpt whose own breakpoint was deleted: kept for the others */
 	bool temp;             /* tbreak: deleted when hit */
 	bool disabled;
 	bool internal;         /* a step's own breakpoint, never shown */
+	unsigned long hits;    /* site != 0: its hits (a zd_bkpt counts its own) */
 	char *cond;            /* NULL: none */
 };
 void dbg_step_release(struct zd_dbg *d);
@@ -101,6 +105,10 @@ void dbg_step_release(struct zd_dbg *d);
 struct dbg_bpx *dbg_bpx(struct zd_dbg *d, int id, bool create);
 /* Delete breakpoint id with its extras (threads stopped at it forget it). */
 int dbg_bp_delete(struct zd_dbg *d, int id);
+/* A second breakpoint at the address of zd_bkpt site: its new number. */
+int dbg_bp_share(struct zd_dbg *d, int site);
+/* Is id a breakpoint the user sees (not internal, not gone)?  Its address and hits. */
+bool dbg_bp_visible(struct zd_dbg *d, int id, uint64_t *addr, unsigned long *hits);
 /* zd_pt_resume, going on past breakpoint hits that must not stop (false
  * condition, disabled); a tbreak that stops is deleted.  0 or -errno. */
 int dbg_resume_bp(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_event *ev, struct zd_dbg_out *out);

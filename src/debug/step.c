@@ -38,6 +38,8 @@ struct dbg_step {
 	size_t nbx, abx;
 	int *ibp;                 /* internal breakpoints of the running command */
 	size_t nibp, aibp;
+	int *tdel;                /* tbreaks that stopped the process: deleted after the stop */
+	size_t ntdel, atdel;
 	char *last_src;           /* the source file printed from last */
 	bool last_src_err;        /* ... which could not be opened */
 };
@@ -61,6 +63,7 @@ dbg_step_release(struct zd_dbg *d)
 		free(d->step->bx[i].cond);
 	free(d->step->bx);
 	free(d->step->ibp);
+	free(d->step->tdel);
 	free(d->step->last_src);
 	free(d->step);
 	d->step = NULL;
@@ -83,10 +86,30 @@ dbg_bpx(struct zd_dbg *d, int id, bool create)
 	return &s->bx[s->nbx++];
 }
 
-int
-dbg_bp_delete(struct zd_dbg *d, int id)
+static void
+bpx_remove(struct dbg_step *s, struct dbg_bpx *x)
+{
+	free(x->cond);
+	*x = s->bx[--s->nbx];
+}
+
+static bool
+has_sharers(struct dbg_step *s, int site)
+{
+	size_t i;
+
+	for (i = 0; i < s->nbx; i++)
+		if (s->bx[i].site == site)
+			return true;
+	return false;
+}
+
+/* Take zd_bkpt id out of the process and the tables. */
+static int
+site_delete(struct zd_dbg *d, int id)
 {
 	struct dbg_step *s = step_state(d);
+	struct dbg_bpx *x;
 	size_t i;
 	int ret = zd_pt_delete(&d->pt, id);
 
@@ -95,13 +118,59 @@ dbg_bp_delete(struct zd_dbg *d, int id)
 	for (i = 0; i < d->pt.nth; i++)
 		if (d->pt.th[i].bp_hit == id)
 			d->pt.th[i].bp_hit = 0;
-	for (i = 0; i < s->nbx; i++)
-		if (s->bx[i].id == id) {
-			free(s->bx[i].cond);
-			s->bx[i] = s->bx[--s->nbx];
-			break;
-		}
+	if ((x = dbg_bpx(d, id, false)))
+		bpx_remove(s, x);
 	return 0;
+}
+
+int
+dbg_bp_delete(struct zd_dbg *d, int id)
+{
+	struct dbg_step *s = step_state(d);
+	struct dbg_bpx *x = dbg_bpx(d, id, false);
+	struct dbg_bpx *sx;
+	int site;
+
+	if (x && x->site) {
+		/* one of several at an address: the zd_bkpt stays while it is used */
+		site = x->site;
+		bpx_remove(s, x);
+		sx = dbg_bpx(d, site, false);
+		if (sx && sx->gone && !has_sharers(s, site))
+			return site_delete(d, site);
+		return 0;
+	}
+	if (has_sharers(s, id)) {
+		x = dbg_bpx(d, id, true);
+		free(x->cond);
+		x->cond = NULL;
+		x->gone = true;
+		x->temp = x->disabled = false;
+		return 0;
+	}
+	return site_delete(d, id);
+}
+
+int
+dbg_bp_share(struct zd_dbg *d, int site)
+{
+	int id = d->pt.bps.next_id++;
+
+	dbg_bpx(d, id, true)->site = site;
+	return id;
+}
+
+bool
+dbg_bp_visible(struct zd_dbg *d, int id, uint64_t *addr, unsigned long *hits)
+{
+	struct dbg_bpx *x = dbg_bpx(d, id, false);
+	struct zd_bkpt *b = zd_bkpt_by_id(&d->pt.bps, x && x->site ? x->site : id);
+
+	if (!b || (x && (x->internal || x->gone)))
+		return false;
+	*addr = b->addr;
+	*hits = x && x->site ? x->hits : b->hits;
+	return true;
 }
 
 static bool
@@ -130,52 +199,105 @@ truth(const struct zd_value *v)
 }
 
 /*
- * Does the breakpoint hit e stop?  A disabled breakpoint or a false
- * condition does not (the hit is not counted, as in gdb); a condition
- * that cannot be evaluated stops, with gdb's message.
+ * Does breakpoint x stop the thread of e?  Not when disabled or its
+ * condition is false; a condition that cannot be evaluated stops, with
+ * gdb's message.
  */
 static bool
-bp_stops(struct zd_dbg *d, const struct zd_pt_event *e, struct zd_dbg_out *out)
+one_stops(struct zd_dbg *d, const struct dbg_bpx *x, const struct zd_pt_event *e, struct zd_dbg_out *out)
 {
-	struct dbg_bpx *x = dbg_bpx(d, e->bp_id, false);
-	struct zd_bkpt *b = zd_bkpt_by_id(&d->pt.bps, e->bp_id);
 	struct zd_dbg_out scratch;
 	struct zd_value v;
 	char err[256] = "";
 	pid_t cur = d->cur;
 	int r = -1;
 
-	if (!x || x->internal || (!x->disabled && !x->cond))
+	if (!x)
 		return true;
-	if (!x->disabled) {
-		zd_dbg_out_init(&scratch, NULL, NULL);
-		d->cur = e->tid;
-		if (dbg_src_frames(d, &scratch) == 0) {
-			if (dbg_src_eval0(d, x->cond, &v, err, sizeof(err)) == 0) {
-				r = truth(&v);
-				if (r < 0)
-					snprintf(err, sizeof(err), "the condition is not a number or a pointer");
-			}
-			zd_value_release(&v);
-		} else {
-			snprintf(err, sizeof(err), "%s", scratch.err.len ? scratch.err.buf : "no frame");
-			err[strcspn(err, "\n")] = '\0';
+	if (x->disabled)
+		return false;
+	if (!x->cond)
+		return true;
+	zd_dbg_out_init(&scratch, NULL, NULL);
+	d->cur = e->tid;
+	if (dbg_src_frames(d, &scratch) == 0) {
+		if (dbg_src_eval0(d, x->cond, &v, err, sizeof(err)) == 0) {
+			r = truth(&v);
+			if (r < 0)
+				snprintf(err, sizeof(err), "the condition is not a number or a pointer");
 		}
-		zd_dbg_out_release(&scratch);
-		d->cur = cur;
-		if (r != 0) {
-			if (r < 0) {
-				zd_sb_addf(&out->text, "Error in testing condition for breakpoint %d:\n", e->bp_id);
-				zd_esc_cs(&out->text, err, 0);
-				zd_sb_addc(&out->text, '\n');
+		zd_value_release(&v);
+	} else {
+		snprintf(err, sizeof(err), "%s", scratch.err.len ? scratch.err.buf : "no frame");
+		err[strcspn(err, "\n")] = '\0';
+	}
+	zd_dbg_out_release(&scratch);
+	d->cur = cur;
+	if (r < 0) {
+		zd_sb_addf(&out->text, "Error in testing condition for breakpoint %d:\n", x->id);
+		zd_esc_cs(&out->text, err, 0);
+		zd_sb_addc(&out->text, '\n');
+	}
+	return r != 0;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/*
+ * Does the hit e of a zd_bkpt stop?  Each breakpoint at that address that
+ * is enabled and whose condition holds counts the hit (as gdb counts);
+ * the lowest-numbered of them is the one reported (e->bp_id set to it).
+ * None: the process goes on.
+ */
+static bool
+bp_stops(struct zd_dbg *d, struct zd_pt_event *e, struct zd_dbg_out *out)
+{
+	struct dbg_step *s = step_state(d);
+	int site = e->bp_id, first = 0, *ids;
+	struct zd_bkpt *b = zd_bkpt_by_id(&d->pt.bps, site);
+	struct dbg_bpx *x = dbg_bpx(d, site, false);
+	size_t i, n = 0;
+
+	if (x && x->internal)
+		return true;
+	if (!(x && x->gone) && one_stops(d, x, e, out)) {
+		first = site;
+		if (x && x->temp) {
+			ZD_GROW(s->tdel, s->atdel, s->ntdel + 1);
+			s->tdel[s->ntdel++] = site;
+		}
+	} else if (b && b->hits) {
+		b->hits--;
+	}
+	ids = zd_xcalloc(s->nbx + 1, sizeof(*ids));
+	for (i = 0; i < s->nbx; i++)
+		if (s->bx[i].site == site)
+			ids[n++] = s->bx[i].id;
+	qsort(ids, n, sizeof(*ids), cmp_int);
+	for (i = 0; i < n; i++) {
+		x = dbg_bpx(d, ids[i], false);
+		if (x && one_stops(d, x, e, out)) {
+			x->hits++;
+			if (!first)
+				first = ids[i];
+			if (x->temp) {
+				ZD_GROW(s->tdel, s->atdel, s->ntdel + 1);
+				s->tdel[s->ntdel++] = ids[i];
 			}
-			return true;
 		}
 	}
-	if (b && b->hits)
-		b->hits--;
-	return false;
+	free(ids);
+	if (!first)
+		return false;
+	e->bp_id = first;
+	return true;
 }
+
+static void dbg_tbreaks_done(struct zd_dbg *d);
 
 int
 dbg_resume_bp(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_event *ev, struct zd_dbg_out *out)
@@ -207,15 +329,20 @@ dbg_resume_bp(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_even
 		if (how == ZD_RESUME_STEP)
 			break;
 	}
-	/* tbreak: gone once it stopped the process */
-	for (i = 0; i <= d->pt.nev; i++) {
-		const struct zd_pt_event *e = i ? &d->pt.evq[i - 1] : ev;
-		struct dbg_bpx *x = e->kind == ZD_EV_BREAK ? dbg_bpx(d, e->bp_id, false) : NULL;
-
-		if (x && x->temp)
-			dbg_bp_delete(d, e->bp_id);
-	}
+	dbg_tbreaks_done(d);
 	return 0;
+}
+
+/* tbreaks are gone once they stopped the process */
+static void
+dbg_tbreaks_done(struct zd_dbg *d)
+{
+	struct dbg_step *s = step_state(d);
+	size_t i;
+
+	for (i = 0; i < s->ntdel; i++)
+		dbg_bp_delete(d, s->tdel[i]);
+	s->ntdel = 0;
 }
 
 /* ---------------------------------------------------------------- */
@@ -524,8 +651,7 @@ user_break_at(struct stepper *s, uint64_t pc)
 	t->bp_hit = b->id;
 	s->d->pt.nev = 0;
 	dbg_report_stop(s->d, &ev, s->out);
-	if (dbg_bpx(s->d, ev.bp_id, false) && dbg_bpx(s->d, ev.bp_id, false)->temp)
-		dbg_bp_delete(s->d, ev.bp_id);
+	dbg_tbreaks_done(s->d);
 	return 1;
 }
 

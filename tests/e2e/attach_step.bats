@@ -132,6 +132,20 @@ both() {
 		grep -qE "^	stop only if n == 2$" $T/o.txt || exit 19
 		[ $(grep -c "^no breakpoints$" $T/o.txt) = 2 ] || exit 9
 		grep -q "^work=30$" $T/o.txt || exit 10
+		# several breakpoints at one address (gdb allows them): each counts its hits,
+		# the lowest number whose condition holds is reported, a tbreak among them
+		# goes at the first stop, deleting one keeps the others
+		"$ZDIAG" run -q -e "break add" -e "break step_target.c:33 if a == 1" -e "tbreak add" -e cont -e "info breaks" \
+			-e "delete 1" -e cont -e "info breaks" -e "delete" -e cont -- "$P" > $T/o2.txt 2>&1 || { cat $T/o2.txt; exit 20; }
+		cat $T/o2.txt
+		[ "$(grep -c "^breakpoint 2 at .*step_target.c:33$" $T/o2.txt)" = 1 ] || exit 21
+		[ "$(grep -c "hit breakpoint 1 at" $T/o2.txt)" = 1 ] || exit 22
+		[ "$(grep -c "hit breakpoint 2 at" $T/o2.txt)" = 1 ] || exit 23
+		grep -qE "^1 +0x[0-9a-f]+ 1 +add" $T/o2.txt || exit 24
+		grep -qE "^2 +0x[0-9a-f]+ 0 +add" $T/o2.txt || exit 25
+		grep -qE "^2 +0x[0-9a-f]+ 1 +add" $T/o2.txt || exit 26
+		! grep -qE "^3 +0x" $T/o2.txt || exit 27
+		grep -q "^work=30$" $T/o2.txt || exit 28
 		# (run mode exits with the status of the program: the messages are checked)
 		"$ZDIAG" run -q -e "break nosuch.c:3" -- "$P" 2> $T/e1 > /dev/null
 		[ "$(cat $T/e1)" = "zdiag: no source file named '"'"'nosuch.c'"'"'" ] || { cat $T/e1; exit 12; }
