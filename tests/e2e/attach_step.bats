@@ -72,7 +72,7 @@ both() {
 	'
 }
 
-@test "finish prints gdb's values (int, recursion, double, small and large struct) at -O0 and -O2" {
+@test "finish prints gdb's values (int, recursion, double, char, small, float-pair and large struct) at -O0 and -O2" {
 	for v in step_target step_target-O2; do
 		T=$BATS_TEST_TMPDIR/$v in_ns "$PRELUDE"'
 			mkdir -p $T
@@ -82,6 +82,10 @@ both() {
 			[ '$v' = step_target-O2 ] || grep -q "^V2.5$" $T/ours.seq || exit 3
 			[ '$v' = step_target-O2 ] || grep -q "^V{a = 3, b = 3.5}$" $T/ours.seq || exit 4
 			[ '$v' = step_target-O2 ] || grep -q "^V{v = {7, 8, 9, 10}}$" $T/ours.seq || exit 5
+			# two floats in one SSE register, a char
+			BRK=make_fpair both "$HELPERS/'$v'" finish "break letter" cont finish || { cat $T/ours.txt; exit 6; }
+			grep -q "^V{x = 1.5, y = 2.5}$" $T/ours.seq || exit 7
+			grep -q "^V99 '"'"'c'"'"'$" $T/ours.seq || exit 8
 		'
 	done
 }

@@ -113,6 +113,33 @@ on_alarm(int sig)
 	zd_sink += 1000;
 }
 
+/* More return conventions for finish: two floats in one SSE eightbyte, a
+ * long double in st(0), a char (defined after work(): the line numbers
+ * above it are named by tests/e2e/attach_step.bats). */
+struct fpair {
+	float x, y;
+};
+
+NOINLINE struct fpair
+make_fpair(float x)
+{
+	struct fpair p = { x, x + 1 };
+
+	return p;
+}
+
+NOINLINE long double
+ld_third(long double x)
+{
+	return x / 3;
+}
+
+NOINLINE char
+letter(int i)
+{
+	return (char)('a' + i);
+}
+
 #include <signal.h>
 #include <sys/syscall.h>
 
@@ -164,6 +191,7 @@ main(int argc, char **argv)
 		signal(SIGALRM, on_alarm);
 		self_signal(SIGALRM);
 	}
+	zd_sink += (long)make_fpair(1.5f).y + (long)ld_third(1.0L) + letter(2);
 	printf("work=%d\n", work());
 	fflush(stdout);
 	while (!strcmp(mode, "threads"))
