@@ -201,7 +201,8 @@ struct zd_dbg_cmd {
 
 /* Command groups, one file each under src/debug/ (cmd_data.c, ...). */
 extern const struct zd_dbg_cmd zd_dbg_cmds_data[], zd_dbg_cmds_stack[], zd_dbg_cmds_break[],
-	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_src[], zd_dbg_cmds_step[], zd_dbg_cmds_help[];
+	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_src[], zd_dbg_cmds_step[],
+	zd_dbg_cmds_help[];
 
 /* Every command, in the order of 'help': calls fn for each; stops when fn returns non-zero. */
 int zd_dbg_cmd_each(int (*fn)(const struct zd_dbg_cmd *c, void *ctx), void *ctx);

@@ -17,8 +17,8 @@
 
 /* In the order of 'help'. */
 static const struct zd_dbg_cmd *const groups[] = {
-	zd_dbg_cmds_data, zd_dbg_cmds_stack, zd_dbg_cmds_src, zd_dbg_cmds_info, zd_dbg_cmds_break, zd_dbg_cmds_step, zd_dbg_cmds_resume,
-	zd_dbg_cmds_core, zd_dbg_cmds_help,
+	zd_dbg_cmds_data, zd_dbg_cmds_stack, zd_dbg_cmds_src, zd_dbg_cmds_info, zd_dbg_cmds_break, zd_dbg_cmds_step,
+	zd_dbg_cmds_resume, zd_dbg_cmds_core, zd_dbg_cmds_help,
 };
 
 int
