@@ -38,9 +38,13 @@ trials: zdiag helpers
 		--target $(CURDIR)/build/helpers/bp_target
 
 # The DWARF library's target (tests/unit/test_dwarf.c), also built -O2.
-DWARF_O2_HELPERS := build/helpers/dbg_vars-O2
+DWARF_O2_HELPERS := build/helpers/dbg_vars-O2 build/helpers/step_target-O2
 CHECK_PREREQS += $(DWARF_O2_HELPERS)
 build/helpers/dbg_%-O2: tests/helpers/dbg_%.c tests/helpers/helper.h
+	@mkdir -p $(@D)
+	$(CC) $(subst -O0,-O2,$(HELPER_CFLAGS)) -Itests/helpers -o $@ $< -pthread
+# Stepping (tests/e2e/attach_step.bats): break FUNC and finish at -O2.
+build/helpers/step_%-O2: tests/helpers/step_%.c tests/helpers/helper.h
 	@mkdir -p $(@D)
 	$(CC) $(subst -O0,-O2,$(HELPER_CFLAGS)) -Itests/helpers -o $@ $< -pthread
 

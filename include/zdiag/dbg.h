@@ -121,6 +121,7 @@ struct zd_dbg {
 	const char *line;        /* the command line being run, as typed (print's expression) */
 	struct dbg_src *src;     /* source level: DWARF, frames, the selected one (cmd_src.c) */
 	struct zd_watches *watch; /* watchpoints and catchpoints (watch.c), NULL: none yet */
+	struct dbg_step *step;   /* breakpoint conditions, tbreak, stepping (step.c) */
 };
 
 /* Defaults: lines on, 256 frames, 1 MiB stacks, 1000 ms, AT&T syntax. */
@@ -201,8 +202,8 @@ struct zd_dbg_cmd {
 
 /* Command groups, one file each under src/debug/ (cmd_data.c, ...). */
 extern const struct zd_dbg_cmd zd_dbg_cmds_data[], zd_dbg_cmds_stack[], zd_dbg_cmds_break[],
-	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_src[], zd_dbg_cmds_help[],
-	zd_dbg_cmds_watch[];
+	zd_dbg_cmds_resume[], zd_dbg_cmds_info[], zd_dbg_cmds_core[], zd_dbg_cmds_src[], zd_dbg_cmds_step[],
+	zd_dbg_cmds_help[], zd_dbg_cmds_watch[];
 /* x/NFU and list/display (cmd_x.c, cmd_list.c). */
 extern const struct zd_dbg_cmd zd_dbg_cmds_x[], zd_dbg_cmds_list[];
 

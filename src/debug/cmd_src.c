@@ -72,8 +72,8 @@ dbg_view(struct zd_dbg *d)
 }
 
 /* The frames of the current thread, rebuilt when it has moved. */
-static int
-src_frames(struct zd_dbg *d, struct zd_dbg_out *out)
+int
+dbg_src_frames(struct zd_dbg *d, struct zd_dbg_out *out)
 {
 	struct dbg_src *s;
 	struct zd_thread *t;
@@ -133,8 +133,8 @@ src_fmt(struct zd_dbg *d, struct zd_fmt *f, bool bare)
 }
 
 /* "#5  0x... in leaf (a=5, s=0x... \"x\") at FILE:LINE" */
-static void
-src_frame_line(struct zd_dbg *d, size_t n, struct zd_sb *sb)
+void
+dbg_src_frame_line(struct zd_dbg *d, size_t n, struct zd_sb *sb)
 {
 	struct dbg_src *s = d->src;
 	const struct src_vframe *v = &s->v[n];
@@ -181,7 +181,7 @@ cmd_frame(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	struct dbg_src *s;
 	long long n = 0;
 
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	s = d->src;
 	if (argc == 2 && zd_dbg_parse_int(argv[1], 0, INT_MAX, &n) < 0)
@@ -196,9 +196,50 @@ cmd_frame(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 		return zd_dbg_fail(out, n < 0 ? "bottom (innermost) frame selected; you cannot go down"
 				       : "no frame %lld (the stack has %zu)", n, s->nv);
 	s->sel = (size_t)n;
-	src_frame_line(d, s->sel, &out->text);
+	dbg_src_frame_line(d, s->sel, &out->text);
 	zd_sb_addc(&out->text, '\n');
 	return 0;
+}
+
+struct zd_di *
+dbg_src_dwarf(struct zd_dbg *d)
+{
+	return d->src ? d->src->di : NULL;
+}
+
+size_t
+dbg_src_selected(struct zd_dbg *d, struct zd_dframe *fr, unsigned *inl)
+{
+	const struct src_vframe *v = &d->src->v[d->src->sel];
+
+	*fr = d->src->fr[v->phys];
+	*inl = v->inl;
+	return d->src->sel;
+}
+
+unsigned
+dbg_src_next_value(struct zd_dbg *d)
+{
+	return ++d->src->nprint;
+}
+
+int
+dbg_src_eval0(struct zd_dbg *d, const char *expr, struct zd_value *val, char *err, size_t errlen)
+{
+	struct zd_di_expr_ctx c;
+	struct zd_dexpr_env env;
+
+	c.di = d->src->di;
+	c.fr = &d->src->fr[0];
+	c.inl = 0;
+	zd_di_dexpr_env(&c, &env);
+	return zd_dexpr_eval(&env, expr, val, err, errlen);
+}
+
+void
+dbg_src_fmt(struct zd_dbg *d, struct zd_fmt *f)
+{
+	src_fmt(d, f, false);
 }
 
 /* info locals / info args of the selected frame, as gdb prints them. */
@@ -210,7 +251,7 @@ src_info_vars(struct zd_dbg *d, unsigned what, struct zd_dbg_out *out)
 	struct zd_fmt f;
 	size_t n, i;
 
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	v = &d->src->v[d->src->sel];
 	if (zd_di_locals(d->src->di, &d->src->fr[v->phys], v->inl, what, &vars, &n) < 0)
@@ -264,7 +305,7 @@ src_eval(struct zd_dbg *d, const char *e, struct zd_value *val, struct zd_dbg_ou
 	struct zd_dexpr_env env;
 	char err[256];
 
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	c.di = d->src->di;
 	c.fr = &d->src->fr[d->src->v[d->src->sel].phys];
@@ -344,7 +385,7 @@ dbg_src_where(struct zd_dbg *d, uint64_t *pc, struct zd_srcpos *pos, struct zd_d
 	struct zd_srcpos p[16];
 	int k;
 
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	v = &d->src->v[d->src->sel];
 	fr = &d->src->fr[v->phys];
@@ -416,7 +457,7 @@ dbg_src_bt(struct zd_dbg *d, long long limit, bool full, struct zd_dbg_out *out)
 	size_t from = 0, to, i;
 	bool more;
 
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	s = d->src;
 	/* gdb's backtrace ends at main (backtrace past-main off) */
@@ -438,7 +479,7 @@ dbg_src_bt(struct zd_dbg *d, long long limit, bool full, struct zd_dbg_out *out)
 	else if (limit < 0 && (size_t)-limit < to)
 		from = to - (size_t)-limit;
 	for (i = from; i < to; i++) {
-		src_frame_line(d, i, &out->text);
+		dbg_src_frame_line(d, i, &out->text);
 		zd_sb_addc(&out->text, '\n');
 		if (full)
 			src_frame_locals(d, i, &out->text);
@@ -495,7 +536,7 @@ dbg_info_frame(struct zd_dbg *d, struct zd_dbg_out *out)
 	uint64_t base;
 	int k;
 
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	s = d->src;
 	v = &s->v[s->sel];
@@ -556,7 +597,7 @@ cmd_print(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	char letter = 0;
 
 	(void)argc;
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	while (*line == ' ' || *line == '\t')
 		line++;
@@ -592,7 +633,7 @@ dbg_src_eval(struct zd_dbg *d, const char *expr, struct zd_value *val, uint64_t 
 	struct zd_dexpr_env env;
 	char err[256];
 
-	if (src_frames(d, out) < 0)
+	if (dbg_src_frames(d, out) < 0)
 		return -1;
 	c.di = d->src->di;
 	c.fr = &d->src->fr[d->src->v[d->src->sel].phys];
@@ -658,10 +699,10 @@ dbg_src_stop_line(struct zd_dbg *d, struct zd_sb *sb)
 	uint64_t lo, hi;
 
 	zd_dbg_out_init(&scratch, NULL, NULL);
-	if (src_frames(d, &scratch) == 0 && d->src->nv) {
+	if (dbg_src_frames(d, &scratch) == 0 && d->src->nv) {
 		struct dbg_src *s = d->src;
 
-		src_frame_line(d, 0, &f);
+		dbg_src_frame_line(d, 0, &f);
 		if (zd_di_line_range(s->di, s->pc, &lo, &hi) < 0 || lo != s->pc)
 			zd_sb_addf(sb, "0x%016" PRIx64 " in ", s->pc);
 		zd_sb_adds(sb, f.len > 4 ? f.buf + 4 : f.buf);

@@ -96,6 +96,7 @@ int dbg_catch_add(struct zd_dbg *d, char **words, int n, struct zd_dbg_out *out)
  * breakpoint list, info watchpoints / debug-registers. */
 int dbg_watch_set_hw(struct zd_dbg *d, const char *val, struct zd_dbg_out *out);
 int dbg_watch_delete(struct zd_dbg *d, int id);
+void dbg_watch_delete_all(struct zd_dbg *d);
 size_t dbg_watch_count(const struct zd_dbg *d);
 void dbg_watch_list(struct zd_dbg *d, struct zd_sb *sb);
 int dbg_info_watch(struct zd_dbg *d, struct zd_dbg_out *out);
@@ -150,6 +151,47 @@ void dbg_display_stop(struct zd_dbg *d, struct zd_dbg_out *out);
 int dbg_info_display(struct zd_dbg *d, struct zd_dbg_out *out);
 /* x's core, shared by x and display/i: count items of fmt/size at addr. */
 int dbg_examine(struct zd_dbg *d, uint64_t addr, char fmt, char size, unsigned long count, struct zd_dbg_out *out);
+/* For stepping and breakpoint conditions (cmd_src.c): the current
+ * thread's frames (0, or -1 with the failure in out), then the DWARF
+ * library, the selected frame (returns its number), the next $N, an
+ * expression in frame 0, a value format for print. */
+struct zd_dframe;
+struct zd_value;
+struct zd_fmt;
+int dbg_src_frames(struct zd_dbg *d, struct zd_dbg_out *out);
+struct zd_di *dbg_src_dwarf(struct zd_dbg *d);
+size_t dbg_src_selected(struct zd_dbg *d, struct zd_dframe *fr, unsigned *inl);
+void dbg_src_frame_line(struct zd_dbg *d, size_t n, struct zd_sb *sb);
+unsigned dbg_src_next_value(struct zd_dbg *d);
+int dbg_src_eval0(struct zd_dbg *d, const char *expr, struct zd_value *val, char *err, size_t errlen);
+void dbg_src_fmt(struct zd_dbg *d, struct zd_fmt *f);
+
+/* Breakpoint extras and stepping (step.c). */
+struct dbg_bpx {
+	int id;                /* the breakpoint's number: a zd_bkpt's id, or one of its own (site) */
+	int site;              /* 0: it is the zd_bkpt itself; else the zd_bkpt id it shares
+	                        * (gdb allows several breakpoints at one address) */
+	bool gone;             /* a zd_bkpt whose own breakpoint was deleted: kept for the others */
+	bool temp;             /* tbreak: deleted when hit */
+	bool disabled;
+	bool internal;         /* a step's own breakpoint, never shown */
+	unsigned long hits;    /* site != 0: its hits (a zd_bkpt counts its own) */
+	char *cond;            /* NULL: none */
+};
+void dbg_step_release(struct zd_dbg *d);
+/* The extras of breakpoint id (created when asked), NULL if none. */
+struct dbg_bpx *dbg_bpx(struct zd_dbg *d, int id, bool create);
+/* Delete breakpoint id with its extras (threads stopped at it forget it). */
+int dbg_bp_delete(struct zd_dbg *d, int id);
+/* A second breakpoint at the address of zd_bkpt site: its new number. */
+int dbg_bp_share(struct zd_dbg *d, int site);
+/* Is id a breakpoint the user sees (not internal, not gone)?  Its address and hits. */
+bool dbg_bp_visible(struct zd_dbg *d, int id, uint64_t *addr, unsigned long *hits);
+/* zd_pt_resume, going on past breakpoint hits that must not stop (false
+ * condition, disabled); a tbreak that stops is deleted.  0 or -errno. */
+int dbg_resume_bp(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_event *ev, struct zd_dbg_out *out);
+/* Report a stop as cont does (and end the session if the process is gone). */
+void dbg_report_stop(struct zd_dbg *d, const struct zd_pt_event *ev, struct zd_dbg_out *out);
 
 /* Commands shared between groups. */
 int dbg_cmd_regs(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out);

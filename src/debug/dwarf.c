@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "zdiag/common.h"
+#include "zdiag/dline.h"
 #include "zdiag/dwarf.h"
 #include "zdiag/esc.h"
 #include "zdiag/regs.h"
@@ -562,20 +563,6 @@ zd_di_line_range(struct zd_di *di, uint64_t pc, uint64_t *lo, uint64_t *hi)
 	return 0;
 }
 
-static bool
-file_matches(const char *path, const char *want)
-{
-	size_t pl, wl;
-
-	if (!path)
-		return false;
-	if (!strcmp(path, want))
-		return true;
-	pl = strlen(path);
-	wl = strlen(want);
-	return pl > wl && path[pl - wl - 1] == '/' && !strcmp(path + pl - wl, want);
-}
-
 static int
 cmp_u64(const void *a, const void *b)
 {
@@ -690,7 +677,7 @@ collect_line(const struct zd_space *sp, uint64_t bias, Dwarf_Die *cu, const char
 		dwarf_linebeginstatement(l, &stmt);
 		dwarf_lineendsequence(l, &end);
 		dwarf_lineaddr(l, &a);
-		if (!end && stmt && file_matches(src, file)) {
+		if (!end && stmt && zd_dl_file_matches(src, file)) {
 			if (!exact_pass) {
 				if (ln >= want && (h->best < 0 || ln < h->best))
 					h->best = ln;
@@ -726,6 +713,53 @@ each_cu(struct di_mod *m, void (*fn)(Dwarf_Die *cu, void *arg), void *arg)
 		}
 		off = next;
 	}
+}
+
+/* ---- For src/debug/dline.c (include/zdiag/dline.h): compile units. ---- */
+
+int
+zd_di_cu_at(struct zd_di *di, uint64_t pc, void *cu, uint64_t *bias)
+{
+	struct di_mod *m = mod_at(di, pc, bias);
+
+	if (!m || cu_at(m, pc - *bias, cu) < 0)
+		return -ENOENT;
+	return 0;
+}
+
+struct cu_each {
+	int (*fn)(void *cu, uint64_t bias, void *ctx);
+	void *ctx;
+	uint64_t bias;
+	int ret;
+};
+
+static void
+cu_each_one(Dwarf_Die *cu, void *arg)
+{
+	struct cu_each *e = arg;
+
+	if (!e->ret)
+		e->ret = e->fn(cu, e->bias, e->ctx);
+}
+
+int
+zd_di_each_cu(struct zd_di *di, bool exe_only, int (*fn)(void *cu, uint64_t bias, void *ctx), void *ctx)
+{
+	struct cu_each e = { fn, ctx, 0, 0 };
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < (exe_only ? 1 : 2) && !e.ret; pass++)
+		for (i = 0; i < di->sp->nmods && !e.ret; i++) {
+			const struct zd_module *zm = &di->sp->mods[i];
+
+			if (!zm->elf || (pass == 0) != zm->exe)
+				continue;
+			e.bias = zm->bias;
+			each_cu(mod_of_elf(di, zm->elf), cu_each_one, &e);
+		}
+	return e.ret;
 }
 
 struct line_walk {

@@ -18,7 +18,7 @@
 /* In the order of 'help'. */
 static const struct zd_dbg_cmd *const groups[] = {
 	zd_dbg_cmds_data, zd_dbg_cmds_stack, zd_dbg_cmds_src, zd_dbg_cmds_info, zd_dbg_cmds_break, zd_dbg_cmds_watch,
-	zd_dbg_cmds_resume, zd_dbg_cmds_core, zd_dbg_cmds_x, zd_dbg_cmds_list, zd_dbg_cmds_help,
+	zd_dbg_cmds_step, zd_dbg_cmds_resume, zd_dbg_cmds_core, zd_dbg_cmds_x, zd_dbg_cmds_list, zd_dbg_cmds_help,
 };
 
 int
@@ -219,6 +219,7 @@ cmd_help(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 	}
 	zd_dbg_cmd_each(help_row, &out->text);
 	zd_sb_adds(&out->text, "Addresses: numbers (0x..), $REG, SYMBOL or MODULE!SYMBOL, joined by + and -.\n");
+	zd_sb_adds(&out->text, "Locations (break, tbreak, until, advance): FILE:LINE, LINE, FUNC, *ADDRESS.\n");
 	return 0;
 }
 

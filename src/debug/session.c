@@ -425,6 +425,7 @@ zd_dbg_release(struct zd_dbg *d)
 	zd_sb_release(&d->call_text);
 	dbg_watch_release(d);
 	dbg_src_release(d);
+	dbg_step_release(d);
 }
 
 /* ---------------------------------------------------------------- */
@@ -652,16 +653,25 @@ dbg_resume(struct zd_dbg *d, enum zd_resume how, struct zd_dbg_out *out)
 {
 	struct zd_pt_event ev;
 	struct zd_thread *t;
-	size_t i;
 	int ret;
 
 	if (!dbg_need_process(d, out))
 		return -1;
 	t = zd_dbg_cur_thread(d);
-	ret = dbg_watch_resume(d, t->tid, how, &ev);   /* zd_pt_resume, or single-steps (watch.c) */
+	ret = dbg_resume_bp(d, t->tid, how, &ev, out);
 	d->space_ok = false;
 	if (ret < 0)
 		return zd_dbg_fail(out, "cannot resume thread %d: %s", (int)t->tid, strerror(-ret));
+	dbg_report_stop(d, &ev, out);
+	return 0;
+}
+
+void
+dbg_report_stop(struct zd_dbg *d, const struct zd_pt_event *evp, struct zd_dbg_out *out)
+{
+	struct zd_pt_event ev = *evp;
+	size_t i;
+
 	/* A termination signal ends the session; so does Ctrl-C unless a
 	 * person at the prompt used it to interrupt the process (gdb). */
 	if (ev.kind == ZD_EV_WOKEN && (ev.sig != SIGINT || !d->interactive))
@@ -669,7 +679,7 @@ dbg_resume(struct zd_dbg *d, enum zd_resume how, struct zd_dbg_out *out)
 	if (ev.kind == ZD_EV_EXITED) {
 		session_over(d, ev.status, &out->text);
 		zd_dbg_out_flush(out);
-		return 0;
+		return;
 	}
 	if (ev.tid && zd_pt_thread(&d->pt, ev.tid) && (zd_pt_thread(&d->pt, ev.tid)->flags & ZD_TH_STOPPED))
 		d->cur = ev.tid;
@@ -680,5 +690,4 @@ dbg_resume(struct zd_dbg *d, enum zd_resume how, struct zd_dbg_out *out)
 	zd_dbg_out_flush(out);
 	if (d->pt.exited)
 		session_over(d, d->pt.exit_status, &out->text);
-	return 0;
 }

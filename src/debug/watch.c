@@ -156,6 +156,17 @@ watch_remove(struct zd_watches *ws, struct zd_watch *w, bool keep_copy)
 	ws->n--;
 }
 
+void
+dbg_watch_delete_all(struct zd_dbg *d)
+{
+	struct zd_watches *ws = d->watch;
+
+	while (ws && ws->n)
+		dbg_watch_delete(d, ws->v[0].id);
+	while (ws && ws->nc)
+		dbg_watch_delete(d, ws->c[0].id);
+}
+
 int
 dbg_watch_delete(struct zd_dbg *d, int id)
 {

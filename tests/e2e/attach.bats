@@ -144,7 +144,7 @@ assert d[\"stopped_ms\"] >= 0
 @test "disas of a known function has objdump's instruction boundaries, with no int3 shown" {
 	in_ns "$PRELUDE"'
 		start_target P "$HELPERS/attach_chain" park
-		"$ZDIAG" attach $P -e "break inner" -e "disas inner" -e "addr inner" > $T/d.txt || exit 1
+		"$ZDIAG" attach $P -e "break *inner" -e "disas inner" -e "addr inner" > $T/d.txt || exit 1
 		base=$(awk "/  inner \(function/ {print \$1}" $T/d.txt)
 		ours=$(grep -oE "<inner\+[0-9]+>" $T/d.txt | tr -dc "0-9\n" | tr "\n" " ")
 		start=$(nm "$HELPERS/attach_chain" | awk "\$3 == \"inner\" {print \$1}")
@@ -164,7 +164,7 @@ assert d[\"stopped_ms\"] >= 0
 		P=$!
 		i=0; while ! grep -q ready $T/P.out; do i=$((i+1)); [ $i -lt 500 ] || exit 98; sleep 0.01; done
 		# the target starts ticking only when the debugger pokes zd_go
-		"$ZDIAG" attach $P -e "break tick" -e "poke zd_go 1" -e cont -e cont -e cont -e "list breaks" -e "delete 1" -e "list breaks" > $T/o.txt || exit 1
+		"$ZDIAG" attach $P -e "break tick" -e "poke zd_go 1" -e cont -e cont -e cont -e "info breaks" -e "delete 1" -e "info breaks" > $T/o.txt || exit 1
 		cat $T/o.txt
 		[ $(grep -c "hit breakpoint 1" $T/o.txt) = 3 ] || exit 2
 		grep -qE "^1 +0x[0-9a-f]+ 3 +tick" $T/o.txt || exit 3

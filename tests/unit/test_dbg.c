@@ -135,7 +135,7 @@ test_help(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(zd_dbg_exec(&f->d, "help", &f->out), 0);
-	assert_non_null(strstr(f->out.text.buf, "\n  break ADDR|SYMBOL "));
+	assert_non_null(strstr(f->out.text.buf, "\n  break [LOCATION] [if EXPR] "));
 	assert_non_null(strstr(f->out.text.buf, "Addresses: "));
 	zd_sb_reset(&f->out.text);
 	assert_int_equal(zd_dbg_exec(&f->d, "help c", &f->out), 0);
