@@ -1,4 +1,4 @@
-/* Source-level stepping: next, step, until, advance, finish (the engine is step.c). */
+/* Source-level stepping: next, step, until, advance, finish, nexti (the engine is step.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +42,18 @@ cmd_next(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 }
 
 static int
+cmd_nexti(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
+{
+	long long n = 1;
+
+	if (!dbg_need_process(d, out))
+		return -1;
+	if (argc == 2 && zd_dbg_parse_int(argv[1], 1, 100000, &n) < 0)
+		return zd_dbg_fail(out, "usage: nexti [N]");
+	return dbg_nexti(d, n, out);
+}
+
+static int
 cmd_advance(struct zd_dbg *d, int argc, char **argv, struct zd_dbg_out *out)
 {
 	return run_to_location(d, true, out);
@@ -64,6 +76,8 @@ const struct zd_dbg_cmd zd_dbg_cmds_step[] = {
 	  "next, but never back into a loop; with LOCATION: run there (in the selected frame) or until that frame returns", NULL },
 	{ "advance", NULL, 1, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_advance, "advance LOCATION",
 	  "run to LOCATION (any frame) or until the selected frame returns", NULL },
+	{ "nexti", "ni", 0, 1, ZD_DBG_NEED_PROCESS, cmd_nexti, "nexti [N]",
+	  "one instruction (or N) in the current thread, running a call to its return", NULL },
 	{ "finish", "fin", 0, 0, ZD_DBG_NEED_PROCESS, cmd_finish, "finish",
 	  "run until the selected frame returns; print the value it returned", NULL },
 	{ 0 },

@@ -868,6 +868,50 @@ stepper_init(struct stepper *s, struct zd_dbg *d, struct zd_dbg_out *out)
 	return 0;
 }
 
+/*
+ * nexti: one instruction of the current thread, a call run to its return
+ * (the return address above the sp the call left; recursion passes by).
+ * No line info is needed.  Each stop is reported as stepi reports it.
+ */
+int
+dbg_nexti(struct zd_dbg *d, long long count, struct zd_dbg_out *out)
+{
+	struct stepper s;
+	long long i;
+
+	memset(&s, 0, sizeof(s));
+	s.d = d;
+	s.out = out;
+	s.tid = zd_dbg_cur_thread(d)->tid;
+	for (i = 0; i < count && !d->done && !d->end_signal; i++) {
+		struct zd_thread *t = cur_th(&s);
+		struct zd_pt_event ev;
+		uint64_t prev_pc, prev_sp, ra;
+		int r;
+
+		if (!t)
+			return zd_dbg_fail(out, "cannot read the registers of thread %d", (int)s.tid);
+		prev_pc = t->regs.rip;
+		prev_sp = t->regs.rsp;
+		if ((r = step_insn(&s)) != 0)
+			return r < 0 ? -1 : 0;
+		if (!(t = cur_th(&s)))
+			return -1;
+		if (t->regs.rsp == prev_sp - 8 && zd_pt_read(&d->pt, t->regs.rsp, &ra, 8) == 8 && ra > prev_pc &&
+		    ra <= prev_pc + 15 && t->regs.rip != ra) {
+			if ((r = run_to_one(&s, ra, prev_sp, &t)) != 0)
+				return r < 0 ? -1 : 0;
+		}
+		if (user_break_at(&s, t->regs.rip))
+			return 0;
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = ZD_EV_STEP;
+		ev.tid = s.tid;
+		dbg_report_stop(d, &ev, out);
+	}
+	return 0;
+}
+
 /* "FUNC" of pc for messages, or "??". */
 static void
 func_name(struct stepper *s, uint64_t pc, char *buf, size_t size)

@@ -22,6 +22,8 @@ int dbg_parse_loc(struct zd_dbg *d, const char *arg, struct zd_loc *l, uint64_t 
 int dbg_step(struct zd_dbg *d, enum dbg_step_kind k, long long count, struct zd_dbg_out *out);
 /* until LOCATION / advance LOCATION: run to addrs or the current frame's return. */
 int dbg_run_until(struct zd_dbg *d, const uint64_t *addrs, size_t n, bool advance, struct zd_dbg_out *out);
+/* nexti [N]: stepi, with calls run to their return. */
+int dbg_nexti(struct zd_dbg *d, long long count, struct zd_dbg_out *out);
 /* finish: run to the return of the selected frame, print the value returned. */
 int dbg_finish(struct zd_dbg *d, struct zd_dbg_out *out);
 

@@ -235,3 +235,23 @@ PY
 		grep -q "^work=30$" $T/P.out || exit 6
 	'
 }
+
+@test "nexti / ni: one instruction, a call run to its return; the pcs are gdb's" {
+	in_ns "$PRELUDE"'
+		cd $T
+		{ echo "break main"; echo "run"; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo nexti; echo "p/x \$pc"; done; } > gdb.cmds
+		sed "s/^run$/cont/; s/^nexti$/ni/" gdb.cmds > ours.cmds
+		"$ZDIAG" run -q -- $HELPERS/step_target < ours.cmds > ours.txt 2>&1
+		gdb -nx -batch -x gdb.cmds --args $HELPERS/step_target > gdb.txt 2>&1
+		sed -nE "s/^[$][0-9]+ = (0x[0-9a-f]+)$/\1/p" ours.txt > ours.pc
+		sed -nE "s/^[$][0-9]+ = (0x[0-9a-f]+)$/\1/p" gdb.txt > gdb.pc
+		[ $(wc -l < gdb.pc) = 12 ] || { cat gdb.txt; exit 1; }
+		diff gdb.pc ours.pc || { cat ours.txt; exit 2; }
+		# the sequence went over a call (alarm): never inside libc
+		! grep -q "^0x7f" ours.pc || exit 3
+		objdump -d "$HELPERS/step_target" | grep -q "call.*<alarm@plt>" || exit 4
+		# bad count: one line
+		"$ZDIAG" run -q -e "nexti x" -- $HELPERS/step_target > bad.txt 2>&1
+		grep -qx "zdiag: usage: nexti \[N\]" bad.txt || { cat bad.txt; exit 5; }
+	'
+}
