@@ -190,6 +190,8 @@ bool dbg_bp_visible(struct zd_dbg *d, int id, uint64_t *addr, unsigned long *hit
 /* zd_pt_resume, going on past breakpoint hits that must not stop (false
  * condition, disabled); a tbreak that stops is deleted.  0 or -errno. */
 int dbg_resume_bp(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_event *ev, struct zd_dbg_out *out);
+/* gdb's source line after a breakpoint stop, when the file can be read (step.c). */
+void dbg_put_stop_source(struct zd_sb *sb, struct zd_dbg *d, uint64_t pc);
 /* Report a stop as cont does (and end the session if the process is gone). */
 void dbg_report_stop(struct zd_dbg *d, const struct zd_pt_event *ev, struct zd_dbg_out *out);
 

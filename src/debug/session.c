@@ -607,6 +607,8 @@ report_event(struct zd_sb *sb, struct zd_dbg *d, const struct zd_pt_event *ev, b
 	case ZD_EV_BREAK:
 		zd_sb_addf(sb, "thread %d hit breakpoint %d at ", (int)ev->tid, ev->bp_id);
 		report_where(sb, d, t);
+		if (main_event && t)
+			dbg_put_stop_source(sb, d, t->regs.rip);   /* as gdb */
 		break;
 	case ZD_EV_STEP:
 		if (main_event)

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 
@@ -785,6 +786,28 @@ put_source_line(struct zd_dbg *d, struct zd_sb *sb, const char *file, const char
 	free(buf);
 	if (f)
 		fclose(f);
+}
+
+/* After a breakpoint stop, gdb's source line ("176\t  x = f(y);") when
+ * the pc has a line and its file can be read; nothing otherwise. */
+void
+dbg_put_stop_source(struct zd_sb *sb, struct zd_dbg *d, uint64_t pc)
+{
+	struct zd_where w;
+	struct zd_di *di = dbg_src_dwarf(d);
+	const char *comp_dir = di ? zd_dl_comp_dir(di, pc) : NULL;
+	struct zd_sb path = ZD_SB_INIT;
+	bool found;
+
+	if (!d->lines || zd_dbg_load_space(d) < 0 || zd_space_lookup(&d->space, pc, ZD_LOOKUP_LINE, &w) < 0 ||
+	    !w.file || w.line <= 0)
+		return;
+	if (w.file[0] != '/' && comp_dir)
+		zd_sb_addf(&path, "%s/%s", comp_dir, w.file);
+	found = (path.buf && access(path.buf, R_OK) == 0) || access(w.file, R_OK) == 0;
+	zd_sb_release(&path);
+	if (found)
+		put_source_line(d, sb, w.file, comp_dir, w.line);
 }
 
 /* Where the thread stopped, as gdb prints it after a step: the source line, preceded by

@@ -18,7 +18,7 @@ PRELUDE="$(cat "$ROOT/tests/lib/attach.sh")"'
 # frames (F), values returned (V); gdb and zdiag print these the same way
 # (but for libc'"'"'s function aliases: gdb names __snprintf __GI___snprintf).
 seq() {
-	awk "/^Breakpoint [0-9]+, / { skip = 1; next } skip { skip = 0; next } { print }" "$1" | sed -nE -e "s/^([0-9]+)\t(.*)/L\1 \2/p" \
+	awk "/^(Breakpoint [0-9]+, |thread [0-9]+ hit breakpoint )/ { skip = 1; next } skip { skip = 0; if (\$0 ~ /^[0-9]+\t/) next } { print }" "$1" | sed -nE -e "s/^([0-9]+)\t(.*)/L\1 \2/p" \
 		-e "s/^(0x[0-9a-f]+ in )?([A-Za-z_][A-Za-z0-9_]*) \(.*\) at .*:([0-9]+)$/F\2:\3/p" \
 		-e "s/^Value returned is [$][0-9]+ = (.*)/V\1/p" | sed "s/^F__GI_/F/"
 }
