@@ -368,7 +368,10 @@ PY
 		exec 3> $T/in
 		echo "break tick" >&3
 		i=0; while ! grep -q "breakpoint 1 at" $T/o.txt; do i=$((i+1)); [ $i -lt 500 ] || exit 98; sleep 0.01; done
-		kill -ABRT $Z
+		# the crash is the tracer'"'"'s: the child of the zdiag started (include/zdiag/shield.h)
+		read -r ZT _ < /proc/$Z/task/$Z/children
+		[ "$(sed -n "s/^TracerPid:\t//p" /proc/$P/status)" = "$ZT" ] || exit 97
+		kill -ABRT $ZT
 		wait $Z; rc=$?
 		[ $rc -gt 128 ] || exit 2
 		not_stopped $P || exit 3
