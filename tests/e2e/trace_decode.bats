@@ -241,3 +241,23 @@ decode2() {
 	grep -q '^mq_timedreceive(3, "hello\\n", 64, \[3\], {tv_sec=0, tv_nsec=1000}) = 6$' "$T/z"
 	grep -q '^mq_getsetattr(3, NULL, {mq_flags=O_NONBLOCK, mq_maxmsg=4, mq_msgsize=16, mq_curmsgs=0}) = 0$' "$T/z"
 }
+
+@test "sched_setattr, sched_getattr: struct sched_attr by size and flags, E2BIG's size, as strace" {
+	decode2 sched_setattr,sched_getattr schedattr
+	grep -q '^sched_setattr(0, {size=48, sched_flags=SCHED_FLAG_KEEP_PARAMS}, 0) = 0$' "$T/z"
+	grep -q '^sched_setattr(0, {size=8} => {size=56}, 0) = -1 E2BIG' "$T/z"
+	grep -q '^sched_getattr(0, {size=56, sched_policy=SCHED_OTHER, .*, sched_util_min=0, sched_util_max=0}, 64, 0) = 0$' "$T/z"
+}
+
+@test "semget, semop, semtimedop, shmget, shmat, msgget, msgsnd, msgrcv as strace (the IPC ids differ between the runs)" {
+	local ids='/^(sem|shm|msg)[a-z]*\(/ { s/^([a-z]+)\([0-9]+,/\1(ID,/; s/= [0-9]+$/= ID/; }'
+	local x
+	for x in "" "-X raw" "-X verbose" "-v -Y"; do
+		both $x -e trace=semget,semop,semtimedop,shmget,shmat,shmdt,msgget,msgsnd,msgrcv -- '"$HELPERS/trace_decode2" ipc'
+		same "$ids"
+	done
+	grep -q '^semget(IPC_PRIVATE, 1, IPC_CREAT|IPC_EXCL|0600) = [0-9]*$' "$T/z"
+	grep -q '^semop([0-9]*, \[{sem_num=0, sem_op=1, sem_flg=SEM_UNDO}, {sem_num=0, sem_op=-1, sem_flg=IPC_NOWAIT}\], 2) = 0$' "$T/z"
+	grep -q '^shmget(IPC_PRIVATE, 4096, SHM_HUGETLB|21<<SHM_HUGE_SHIFT|0600) = -1 ' "$T/z"
+	grep -q '^msgrcv([0-9]*, {mtype=7, mtext="he"}, 2, 7, MSG_NOERROR|IPC_NOWAIT) = 2$' "$T/z"
+}

@@ -31,6 +31,10 @@
 #include <linux/landlock.h>
 #include <linux/mount.h>
 #include <mqueue.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/mount.h>
 #include <linux/keyctl.h>
 #include <linux/kcmp.h>
@@ -392,6 +396,71 @@ do_mq(void)
 	syscall(SYS_mq_unlink, "zdiag-mq");
 }
 
+static void
+do_schedattr(void)
+{
+	uint32_t a[16];
+
+	memset(a, 0, sizeof(a));
+	syscall(SYS_sched_getattr, 0, a, 48, 0);
+	syscall(SYS_sched_getattr, 0, a, 64, 0);
+	syscall(SYS_sched_getattr, 0, a, 0, 0);
+	syscall(SYS_sched_getattr, 0, BADADDR, 56, 0);
+	syscall(SYS_sched_getattr, 0, a, 56, 1);
+	a[0] = 48;
+	a[1] = 3;   /* SCHED_BATCH */
+	a[4] = 5;   /* sched_nice */
+	syscall(SYS_sched_setattr, 0, a, 0);
+	a[2] = 0x10;  /* SCHED_FLAG_KEEP_PARAMS */
+	syscall(SYS_sched_setattr, 0, a, 0);
+	a[0] = 64;
+	a[14] = 1;   /* a non-zero byte past struct sched_attr */
+	syscall(SYS_sched_setattr, 0, a, 0);
+	a[0] = 8;
+	syscall(SYS_sched_setattr, 0, a, 0);
+	a[0] = 56;
+	a[2] = 0x80;
+	syscall(SYS_sched_setattr, 0, a, 3);
+	syscall(SYS_sched_setattr, 0, BADADDR, 0);
+}
+
+static void
+do_ipc(void)
+{
+	struct sembuf ops[2] = { { 0, 1, SEM_UNDO }, { 0, -1, IPC_NOWAIT } };
+	struct timespec ts = { 0, 1000 };
+	struct { long mtype; char mtext[32]; } msg = { 7, "hello, queue\n" };
+	int sem, shm, q;
+	void *p;
+
+	sem = syscall(SYS_semget, IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+	syscall(SYS_semget, 0x5a5a5a5a, 1, 0);
+	syscall(SYS_semop, sem, ops, 2);
+	syscall(SYS_semop, sem, BADADDR, 1);
+	syscall(SYS_semtimedop, sem, ops + 1, 1, &ts);
+	syscall(SYS_semtimedop, sem, ops, 1, NULL);
+	ops[0].sem_flg = 0x10;
+	syscall(SYS_semop, sem, ops, 1);
+	semctl(sem, 0, IPC_RMID);
+	shm = syscall(SYS_shmget, IPC_PRIVATE, 4096, IPC_CREAT | 0640);
+	syscall(SYS_shmget, IPC_PRIVATE, 4096, 0600 | SHM_HUGETLB | (21 << 26));
+	syscall(SYS_shmget, 0x1234, 4096, 0);
+	p = (void *)syscall(SYS_shmat, shm, NULL, SHM_RDONLY);
+	syscall(SYS_shmdt, p);
+	syscall(SYS_shmat, shm, BADADDR, SHM_RND | 0x1000000);
+	shmctl(shm, IPC_RMID, NULL);
+	q = syscall(SYS_msgget, IPC_PRIVATE, IPC_CREAT | 0600);
+	syscall(SYS_msgget, 0x77, IPC_EXCL);
+	syscall(SYS_msgsnd, q, &msg, 13, 0);
+	syscall(SYS_msgsnd, q, &msg, 5, IPC_NOWAIT);
+	syscall(SYS_msgsnd, q, BADADDR, 5, 0);
+	syscall(SYS_msgrcv, q, &msg, sizeof(msg.mtext), 0, IPC_NOWAIT);
+	syscall(SYS_msgrcv, q, &msg, 2, 7, IPC_NOWAIT | MSG_NOERROR);
+	syscall(SYS_msgrcv, q, &msg, sizeof(msg.mtext), -5, IPC_NOWAIT);
+	syscall(SYS_msgrcv, q, BADADDR, 4, 0, IPC_NOWAIT | 0x100000);
+	msgctl(q, IPC_RMID, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -402,6 +471,10 @@ main(int argc, char **argv)
 		do_time();
 	else if (argc == 3 && !strcmp(argv[1], "io"))
 		do_io(argv[2]);
+	else if (argc == 2 && !strcmp(argv[1], "schedattr"))
+		do_schedattr();
+	else if (argc == 2 && !strcmp(argv[1], "ipc"))
+		do_ipc();
 	else if (argc == 2 && !strcmp(argv[1], "mq"))
 		do_mq();
 	else if (argc == 3 && !strcmp(argv[1], "fs"))
