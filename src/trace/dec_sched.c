@@ -231,3 +231,57 @@ zd_dec_sched_getattr(struct zd_call *c, struct zd_sb *sb)
 	put_udec(sb, (uint32_t)c->args[3]);
 	return ZD_DEC_DONE;
 }
+
+/* futex_waitv(waiters, nr, flags, timeout, clockid) */
+struct futex_waitv_k {
+	uint64_t val;
+	uint64_t uaddr;
+	uint32_t flags;
+	uint32_t reserved;
+};
+
+#define FUTEX_WAITV_MAX_K 128
+
+static void
+put_waiter(const struct zd_call *c, struct zd_sb *sb, const void *elem)
+{
+	const struct futex_waitv_k *w = elem;
+
+	(void)c;
+	zd_sb_adds(sb, "{val=");
+	put_hex(sb, w->val);
+	zd_sb_adds(sb, ", uaddr=");
+	put_ptr(sb, w->uaddr);
+	zd_sb_adds(sb, ", flags=");
+	put_flags(sb, &zd_xlat_futex_waiter_flags, w->flags);
+	if (w->reserved) {
+		zd_sb_adds(sb, ", __reserved=");
+		put_hex(sb, w->reserved);
+	}
+	zd_sb_addc(sb, '}');
+}
+
+int
+zd_dec_futex_waitv(struct zd_call *c, struct zd_sb *sb)
+{
+	uint32_t nr = (uint32_t)c->args[1];
+
+	dec_arg(c, sb);
+	put_array(c, sb, c->args[0], ZD_MIN(nr, (uint32_t)FUTEX_WAITV_MAX_K), sizeof(struct futex_waitv_k),
+		  put_waiter);
+	/* strace shows at most 128 waiters (FUTEX_WAITV_MAX), then "..." */
+	if (nr > FUTEX_WAITV_MAX_K && sb->len && sb->buf[sb->len - 1] == ']' &&
+	    (!c->opts || c->opts->verbose || !c->opts->strsize || c->opts->strsize >= FUTEX_WAITV_MAX_K)) {
+		sb->len--;
+		zd_sb_adds(sb, ", ...]");
+	}
+	dec_arg(c, sb);
+	put_udec(sb, nr);
+	dec_arg(c, sb);
+	put_hex(sb, (uint32_t)c->args[2]);
+	dec_arg(c, sb);
+	put_timespec(c, sb, c->args[3]);
+	dec_arg(c, sb);
+	put_xval(sb, &zd_xlat_clocks, (uint32_t)c->args[4]);
+	return ZD_DEC_DONE;
+}

@@ -319,3 +319,55 @@ zd_dec_remap_file_pages(struct zd_call *c, struct zd_sb *sb)
 	put_mmap_flags(sb, c->args[4]);
 	return ZD_DEC_DONE;
 }
+
+/* ---------------------------------------------------------------- */
+/* AIO: io_setup, io_getevents (io_destroy is a table line)         */
+
+int
+zd_dec_io_setup(struct zd_call *c, struct zd_sb *sb)
+{
+	if (!c->exiting) {
+		dec_arg(c, sb);
+		put_udec(sb, (uint32_t)c->args[0]);
+		return ZD_DEC_MORE;
+	}
+	dec_arg(c, sb);
+	put_ulong_at(c, sb, c->args[1], true);
+	return ZD_DEC_DONE;
+}
+
+static void
+put_io_event(const struct zd_call *c, struct zd_sb *sb, const void *elem)
+{
+	const struct { uint64_t data, obj; int64_t res, res2; } *e = elem;
+
+	(void)c;
+	zd_sb_adds(sb, "{data=");
+	put_hex(sb, e->data);
+	zd_sb_adds(sb, ", obj=");
+	put_hex(sb, e->obj);
+	zd_sb_addf(sb, ", res=%lld, res2=%lld}", (long long)e->res, (long long)e->res2);
+}
+
+int
+zd_dec_io_getevents(struct zd_call *c, struct zd_sb *sb)
+{
+	if (!c->exiting) {
+		dec_arg(c, sb);
+		put_ptr(sb, c->args[0]);
+		dec_arg(c, sb);
+		put_dec(sb, (int64_t)c->args[1]);
+		dec_arg(c, sb);
+		put_dec(sb, (int64_t)c->args[2]);
+		return ZD_DEC_MORE;
+	}
+	dec_arg(c, sb);
+	if (dec_failed(c))
+		put_ptr(sb, c->args[3]);
+	else
+		put_array(c, sb, c->args[3], (uint64_t)c->rval, 32, put_io_event);
+	dec_arg(c, sb);
+	/* read by the kernel at the entry: shown even when the call failed */
+	put_timespec(c, sb, c->args[4]);
+	return ZD_DEC_DONE;
+}

@@ -261,3 +261,16 @@ decode2() {
 	grep -q '^shmget(IPC_PRIVATE, 4096, SHM_HUGETLB|21<<SHM_HUGE_SHIFT|0600) = -1 ' "$T/z"
 	grep -q '^msgrcv([0-9]*, {mtype=7, mtext="he"}, 2, 7, MSG_NOERROR|IPC_NOWAIT) = 2$' "$T/z"
 }
+
+@test "futex_waitv: the waiters (at most 128), flags, timeout, clock, as strace" {
+	decode2 futex_waitv futexv
+	grep -q '^futex_waitv(\[{val=0x1, uaddr=0x[0-9a-f]*, flags=FUTEX_32|FUTEX_PRIVATE_FLAG}, {val=0x1, uaddr=0x[0-9a-f]*, flags=0x10 /\* FUTEX_??? \*/, __reserved=0x5}\], 2, 0, NULL, CLOCK_REALTIME) = -1 EINVAL' "$T/z"
+	grep -q '^futex_waitv(\[.*, \.\.\.\], 130, 0, ' "$T/z"
+}
+
+@test "io_setup, io_getevents (struct io_event), io_destroy as strace" {
+	decode2 io_setup,io_destroy,io_getevents aio
+	grep -q '^io_setup(16, \[0x[0-9a-f]*\]) *= 0$' "$T/z"
+	grep -q '^io_getevents(0x[0-9a-f]*, 1, 4, \[{data=0x1234, obj=0x[0-9a-f]*, res=16, res2=0}\], {tv_sec=0, tv_nsec=1000}) = 1$' "$T/z"
+	grep -q '^io_destroy(NULL) *= -1 EINVAL' "$T/z"
+}

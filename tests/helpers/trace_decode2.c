@@ -27,6 +27,7 @@
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
 
+#include <linux/aio_abi.h>
 #include <linux/fanotify.h>
 #include <linux/landlock.h>
 #include <linux/mount.h>
@@ -461,6 +462,60 @@ do_ipc(void)
 	msgctl(q, IPC_RMID, NULL);
 }
 
+static void
+do_futexv(void)
+{
+	static struct { uint64_t val, uaddr; uint32_t flags, reserved; } w[130];
+	static uint32_t f[130];
+	struct timespec ts = { 0, 1000 };
+	int i;
+
+	for (i = 0; i < 130; i++) {
+		w[i].val = 1;
+		w[i].uaddr = (uintptr_t)&f[i];
+		w[i].flags = 2 | 128;   /* FUTEX_32 | FUTEX_PRIVATE_FLAG */
+	}
+	syscall(SYS_futex_waitv, w, 2, 0, &ts, CLOCK_MONOTONIC);
+	w[1].flags = 0x10;
+	w[1].reserved = 5;
+	syscall(SYS_futex_waitv, w, 2, 0, NULL, CLOCK_REALTIME);
+	syscall(SYS_futex_waitv, NULL, 0, 1, BADADDR, 77);
+	syscall(SYS_futex_waitv, BADADDR, 1, 0, &ts, CLOCK_MONOTONIC);
+	syscall(SYS_futex_waitv, w, 130, 0, &ts, CLOCK_MONOTONIC);
+}
+
+static void
+do_aio(void)
+{
+	uint64_t ctx = 0;
+	struct { uint64_t data, obj; int64_t res, res2; } ev[4];
+	struct timespec ts = { 0, 1000 };
+
+	syscall(SYS_io_setup, 16, &ctx);
+	syscall(SYS_io_setup, 0, &ctx);
+	syscall(SYS_io_setup, 4, BADADDR);
+	struct iocb cb, *cbs[1] = { &cb };
+	char buf[16];
+	int fd = open("/proc/self/exe", O_RDONLY);
+
+	syscall(SYS_io_getevents, ctx, 0, 4, ev, &ts);
+	/* one completed read (io_submit itself is still printed raw) */
+	memset(&cb, 0, sizeof(cb));
+	cb.aio_data = 0x1234;
+	cb.aio_lio_opcode = IOCB_CMD_PREAD;
+	cb.aio_fildes = fd;
+	cb.aio_buf = (uintptr_t)buf;
+	cb.aio_nbytes = sizeof(buf);
+	syscall(SYS_io_submit, ctx, 1, cbs);
+	syscall(SYS_io_getevents, ctx, 1, 4, ev, &ts);
+	syscall(SYS_io_getevents, ctx, 1, 4, ev, &ts);
+	close(fd);
+	syscall(SYS_io_getevents, ctx, 5, 4, BADADDR, NULL);
+	syscall(SYS_io_getevents, 0, 0, 1, ev, BADADDR);
+	syscall(SYS_io_destroy, ctx);
+	syscall(SYS_io_destroy, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -473,6 +528,10 @@ main(int argc, char **argv)
 		do_io(argv[2]);
 	else if (argc == 2 && !strcmp(argv[1], "schedattr"))
 		do_schedattr();
+	else if (argc == 2 && !strcmp(argv[1], "aio"))
+		do_aio();
+	else if (argc == 2 && !strcmp(argv[1], "futexv"))
+		do_futexv();
 	else if (argc == 2 && !strcmp(argv[1], "ipc"))
 		do_ipc();
 	else if (argc == 2 && !strcmp(argv[1], "mq"))
