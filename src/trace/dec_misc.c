@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/timex.h>
 
 #include "dec.h"
 
@@ -455,4 +456,64 @@ zd_dec_mq_getsetattr(struct zd_call *c, struct zd_sb *sb)
 	dec_arg(c, sb);
 	put_mq_attr(c, sb, c->args[2], true);
 	return ZD_DEC_DONE;
+}
+
+/* ---------------------------------------------------------------- */
+/* adjtimex, clock_adjtime: struct timex, read at the exit            */
+
+static int
+dec_timex(struct zd_call *c, struct zd_sb *sb, uint64_t addr)
+{
+	struct timex tx;
+	const char *state;
+
+	dec_arg(c, sb);
+	if (!addr) {
+		zd_sb_adds(sb, "NULL");
+		return ZD_DEC_DONE;
+	}
+	if (dec_failed(c) || !umove_all(c, addr, &tx, sizeof(tx))) {
+		put_hex(sb, addr);
+		return ZD_DEC_DONE;
+	}
+	zd_sb_adds(sb, "{modes=");
+	put_flags(sb, &zd_xlat_adjtimex_modes, tx.modes);
+	zd_sb_addf(sb, ", offset=%ld, freq=%ld, maxerror=%ld, esterror=%ld, status=",
+		   (long)tx.offset, (long)tx.freq, (long)tx.maxerror, (long)tx.esterror);
+	put_flags(sb, &zd_xlat_adjtimex_status, (uint32_t)tx.status);
+	zd_sb_addf(sb, ", constant=%ld, precision=%ld, tolerance=%ld, time={tv_sec=%ld, tv_usec=%lu}, "
+		   "tick=%ld, ppsfreq=%ld, jitter=%ld, shift=%d, stabil=%ld, jitcnt=%ld, calcnt=%ld, "
+		   "errcnt=%ld, stbcnt=%ld, tai=%d}",
+		   (long)tx.constant, (long)tx.precision, (long)tx.tolerance, (long)tx.time.tv_sec,
+		   (unsigned long)tx.time.tv_usec, (long)tx.tick, (long)tx.ppsfreq, (long)tx.jitter,
+		   tx.shift, (long)tx.stabil, (long)tx.jitcnt, (long)tx.calcnt, (long)tx.errcnt,
+		   (long)tx.stbcnt, tx.tai);
+	state = zd_xlat_name(&zd_xlat_adjtimex_state, (uint64_t)c->rval);
+	if (state) {
+		struct zd_sb t = ZD_SB_INIT;
+
+		zd_sb_addf(&t, " (%s)", state);
+		dec_rextra(c, &t);
+		zd_sb_release(&t);
+	}
+	return ZD_DEC_DONE;
+}
+
+int
+zd_dec_adjtimex(struct zd_call *c, struct zd_sb *sb)
+{
+	if (!c->exiting)
+		return ZD_DEC_MORE;
+	return dec_timex(c, sb, c->args[0]);
+}
+
+int
+zd_dec_clock_adjtime(struct zd_call *c, struct zd_sb *sb)
+{
+	if (!c->exiting) {
+		dec_arg(c, sb);
+		put_xval(sb, &zd_xlat_clocks, (uint32_t)c->args[0]);
+		return ZD_DEC_MORE;
+	}
+	return dec_timex(c, sb, c->args[1]);
 }

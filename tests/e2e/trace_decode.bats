@@ -274,3 +274,14 @@ decode2() {
 	grep -q '^io_getevents(0x[0-9a-f]*, 1, 4, \[{data=0x1234, obj=0x[0-9a-f]*, res=16, res2=0}\], {tv_sec=0, tv_nsec=1000}) = 1$' "$T/z"
 	grep -q '^io_destroy(NULL) *= -1 EINVAL' "$T/z"
 }
+
+@test "adjtimex, clock_adjtime: struct timex read at the exit, '= 5 (TIME_ERROR)', as strace (reads only)" {
+	local tx='s/(offset|freq|maxerror|esterror|tv_sec|tv_usec|ppsfreq|jitter|stabil|jitcnt|calcnt|errcnt|stbcnt)=-?[0-9]+/\1=N/g'
+	local x
+	for x in "" "-X raw" "-X verbose" "-v -Y"; do
+		both $x -e trace=adjtimex,clock_adjtime -- '"$HELPERS/trace_decode2" timex'
+		same "$tx"
+	done
+	grep -q '^adjtimex({modes=ADJ_OFFSET_SS_READ, offset=[-0-9]*, freq=[-0-9]*, .*, tai=[0-9]*}) = [0-9] (TIME_[A-Z]*)$' "$T/z"
+	grep -q '^clock_adjtime(0x63 /\* CLOCK_??? \*/, 0x[0-9a-f]*) = -1 EINVAL' "$T/z"
+}

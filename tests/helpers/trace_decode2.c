@@ -37,6 +37,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/mount.h>
+#include <sys/timex.h>
 #include <linux/keyctl.h>
 #include <linux/kcmp.h>
 #include <linux/reboot.h>
@@ -516,6 +517,25 @@ do_aio(void)
 	syscall(SYS_io_destroy, 0);
 }
 
+/* adjtimex, clock_adjtime: reads only (modes 0, ADJ_OFFSET_SS_READ) */
+static void
+do_timex(void)
+{
+	struct timex tx;
+
+	memset(&tx, 0, sizeof(tx));
+	syscall(SYS_adjtimex, &tx);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_OFFSET_SS_READ;
+	syscall(SYS_adjtimex, &tx);
+	syscall(SYS_adjtimex, BADADDR);
+	syscall(SYS_adjtimex, NULL);
+	memset(&tx, 0, sizeof(tx));
+	syscall(SYS_clock_adjtime, CLOCK_REALTIME, &tx);
+	syscall(SYS_clock_adjtime, 99, &tx);
+	syscall(SYS_clock_adjtime, CLOCK_REALTIME, BADADDR);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -528,6 +548,8 @@ main(int argc, char **argv)
 		do_io(argv[2]);
 	else if (argc == 2 && !strcmp(argv[1], "schedattr"))
 		do_schedattr();
+	else if (argc == 2 && !strcmp(argv[1], "timex"))
+		do_timex();
 	else if (argc == 2 && !strcmp(argv[1], "aio"))
 		do_aio();
 	else if (argc == 2 && !strcmp(argv[1], "futexv"))
