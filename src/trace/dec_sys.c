@@ -371,3 +371,41 @@ zd_dec_io_getevents(struct zd_call *c, struct zd_sb *sb)
 	put_timespec(c, sb, c->args[4]);
 	return ZD_DEC_DONE;
 }
+
+/* kexec_load(entry, nr_segments, segments, flags): the segments (at most
+ * KEXEC_SEGMENT_MAX, 16, else the address), the arch and the flags */
+static void
+put_kexec_segment(const struct zd_call *c, struct zd_sb *sb, const void *elem)
+{
+	const uint64_t *s = elem;
+
+	(void)c;
+	zd_sb_adds(sb, "{buf=");
+	put_ptr(sb, s[0]);
+	zd_sb_addf(sb, ", bufsz=%llu, mem=", (unsigned long long)s[1]);
+	put_ptr(sb, s[2]);
+	zd_sb_addf(sb, ", memsz=%llu}", (unsigned long long)s[3]);
+}
+
+int
+zd_dec_kexec_load(struct zd_call *c, struct zd_sb *sb)
+{
+	uint64_t flags = c->args[3];
+
+	dec_arg(c, sb);
+	put_ptr(sb, c->args[0]);
+	dec_arg(c, sb);
+	put_udec(sb, c->args[1]);
+	dec_arg(c, sb);
+	if (c->args[1] > 16)
+		put_ptr(sb, c->args[2]);
+	else
+		put_array(c, sb, c->args[2], c->args[1], 4 * sizeof(uint64_t), put_kexec_segment);
+	dec_arg(c, sb);
+	put_xval(sb, &zd_xlat_kexec_arch, flags & 0xffff0000ULL);
+	if (flags & ~0xffff0000ULL) {
+		zd_sb_addc(sb, '|');
+		put_flags(sb, &zd_xlat_kexec_load_flags, flags & ~0xffff0000ULL);
+	}
+	return ZD_DEC_DONE;
+}

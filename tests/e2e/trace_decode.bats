@@ -208,10 +208,10 @@ decode2() {
 	grep -q '^capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=0, permitted=1<<CAP_CHOWN|1<<CAP_KILL|1<<CAP_MAC_OVERRIDE, inheritable=0}) = 0$' "$T/z"
 }
 
-@test "sethostname, setdomainname, syslog, reboot, modules, ioperm, kcmp, get_robust_list, process_vm_readv/writev, process_madvise, userfaultfd, set_mempolicy_home_node, remap_file_pages, lookup_dcookie, kexec_file_load, add_key, request_key as strace" {
+@test "sethostname, setdomainname, syslog, reboot, modules, kexec_load, ioperm, kcmp, get_robust_list, process_vm_readv/writev, process_madvise, userfaultfd, set_mempolicy_home_node, remap_file_pages, lookup_dcookie, kexec_file_load, add_key, request_key as strace" {
 	T=$BATS_TEST_TMPDIR
 	mkdir "$T/d"
-	decode2 sethostname,setdomainname,syslog,reboot,delete_module,init_module,finit_module,ioperm,kcmp,get_robust_list,process_vm_readv,process_vm_writev,process_madvise,userfaultfd,set_mempolicy_home_node,remap_file_pages,lookup_dcookie,kexec_file_load,add_key,request_key \
+	decode2 sethostname,setdomainname,syslog,reboot,delete_module,init_module,finit_module,ioperm,kcmp,get_robust_list,process_vm_readv,process_vm_writev,process_madvise,userfaultfd,set_mempolicy_home_node,remap_file_pages,lookup_dcookie,kexec_file_load,kexec_load,add_key,request_key \
 		sys '$T/d'
 	grep -q '^syslog(10 /\* SYSLOG_ACTION_SIZE_BUFFER \*/) *= [0-9]*$' "$T/z"
 	grep -q '^reboot(0x1 /\* LINUX_REBOOT_MAGIC_??? \*/, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART2, "now") = -1 EINVAL' "$T/z"
@@ -219,6 +219,7 @@ decode2() {
 	grep -q '^process_vm_writev([0-9]*<trace_decode2>, \[{iov_base="zdiag-host", iov_len=10}\], 1, \[{iov_base=0x[0-9a-f]*, iov_len=8}, {iov_base=0x[0-9a-f]*, iov_len=16}\], 2, 0) = 10$' "$T/z"
 	grep -q '^add_key("user", "zdiag:test", "payload\\1", 8, KEY_SPEC_PROCESS_KEYRING) = [0-9]*$' "$T/z"
 	grep -q '^remap_file_pages(0x[0-9a-f]*, 4096, PROT_NONE, 1, MAP_FILE|MAP_NONBLOCK) = -1 EINVAL' "$T/z"
+	grep -q '^kexec_load(0x100000, 2, \[{buf=NULL, bufsz=4096, mem=0x100000, memsz=8192}, {buf=0x1000, bufsz=0, mem=NULL, memsz=4096}\], KEXEC_ARCH_386|KEXEC_ON_CRASH|0x100) = -1 ' "$T/z"
 }
 
 @test "fsopen, fsconfig, fsmount, move_mount, open_tree, fspick, mount_setattr, landlock_*, fanotify_*, name_to_handle_at, open_by_handle_at as strace" {

@@ -281,6 +281,14 @@ do_sys(const char *dir)
 	syscall(SYS_lookup_dcookie, 1, buf, sizeof(buf));
 	syscall(SYS_kexec_file_load, -1, -1, 4, "c=1", KEXEC_FILE_UNLOAD | 0x80);
 	syscall(SYS_kexec_load, 0, 0, NULL, 0x7fff0000);
+	{
+		/* never a load: the wrong arch and an unknown flag */
+		static uint64_t seg[2][4] = { { 0, 4096, 0x100000, 8192 }, { 0x1000, 0, 0, 4096 } };
+
+		syscall(SYS_kexec_load, 0x100000, 2, seg, KEXEC_ARCH_386 | 0x100 | KEXEC_ON_CRASH);
+		syscall(SYS_kexec_load, 0, 17, seg, KEXEC_ARCH_PPC64 | KEXEC_PRESERVE_CONTEXT);
+		syscall(SYS_kexec_load, 0, 1, BADADDR, KEXEC_ARCH_ARM | 0x100);
+	}
 	fd = syscall(SYS_fanotify_init, FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY | O_LARGEFILE);
 	syscall(SYS_fanotify_mark, fd, FAN_MARK_ADD, FAN_OPEN | FAN_CLOSE_WRITE | FAN_EVENT_ON_CHILD, AT_FDCWD, dir);
 	syscall(SYS_fanotify_mark, fd, FAN_MARK_REMOVE | FAN_MARK_ONLYDIR, FAN_ACCESS, -1, BADADDR);
