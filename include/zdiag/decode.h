@@ -116,7 +116,7 @@ struct zd_call {
 
 	/* Return value decoration, set by exit-half decoders */
 	int rkind;                      /* enum zd_ret_kind, or -1 for the table's */
-	char rextra[256];               /* printed after the value: " (flags O_RDONLY)" */
+	char rextra[512];               /* printed after the value: " (flags O_RDONLY)" */
 	unsigned tampered;              /* ZD_TAMPERED_* (include/zdiag/tamper.h): " (INJECTED)" */
 
 	/* Layout of the text in the zd_sb, offsets from base */

@@ -124,6 +124,11 @@ void put_rusage(const struct zd_call *c, struct zd_sb *sb, uint64_t addr);
 typedef void dec_elem_fn(const struct zd_call *c, struct zd_sb *sb, const void *elem);
 void put_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t nmemb,
 	       size_t elem_size, dec_elem_fn *put_elem);
+/* An iovec array of cnt entries at addr; with data_len >= 0 the contents
+ * (at most data_len bytes in all), else the addresses. */
+void put_iov(struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t cnt, int64_t data_len);
+/* mmap's flags word: "MAP_PRIVATE|MAP_ANONYMOUS|2<<MAP_HUGE_SHIFT". */
+void put_mmap_flags(struct zd_sb *sb, uint64_t flags);
 /* A socket address of len bytes at addr. */
 void put_sockaddr(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, int64_t len);
 

@@ -792,8 +792,6 @@ zd_dec_utimensat(struct zd_call *c, struct zd_sb *sb)
  * An iovec array of cnt entries; with data_len >= 0 the contents are shown
  * (at most data_len bytes in total: a read's return value).
  */
-void put_iov(struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t cnt, int64_t data_len);
-
 void
 put_iov(struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t cnt, int64_t data_len)
 {
@@ -845,7 +843,7 @@ put_iov(struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t cnt, int64_
 }
 
 static int
-dec_rwv(struct zd_call *c, struct zd_sb *sb, bool write, bool positioned)
+dec_rwv(struct zd_call *c, struct zd_sb *sb, bool write, int positioned)
 {
 	if (!c->exiting) {
 		dec_arg(c, sb);
@@ -867,6 +865,10 @@ dec_rwv(struct zd_call *c, struct zd_sb *sb, bool write, bool positioned)
 		dec_arg(c, sb);
 		put_dec(sb, (int64_t)c->args[3]);
 	}
+	if (positioned == 2) {   /* preadv2, pwritev2: pos_h is not shown on 64-bit */
+		dec_arg(c, sb);
+		put_flags(sb, &zd_xlat_rwf_flags, (uint32_t)c->args[5]);
+	}
 	return ZD_DEC_DONE;
 }
 
@@ -874,6 +876,24 @@ int zd_dec_readv(struct zd_call *c, struct zd_sb *sb) { return dec_rwv(c, sb, fa
 int zd_dec_writev(struct zd_call *c, struct zd_sb *sb) { return dec_rwv(c, sb, true, false); }
 int zd_dec_preadv(struct zd_call *c, struct zd_sb *sb) { return dec_rwv(c, sb, false, true); }
 int zd_dec_pwritev(struct zd_call *c, struct zd_sb *sb) { return dec_rwv(c, sb, true, true); }
+int zd_dec_preadv2(struct zd_call *c, struct zd_sb *sb) { return dec_rwv(c, sb, false, 2); }
+int zd_dec_pwritev2(struct zd_call *c, struct zd_sb *sb) { return dec_rwv(c, sb, true, 2); }
+
+/* vmsplice(fd, iov, nr_segs, flags): the iovec with its contents (the
+ * data given to the pipe), as strace. */
+int
+zd_dec_vmsplice(struct zd_call *c, struct zd_sb *sb)
+{
+	dec_arg(c, sb);
+	put_fd(c, sb, (int32_t)c->args[0]);
+	dec_arg(c, sb);
+	put_iov(c, sb, c->args[1], c->args[2], INT64_MAX);
+	dec_arg(c, sb);
+	put_udec(sb, c->args[2]);
+	dec_arg(c, sb);
+	put_flags(sb, &zd_xlat_splice_flags, (uint32_t)c->args[3]);
+	return ZD_DEC_DONE;
+}
 
 /* ---------------------------------------------------------------- */
 /* poll, select, epoll                                               */
@@ -1131,7 +1151,7 @@ zd_dec_epoll_ctl(struct zd_call *c, struct zd_sb *sb)
 }
 
 static int
-dec_epoll_wait_common(struct zd_call *c, struct zd_sb *sb, bool pwait)
+dec_epoll_wait_common(struct zd_call *c, struct zd_sb *sb, int pwait)
 {
 	if (!c->exiting) {
 		dec_arg(c, sb);
@@ -1161,10 +1181,20 @@ dec_epoll_wait_common(struct zd_call *c, struct zd_sb *sb, bool pwait)
 	dec_arg(c, sb);
 	put_dec(sb, (int32_t)c->args[2]);
 	dec_arg(c, sb);
-	put_dec(sb, (int32_t)c->args[3]);
+	/* epoll_pwait2: a struct timespec; read at the exit, as strace, so
+	 * an address when the call failed (the signal set too) */
+	if (pwait == 2 && !dec_failed(c))
+		put_timespec(c, sb, c->args[3]);
+	else if (pwait == 2)
+		put_ptr(sb, c->args[3]);
+	else
+		put_dec(sb, (int32_t)c->args[3]);
 	if (pwait) {
 		dec_arg(c, sb);
-		put_sigset(c, sb, c->args[4], c->args[5]);
+		if (dec_failed(c))
+			put_ptr(sb, c->args[4]);
+		else
+			put_sigset(c, sb, c->args[4], c->args[5]);
 		dec_arg(c, sb);
 		put_udec(sb, c->args[5]);
 	}
@@ -1173,17 +1203,38 @@ dec_epoll_wait_common(struct zd_call *c, struct zd_sb *sb, bool pwait)
 
 int zd_dec_epoll_wait(struct zd_call *c, struct zd_sb *sb) { return dec_epoll_wait_common(c, sb, false); }
 int zd_dec_epoll_pwait(struct zd_call *c, struct zd_sb *sb) { return dec_epoll_wait_common(c, sb, true); }
+int zd_dec_epoll_pwait2(struct zd_call *c, struct zd_sb *sb) { return dec_epoll_wait_common(c, sb, 2); }
 
 /* ---------------------------------------------------------------- */
 /* mmap                                                              */
+
+/* mmap's flags: "MAP_PRIVATE|MAP_ANONYMOUS", the type first (also
+ * remap_file_pages). */
+void
+put_mmap_flags(struct zd_sb *sb, uint64_t flags)
+{
+	uint64_t huge = (flags >> 26) & 0x3f;
+	uint64_t rest;
+	bool first = false;
+
+	if (!zd_xlat_sym_begin(sb, ZD_XN_HEX, flags))
+		return;
+	put_xval(sb, &zd_xlat_mmap_type, flags & 0x0f);
+	flags &= ~0x0fULL & ~(0x3fULL << 26);
+	rest = zd_xlat_flags_part(sb, &zd_xlat_mmap_flags, flags, &first);
+	if (rest) {
+		zd_sb_addc(sb, '|');
+		put_hex(sb, rest);
+	}
+	if (huge)
+		zd_sb_addf(sb, "|%u<<MAP_HUGE_SHIFT", (unsigned)huge);
+	zd_xlat_sym_end(sb);
+}
 
 int
 zd_dec_mmap(struct zd_call *c, struct zd_sb *sb)
 {
 	uint64_t flags = (uint32_t)c->args[3];
-	uint64_t huge = (flags >> 26) & 0x3f;
-	uint64_t rest;
-	bool first = false;
 
 	dec_arg(c, sb);
 	put_ptr(sb, c->args[0]);
@@ -1192,18 +1243,7 @@ zd_dec_mmap(struct zd_call *c, struct zd_sb *sb)
 	dec_arg(c, sb);
 	put_flags(sb, &zd_xlat_mmap_prot, (uint32_t)c->args[2]);
 	dec_arg(c, sb);
-	if (zd_xlat_sym_begin(sb, ZD_XN_HEX, flags)) {
-		put_xval(sb, &zd_xlat_mmap_type, flags & 0x0f);
-		flags &= ~0x0fULL & ~(0x3fULL << 26);
-		rest = zd_xlat_flags_part(sb, &zd_xlat_mmap_flags, flags, &first);
-		if (rest) {
-			zd_sb_addc(sb, '|');
-			put_hex(sb, rest);
-		}
-		if (huge)
-			zd_sb_addf(sb, "|%u<<MAP_HUGE_SHIFT", (unsigned)huge);
-		zd_xlat_sym_end(sb);
-	}
+	put_mmap_flags(sb, flags);
 	dec_arg(c, sb);
 	put_fd(c, sb, (int32_t)c->args[4]);
 	dec_arg(c, sb);

@@ -16,7 +16,6 @@
 
 #define SOCK_TYPE_MASK 0xf
 
-void put_iov(struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t cnt, int64_t data_len);
 
 void
 put_sockaddr(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, int64_t len)

@@ -409,7 +409,9 @@ put_array(const struct zd_call *c, struct zd_sb *sb, uint64_t addr, uint64_t nme
 		}
 		if (!i)
 			zd_sb_addc(sb, '[');
-		if (i >= shown) {
+		/* -s 0 or -v: all of it, but not a tracee-chosen 2^32
+		 * elements (65536: NGROUPS_MAX, and more than SEMOPM) */
+		if (i >= shown || i >= 65536) {
 			zd_sb_adds(sb, "...");
 			break;
 		}

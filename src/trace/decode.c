@@ -88,6 +88,7 @@ void
 put_mode(struct zd_sb *sb, uint64_t mode)
 {
 	static const struct { unsigned v; const char *n; } types[] = {
+		{ 0, "" },
 		{ S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFLNK, "S_IFLNK" },
 		{ S_IFCHR, "S_IFCHR" }, { S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" },
 		{ S_IFSOCK, "S_IFSOCK" },
@@ -95,16 +96,17 @@ put_mode(struct zd_sb *sb, uint64_t mode)
 	unsigned type = (unsigned)mode & S_IFMT;
 	size_t i;
 
-	for (i = 0; type && i < ZD_ARRAY_SIZE(types); i++) {
+	for (i = 0; i < ZD_ARRAY_SIZE(types); i++) {
 		if (types[i].v == type) {
 			if (!zd_xlat_sym_begin(sb, ZD_XN_OCT, mode))
 				return;
-			/* as strace: S_IFDIR|S_ISVTX|0777; no type, plain octal */
+			/* as strace: S_IFDIR|S_ISVTX|0777; no type, the
+			 * octal alone (with -X verbose "0600 /" "* 0600 *" "/") */
 			zd_sb_adds(sb, types[i].n);
-			zd_sb_adds(sb, mode & S_ISUID ? "|S_ISUID" : "");
-			zd_sb_adds(sb, mode & S_ISGID ? "|S_ISGID" : "");
-			zd_sb_adds(sb, mode & S_ISVTX ? "|S_ISVTX" : "");
-			zd_sb_addc(sb, '|');
+			zd_sb_adds(sb, type ? "|" : "");
+			zd_sb_adds(sb, mode & S_ISUID ? "S_ISUID|" : "");
+			zd_sb_adds(sb, mode & S_ISGID ? "S_ISGID|" : "");
+			zd_sb_adds(sb, mode & S_ISVTX ? "S_ISVTX|" : "");
 			mode &= ~(uint64_t)(S_IFMT | S_ISUID | S_ISGID | S_ISVTX);
 			put_oct(sb, mode);
 			zd_xlat_sym_end(sb);

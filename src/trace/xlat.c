@@ -177,6 +177,8 @@ zd_xlat_sym(struct zd_sb *sb, enum zd_xlat_num fmt, uint64_t v, const char *name
 static void
 unknown_comment(struct zd_sb *sb, const struct zd_xlat_tab *t)
 {
+	if (!*t->unknown)   /* "#unknown" alone: the number without a comment */
+		return;
 	zd_sb_adds(sb, " /* ");
 	zd_sb_adds(sb, t->unknown);
 	zd_sb_adds(sb, " */");

@@ -301,8 +301,10 @@ test_returns(void **state)
 	assert_string_equal(line(0x1f4, 1, 2, 3, 4, 5, 6, -ENOSYS),
 			    "syscall_0x1f4(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = -1 ENOSYS (Function not implemented)");
 	/* Syscalls without a decoder print their arguments raw. */
+	assert_string_equal(line(SYS_shmctl, 0x1234, 4096, 0x3b6, 0, 0, 0, 7),
+			    "shmctl(0x1234, 0x1000, 0x3b6)           = 7");
 	assert_string_equal(line(SYS_shmget, 0x1234, 4096, 0x3b6, 0, 0, 0, 7),
-			    "shmget(0x1234, 0x1000, 0x3b6)           = 7");
+			    "shmget(0x1234, 4096, IPC_CREAT|0666)    = 7");
 }
 
 /* The two halves, the alignment and the argument offsets JSON uses. */
