@@ -395,3 +395,47 @@ zd_dl_file_line(struct zd_di *di, const char *file, int line, zd_dl_code_fn code
 	free(s.v);
 	return 0;
 }
+
+/* Is vaddr in die's ranges (or [low_pc, high_pc))? */
+static bool
+die_has(Dwarf_Die *die, uint64_t vaddr)
+{
+	return dwarf_haspc(die, vaddr) == 1;
+}
+
+/* The first address of die's first range (gdb's BLOCK_ENTRY_PC), or 0. */
+static uint64_t
+die_first(Dwarf_Die *die)
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off;
+
+	off = dwarf_ranges(die, 0, &base, &lo, &hi);
+	return off > 0 ? lo : 0;
+}
+
+int
+zd_dl_inline_entries(struct zd_di *di, uint64_t pc)
+{
+	Dwarf_Die cu, *scopes = NULL;
+	uint64_t bias, vaddr;
+	int n, i, k = 0;
+
+	if (zd_di_cu_at(di, pc, &cu, &bias) < 0)
+		return 0;
+	vaddr = pc - bias;
+	n = dwarf_getscopes(&cu, vaddr, &scopes);
+	for (i = 0; i < n; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag == DW_TAG_lexical_block)
+			continue;
+		if (tag != DW_TAG_inlined_subroutine)
+			break;
+		if (die_first(&scopes[i]) != vaddr && (!vaddr || die_has(&scopes[i], vaddr - 1)))
+			break;
+		k++;
+	}
+	free(scopes);
+	return k;
+}
