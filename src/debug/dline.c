@@ -417,15 +417,33 @@ die_first(Dwarf_Die *die)
 int
 zd_dl_inline_entries(struct zd_di *di, uint64_t pc)
 {
-	Dwarf_Die cu, *scopes = NULL;
+	Dwarf_Die cu, scopes[64], child;
 	uint64_t bias, vaddr;
-	int n, i, k = 0;
+	int n = 0, i, k = 0;
 
 	if (zd_di_cu_at(di, pc, &cu, &bias) < 0)
 		return 0;
 	vaddr = pc - bias;
-	n = dwarf_getscopes(&cu, vaddr, &scopes);
-	for (i = 0; i < n; i++) {
+	/* the concrete scopes holding vaddr, outermost first (dwarf_getscopes
+	 * goes on with an inlined subroutine's abstract origin instead) */
+	scopes[0] = cu;
+	while (n < 63 && dwarf_child(&scopes[n], &child) == 0) {
+		bool found = false;
+
+		do {
+			int tag = dwarf_tag(&child);
+
+			if ((tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+			     tag == DW_TAG_lexical_block) && die_has(&child, vaddr)) {
+				scopes[++n] = child;
+				found = true;
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+		if (!found)
+			break;
+	}
+	for (i = n; i > 0; i--) {
 		int tag = dwarf_tag(&scopes[i]);
 
 		if (tag == DW_TAG_lexical_block)
@@ -436,6 +454,5 @@ zd_dl_inline_entries(struct zd_di *di, uint64_t pc)
 			break;
 		k++;
 	}
-	free(scopes);
 	return k;
 }
