@@ -290,10 +290,11 @@ PY
 		grep -q "^Run till exit from #1  sq_plus (" $T/ours.txt || exit 14
 		FRAMESRC=drop BRK=step_target.c:$line both "$P" step "up" next next "up" step step || { cat $T/ours.txt; exit 15; }
 		# libc at -O2 is full of inlined functions, nested ones starting at the same
-		# pc (outstring_func and IO_validate_vtable in vfprintf): 200 steps from work()
-		set --; while [ $# -lt 200 ]; do set -- "$@" step; done
+		# pc (outstring_func and IO_validate_vtable in vfprintf): 180 steps from work(),
+		# up to strlen (whose AVX2 code branches on the stack address: not the same in gdb)
+		set --; while [ $# -lt 180 ]; do set -- "$@" step; done
 		both "$HELPERS/step_target-O2" "$@" || { cat $T/ours.txt; exit 19; }
-		[ $(wc -l < $T/ours.seq) -ge 200 ] || exit 20
+		[ $(wc -l < $T/ours.seq) -ge 240 ] || exit 20
 		# -O0: sq() is a call, sq_plus() (always_inline) is inlined even there
 		set -- next next next next next next step step step step step step step step step step step step step step \
 			step step step step
