@@ -30,6 +30,46 @@ row_at(Dwarf_Lines *lines, size_t i, struct row *r)
 	r->file = dwarf_linesrc(l, NULL, NULL);
 }
 
+/* Is there a statement row before row i at its address (gdb's m_stmt_at_address)? */
+static bool
+stmt_before(Dwarf_Lines *lines, size_t i, Dwarf_Addr addr)
+{
+	struct row q;
+
+	while (i > 0) {
+		row_at(lines, --i, &q);
+		if (q.end || q.addr != addr)
+			return false;
+		if (q.stmt)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does a switch to another file at row i (at the address of the row
+ * before) end the rows of the file before at that address?  gdb puts an
+ * end marker in that file, which takes out its rows at the address; but
+ * it ignores a switch to a non-statement row where a statement row is.
+ */
+static bool
+popped(Dwarf_Lines *lines, size_t i, const struct row *r)
+{
+	struct row t, p;
+	size_t k;
+
+	for (k = i + 1; dwarf_onesrcline(lines, k); k++) {
+		row_at(lines, k, &t);
+		if (t.end || t.addr != r->addr)
+			return false;
+		row_at(lines, k - 1, &p);
+		if (t.file != p.file && p.file == r->file && t.line &&
+		    !(!t.stmt && stmt_before(lines, k, t.addr)))
+			return true;
+	}
+	return false;
+}
+
 /* Is row i in gdb's line table (dwarf_record_line_p and the rows gdb ignores)? */
 static bool
 kept(Dwarf_Lines *lines, size_t i)
@@ -43,13 +83,15 @@ kept(Dwarf_Lines *lines, size_t i)
 		return true;
 	if (!r.line)
 		return false;
+	if (popped(lines, i, &r))
+		return false;
 	if (!i)
 		return true;
 	row_at(lines, i - 1, &q);
 	if (q.end)
 		return true;
 	if (q.file != r.file)
-		return !(q.addr == r.addr && !r.stmt);
+		return !(q.addr == r.addr && !r.stmt && stmt_before(lines, i, r.addr));
 	if (q.line != r.line)
 		return true;
 	/* the same line: dropped if a row of this run of the line has a discriminator */

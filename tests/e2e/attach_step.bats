@@ -295,6 +295,11 @@ PY
 		set --; while [ $# -lt 180 ]; do set -- "$@" step; done
 		both "$HELPERS/step_target-O2" "$@" || { cat $T/ours.txt; exit 19; }
 		[ $(wc -l < $T/ours.seq) -ge 240 ] || exit 20
+		# finish from strchrnul back into vfprintf: a pc where the line table switches
+		# files at one address (gdb's end marker drops the first file's row)
+		set --; while [ $# -lt 60 ]; do set -- "$@" step; done
+		both "$HELPERS/step_target-O2" "$@" next next finish next next finish next next finish next next finish || { cat $T/ours.txt; exit 21; }
+		grep -q "^F__vfprintf_internal:763" $T/ours.seq || exit 22
 		# -O0: sq() is a call, sq_plus() (always_inline) is inlined even there
 		set -- next next next next next next step step step step step step step step step step step step step step \
 			step step step step
