@@ -463,6 +463,7 @@ struct stepper {
 	struct fid sf;            /* gdb's step_frame_id (inline frames count) */
 	uint64_t phys0;           /* gdb's step_start_function: the physical function's entry */
 	bool finish_inline;       /* finish out of an inline frame: sf is its caller, no line */
+	bool eval_here;           /* step_line judges the pc it starts at first */
 	bool force_frame;         /* print the frame at the stop (finish) */
 };
 
@@ -568,7 +569,7 @@ fid_eq(const struct fid *a, const struct fid *b)
 	return a->ok && b->ok && a->cfa == b->cfa && a->func == b->func && a->depth == b->depth;
 }
 
-/* gdb's stepped_in_from: is id one of the frames outside v's shown one, in its physical frame? */
+/* Do two line-table paths name one file (the same, or the same basename)? */
 static bool
 same_file(const char *a, const char *b)
 {
@@ -583,6 +584,7 @@ same_file(const char *a, const char *b)
 	return !strcmp(x ? x + 1 : a, y ? y + 1 : b);
 }
 
+/* gdb's stepped_in_from: is id one of the frames outside v's shown one, in its physical frame? */
 static bool
 stepped_in_from(const struct vis *v, const struct fid *id)
 {
@@ -1141,18 +1143,21 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 	}
 	for (;;) {
 		uint64_t prev_pc = pc, prev_sp = t->regs.rsp, ra = 0, sigsp;
+		bool here = s->eval_here;
 
-		if ((r = step_insn(s)) != 0)
+		/* eval_here: the pc reached is judged before any step (finish) */
+		s->eval_here = false;
+		if (!here && (r = step_insn(s)) != 0)
 			return r;
 		if (!(t = cur_th(s)))
 			return -1;
 		pc = t->regs.rip;
-		if (in_signal_handler(s, t, &ra, &sigsp)) {
+		if (!here && in_signal_handler(s, t, &ra, &sigsp)) {
 			if ((r = run_to_one(s, ra, sigsp, &t)) != 0)
 				return r;
 			pc = t->regs.rip;
 		}
-		if (user_break_at(s, pc))
+		if (!here && user_break_at(s, pc))
 			return 1;
 		if (pc >= cur.lo && pc < cur.hi)
 			continue;
@@ -1407,6 +1412,16 @@ return_value(struct zd_dbg *d, pid_t tid, const struct zd_type *rt, struct zd_va
 	return 0;
 }
 
+/* Step out of inline frame j of v (the thread's frames now): 0, 1 or -1 as step_line. */
+static int
+finish_inline_run(struct stepper *s, const struct vis *v, int j)
+{
+	s->sf = (struct fid){ v->id.cfa, v->pos[j + 1].func_pc, v->n - 2 - j, true };
+	s->finish_inline = true;
+	s->force_frame = true;
+	return step_line(s, DBG_STEP_OVER);
+}
+
 /*
  * finish with inline frame inl of the innermost physical frame selected
  * (or shown: gdb's frame 0 is the innermost frame not hidden): as gdb,
@@ -1415,6 +1430,7 @@ return_value(struct zd_dbg *d, pid_t tid, const struct zd_type *rt, struct zd_va
  * is printed.  2 when the frame is not an inline one (the caller finishes
  * the physical frame), else 0 or -1.
  */
+
 static int
 finish_inline(struct stepper *s, unsigned inl)
 {
@@ -1436,10 +1452,46 @@ finish_inline(struct stepper *s, unsigned inl)
 	zd_sb_addc(&s->out->text, '\n');
 	zd_sb_release(&fl);
 	zd_dbg_out_flush(s->out);
-	s->sf = (struct fid){ v.id.cfa, v.pos[inl + 1].func_pc, v.n - 2 - (int)inl, true };
-	s->finish_inline = true;
-	s->force_frame = true;
-	r = step_line(s, DBG_STEP_OVER);
+	r = finish_inline_run(s, &v, (int)inl);
+	ibp_clear(s);
+	s->d->space_ok = false;
+	zd_dbg_out_flush(s->out);
+	return r < 0 ? -1 : 0;
+}
+
+/*
+ * finish with inline frame inl of an outer physical frame fr selected:
+ * run to where the physical frame inside it returns (as gdb steps over
+ * that call), then on out of the inline function as above.  2 when the
+ * frame is not an inline one.
+ */
+static int
+finish_inline_outer(struct stepper *s, const struct zd_dframe *fr, unsigned inl, size_t sel)
+{
+	struct zd_srcpos ch[16];
+	struct zd_sb fl = ZD_SB_INIT;
+	struct zd_thread *t;
+	struct vis v;
+	int nc = zd_di_inline_chain(s->di, fr->regs.r[16], fr->caller, ch, 16), r;
+
+	if (nc <= 0 || (int)inl >= nc - 1)
+		return 2;
+	dbg_src_frame_line(s->d, sel, &fl);
+	zd_sb_adds(&s->out->text, "Run till exit from ");
+	zd_sb_adds(&s->out->text, fl.buf);
+	zd_sb_addc(&s->out->text, '\n');
+	zd_sb_release(&fl);
+	zd_dbg_out_flush(s->out);
+	/* as gdb: the call is stepped over, then the steps go on from its return */
+	r = run_to_one(s, fr->regs.r[16], fr->regs.r[7], &t);
+	if (r == 0) {
+		vis_at(s, t->regs.rip, &v);
+		s->sf = (struct fid){ v.id.cfa, ch[inl + 1].func_pc, nc - 2 - (int)inl, v.id.ok };
+		s->finish_inline = true;
+		s->force_frame = true;
+		s->eval_here = true;
+		r = step_line(s, DBG_STEP_OVER);
+	}
 	ibp_clear(s);
 	s->d->space_ok = false;
 	zd_dbg_out_flush(s->out);
@@ -1462,6 +1514,8 @@ dbg_finish(struct zd_dbg *d, struct zd_dbg_out *out)
 		return -1;
 	sel = dbg_src_selected(d, &fr, &inl);
 	if (sel == inl && s.sf.ok && (r = finish_inline(&s, inl)) != 2)
+		return r;
+	if (sel != inl && fr.caller && (r = finish_inline_outer(&s, &fr, inl, sel)) != 2)
 		return r;
 	if (zd_di_frame_up(s.di, &fr, &up) < 0 || !fr.regs.has_cfa || !up.regs.r[16])
 		return zd_dbg_fail(out, "\"finish\" not meaningful in the outermost frame");

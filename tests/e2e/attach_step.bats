@@ -300,10 +300,19 @@ PY
 		set --; while [ $# -lt 60 ]; do set -- "$@" step; done
 		both "$HELPERS/step_target-O2" "$@" next next finish next next finish next next finish next next finish || { cat $T/ours.txt; exit 21; }
 		grep -q "^F__vfprintf_internal:763" $T/ours.seq || exit 22
+		# finish with an inline frame of an outer physical frame selected: the call
+		# inside it is run to its return, then the steps go on out of the inline
+		# function (__find_specmb, inlined into vfprintf, calls strchrnul)
+		FRAMESRC=drop both "$HELPERS/step_target-O2" "break __strchrnul_avx2" cont up finish next next || { cat $T/ours.txt; exit 23; }
+		grep -q "^Run till exit from #1  0x[0-9a-f]* in __find_specmb (" $T/ours.txt || exit 24
+		grep -q "^F__vfprintf_internal:" $T/ours.seq || exit 25
 		# -O0: sq() is a call, sq_plus() (always_inline) is inlined even there
 		set -- next next next next next next step step step step step step step step step step step step step step \
 			step step step step
 		BRK=inline_work both "$HELPERS/step_target inline" "$@" || { cat $T/ours.txt; exit 16; }
 		grep -A1 "^L$line " $T/ours.seq | grep -q "^Fsq_plus:" || exit 17
+		# sq_plus (inlined) calls sq (a call at -O0): up from sq, finish leaves sq_plus
+		FRAMESRC=drop BRK=step_target.c:$((line - 13)) both "$HELPERS/step_target inline" step step up finish next next || { cat $T/ours.txt; exit 26; }
+		grep -q "^Run till exit from #1  0x[0-9a-f]* in sq_plus (" $T/ours.txt || exit 27
 	'
 }
