@@ -1412,14 +1412,39 @@ return_value(struct zd_dbg *d, pid_t tid, const struct zd_type *rt, struct zd_va
 	return 0;
 }
 
-/* Step out of inline frame j of v (the thread's frames now): 0, 1 or -1 as step_line. */
-static int
-finish_inline_run(struct stepper *s, const struct vis *v, int j)
+/* "Run till exit from #N  ..." for frame n, flushed before the process runs. */
+static void
+put_run_till(struct zd_dbg *d, size_t n, struct zd_dbg_out *out)
 {
-	s->sf = (struct fid){ v->id.cfa, v->pos[j + 1].func_pc, v->n - 2 - j, true };
+	struct zd_sb fl = ZD_SB_INIT;
+
+	dbg_src_frame_line(d, n, &fl);
+	zd_sb_adds(&out->text, "Run till exit from ");
+	zd_sb_adds(&out->text, fl.buf);
+	zd_sb_addc(&out->text, '\n');
+	zd_sb_release(&fl);
+	zd_dbg_out_flush(out);
+}
+
+/* The end of a finish whose steps returned r: 0 or -1. */
+static int
+finish_done(struct stepper *s, int r)
+{
+	ibp_clear(s);
+	s->d->space_ok = false;
+	zd_dbg_out_flush(s->out);
+	return r < 0 ? -1 : 0;
+}
+
+/* Step out of the inline frame whose caller is the frame of entry caller_pc
+ * and inline depth depth in the physical frame of CFA cfa: 0 or -1. */
+static int
+finish_inline_run(struct stepper *s, uint64_t cfa, uint64_t caller_pc, int depth)
+{
+	s->sf = (struct fid){ cfa, caller_pc, depth, true };
 	s->finish_inline = true;
 	s->force_frame = true;
-	return step_line(s, DBG_STEP_OVER);
+	return finish_done(s, step_line(s, DBG_STEP_OVER));
 }
 
 /*
@@ -1435,9 +1460,7 @@ static int
 finish_inline(struct stepper *s, unsigned inl)
 {
 	struct zd_thread *t = cur_th(s);
-	struct zd_sb fl = ZD_SB_INIT;
 	struct vis v;
-	int r;
 
 	if (!t)
 		return 2;
@@ -1446,17 +1469,8 @@ finish_inline(struct stepper *s, unsigned inl)
 		inl = (unsigned)v.h;
 	if (!v.id.ok || (int)inl >= v.n - 1)
 		return 2;
-	dbg_src_frame_line(s->d, inl, &fl);
-	zd_sb_adds(&s->out->text, "Run till exit from ");
-	zd_sb_adds(&s->out->text, fl.buf);
-	zd_sb_addc(&s->out->text, '\n');
-	zd_sb_release(&fl);
-	zd_dbg_out_flush(s->out);
-	r = finish_inline_run(s, &v, (int)inl);
-	ibp_clear(s);
-	s->d->space_ok = false;
-	zd_dbg_out_flush(s->out);
-	return r < 0 ? -1 : 0;
+	put_run_till(s->d, inl, s->out);
+	return finish_inline_run(s, v.id.cfa, v.pos[inl + 1].func_pc, v.n - 2 - (int)inl);
 }
 
 /*
@@ -1469,33 +1483,21 @@ static int
 finish_inline_outer(struct stepper *s, const struct zd_dframe *fr, unsigned inl, size_t sel)
 {
 	struct zd_srcpos ch[16];
-	struct zd_sb fl = ZD_SB_INIT;
 	struct zd_thread *t;
 	struct vis v;
 	int nc = zd_di_inline_chain(s->di, fr->regs.r[16], fr->caller, ch, 16), r;
 
 	if (nc <= 0 || (int)inl >= nc - 1)
 		return 2;
-	dbg_src_frame_line(s->d, sel, &fl);
-	zd_sb_adds(&s->out->text, "Run till exit from ");
-	zd_sb_adds(&s->out->text, fl.buf);
-	zd_sb_addc(&s->out->text, '\n');
-	zd_sb_release(&fl);
-	zd_dbg_out_flush(s->out);
+	put_run_till(s->d, sel, s->out);
 	/* as gdb: the call is stepped over, then the steps go on from its return */
-	r = run_to_one(s, fr->regs.r[16], fr->regs.r[7], &t);
-	if (r == 0) {
-		vis_at(s, t->regs.rip, &v);
-		s->sf = (struct fid){ v.id.cfa, ch[inl + 1].func_pc, nc - 2 - (int)inl, v.id.ok };
-		s->finish_inline = true;
-		s->force_frame = true;
-		s->eval_here = true;
-		r = step_line(s, DBG_STEP_OVER);
-	}
-	ibp_clear(s);
-	s->d->space_ok = false;
-	zd_dbg_out_flush(s->out);
-	return r < 0 ? -1 : 0;
+	if ((r = run_to_one(s, fr->regs.r[16], fr->regs.r[7], &t)) != 0)
+		return finish_done(s, r);
+	vis_at(s, t->regs.rip, &v);
+	if (!v.id.ok)
+		return finish_done(s, print_stop(s, true));
+	s->eval_here = true;
+	return finish_inline_run(s, v.id.cfa, ch[inl + 1].func_pc, nc - 2 - (int)inl);
 }
 
 int
@@ -1503,7 +1505,6 @@ dbg_finish(struct zd_dbg *d, struct zd_dbg_out *out)
 {
 	struct stepper s;
 	struct zd_dframe fr, up;
-	struct zd_sb fl = ZD_SB_INIT;
 	struct target tg;
 	char *name = NULL;
 	unsigned inl;
@@ -1538,12 +1539,7 @@ dbg_finish(struct zd_dbg *d, struct zd_dbg_out *out)
 				sel = (size_t)v.h;
 		}
 	}
-	dbg_src_frame_line(d, sel, &fl);
-	zd_sb_adds(&out->text, "Run till exit from ");
-	zd_sb_adds(&out->text, fl.buf);
-	zd_sb_addc(&out->text, '\n');
-	zd_sb_release(&fl);
-	zd_dbg_out_flush(out);
+	put_run_till(d, sel, out);
 	tg = (struct target){ up.regs.r[16], fr.regs.cfa, false };
 	r = run_to(&s, &tg, 1);
 	if (r == 0)
@@ -1570,8 +1566,5 @@ dbg_finish(struct zd_dbg *d, struct zd_dbg_out *out)
 		zd_value_release(&fv);
 	}
 	free(name);
-	ibp_clear(&s);
-	d->space_ok = false;
-	zd_dbg_out_flush(out);
-	return r < 0 ? -1 : 0;
+	return finish_done(&s, r);
 }
