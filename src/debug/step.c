@@ -514,19 +514,21 @@ frame_now(struct stepper *s, uint64_t *cfa, uint64_t *ret)
 
 /*
  * How many inline frames gdb hides at pc: those whose code starts there
- * (skip_inline_frames), none at a user breakpoint (gdb shows the frame a
- * breakpoint is in), fewer once `step` entered them.
+ * (skip_inline_frames), none when the thread stopped at a user breakpoint
+ * there (gdb shows the frame a breakpoint is in), fewer once `step`
+ * entered them.
  */
 static int
 hidden_at(struct stepper *s, uint64_t pc)
 {
 	struct dbg_step *st = step_state(s->d);
-	struct zd_bkpt *b = zd_bkpt_at(&s->d->pt.bps, pc);
+	struct zd_thread *t = zd_pt_thread(&s->d->pt, s->tid);
+	struct zd_bkpt *b = t && t->bp_hit ? zd_bkpt_by_id(&s->d->pt.bps, t->bp_hit) : NULL;
 	struct dbg_bpx *x;
 
 	if (st->inl_set && st->inl_tid == s->tid && st->inl_pc == pc)
 		return st->inl_hidden;
-	if (b && !((x = dbg_bpx(s->d, b->id, false)) && x->internal))
+	if (b && b->addr == pc && !((x = dbg_bpx(s->d, b->id, false)) && x->internal))
 		return 0;
 	return zd_dl_inline_entries(s->di, pc);
 }

@@ -306,6 +306,10 @@ PY
 		FRAMESRC=drop both "$HELPERS/step_target-O2" "break __strchrnul_avx2" cont up finish next next || { cat $T/ours.txt; exit 23; }
 		grep -q "^Run till exit from #1  0x[0-9a-f]* in __find_specmb (" $T/ours.txt || exit 24
 		grep -q "^F__vfprintf_internal:" $T/ours.seq || exit 25
+		# a user breakpoint where sq() starts: its stop shows sq(); disabled, it hides nothing
+		line234=$((line - 1))
+		BRK=inline_work both "$P" "break step_target.c:$line234" "disable 2" step step step step || { cat $T/ours.txt; exit 28; }
+		BRK=inline_work both "$P" "break step_target.c:$line234" cont step step "delete 2" step step step || { cat $T/ours.txt; exit 29; }
 		# -O0: sq() is a call, sq_plus() (always_inline) is inlined even there
 		set -- next next next next next next step step step step step step step step step step step step step step \
 			step step step step
