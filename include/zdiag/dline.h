@@ -76,4 +76,13 @@ bool zd_dl_file_matches(const char *path, const char *want);
  */
 int zd_dl_after_prologue(struct zd_di *di, uint64_t func_pc, zd_dl_code_fn code, void *ctx, uint64_t *addr);
 
+/*
+ * How many of the innermost inline frames at pc gdb hides when a thread
+ * stops there (skip_inline_frames): the inlined subroutines (lexical
+ * blocks passed over) that pc starts, at the start of their first range
+ * or of another range (pc-1 outside them), innermost first, up to the
+ * first that pc does not start.  0 without DWARF.
+ */
+int zd_dl_inline_entries(struct zd_di *di, uint64_t pc);
+
 #endif

@@ -71,7 +71,7 @@ const struct zd_dbg_cmd zd_dbg_cmds_step[] = {
 	{ "next", "n", 0, 1, ZD_DBG_NEED_PROCESS, cmd_next, "next [N]",
 	  "run the current thread to the next source line, stepping over calls (N lines)", NULL },
 	{ "step", "s", 0, 1, ZD_DBG_NEED_PROCESS, cmd_next, "step [N]",
-	  "to the next source line, into functions that have line info (after their prologue)", NULL },
+	  "to the next source line, into functions that have line info (after their prologue) and inlined ones", NULL },
 	{ "until", "u", 0, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_next, "until [LOCATION]",
 	  "next, but never back into a loop; with LOCATION: run there (in the selected frame) or until that frame returns", NULL },
 	{ "advance", NULL, 1, ZD_DBG_ARGS_ANY, ZD_DBG_NEED_PROCESS, cmd_advance, "advance LOCATION",
@@ -79,6 +79,6 @@ const struct zd_dbg_cmd zd_dbg_cmds_step[] = {
 	{ "nexti", "ni", 0, 1, ZD_DBG_NEED_PROCESS, cmd_nexti, "nexti [N]",
 	  "one instruction (or N) in the current thread, running a call to its return", NULL },
 	{ "finish", "fin", 0, 0, ZD_DBG_NEED_PROCESS, cmd_finish, "finish",
-	  "run until the selected frame returns; print the value it returned", NULL },
+	  "run until the selected frame returns; print the value it returned (an inlined one: until the thread leaves it)", NULL },
 	{ 0 },
 };

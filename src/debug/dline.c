@@ -30,6 +30,46 @@ row_at(Dwarf_Lines *lines, size_t i, struct row *r)
 	r->file = dwarf_linesrc(l, NULL, NULL);
 }
 
+/* Is there a statement row before row i at its address (gdb's m_stmt_at_address)? */
+static bool
+stmt_before(Dwarf_Lines *lines, size_t i, Dwarf_Addr addr)
+{
+	struct row q;
+
+	while (i > 0) {
+		row_at(lines, --i, &q);
+		if (q.end || q.addr != addr)
+			return false;
+		if (q.stmt)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does a switch to another file at row i (at the address of the row
+ * before) end the rows of the file before at that address?  gdb puts an
+ * end marker in that file, which takes out its rows at the address; but
+ * it ignores a switch to a non-statement row where a statement row is.
+ */
+static bool
+popped(Dwarf_Lines *lines, size_t i, const struct row *r)
+{
+	struct row t, p;
+	size_t k;
+
+	for (k = i + 1; dwarf_onesrcline(lines, k); k++) {
+		row_at(lines, k, &t);
+		if (t.end || t.addr != r->addr)
+			return false;
+		row_at(lines, k - 1, &p);
+		if (t.file != p.file && p.file == r->file && t.line &&
+		    !(!t.stmt && stmt_before(lines, k, t.addr)))
+			return true;
+	}
+	return false;
+}
+
 /* Is row i in gdb's line table (dwarf_record_line_p and the rows gdb ignores)? */
 static bool
 kept(Dwarf_Lines *lines, size_t i)
@@ -43,13 +83,15 @@ kept(Dwarf_Lines *lines, size_t i)
 		return true;
 	if (!r.line)
 		return false;
+	if (popped(lines, i, &r))
+		return false;
 	if (!i)
 		return true;
 	row_at(lines, i - 1, &q);
 	if (q.end)
 		return true;
 	if (q.file != r.file)
-		return !(q.addr == r.addr && !r.stmt);
+		return !(q.addr == r.addr && !r.stmt && stmt_before(lines, i, r.addr));
 	if (q.line != r.line)
 		return true;
 	/* the same line: dropped if a row of this run of the line has a discriminator */
@@ -394,4 +436,65 @@ zd_dl_file_line(struct zd_di *di, const char *file, int line, zd_dl_code_fn code
 	free(drop);
 	free(s.v);
 	return 0;
+}
+
+/* Is vaddr in die's ranges (or [low_pc, high_pc))? */
+static bool
+die_has(Dwarf_Die *die, uint64_t vaddr)
+{
+	return dwarf_haspc(die, vaddr) == 1;
+}
+
+/* The first address of die's first range (gdb's BLOCK_ENTRY_PC), or 0. */
+static uint64_t
+die_first(Dwarf_Die *die)
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off;
+
+	off = dwarf_ranges(die, 0, &base, &lo, &hi);
+	return off > 0 ? lo : 0;
+}
+
+int
+zd_dl_inline_entries(struct zd_di *di, uint64_t pc)
+{
+	Dwarf_Die cu, scopes[64], child;
+	uint64_t bias, vaddr;
+	int n = 0, i, k = 0;
+
+	if (zd_di_cu_at(di, pc, &cu, &bias) < 0)
+		return 0;
+	vaddr = pc - bias;
+	/* the concrete scopes holding vaddr, outermost first (dwarf_getscopes
+	 * goes on with an inlined subroutine's abstract origin instead) */
+	scopes[0] = cu;
+	while (n < 63 && dwarf_child(&scopes[n], &child) == 0) {
+		bool found = false;
+
+		do {
+			int tag = dwarf_tag(&child);
+
+			if ((tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+			     tag == DW_TAG_lexical_block) && die_has(&child, vaddr)) {
+				scopes[++n] = child;
+				found = true;
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+		if (!found)
+			break;
+	}
+	for (i = n; i > 0; i--) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag == DW_TAG_lexical_block)
+			continue;
+		if (tag != DW_TAG_inlined_subroutine)
+			break;
+		if (die_first(&scopes[i]) != vaddr && (!vaddr || die_has(&scopes[i], vaddr - 1)))
+			break;
+		k++;
+	}
+	return k;
 }

@@ -43,6 +43,12 @@ struct dbg_step {
 	size_t ntdel, atdel;
 	char *last_src;           /* the source file printed from last */
 	bool last_src_err;        /* ... which could not be opened */
+	/* `step` entered inline frames that gdb hides at this stop: thread
+	 * inl_tid at inl_pc shows inl_hidden of them hidden (until it runs) */
+	bool inl_set;
+	pid_t inl_tid;
+	uint64_t inl_pc;
+	int inl_hidden;
 };
 
 static struct dbg_step *
@@ -306,6 +312,7 @@ dbg_resume_bp(struct zd_dbg *d, pid_t tid, enum zd_resume how, struct zd_pt_even
 	size_t i;
 	int ret;
 
+	step_state(d)->inl_set = false;
 	for (;;) {
 		ret = dbg_watch_resume(d, tid, how, ev);
 		d->space_ok = false;
@@ -437,6 +444,14 @@ dbg_loc_addrs(struct zd_dbg *d, const struct zd_loc *l, uint64_t **addrs, size_t
 /* ---------------------------------------------------------------- */
 /* Stepping                                                           */
 
+/* gdb's frame id, inline frames included: the physical frame's CFA, the
+ * entry of the function (inlined or not) and its inline depth. */
+struct fid {
+	uint64_t cfa, func;
+	int depth;                /* inline frames outside it in its physical frame */
+	bool ok;
+};
+
 struct stepper {
 	struct zd_dbg *d;
 	struct zd_dbg_out *out;
@@ -445,6 +460,19 @@ struct stepper {
 	uint64_t func0, cfa0;     /* the frame the command started in */
 	bool have_frame0;
 	bool quiet;               /* an intermediate step of `next N`: gdb prints only the last */
+	struct fid sf;            /* gdb's step_frame_id (inline frames count) */
+	uint64_t phys0;           /* gdb's step_start_function: the physical function's entry */
+	bool finish_inline;       /* finish out of an inline frame: sf is its caller, no line */
+	bool eval_here;           /* step_line judges the pc it starts at first */
+	bool force_frame;         /* print the frame at the stop (finish) */
+};
+
+/* The frames a step sees at a stop: the inline chain at pc, innermost
+ * first, of which the h innermost are hidden; id is the innermost shown. */
+struct vis {
+	struct zd_srcpos pos[16];
+	int n, h;
+	struct fid id;
 };
 
 struct target {
@@ -482,6 +510,94 @@ frame_now(struct stepper *s, uint64_t *cfa, uint64_t *ret)
 	if (ret)
 		*ret = up.regs.r[16];
 	return 0;
+}
+
+/*
+ * How many inline frames gdb hides at pc: those whose code starts there
+ * (skip_inline_frames), none when the thread stopped at a user breakpoint
+ * there (gdb shows the frame a breakpoint is in), fewer once `step`
+ * entered them.
+ */
+static int
+hidden_at(struct stepper *s, uint64_t pc)
+{
+	struct dbg_step *st = step_state(s->d);
+	struct zd_thread *t = zd_pt_thread(&s->d->pt, s->tid);
+	struct zd_bkpt *b = t && t->bp_hit ? zd_bkpt_by_id(&s->d->pt.bps, t->bp_hit) : NULL;
+	struct dbg_bpx *x;
+
+	if (st->inl_set && st->inl_tid == s->tid && st->inl_pc == pc)
+		return st->inl_hidden;
+	if (b && b->addr == pc && !((x = dbg_bpx(s->d, b->id, false)) && x->internal))
+		return 0;
+	return zd_dl_inline_entries(s->di, pc);
+}
+
+/* `step` showed one more inline frame at pc. */
+static void
+hide_set(struct stepper *s, uint64_t pc, int h)
+{
+	struct dbg_step *st = step_state(s->d);
+
+	st->inl_set = true;
+	st->inl_tid = s->tid;
+	st->inl_pc = pc;
+	st->inl_hidden = h;
+}
+
+/* The frames of the stepped thread at pc (its registers current). */
+static void
+vis_at(struct stepper *s, uint64_t pc, struct vis *v)
+{
+	uint64_t cfa;
+
+	memset(v, 0, sizeof(*v));
+	v->n = zd_di_inline_chain(s->di, pc, false, v->pos, 16);
+	if (v->n <= 0) {
+		v->n = 0;
+		return;
+	}
+	v->h = hidden_at(s, pc);
+	if (v->h > v->n - 1)
+		v->h = v->n - 1;
+	if (frame_now(s, &cfa, NULL) < 0)
+		return;
+	v->id = (struct fid){ cfa, v->pos[v->h].func_pc, v->n - 1 - v->h, true };
+}
+
+static bool
+fid_eq(const struct fid *a, const struct fid *b)
+{
+	return a->ok && b->ok && a->cfa == b->cfa && a->func == b->func && a->depth == b->depth;
+}
+
+/* Do two line-table paths name one file (the same, or the same basename)? */
+static bool
+same_file(const char *a, const char *b)
+{
+	const char *x, *y;
+
+	if (!a || !b)
+		return a == b;
+	if (!strcmp(a, b))
+		return true;
+	x = strrchr(a, '/');
+	y = strrchr(b, '/');
+	return !strcmp(x ? x + 1 : a, y ? y + 1 : b);
+}
+
+/* gdb's stepped_in_from: is id one of the frames outside v's shown one, in its physical frame? */
+static bool
+stepped_in_from(const struct vis *v, const struct fid *id)
+{
+	int j;
+
+	if (!v->id.ok || !id->ok || id->cfa != v->id.cfa)
+		return false;
+	for (j = v->h + 1; j < v->n; j++)
+		if (v->pos[j].func_pc == id->func && v->n - 1 - j == id->depth)
+			return true;
+	return false;
 }
 
 static void
@@ -612,8 +728,10 @@ static int
 step_insn(struct stepper *s)
 {
 	struct zd_pt_event ev;
-	int r = dbg_watch_resume(s->d, s->tid, ZD_RESUME_STEP, &ev);
+	int r;
 
+	step_state(s->d)->inl_set = false;
+	r = dbg_watch_resume(s->d, s->tid, ZD_RESUME_STEP, &ev);
 	s->d->space_ok = false;
 	if (r < 0)
 		return zd_dbg_fail(s->out, "cannot step thread %d: %s", (int)s->tid, strerror(-r));
@@ -811,14 +929,17 @@ dbg_put_stop_source(struct zd_sb *sb, struct zd_dbg *d, uint64_t pc)
 }
 
 /* Where the thread stopped, as gdb prints it after a step: the source line, preceded by
- * "FUNC (ARGS) at FILE:LINE" when the frame is not the one the command started in. */
+ * "FUNC (ARGS) at FILE:LINE" when the frame is not the step's (gdb's step_frame_id, and
+ * the physical function the command started in).  With inline frames hidden (their code
+ * starts at the pc), the frame shown is their caller, at the call's line. */
 static int
 print_stop(struct stepper *s, bool force_frame)
 {
 	struct zd_thread *t = cur_th(s);
 	struct zd_srcpos pos;
 	struct zd_dl_line dl;
-	uint64_t cfa = 0, pc;
+	struct vis v;
+	uint64_t pc;
 	bool same;
 
 	if (!t)
@@ -826,6 +947,7 @@ print_stop(struct stepper *s, bool force_frame)
 	s->d->cur = s->tid;
 	if (s->quiet)
 		return 0;
+	force_frame |= s->force_frame;
 	pc = t->regs.rip;
 	if (zd_di_line(s->di, pc, false, &pos) < 0 || zd_dl_line(s->di, pc, &dl) < 0) {
 		zd_sb_addf(&s->out->text, "0x%016" PRIx64 " in ", pc);
@@ -833,7 +955,8 @@ print_stop(struct stepper *s, bool force_frame)
 		zd_sb_addc(&s->out->text, '\n');
 		return 0;
 	}
-	same = s->have_frame0 && pos.func_pc == s->func0 && frame_now(s, &cfa, NULL) == 0 && cfa == s->cfa0;
+	vis_at(s, pc, &v);
+	same = s->have_frame0 && fid_eq(&v.id, &s->sf) && v.n && v.pos[v.n - 1].func_pc == s->phys0;
 	if (force_frame || !same) {
 		struct zd_sb fl = ZD_SB_INIT;
 		const char *p;
@@ -841,17 +964,21 @@ print_stop(struct stepper *s, bool force_frame)
 
 		if (dbg_src_frames(s->d, s->out) < 0)
 			return -1;
-		dbg_src_frame_line(s->d, 0, &fl);
+		dbg_src_frame_line(s->d, v.h, &fl);
 		p = fl.buf;
-		if (!strncmp(p, "#0  ", 4))
-			p += 4;
-		/* FILE:LINE with gdb's line of the pc (the statement row at its address) */
+		if (*p == '#') {
+			p += strcspn(p, " ");
+			p += strspn(p, " ");
+		}
+		/* FILE:LINE with gdb's line of the pc (the statement row at its address);
+		 * the address when the pc is not at the start of a statement (frame_show_address) */
 		len = strlen(p);
 		while (len && p[len - 1] >= '0' && p[len - 1] <= '9')
 			len--;
-		if (dl.lo != pc)
+		if (!v.h && (dl.lo != pc || !dl.stmt))
 			zd_sb_addf(&s->out->text, "0x%016" PRIx64 " in ", pc);
-		if (len && p[len - 1] == ':') {
+		/* the caller of hidden inline frames: at the call's line, no address */
+		if (!v.h && len && p[len - 1] == ':') {
 			zd_sb_add(&s->out->text, p, len);
 			zd_sb_addf(&s->out->text, "%d\n", dl.line);
 		} else {
@@ -863,8 +990,13 @@ print_stop(struct stepper *s, bool force_frame)
 		s->di = dbg_src_dwarf(s->d);
 		if (zd_dl_line(s->di, pc, &dl) < 0)
 			return 0;
+		vis_at(s, pc, &v);
 	}
-	put_source_line(s->d, &s->out->text, dl.file ? dl.file : pos.file, zd_dl_comp_dir(s->di, pc), dl.line);
+	if (v.h > 0 && v.pos[v.h].file && v.pos[v.h].line > 0)
+		put_source_line(s->d, &s->out->text, v.pos[v.h].file, zd_dl_comp_dir(s->di, pc), v.pos[v.h].line);
+	else
+		put_source_line(s->d, &s->out->text, dl.file ? dl.file : pos.file, zd_dl_comp_dir(s->di, pc),
+				dl.line);
 	return 0;
 }
 
@@ -885,8 +1017,13 @@ stepper_init(struct stepper *s, struct zd_dbg *d, struct zd_dbg_out *out)
 	if (zd_pt_getregs(&d->pt, t) < 0)
 		return zd_dbg_fail(out, "cannot read the registers of thread %d", (int)s->tid);
 	if (zd_di_line(s->di, t->regs.rip, false, &pos) == 0 && frame_now(s, &s->cfa0, NULL) == 0) {
+		struct vis v;
+
 		s->func0 = pos.func_pc;
 		s->have_frame0 = true;
+		vis_at(s, t->regs.rip, &v);
+		s->sf = v.id;
+		s->phys0 = v.n ? v.pos[v.n - 1].func_pc : 0;
 	}
 	return 0;
 }
@@ -954,12 +1091,22 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 	struct zd_dbg *d = s->d;
 	struct zd_thread *t = cur_th(s);
 	struct zd_dl_line cur, nl;
-	uint64_t pc, cfa, ret, sf_cfa;
+	struct vis v;
+	uint64_t pc, cfa, ret;
 	int r;
 
 	if (!t)
 		return zd_dbg_fail(s->out, "no registers: no stopped thread");
 	pc = t->regs.rip;
+	/* gdb: `step` where inline frames are hidden enters the outermost of
+	 * them without running anything */
+	if (k == DBG_STEP_INTO && !s->finish_inline && zd_dl_line(s->di, pc, &cur) == 0) {
+		vis_at(s, pc, &v);
+		if (v.h > 0) {
+			hide_set(s, pc, v.h - 1);
+			return print_stop(s, false);
+		}
+	}
 	if (zd_dl_line(s->di, pc, &cur) < 0) {
 		char name[128];
 
@@ -977,7 +1124,19 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 			return print_stop(s, true);
 		s->have_frame0 = false;   /* a new frame: print it */
 	}
-	sf_cfa = s->have_frame0 ? s->cfa0 : 0;   /* gdb's step_frame_id */
+	if (!s->have_frame0)
+		s->sf.ok = false;
+	/* gdb's current line: with inline frames hidden, the line of their call */
+	vis_at(s, pc, &v);
+	if (s->finish_inline) {
+		/* gdb's finish out of an inline frame: an empty range, no line */
+		cur.lo = cur.hi = pc;
+		cur.line = 0;
+		cur.file = NULL;
+	} else if (v.h > 0 && v.pos[v.h].line > 0) {
+		cur.line = v.pos[v.h].line;
+		cur.file = v.pos[v.h].file;
+	}
 	if (k == DBG_STEP_UNTIL) {
 		struct zd_srcpos pos;
 
@@ -986,18 +1145,21 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 	}
 	for (;;) {
 		uint64_t prev_pc = pc, prev_sp = t->regs.rsp, ra = 0, sigsp;
+		bool here = s->eval_here;
 
-		if ((r = step_insn(s)) != 0)
+		/* eval_here: the pc reached is judged before any step (finish) */
+		s->eval_here = false;
+		if (!here && (r = step_insn(s)) != 0)
 			return r;
 		if (!(t = cur_th(s)))
 			return -1;
 		pc = t->regs.rip;
-		if (in_signal_handler(s, t, &ra, &sigsp)) {
+		if (!here && in_signal_handler(s, t, &ra, &sigsp)) {
 			if ((r = run_to_one(s, ra, sigsp, &t)) != 0)
 				return r;
 			pc = t->regs.rip;
 		}
-		if (user_break_at(s, pc))
+		if (!here && user_break_at(s, pc))
 			return 1;
 		if (pc >= cur.lo && pc < cur.hi)
 			continue;
@@ -1053,6 +1215,28 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 			if (s->have_frame0 && zd_di_line(s->di, pc, false, &rp) == 0 && rp.func_pc == s->func0)
 				return print_stop(s, false);
 		}
+		vis_at(s, pc, &v);
+		/* gdb's "stepped into inlined function": the code of inline frames
+		 * starts here, in the step's frame; their call is on the line
+		 * stepped: `step` enters them, `next` goes on; else a stop at the call */
+		if (v.h > 0 && fid_eq(&v.id, &s->sf)) {
+			bool same_line = v.pos[v.h].line == cur.line && same_file(v.pos[v.h].file, cur.file);
+
+			if (k == DBG_STEP_INTO) {
+				if (same_line)
+					hide_set(s, pc, v.h - 1);
+				return print_stop(s, false);
+			}
+			if (same_line)
+				continue;
+			return print_stop(s, false);
+		}
+		/* "stepping through inlined function": deeper inline code of the step's frame */
+		if (v.h < v.n - 1 && !fid_eq(&v.id, &s->sf) && stepped_in_from(&v, &s->sf)) {
+			if (k != DBG_STEP_INTO)
+				continue;
+			return print_stop(s, false);
+		}
 		/* gdb's end of process_event_stop_test: the start of a statement
 		 * of another line ends the step; the start of a non-statement row
 		 * of another line moves the range on but keeps the line (same
@@ -1063,7 +1247,7 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 
 			if (nl.stmt)
 				return print_stop(s, false);
-			same_frame = frame_now(s, &cfa, NULL) == 0 && cfa == sf_cfa;
+			same_frame = fid_eq(&v.id, &s->sf);
 			if (same_frame) {
 				cur.lo = nl.lo;
 				cur.hi = nl.hi;
@@ -1072,8 +1256,8 @@ step_line(struct stepper *s, enum dbg_step_kind k)
 			nl.line = 0;
 		}
 		cur = nl;
-		if (frame_now(s, &cfa, NULL) == 0)
-			sf_cfa = cfa;
+		if (v.id.ok)
+			s->sf = v.id;
 	}
 }
 
@@ -1230,13 +1414,99 @@ return_value(struct zd_dbg *d, pid_t tid, const struct zd_type *rt, struct zd_va
 	return 0;
 }
 
+/* "Run till exit from #N  ..." for frame n, flushed before the process runs. */
+static void
+put_run_till(struct zd_dbg *d, size_t n, struct zd_dbg_out *out)
+{
+	struct zd_sb fl = ZD_SB_INIT;
+
+	dbg_src_frame_line(d, n, &fl);
+	zd_sb_adds(&out->text, "Run till exit from ");
+	zd_sb_adds(&out->text, fl.buf);
+	zd_sb_addc(&out->text, '\n');
+	zd_sb_release(&fl);
+	zd_dbg_out_flush(out);
+}
+
+/* The end of a finish whose steps returned r: 0 or -1. */
+static int
+finish_done(struct stepper *s, int r)
+{
+	ibp_clear(s);
+	s->d->space_ok = false;
+	zd_dbg_out_flush(s->out);
+	return r < 0 ? -1 : 0;
+}
+
+/* Step out of the inline frame whose caller is the frame of entry caller_pc
+ * and inline depth depth in the physical frame of CFA cfa: 0 or -1. */
+static int
+finish_inline_run(struct stepper *s, uint64_t cfa, uint64_t caller_pc, int depth)
+{
+	s->sf = (struct fid){ cfa, caller_pc, depth, true };
+	s->finish_inline = true;
+	s->force_frame = true;
+	return finish_done(s, step_line(s, DBG_STEP_OVER));
+}
+
+/*
+ * finish with inline frame inl of the innermost physical frame selected
+ * (or shown: gdb's frame 0 is the innermost frame not hidden): as gdb,
+ * step the thread in its caller's frame, over calls and deeper inline
+ * code, with no line, until it is out of the inline function; no value
+ * is printed.  2 when the frame is not an inline one (the caller finishes
+ * the physical frame), else 0 or -1.
+ */
+
+static int
+finish_inline(struct stepper *s, unsigned inl)
+{
+	struct zd_thread *t = cur_th(s);
+	struct vis v;
+
+	if (!t)
+		return 2;
+	vis_at(s, t->regs.rip, &v);
+	if ((int)inl < v.h)
+		inl = (unsigned)v.h;
+	if (!v.id.ok || (int)inl >= v.n - 1)
+		return 2;
+	put_run_till(s->d, inl, s->out);
+	return finish_inline_run(s, v.id.cfa, v.pos[inl + 1].func_pc, v.n - 2 - (int)inl);
+}
+
+/*
+ * finish with inline frame inl of an outer physical frame fr selected:
+ * run to where the physical frame inside it returns (as gdb steps over
+ * that call), then on out of the inline function as above.  2 when the
+ * frame is not an inline one.
+ */
+static int
+finish_inline_outer(struct stepper *s, const struct zd_dframe *fr, unsigned inl, size_t sel)
+{
+	struct zd_srcpos ch[16];
+	struct zd_thread *t;
+	struct vis v;
+	int nc = zd_di_inline_chain(s->di, fr->regs.r[16], fr->caller, ch, 16), r;
+
+	if (nc <= 0 || (int)inl >= nc - 1)
+		return 2;
+	put_run_till(s->d, sel, s->out);
+	/* as gdb: the call is stepped over, then the steps go on from its return */
+	if ((r = run_to_one(s, fr->regs.r[16], fr->regs.r[7], &t)) != 0)
+		return finish_done(s, r);
+	vis_at(s, t->regs.rip, &v);
+	if (!v.id.ok)
+		return finish_done(s, print_stop(s, true));
+	s->eval_here = true;
+	return finish_inline_run(s, v.id.cfa, ch[inl + 1].func_pc, nc - 2 - (int)inl);
+}
+
 int
 dbg_finish(struct zd_dbg *d, struct zd_dbg_out *out)
 {
 	struct stepper s;
 	struct zd_dframe fr, up;
-	struct zd_srcpos pos;
-	struct zd_sb fl = ZD_SB_INIT;
 	struct target tg;
 	char *name = NULL;
 	unsigned inl;
@@ -1246,16 +1516,32 @@ dbg_finish(struct zd_dbg *d, struct zd_dbg_out *out)
 	if (stepper_init(&s, d, out) < 0)
 		return -1;
 	sel = dbg_src_selected(d, &fr, &inl);
+	if (sel == inl && s.sf.ok && (r = finish_inline(&s, inl)) != 2)
+		return r;
+	if (sel != inl && fr.caller && (r = finish_inline_outer(&s, &fr, inl, sel)) != 2)
+		return r;
 	if (zd_di_frame_up(s.di, &fr, &up) < 0 || !fr.regs.has_cfa || !up.regs.r[16])
 		return zd_dbg_fail(out, "\"finish\" not meaningful in the outermost frame");
-	if (zd_di_line(s.di, fr.regs.r[16], fr.caller, &pos) == 0 && pos.func)
-		name = zd_xstrdup(pos.func);
-	dbg_src_frame_line(d, sel, &fl);
-	zd_sb_adds(&out->text, "Run till exit from ");
-	zd_sb_adds(&out->text, fl.buf);
-	zd_sb_addc(&out->text, '\n');
-	zd_sb_release(&fl);
-	zd_dbg_out_flush(out);
+	/* the function returning: the outermost of the frame's inline chain */
+	{
+		struct zd_srcpos ch[16];
+		int nc = zd_di_inline_chain(s.di, fr.regs.r[16], fr.caller, ch, 16);
+
+		if (nc > 0 && ch[nc - 1].func)
+			name = zd_xstrdup(ch[nc - 1].func);
+	}
+	if (sel == inl) {
+		/* gdb's frame 0 is the innermost one not hidden */
+		struct vis v;
+		struct zd_thread *t = cur_th(&s);
+
+		if (t) {
+			vis_at(&s, t->regs.rip, &v);
+			if ((int)sel < v.h)
+				sel = (size_t)v.h;
+		}
+	}
+	put_run_till(d, sel, out);
 	tg = (struct target){ up.regs.r[16], fr.regs.cfa, false };
 	r = run_to(&s, &tg, 1);
 	if (r == 0)
@@ -1282,8 +1568,5 @@ dbg_finish(struct zd_dbg *d, struct zd_dbg_out *out)
 		zd_value_release(&fv);
 	}
 	free(name);
-	ibp_clear(&s);
-	d->space_ok = false;
-	zd_dbg_out_flush(out);
-	return r < 0 ? -1 : 0;
+	return finish_done(&s, r);
 }

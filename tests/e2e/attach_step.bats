@@ -32,6 +32,8 @@ both() {
 	cd $T
 	eval "\"$ZDIAG\" run -q -e \"break ${BRK:-work}\" -e cont $zargs -- $prog" > $T/ours.txt 2>&1
 	eval "gdb -nx -batch -ex \"break ${BRK:-work}\" -ex run $gargs --args $prog" > $T/gdb.txt 2>&1
+	# gdb'"'"'s frame N also prints the source line; zdiag'"'"'s does not: FRAMESRC=drop leaves it out
+	[ "${FRAMESRC:-}" != drop ] || sed -i "/^#[0-9]/{n;/^[0-9]\+\t/d}" $T/gdb.txt
 	seq $T/ours.txt > $T/ours.seq
 	seq $T/gdb.txt > $T/gdb.seq
 	diff $T/gdb.seq $T/ours.seq
@@ -253,5 +255,68 @@ PY
 		# bad count: one line
 		"$ZDIAG" run -q -e "nexti x" -- $HELPERS/step_target > bad.txt 2>&1
 		grep -qx "zdiag: usage: nexti \[N\]" bad.txt || { cat bad.txt; exit 5; }
+	'
+}
+
+@test "inlined functions (-O2): step enters them without running, next and finish run them, frame N then finish; gdb's lines and frames" {
+	line=$(grep -n "sum += sq_plus(sum);" "$BATS_TEST_DIRNAME/../helpers/step_target.c" | cut -d: -f1)
+	in_ns "$PRELUDE"'
+		line='"$line"'
+		P="$HELPERS/step_target-O2 inline"
+		# the helper really has inline code where the steps go
+		objdump --dwarf=info "$HELPERS/step_target-O2" | grep -q "DW_TAG_inlined_subroutine" || exit 1
+		! objdump -d "$HELPERS/step_target-O2" | awk "/<inline_work>:/,/^\$/" | grep -q "call" || exit 2
+		# step: into sq() at its first instruction (nothing run), out of it, into
+		# sq_plus() and the sq() it inlines, out to inline_work, main and libc
+		set -- step step step step step step step step step step step step step step step step step step step step \
+			step step step step step
+		BRK=inline_work both "$P" "$@" || { cat $T/ours.txt; exit 3; }
+		grep -q "^Fsq:" $T/ours.seq || exit 4
+		grep -q "^Fsq_plus:" $T/ours.seq || exit 5
+		# a stop at a call site with sq() hidden: the call line alone, then step shows sq()
+		grep -A1 "^L[0-9]* 		sum += sq(i);" $T/ours.seq | grep -q "^Fsq:" || exit 6
+		# next: the inlined bodies are part of their lines
+		set -- next next next next next next next next next next next next
+		BRK=inline_work both "$P" "$@" || { cat $T/ours.txt; exit 7; }
+		! grep -q "^Fsq" $T/ours.seq || exit 8
+		# finish out of an inline frame: the same physical frame, no value
+		BRK=inline_work both "$P" step step finish next step step step finish step step step step finish finish || { cat $T/ours.txt; exit 9; }
+		grep -q "^Run till exit from #0  sq (" $T/ours.txt || exit 10
+		grep -A1 "^Run till exit from #0  sq (" $T/ours.txt | grep -q "^inline_work (" || exit 11
+		! grep -A3 "^Run till exit from #0  sq (" $T/ours.txt | grep -q "^Value returned" || exit 12
+		# from a breakpoint inside the nested inline code; frame 1 (sq_plus) then
+		# finish leaves sq_plus; up, then step and next use the innermost frame
+		FRAMESRC=drop BRK=step_target.c:$line both "$P" step step "frame 1" finish step step up step next finish || { cat $T/ours.txt; exit 13; }
+		grep -q "^Run till exit from #1  sq_plus (" $T/ours.txt || exit 14
+		FRAMESRC=drop BRK=step_target.c:$line both "$P" step "up" next next "up" step step || { cat $T/ours.txt; exit 15; }
+		# libc at -O2 is full of inlined functions, nested ones starting at the same
+		# pc (outstring_func and IO_validate_vtable in vfprintf): 180 steps from work(),
+		# up to strlen (whose AVX2 code branches on the stack address: not the same in gdb)
+		set --; while [ $# -lt 180 ]; do set -- "$@" step; done
+		both "$HELPERS/step_target-O2" "$@" || { cat $T/ours.txt; exit 19; }
+		[ $(wc -l < $T/ours.seq) -ge 240 ] || exit 20
+		# finish from strchrnul back into vfprintf: a pc where the line table switches
+		# files at one address (gdb's end marker drops the first file's row)
+		set --; while [ $# -lt 60 ]; do set -- "$@" step; done
+		both "$HELPERS/step_target-O2" "$@" next next finish next next finish next next finish next next finish || { cat $T/ours.txt; exit 21; }
+		grep -q "^F__vfprintf_internal:763" $T/ours.seq || exit 22
+		# finish with an inline frame of an outer physical frame selected: the call
+		# inside it is run to its return, then the steps go on out of the inline
+		# function (__find_specmb, inlined into vfprintf, calls strchrnul)
+		FRAMESRC=drop both "$HELPERS/step_target-O2" "break __strchrnul_avx2" cont up finish next next || { cat $T/ours.txt; exit 23; }
+		grep -q "^Run till exit from #1  0x[0-9a-f]* in __find_specmb (" $T/ours.txt || exit 24
+		grep -q "^F__vfprintf_internal:" $T/ours.seq || exit 25
+		# a user breakpoint where sq() starts: its stop shows sq(); disabled, it hides nothing
+		line234=$((line - 1))
+		BRK=inline_work both "$P" "break step_target.c:$line234" "disable 2" step step step step || { cat $T/ours.txt; exit 28; }
+		BRK=inline_work both "$P" "break step_target.c:$line234" cont step step "delete 2" step step step || { cat $T/ours.txt; exit 29; }
+		# -O0: sq() is a call, sq_plus() (always_inline) is inlined even there
+		set -- next next next next next next step step step step step step step step step step step step step step \
+			step step step step
+		BRK=inline_work both "$HELPERS/step_target inline" "$@" || { cat $T/ours.txt; exit 16; }
+		grep -A1 "^L$line " $T/ours.seq | grep -q "^Fsq_plus:" || exit 17
+		# sq_plus (inlined) calls sq (a call at -O0): up from sq, finish leaves sq_plus
+		FRAMESRC=drop BRK=step_target.c:$((line - 13)) both "$HELPERS/step_target inline" step step up finish next next || { cat $T/ours.txt; exit 26; }
+		grep -q "^Run till exit from #1  0x[0-9a-f]* in sq_plus (" $T/ours.txt || exit 27
 	'
 }

@@ -170,6 +170,8 @@ worker(void *arg)
 	return NULL;
 }
 
+int inline_mode(int n);
+
 int
 main(int argc, char **argv)
 {
@@ -177,6 +179,8 @@ main(int argc, char **argv)
 	pthread_t t;
 
 	alarm(HELPER_ALARM);
+	if (!strcmp(mode, "inline"))
+		return inline_mode(3);
 	if (!strcmp(mode, "threads") && pthread_create(&t, NULL, worker, NULL))
 		die("pthread_create");
 	if (!strcmp(mode, "park") || !strcmp(mode, "threads")) {
@@ -196,5 +200,47 @@ main(int argc, char **argv)
 	fflush(stdout);
 	while (!strcmp(mode, "threads"))
 		msleep(10);
+	return 0;
+}
+
+/* Mode "inline" (step_target inline): runs inline_work(3), prints
+ * "inline=N", exits 0.  At -O2, sq() and sq_plus() (which calls sq()) are inlined
+ * into inline_work(): `step` enters them without running anything, `next`
+ * runs them as part of the line, `finish` leaves them in the same physical
+ * frame (tests/e2e/attach_step.bats compares with gdb). */
+static inline int
+sq(int x)
+{
+	int y = x * x;
+
+	return y + (int)(zd_sink & 1);
+}
+
+static inline __attribute__((always_inline)) int
+sq_plus(int x)
+{
+	int s = sq(x + 1);
+
+	zd_sink += s;
+	return s + 1;
+}
+
+NOINLINE int
+inline_work(int n)
+{
+	int i, sum = 0;
+
+	for (i = 0; i < n; i++)
+		sum += sq(i);
+	sum += sq_plus(sum);
+	zd_sink = sum;
+	return sum * 2;
+}
+
+int
+inline_mode(int n)
+{
+	printf("inline=%d\n", inline_work(n));
+	fflush(stdout);
 	return 0;
 }
