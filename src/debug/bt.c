@@ -298,15 +298,29 @@ put_stuck(struct zd_sb *sb, struct zd_dbg *d, pid_t tid, const char *indent)
 	close(fd);
 }
 
+/* Name and (want_state) state of a thread, read after the detach: task/TID/stat
+ * when the state is wanted (--json), else task/TID/comm, which the kernel
+ * makes at a fraction of stat's cost.  taskfd: /proc/PID/task. */
 static void
-thread_stat(pid_t pid, pid_t tid, char *comm, size_t size, char *state)
+thread_stat(int taskfd, pid_t tid, bool want_state, char *comm, size_t size, char *state)
 {
-	char path[64], buf[1024];
+	char path[32], buf[1024];
 	struct zd_stat st;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	n = zd_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	snprintf(path, sizeof(path), "%d/%s", (int)tid, want_state ? "stat" : "comm");
+	n = zd_read_small(taskfd, path, buf, sizeof(buf));
+	if (!want_state) {
+		/* "NAME\n": the name as stat has it between its parentheses */
+		if (n > 0 && buf[n - 1] == '\n')
+			n--;
+		if (n <= 0) {
+			comm[0] = '\0';
+			return;
+		}
+		snprintf(comm, size, "%.*s", (int)ZD_MIN((size_t)n, (size_t)ZD_COMM_MAX), buf);
+		return;
+	}
 	if (n <= 0 || zd_stat_parse(buf, (size_t)n, &st) < 0) {
 		comm[0] = '\0';
 		return;
@@ -477,7 +491,7 @@ zd_dbg_fast_bt(struct zd_dbg *d, bool unique, bool json, struct zd_dbg_out *out)
 	struct dbg_tbt *t;
 	struct zd_frame *scratch;
 	size_t i, n;
-	int ret, bad = 0;
+	int ret, bad = 0, taskfd;
 
 	dbg_pt_start(d);
 	ret = zd_pt_attach(&d->pt, d->pid, d->timeout_ms);
@@ -550,9 +564,15 @@ zd_dbg_fast_bt(struct zd_dbg *d, bool unique, bool json, struct zd_dbg_out *out)
 	/* One max_frames buffer to unwind into, each thread keeps its n frames
 	 * (max_frames zeroed per thread was 390 KB at 64 threads). */
 	scratch = zd_xmalloc(d->max_frames * sizeof(*scratch));
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)d->pid);
+		taskfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	for (i = 0; i < n; i++) {
-		/* Name and state in one read of task/TID/stat. */
-		thread_stat(d->pid, t[i].tid, t[i].comm, sizeof(t[i].comm), &t[i].state);
+		/* The text shows no state: only --json reads task/TID/stat. */
+		thread_stat(taskfd, t[i].tid, json, t[i].comm, sizeof(t[i].comm), &t[i].state);
 		if (!t[i].stopped || t[i].err)
 			continue;
 		t[i].truncated = snaps[i].truncated;
@@ -561,6 +581,8 @@ zd_dbg_fast_bt(struct zd_dbg *d, bool unique, bool json, struct zd_dbg_out *out)
 		t[i].fr = zd_xmemdup(scratch, (t[i].n ? t[i].n : 1) * sizeof(*scratch));
 	}
 	free(scratch);
+	if (taskfd >= 0)
+		close(taskfd);
 	if (json)
 		render_bt_json(&out->text, d, &d->space, t, n, unique, zd_dbg_stopped_ms(d));
 	else
