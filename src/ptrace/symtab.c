@@ -45,8 +45,9 @@ struct zd_elf {
 	size_t nsyms;
 	size_t *by_name;          /* indices sorted by name (lazy) */
 	struct zd_elf *debug;     /* separate debug file, or NULL */
-	char **names;             /* names stripped of @VERSION (owned) */
+	char **names;             /* blocks of names stripped of @VERSION (owned) */
 	size_t nnames, names_alloc;
+	size_t names_used;        /* bytes used in the last block */
 	Dwarf *dwarf;             /* lazy */
 	bool dwarf_tried;
 };
@@ -98,6 +99,13 @@ sym_rank(const char *name, unsigned char bind, unsigned char type)
 	return (unsigned char)ZD_MIN(r, 255u);
 }
 
+/* load_syms() leaves the version's share of the rank; this adds the rest. */
+static void
+add_rank(struct zd_sym *s)
+{
+	s->rank = (unsigned char)ZD_MIN(255u, sym_rank(s->name, s->bind, s->type) + s->rank);
+}
+
 static int
 cmp_sym(const void *a, const void *b)
 {
@@ -117,6 +125,39 @@ static const char *
 strtab_at(const Elf_Data *strs, size_t off)
 {
 	return off < strs->d_size ? (const char *)strs->d_buf + off : NULL;
+}
+
+/* A copy of name[0..len) that lives as long as e: names are packed into
+ * blocks (e->names), not allocated one by one. */
+#define NAME_BLOCK 16384
+
+static const char *
+keep_name(struct zd_elf *e, const char *name, size_t len)
+{
+	char *p;
+
+	if (len + 1 > NAME_BLOCK) {
+		/* a block of its own, put before the current one (the last) */
+		ZD_GROW(e->names, e->names_alloc, e->nnames + 1);
+		p = zd_xstrndup(name, len);
+		e->names[e->nnames] = p;
+		if (e->nnames) {
+			e->names[e->nnames] = e->names[e->nnames - 1];
+			e->names[e->nnames - 1] = p;
+		}
+		e->nnames++;
+		return p;
+	}
+	if (!e->nnames || e->names_used + len + 1 > NAME_BLOCK) {
+		ZD_GROW(e->names, e->names_alloc, e->nnames + 1);
+		e->names[e->nnames++] = zd_xmalloc(NAME_BLOCK);
+		e->names_used = 0;
+	}
+	p = e->names[e->nnames - 1] + e->names_used;
+	memcpy(p, name, len);
+	p[len] = '\0';
+	e->names_used += len + 1;
+	return p;
 }
 
 /* Read symbols from the first section of type `type` into e->syms.  The
@@ -180,16 +221,17 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 				/* "clock_nanosleep@@GLIBC_2.17": keep the plain name;
 				 * a non-default version ranks below its aliases. */
 				rank_extra = at[1] == '@' ? 1 : 32;
-				ZD_GROW(e->names, e->names_alloc, e->nnames + 1);
-				e->names[e->nnames] = zd_xstrndup(name, (size_t)(at - name));
-				name = e->names[e->nnames++];
+				name = keep_name(e, name, (size_t)(at - name));
 			}
 			e->syms[e->nsyms].addr = s->st_value;
 			e->syms[e->nsyms].size = s->st_size;
 			e->syms[e->nsyms].name = name;
 			e->syms[e->nsyms].type = st;
 			e->syms[e->nsyms].bind = sb;
-			e->syms[e->nsyms].rank = (unsigned char)ZD_MIN(255u, sym_rank(name, sb, st) + rank_extra);
+			/* The version part only: sort_syms() adds sym_rank() where
+			 * aliases share an address (strstr over every name of a
+			 * 10,000-symbol table was a quarter of its loading). */
+			e->syms[e->nsyms].rank = (unsigned char)rank_extra;
 			e->nsyms++;
 		}
 		return 1;
@@ -215,6 +257,8 @@ sort_syms(struct zd_elf *e)
 	free(e->by_name);
 	e->by_name = NULL;
 	if (n < 64) {
+		for (i = 0; i < n; i++)
+			add_rank(&e->syms[i]);
 		if (n)
 			qsort(e->syms, n, sizeof(*e->syms), cmp_sym);
 		return;
@@ -250,6 +294,10 @@ sort_syms(struct zd_elf *e)
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && e->syms[j].addr == e->syms[i].addr; j++)
 			;
+		if (j - i == 1)
+			continue;
+		for (size_t a = i; a < j; a++)
+			add_rank(&e->syms[a]);
 		if (j - i > 8) {
 			qsort(e->syms + i, j - i, sizeof(*e->syms), cmp_sym);
 		} else {
