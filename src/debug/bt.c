@@ -525,18 +525,36 @@ zd_dbg_fast_bt(struct zd_dbg *d, bool unique, bool json, struct zd_dbg_out *out)
 				vdso.data = NULL;
 			}
 		}
-	for (i = 0; i < n; i++) {
-		struct zd_thread *th = &d->pt.th[i];
+	{
+		/* Registers, then every stack in one process_vm_readv. */
+		pid_t *tids = zd_xcalloc(n ? n : 1, sizeof(*tids));
+		struct user_regs_struct *regs = zd_xcalloc(n ? n : 1, sizeof(*regs));
+		struct zd_tsnap *got = zd_xcalloc(n ? n : 1, sizeof(*got));
+		size_t *idx = zd_xcalloc(n ? n : 1, sizeof(*idx)), nr = 0, k;
 
-		t[i].tid = th->tid;
-		t[i].state = th->state;
-		t[i].stopped = th->flags & ZD_TH_STOPPED;
-		t[i].zombie = (th->flags & ZD_TH_GONE) && th->state == 'Z';
-		if (!t[i].stopped)
-			continue;
-		t[i].err = zd_pt_getregs(&d->pt, th);
-		if (t[i].err == 0)
-			zd_tsnap_capture(&snaps[i], th->tid, &th->regs, &maps, dbg_pt_reader, &d->pt, d->stack_max);
+		for (i = 0; i < n; i++) {
+			struct zd_thread *th = &d->pt.th[i];
+
+			t[i].tid = th->tid;
+			t[i].state = th->state;
+			t[i].stopped = th->flags & ZD_TH_STOPPED;
+			t[i].zombie = (th->flags & ZD_TH_GONE) && th->state == 'Z';
+			if (!t[i].stopped)
+				continue;
+			t[i].err = zd_pt_getregs(&d->pt, th);
+			if (t[i].err == 0) {
+				tids[nr] = th->tid;
+				regs[nr] = th->regs;
+				idx[nr++] = i;
+			}
+		}
+		zd_tsnap_capture_all(got, nr, tids, regs, d->pt.memtid, &maps, dbg_pt_reader, &d->pt, d->stack_max);
+		for (k = 0; k < nr; k++)
+			snaps[idx[k]] = got[k];
+		free(tids);
+		free(regs);
+		free(got);
+		free(idx);
 	}
 	/* Threads that exited while we attached are not shown. */
 	{
