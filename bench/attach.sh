@@ -9,7 +9,9 @@
 #     without any tool is the scheduler's noise.
 # Targets live in a private PID namespace: they die with this script.
 # Timing lives only here (never in make check).  BENCH_RUNS overrides the
-# number of hyperfine runs (default 15).
+# number of hyperfine runs (default 15).  BENCH_BASE=/path/to/an/older/zdiag
+# runs that one in the same hyperfine runs too (before/after a change) and
+# prints its ratio to eu-stack next to zdiag's.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +20,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ZDIAG=$ROOT/zdiag
 TARGET=$ROOT/build/helpers/attach_threads-O2
 RUNS=${BENCH_RUNS:-15}
+BASE=${BENCH_BASE:-}
 
 for tool in hyperfine eu-stack gdb python3; do
 	command -v $tool >/dev/null || { echo "bench/attach.sh: $tool is missing (make bench-deps)" >&2; exit 1; }
@@ -39,7 +42,9 @@ echo "machine: $(nproc) cpus, $(uname -r); noise from other work on this machine
 printf '\n%-8s %10s %10s %10s %12s %12s %14s\n' threads zdiag eu-stack gdb zdiag/eu zdiag/gdb "zdiag stop ms"
 for n in 1 64 512; do
 	start $n
-	hyperfine -N --warmup 2 --runs "$RUNS" --export-json "$TMP/h$n.json" \
+	set --
+	[ -z "$BASE" ] || set -- -n base "$BASE attach $PID --bt"
+	hyperfine -N --warmup 2 --runs "$RUNS" --export-json "$TMP/h$n.json" "$@" \
 		-n zdiag "$ZDIAG attach $PID --bt" \
 		-n eu-stack "eu-stack -p $PID" \
 		-n gdb "gdb -p $PID -batch -nx -ex 'thread apply all bt'" > "$TMP/h$n.txt" 2>&1 ||
@@ -57,6 +62,9 @@ threads = len(json.load(open(f"{tmp}/z{n}.1.json"))["threads"])
 print(f"{threads:<8} {med['zdiag']:10.1f} {med['eu-stack']:10.1f} {med['gdb']:10.1f} "
       f"{med['zdiag']/med['eu-stack']:11.3f}x {med['zdiag']/med['gdb']:11.3f}x "
       f"{statistics.median(stops):6.2f} (max {max(stops):.2f})")
+if "base" in med:
+    print(f"{'':<8} {med['base']:10.1f} {'':>10} {'':>10} {med['base']/med['eu-stack']:11.3f}x "
+          f"{med['base']/med['gdb']:11.3f}x  (BENCH_BASE)")
 PY
 	if [ "$n" != 1 ]; then
 		idle=$(gaps sleep 0.05)

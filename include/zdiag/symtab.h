@@ -65,8 +65,14 @@ int zd_elf_find_debug(struct zd_elf *e, const char *path, const char *debug_root
 const struct zd_sym *zd_elf_sym_at(const struct zd_elf *e, uint64_t vaddr);
 /* The best symbol named name (exact match), or NULL. */
 const struct zd_sym *zd_elf_sym_named(struct zd_elf *e, const char *name);
-/* Symbols in address order. */
+/* Symbols: in address order for tables under 1,024 symbols; larger ones
+ * stay in the file's order (lookups sort them bucket by bucket as they go,
+ * so the pointers they return stay valid). */
 const struct zd_sym *zd_elf_syms(const struct zd_elf *e, size_t *n);
+/* Sort a large table now: zd_elf_syms() is then in address order.  Symbols
+ * move: pointers from earlier lookups no longer point at what they did
+ * (for tests comparing both ways, and tools that walk the table). */
+void zd_elf_sort_syms(struct zd_elf *e);
 /* Source file and line of vaddr from DWARF; -ENOENT without debug info. */
 int zd_elf_line(struct zd_elf *e, uint64_t vaddr, const char **file, int *line);
 /* libdw's handle on the DWARF zd_elf_line reads (the debug file's when

@@ -54,6 +54,15 @@ struct zd_tsnap {
  */
 int zd_tsnap_capture(struct zd_tsnap *ts, pid_t tid, const struct user_regs_struct *regs,
 		     const struct zd_maps *maps, zd_mem_reader reader, void *ctx, size_t max_stack);
+/*
+ * zd_tsnap_capture() for n threads (tids[i], regs[i] into ts[i]) with one
+ * process_vm_readv(2) of pid for all their stacks: one system call instead
+ * of n while the process is stopped.  A stack it could not read whole is
+ * read again through reader, so each ts ends as zd_tsnap_capture() leaves
+ * it.  pid 0: every stack through reader.
+ */
+void zd_tsnap_capture_all(struct zd_tsnap *ts, size_t n, const pid_t *tids, const struct user_regs_struct *regs,
+			  pid_t pid, const struct zd_maps *maps, zd_mem_reader reader, void *ctx, size_t max_stack);
 void zd_tsnap_release(struct zd_tsnap *ts);
 
 struct zd_unwinder;

@@ -67,8 +67,93 @@ dbg_put_frame(struct zd_sb *sb, const struct zd_dbg *d, const struct zd_space *s
 	zd_sb_addc(sb, '\n');
 }
 
+/*
+ * Frames already rendered, by (frame number, pc, lookup flags): the threads
+ * of one program park in the same few places, so most frames of a
+ * 64-thread backtrace repeat one seen before.  Text: the whole line (kept
+ * in text at off, len); JSON: the lookup.
+ */
+struct frame_memo_ent {
+	uint64_t ip;
+	size_t idx;
+	unsigned flags;
+	bool used;
+	size_t off, len;
+	struct zd_where w;
+};
+
+struct frame_memo {
+	struct frame_memo_ent *v;
+	size_t cap, n;          /* cap: a power of two */
+	struct zd_sb text;
+};
+
 static void
-json_frames(struct zd_json *j, const struct zd_dbg *d, const struct zd_space *sp, const struct dbg_tbt *t)
+frame_memo_release(struct frame_memo *m)
+{
+	free(m->v);
+	zd_sb_release(&m->text);
+}
+
+static size_t
+frame_memo_slot(const struct frame_memo *m, uint64_t ip, size_t idx, unsigned flags)
+{
+	size_t h = (size_t)((ip ^ (ip >> 17) ^ ((uint64_t)idx << 40) ^ flags) * 0x9e3779b97f4a7c15ull);
+	size_t k = h & (m->cap - 1);
+
+	while (m->v[k].used && (m->v[k].ip != ip || m->v[k].idx != idx || m->v[k].flags != flags))
+		k = (k + 1) & (m->cap - 1);
+	return k;
+}
+
+/* The entry for frame idx f (its text or lookup still to fill when !used). */
+static struct frame_memo_ent *
+frame_memo_get(struct frame_memo *m, size_t idx, const struct zd_frame *f, unsigned mask)
+{
+	unsigned flags = f->flags & mask;
+	struct frame_memo_ent *e;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct frame_memo old = *m;
+		size_t i;
+
+		m->cap = old.cap ? old.cap * 2 : 256;
+		m->v = zd_xcalloc(m->cap, sizeof(*m->v));
+		for (i = 0; i < old.cap; i++)
+			if (old.v[i].used)
+				m->v[frame_memo_slot(m, old.v[i].ip, old.v[i].idx, old.v[i].flags)] = old.v[i];
+		free(old.v);
+	}
+	e = &m->v[frame_memo_slot(m, f->ip, idx, flags)];
+	if (!e->used) {
+		e->used = true;
+		e->ip = f->ip;
+		e->idx = idx;
+		e->flags = flags;
+		e->len = SIZE_MAX;
+		m->n++;
+	}
+	return e;
+}
+
+/* dbg_put_frame(), once per distinct line. */
+static void
+put_frame_memo(struct zd_sb *sb, struct frame_memo *m, const struct zd_dbg *d, const struct zd_space *sp,
+	       size_t i, const struct zd_frame *f)
+{
+	struct frame_memo_ent *e = frame_memo_get(m, i, f, ZD_FRAME_EXACT | ZD_FRAME_SIGNAL);
+
+	if (e->len == SIZE_MAX) {
+		e->off = m->text.len;
+		dbg_put_frame(&m->text, d, sp, i, f);
+		e->len = m->text.len - e->off;
+	}
+	zd_sb_add(sb, m->text.buf + e->off, e->len);
+}
+
+static void
+json_frames(struct zd_json *j, const struct zd_dbg *d, const struct zd_space *sp, const struct dbg_tbt *t,
+	    struct frame_memo *m)
 {
 	size_t i;
 
@@ -76,10 +161,15 @@ json_frames(struct zd_json *j, const struct zd_dbg *d, const struct zd_space *sp
 	zd_json_arr_begin(j);
 	for (i = 0; i < t->n; i++) {
 		const struct zd_frame *f = &t->fr[i];
+		struct frame_memo_ent *e = frame_memo_get(m, 0, f, ZD_FRAME_EXACT);
 		struct zd_where w;
 		char ip[24];
 
-		frame_where(d, sp, f, d->lines, &w);
+		if (e->len == SIZE_MAX) {
+			frame_where(d, sp, f, d->lines, &e->w);
+			e->len = 0;
+		}
+		w = e->w;
 		snprintf(ip, sizeof(ip), "0x%" PRIx64, f->ip);
 		zd_json_obj_begin(j);
 		zd_json_kint(j, "index", (long long)i);
@@ -208,15 +298,29 @@ put_stuck(struct zd_sb *sb, struct zd_dbg *d, pid_t tid, const char *indent)
 	close(fd);
 }
 
+/* Name and (want_state) state of a thread, read after the detach: task/TID/stat
+ * when the state is wanted (--json), else task/TID/comm, which the kernel
+ * makes at a fraction of stat's cost.  taskfd: /proc/PID/task. */
 static void
-thread_stat(pid_t pid, pid_t tid, char *comm, size_t size, char *state)
+thread_stat(int taskfd, pid_t tid, bool want_state, char *comm, size_t size, char *state)
 {
-	char path[64], buf[1024];
+	char path[32], buf[1024];
 	struct zd_stat st;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	n = zd_read_small(AT_FDCWD, path, buf, sizeof(buf));
+	snprintf(path, sizeof(path), "%d/%s", (int)tid, want_state ? "stat" : "comm");
+	n = zd_read_small(taskfd, path, buf, sizeof(buf));
+	if (!want_state) {
+		/* "NAME\n": the name as stat has it between its parentheses */
+		if (n > 0 && buf[n - 1] == '\n')
+			n--;
+		if (n <= 0) {
+			comm[0] = '\0';
+			return;
+		}
+		snprintf(comm, size, "%.*s", (int)ZD_MIN((size_t)n, (size_t)ZD_COMM_MAX), buf);
+		return;
+	}
 	if (n <= 0 || zd_stat_parse(buf, (size_t)n, &st) < 0) {
 		comm[0] = '\0';
 		return;
@@ -231,6 +335,7 @@ dbg_render_bt_text(struct zd_dbg_out *out, struct zd_dbg *d, const struct zd_spa
 		   size_t n, bool unique)
 {
 	struct zd_sb *sb = &out->text;
+	struct frame_memo memo = { .text = ZD_SB_INIT };
 	size_t i, k;
 
 	size_t *order = zd_xcalloc(n ? n : 1, sizeof(*order)), ng = n, gi;
@@ -275,19 +380,21 @@ dbg_render_bt_text(struct zd_dbg_out *out, struct zd_dbg *d, const struct zd_spa
 		if (!t[i].stopped && !t[i].zombie)
 			put_stuck(sb, d, t[i].tid, "    ");
 		for (k = 0; k < t[i].n; k++)
-			dbg_put_frame(sb, d, sp, k, &t[i].fr[k]);
+			put_frame_memo(sb, &memo, d, sp, k, &t[i].fr[k]);
 		if (t[i].truncated)
 			zd_sb_adds(sb, "    (stack copy truncated: see --stack-size)\n");
 		if (sb->len > 65536)
 			zd_dbg_out_flush(out);
 	}
 	free(order);
+	frame_memo_release(&memo);
 }
 
 static void
 render_bt_json(struct zd_sb *sb, struct zd_dbg *d, const struct zd_space *sp, struct dbg_tbt *t, size_t n, bool unique,
 	       double stopped_ms)
 {
+	struct frame_memo memo = { .text = ZD_SB_INIT };
 	struct zd_json j;
 	size_t i, k;
 
@@ -324,7 +431,7 @@ render_bt_json(struct zd_sb *sb, struct zd_dbg *d, const struct zd_space *sp, st
 		} else {
 			zd_json_knull(&j, "error");
 		}
-		json_frames(&j, d, sp, &t[i]);
+		json_frames(&j, d, sp, &t[i], &memo);
 		zd_json_obj_end(&j);
 	}
 	zd_json_arr_end(&j);
@@ -344,7 +451,7 @@ render_bt_json(struct zd_sb *sb, struct zd_dbg *d, const struct zd_space *sp, st
 				if (t[k].group == (int)i)
 					zd_json_int(&j, t[k].tid);
 			zd_json_arr_end(&j);
-			json_frames(&j, d, sp, &t[i]);
+			json_frames(&j, d, sp, &t[i], &memo);
 			zd_json_obj_end(&j);
 		}
 		zd_json_arr_end(&j);
@@ -352,6 +459,7 @@ render_bt_json(struct zd_sb *sb, struct zd_dbg *d, const struct zd_space *sp, st
 	}
 	zd_json_obj_end(&j);
 	zd_sb_addc(sb, '\n');
+	frame_memo_release(&memo);
 }
 
 struct vdso_copy {
@@ -383,7 +491,7 @@ zd_dbg_fast_bt(struct zd_dbg *d, bool unique, bool json, struct zd_dbg_out *out)
 	struct dbg_tbt *t;
 	struct zd_frame *scratch;
 	size_t i, n;
-	int ret, bad = 0;
+	int ret, bad = 0, taskfd;
 
 	dbg_pt_start(d);
 	ret = zd_pt_attach(&d->pt, d->pid, d->timeout_ms);
@@ -417,18 +525,36 @@ zd_dbg_fast_bt(struct zd_dbg *d, bool unique, bool json, struct zd_dbg_out *out)
 				vdso.data = NULL;
 			}
 		}
-	for (i = 0; i < n; i++) {
-		struct zd_thread *th = &d->pt.th[i];
+	{
+		/* Registers, then every stack in one process_vm_readv. */
+		pid_t *tids = zd_xcalloc(n ? n : 1, sizeof(*tids));
+		struct user_regs_struct *regs = zd_xcalloc(n ? n : 1, sizeof(*regs));
+		struct zd_tsnap *got = zd_xcalloc(n ? n : 1, sizeof(*got));
+		size_t *idx = zd_xcalloc(n ? n : 1, sizeof(*idx)), nr = 0, k;
 
-		t[i].tid = th->tid;
-		t[i].state = th->state;
-		t[i].stopped = th->flags & ZD_TH_STOPPED;
-		t[i].zombie = (th->flags & ZD_TH_GONE) && th->state == 'Z';
-		if (!t[i].stopped)
-			continue;
-		t[i].err = zd_pt_getregs(&d->pt, th);
-		if (t[i].err == 0)
-			zd_tsnap_capture(&snaps[i], th->tid, &th->regs, &maps, dbg_pt_reader, &d->pt, d->stack_max);
+		for (i = 0; i < n; i++) {
+			struct zd_thread *th = &d->pt.th[i];
+
+			t[i].tid = th->tid;
+			t[i].state = th->state;
+			t[i].stopped = th->flags & ZD_TH_STOPPED;
+			t[i].zombie = (th->flags & ZD_TH_GONE) && th->state == 'Z';
+			if (!t[i].stopped)
+				continue;
+			t[i].err = zd_pt_getregs(&d->pt, th);
+			if (t[i].err == 0) {
+				tids[nr] = th->tid;
+				regs[nr] = th->regs;
+				idx[nr++] = i;
+			}
+		}
+		zd_tsnap_capture_all(got, nr, tids, regs, d->pt.memtid, &maps, dbg_pt_reader, &d->pt, d->stack_max);
+		for (k = 0; k < nr; k++)
+			snaps[idx[k]] = got[k];
+		free(tids);
+		free(regs);
+		free(got);
+		free(idx);
 	}
 	/* Threads that exited while we attached are not shown. */
 	{
@@ -456,9 +582,15 @@ zd_dbg_fast_bt(struct zd_dbg *d, bool unique, bool json, struct zd_dbg_out *out)
 	/* One max_frames buffer to unwind into, each thread keeps its n frames
 	 * (max_frames zeroed per thread was 390 KB at 64 threads). */
 	scratch = zd_xmalloc(d->max_frames * sizeof(*scratch));
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)d->pid);
+		taskfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	for (i = 0; i < n; i++) {
-		/* Name and state in one read of task/TID/stat. */
-		thread_stat(d->pid, t[i].tid, t[i].comm, sizeof(t[i].comm), &t[i].state);
+		/* The text shows no state: only --json reads task/TID/stat. */
+		thread_stat(taskfd, t[i].tid, json, t[i].comm, sizeof(t[i].comm), &t[i].state);
 		if (!t[i].stopped || t[i].err)
 			continue;
 		t[i].truncated = snaps[i].truncated;
@@ -467,6 +599,8 @@ zd_dbg_fast_bt(struct zd_dbg *d, bool unique, bool json, struct zd_dbg_out *out)
 		t[i].fr = zd_xmemdup(scratch, (t[i].n ? t[i].n : 1) * sizeof(*scratch));
 	}
 	free(scratch);
+	if (taskfd >= 0)
+		close(taskfd);
 	if (json)
 		render_bt_json(&out->text, d, &d->space, t, n, unique, zd_dbg_stopped_ms(d));
 	else

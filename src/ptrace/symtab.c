@@ -41,12 +41,14 @@ struct zd_elf {
 	char *build_id;
 	char *debuglink;
 	bool has_symtab;
-	struct zd_sym *syms;      /* sorted by address, then rank */
+	struct zd_sym *syms;      /* sorted by address, then rank (idx: in load order) */
 	size_t nsyms;
+	struct zd_symidx *idx;    /* large tables: their order, sorted as lookups need it */
 	size_t *by_name;          /* indices sorted by name (lazy) */
 	struct zd_elf *debug;     /* separate debug file, or NULL */
-	char **names;             /* names stripped of @VERSION (owned) */
+	char **names;             /* blocks of names stripped of @VERSION (owned) */
 	size_t nnames, names_alloc;
+	size_t names_used;        /* bytes used in the last block */
 	Dwarf *dwarf;             /* lazy */
 	bool dwarf_tried;
 };
@@ -98,6 +100,13 @@ sym_rank(const char *name, unsigned char bind, unsigned char type)
 	return (unsigned char)ZD_MIN(r, 255u);
 }
 
+/* load_syms() leaves the version's share of the rank; this adds the rest. */
+static void
+add_rank(struct zd_sym *s)
+{
+	s->rank = (unsigned char)ZD_MIN(255u, sym_rank(s->name, s->bind, s->type) + s->rank);
+}
+
 static int
 cmp_sym(const void *a, const void *b)
 {
@@ -117,6 +126,39 @@ static const char *
 strtab_at(const Elf_Data *strs, size_t off)
 {
 	return off < strs->d_size ? (const char *)strs->d_buf + off : NULL;
+}
+
+/* A copy of name[0..len) that lives as long as e: names are packed into
+ * blocks (e->names), not allocated one by one. */
+#define NAME_BLOCK 16384
+
+static const char *
+keep_name(struct zd_elf *e, const char *name, size_t len)
+{
+	char *p;
+
+	if (len + 1 > NAME_BLOCK) {
+		/* a block of its own, put before the current one (the last) */
+		ZD_GROW(e->names, e->names_alloc, e->nnames + 1);
+		p = zd_xstrndup(name, len);
+		e->names[e->nnames] = p;
+		if (e->nnames) {
+			e->names[e->nnames] = e->names[e->nnames - 1];
+			e->names[e->nnames - 1] = p;
+		}
+		e->nnames++;
+		return p;
+	}
+	if (!e->nnames || e->names_used + len + 1 > NAME_BLOCK) {
+		ZD_GROW(e->names, e->names_alloc, e->nnames + 1);
+		e->names[e->nnames++] = zd_xmalloc(NAME_BLOCK);
+		e->names_used = 0;
+	}
+	p = e->names[e->nnames - 1] + e->names_used;
+	memcpy(p, name, len);
+	p[len] = '\0';
+	e->names_used += len + 1;
+	return p;
 }
 
 /* Read symbols from the first section of type `type` into e->syms.  The
@@ -180,16 +222,17 @@ load_syms(struct zd_elf *e, Elf *elf, Elf64_Word type)
 				/* "clock_nanosleep@@GLIBC_2.17": keep the plain name;
 				 * a non-default version ranks below its aliases. */
 				rank_extra = at[1] == '@' ? 1 : 32;
-				ZD_GROW(e->names, e->names_alloc, e->nnames + 1);
-				e->names[e->nnames] = zd_xstrndup(name, (size_t)(at - name));
-				name = e->names[e->nnames++];
+				name = keep_name(e, name, (size_t)(at - name));
 			}
 			e->syms[e->nsyms].addr = s->st_value;
 			e->syms[e->nsyms].size = s->st_size;
 			e->syms[e->nsyms].name = name;
 			e->syms[e->nsyms].type = st;
 			e->syms[e->nsyms].bind = sb;
-			e->syms[e->nsyms].rank = (unsigned char)ZD_MIN(255u, sym_rank(name, sb, st) + rank_extra);
+			/* The version part only: sort_syms() adds sym_rank() where
+			 * aliases share an address (strstr over every name of a
+			 * 10,000-symbol table was a quarter of its loading). */
+			e->syms[e->nsyms].rank = (unsigned char)rank_extra;
 			e->nsyms++;
 		}
 		return 1;
@@ -215,6 +258,8 @@ sort_syms(struct zd_elf *e)
 	free(e->by_name);
 	e->by_name = NULL;
 	if (n < 64) {
+		for (i = 0; i < n; i++)
+			add_rank(&e->syms[i]);
 		if (n)
 			qsort(e->syms, n, sizeof(*e->syms), cmp_sym);
 		return;
@@ -250,6 +295,10 @@ sort_syms(struct zd_elf *e)
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && e->syms[j].addr == e->syms[i].addr; j++)
 			;
+		if (j - i == 1)
+			continue;
+		for (size_t a = i; a < j; a++)
+			add_rank(&e->syms[a]);
 		if (j - i > 8) {
 			qsort(e->syms + i, j - i, sizeof(*e->syms), cmp_sym);
 		} else {
@@ -265,6 +314,182 @@ sort_syms(struct zd_elf *e)
 			}
 		}
 	}
+}
+
+/*
+ * Large tables (libc's debug .symtab: 10,000 symbols) are not sorted when
+ * loaded: a backtrace looks up a handful of addresses.  Their indices are
+ * put in address buckets (one counting pass), and a bucket is sorted the
+ * first time a lookup reaches it.  The buckets in a row are then the order
+ * sort_syms() would have made (each sorted by cmp_sym, ties in load order),
+ * so lookups answer as they would on the sorted table, and e->syms never
+ * moves (pointers handed out stay valid).
+ */
+#define LAZY_MIN_SYMS 1024
+
+struct zd_symidx {
+	uint64_t base;            /* the lowest address */
+	unsigned shift;           /* bucket of a: (a - base) >> shift */
+	size_t nb;                /* buckets */
+	uint32_t *start;          /* nb + 1: bucket b is ord[start[b] .. start[b + 1]) */
+	uint32_t *ord;            /* symbol indices, bucket by bucket */
+	unsigned char *sorted;    /* per bucket */
+};
+
+static void
+symidx_free(struct zd_symidx *x)
+{
+	if (!x)
+		return;
+	free(x->start);
+	free(x->ord);
+	free(x->sorted);
+	free(x);
+}
+
+static void
+build_index(struct zd_elf *e)
+{
+	struct zd_symidx *x = zd_xcalloc(1, sizeof(*x));
+	size_t n = e->nsyms, i, b;
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (i = 0; i < n; i++) {
+		lo = ZD_MIN(lo, e->syms[i].addr);
+		hi = ZD_MAX(hi, e->syms[i].addr);
+	}
+	/* about one symbol a bucket */
+	while (((hi - lo) >> x->shift) >= n)
+		x->shift++;
+	x->base = lo;
+	x->nb = (size_t)((hi - lo) >> x->shift) + 1;
+	x->start = zd_xcalloc(x->nb + 1, sizeof(*x->start));
+	x->ord = zd_xmalloc(n * sizeof(*x->ord));
+	x->sorted = zd_xcalloc(x->nb, 1);
+	for (i = 0; i < n; i++)
+		x->start[((e->syms[i].addr - lo) >> x->shift) + 1]++;
+	for (b = 0; b < x->nb; b++)
+		x->start[b + 1] += x->start[b];
+	{
+		uint32_t *fill = zd_xmalloc(x->nb * sizeof(*fill));
+
+		memcpy(fill, x->start, x->nb * sizeof(*fill));
+		for (i = 0; i < n; i++)
+			x->ord[fill[(e->syms[i].addr - lo) >> x->shift]++] = (uint32_t)i;
+		free(fill);
+	}
+	symidx_free(e->idx);
+	e->idx = x;
+}
+
+static const struct zd_sym *idx_syms; /* for cmp_ord */
+
+/* The rank add_rank() would give (a lazy table's ranks stay unadded). */
+static unsigned
+full_rank(const struct zd_sym *s)
+{
+	return ZD_MIN(255u, sym_rank(s->name, s->bind, s->type) + s->rank);
+}
+
+/* cmp_sym with full ranks, ties in load order (as sort_syms' stable sort
+ * leaves them). */
+static int
+cmp_ord(const void *a, const void *b)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const struct zd_sym *x = &idx_syms[i], *y = &idx_syms[j];
+	unsigned rx, ry;
+	int c;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if ((x->size != 0) != (y->size != 0))
+		return x->size ? -1 : 1;
+	rx = full_rank(x);
+	ry = full_rank(y);
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	return c ? c : i < j ? -1 : i > j;
+}
+
+static void
+sort_bucket(const struct zd_elf *e, size_t b)
+{
+	struct zd_symidx *x = e->idx;
+	uint32_t *v = x->ord + x->start[b];
+	size_t n = x->start[b + 1] - x->start[b], i, k;
+
+	if (x->sorted[b])
+		return;
+	x->sorted[b] = 1;
+	idx_syms = e->syms;
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), cmp_ord);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		uint32_t t = v[i];
+
+		for (k = i; k > 0 && cmp_ord(&v[k - 1], &t) > 0; k--)
+			v[k] = v[k - 1];
+		v[k] = t;
+	}
+}
+
+/* The symbol at position p of the address order. */
+static const struct zd_sym *
+sym_pos(const struct zd_elf *e, size_t p)
+{
+	const struct zd_symidx *x = e->idx;
+	size_t lo = 0, hi = x ? x->nb : 0;
+
+	if (!x)
+		return &e->syms[p];
+	/* the bucket b with start[b] <= p < start[b + 1] */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->start[mid + 1] <= p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sort_bucket(e, lo);
+	return &e->syms[x->ord[p]];
+}
+
+/* Every bucket sorted: ord is the whole table's order. */
+static void
+sort_all_buckets(const struct zd_elf *e)
+{
+	for (size_t b = 0; e->idx && b < e->idx->nb; b++)
+		sort_bucket(e, b);
+}
+
+/* After load_syms(): sorted now, or indexed when large. */
+static void
+finish_syms(struct zd_elf *e)
+{
+	symidx_free(e->idx);
+	e->idx = NULL;
+	if (e->nsyms >= LAZY_MIN_SYMS) {
+		free(e->by_name);
+		e->by_name = NULL;
+		build_index(e);
+	} else {
+		sort_syms(e);
+	}
+}
+
+void
+zd_elf_sort_syms(struct zd_elf *e)
+{
+	if (!e->idx)
+		return;
+	symidx_free(e->idx);
+	e->idx = NULL;
+	sort_syms(e);
 }
 
 static void
@@ -351,7 +576,7 @@ elf_setup(struct zd_elf *e, bool want_dynsym)
 		e->has_symtab = true;
 	else if (want_dynsym)
 		load_syms(e, e->elf, SHT_DYNSYM);
-	sort_syms(e);
+	finish_syms(e);
 	return 0;
 }
 
@@ -401,7 +626,7 @@ load_dynsym(struct zd_elf *e)
 	if (e->has_symtab || e->nsyms)
 		return;
 	load_syms(e, e->elf, SHT_DYNSYM);
-	sort_syms(e);
+	finish_syms(e);
 }
 
 int
@@ -443,6 +668,7 @@ zd_elf_free(struct zd_elf *e)
 		free(e->image);
 	free(e->load);
 	free(e->syms);
+	symidx_free(e->idx);
 	free(e->by_name);
 	free(e->build_id);
 	free(e->debuglink);
@@ -500,10 +726,13 @@ try_debug(struct zd_elf *e, const char *path)
 	if (d->has_symtab) {
 		/* The debug file's .symtab is complete: it replaces .dynsym. */
 		free(e->syms);
+		symidx_free(e->idx);
 		e->syms = d->syms;
 		e->nsyms = d->nsyms;
+		e->idx = d->idx;
 		d->syms = NULL;
 		d->nsyms = 0;
+		d->idx = NULL;
 		e->has_symtab = true;
 		/* Already sorted (same order) when the debug file was loaded. */
 		free(e->by_name);
@@ -580,6 +809,28 @@ upper_index(const struct zd_elf *e, uint64_t vaddr)
 {
 	size_t lo = 0, hi = e->nsyms;
 
+	if (e->idx && e->nsyms) {
+		/* in vaddr's bucket (sorted), or the last one before it */
+		const struct zd_symidx *x = e->idx;
+		size_t b;
+
+		if (vaddr < x->base)
+			return -1;
+		b = (size_t)ZD_MIN((vaddr - x->base) >> x->shift, (uint64_t)(x->nb - 1));
+		sort_bucket(e, b);
+		lo = x->start[b];
+		hi = x->start[b + 1];
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (e->syms[x->ord[mid]].addr <= vaddr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return (long)lo - 1;
+	}
+
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -594,8 +845,8 @@ upper_index(const struct zd_elf *e, uint64_t vaddr)
 const struct zd_sym *
 zd_elf_sym_at(const struct zd_elf *e, uint64_t vaddr)
 {
-	long i = upper_index(e, vaddr), k;
-	const struct zd_sym *exact0 = NULL;
+	long i = upper_index(e, vaddr), k, x0 = -1;
+	const struct zd_sym *s;
 
 	if (i < 0)
 		return NULL;
@@ -603,28 +854,29 @@ zd_elf_sym_at(const struct zd_elf *e, uint64_t vaddr)
 	 * same address are sorted sized-first and best rank first.  Nested or
 	 * overlapping symbols are rare: a bounded walk is enough. */
 	for (k = i; k >= 0 && i - k < 64; k--) {
-		const struct zd_sym *s = &e->syms[k];
-
+		s = sym_pos(e, (size_t)k);
 		if (s->size && vaddr < s->addr + s->size) {
 			/* The best-ranked alias at this address. */
-			while (k > 0 && e->syms[k - 1].addr == s->addr && e->syms[k - 1].size)
-				s = &e->syms[--k];
+			while (k > 0 && sym_pos(e, (size_t)k - 1)->addr == s->addr && sym_pos(e, (size_t)k - 1)->size)
+				s = sym_pos(e, (size_t)--k);
 			return s;
 		}
-		if (!s->size && s->addr == vaddr && !exact0)
-			exact0 = s;
+		if (!s->size && s->addr == vaddr && x0 < 0)
+			x0 = k;
 		if (s->addr + (1u << 20) < vaddr)
 			break;
 	}
-	if (!exact0 && !e->syms[i].size && vaddr - e->syms[i].addr < 0x1000)
+	s = sym_pos(e, (size_t)i);
+	if (x0 < 0 && !s->size && vaddr - s->addr < 0x1000)
 		/* Assembly without .size (ld.so's _start): the label before it,
 		 * when no sized symbol is closer. */
-		exact0 = &e->syms[i];
-	if (exact0) {
+		x0 = i;
+	if (x0 >= 0) {
 		/* Prefer the best-ranked size-0 alias. */
-		while (exact0 > e->syms && exact0[-1].addr == exact0->addr && !exact0[-1].size)
-			exact0--;
-		return exact0;
+		s = sym_pos(e, (size_t)x0);
+		while (x0 > 0 && sym_pos(e, (size_t)x0 - 1)->addr == s->addr && !sym_pos(e, (size_t)x0 - 1)->size)
+			s = sym_pos(e, (size_t)--x0);
+		return s;
 	}
 	return NULL;
 }
@@ -656,8 +908,10 @@ zd_elf_sym_named(struct zd_elf *e, const char *name)
 		return NULL;
 	if (!e->by_name) {
 		e->by_name = zd_xmalloc(e->nsyms * sizeof(*e->by_name));
+		/* from the address order, as on a sorted table (ties stay in it) */
+		sort_all_buckets(e);
 		for (i = 0; i < e->nsyms; i++)
-			e->by_name[i] = i;
+			e->by_name[i] = e->idx ? e->idx->ord[i] : i;
 		sort_ctx = e;
 		qsort(e->by_name, e->nsyms, sizeof(*e->by_name), cmp_by_name);
 		sort_ctx = NULL;

@@ -6,6 +6,7 @@
 #include <libunwind.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "zdiag/common.h"
 #include "zdiag/unwind.h"
@@ -54,13 +55,14 @@ struct walk {
 	const unsigned char *span_img;
 };
 
-int
-zd_tsnap_capture(struct zd_tsnap *ts, pid_t tid, const struct user_regs_struct *regs, const struct zd_maps *maps,
-		 zd_mem_reader reader, void *ctx, size_t max_stack)
+/* The range zd_tsnap_capture() copies: fills ts but its stack, returns
+ * the length from ts->stack_base, or -EFAULT when rsp is in no mapping. */
+static ssize_t
+tsnap_plan(struct zd_tsnap *ts, pid_t tid, const struct user_regs_struct *regs, const struct zd_maps *maps,
+	   size_t max_stack)
 {
 	const struct zd_map *mp;
 	uint64_t lo, hi;
-	ssize_t n;
 
 	memset(ts, 0, sizeof(*ts));
 	ts->tid = tid;
@@ -74,16 +76,94 @@ zd_tsnap_capture(struct zd_tsnap *ts, pid_t tid, const struct user_regs_struct *
 		hi = lo + max_stack;
 		ts->truncated = true;
 	}
-	ts->stack = zd_xmalloc(hi - lo);
-	n = reader(ctx, lo, ts->stack, hi - lo);
+	ts->stack_base = lo;
+	return (ssize_t)(hi - lo);
+}
+
+/* The planned len bytes through reader. */
+static int
+tsnap_read(struct zd_tsnap *ts, size_t len, zd_mem_reader reader, void *ctx)
+{
+	ssize_t n;
+
+	ts->stack = zd_xmalloc(len);
+	n = reader(ctx, ts->stack_base, ts->stack, len);
 	if (n <= 0) {
 		free(ts->stack);
 		ts->stack = NULL;
+		ts->stack_base = 0;
 		return n < 0 ? (int)n : -EFAULT;
 	}
-	ts->stack_base = lo;
 	ts->stack_len = (size_t)n;
 	return 0;
+}
+
+int
+zd_tsnap_capture(struct zd_tsnap *ts, pid_t tid, const struct user_regs_struct *regs, const struct zd_maps *maps,
+		 zd_mem_reader reader, void *ctx, size_t max_stack)
+{
+	ssize_t len = tsnap_plan(ts, tid, regs, maps, max_stack);
+
+	if (len < 0) {
+		ts->stack_base = 0;
+		return (int)len;
+	}
+	return tsnap_read(ts, (size_t)len, reader, ctx);
+}
+
+void
+zd_tsnap_capture_all(struct zd_tsnap *ts, size_t n, const pid_t *tids, const struct user_regs_struct *regs,
+		     pid_t pid, const struct zd_maps *maps, zd_mem_reader reader, void *ctx, size_t max_stack)
+{
+	struct iovec *local = zd_xcalloc(n ? n : 1, sizeof(*local)), *remote = zd_xcalloc(n ? n : 1, sizeof(*remote));
+	size_t *which = zd_xcalloc(n ? n : 1, sizeof(*which)), nv = 0, i, v = 0;
+	bool *done = zd_xcalloc(n ? n : 1, sizeof(*done));
+
+	for (i = 0; i < n; i++) {
+		ssize_t len = tsnap_plan(&ts[i], tids[i], &regs[i], maps, max_stack);
+
+		if (len < 0) {
+			ts[i].stack_base = 0;
+			done[i] = true;
+			continue;
+		}
+		ts[i].stack = zd_xmalloc((size_t)len ? (size_t)len : 1);
+		local[nv].iov_base = ts[i].stack;
+		local[nv].iov_len = (size_t)len;
+		remote[nv].iov_base = (void *)(uintptr_t)ts[i].stack_base;
+		remote[nv].iov_len = (size_t)len;
+		which[nv++] = i;
+	}
+	/* IOV_MAX (1024) vectors a call; a call stops at the first range it
+	 * cannot read, the ranges after it are read one by one below. */
+	while (pid && v < nv) {
+		size_t cnt = ZD_MIN(nv - v, (size_t)1024), k;
+		ssize_t got = process_vm_readv(pid, local + v, cnt, remote + v, cnt, 0);
+
+		for (k = 0; k < cnt && got >= (ssize_t)local[v + k].iov_len && local[v + k].iov_len; k++) {
+			ts[which[v + k]].stack_len = local[v + k].iov_len;
+			done[which[v + k]] = true;
+			got -= (ssize_t)local[v + k].iov_len;
+		}
+		if (k < cnt)
+			break;
+		v += cnt;
+	}
+	for (i = 0; i < n; i++)
+		if (!done[i]) {
+			size_t len = 0;
+
+			for (v = 0; v < nv; v++)
+				if (which[v] == i)
+					len = local[v].iov_len;
+			free(ts[i].stack);
+			ts[i].stack = NULL;
+			tsnap_read(&ts[i], len, reader, ctx);
+		}
+	free(local);
+	free(remote);
+	free(which);
+	free(done);
 }
 
 void

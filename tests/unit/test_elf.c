@@ -105,6 +105,81 @@ test_libc_debug_file(void **state)
 	zd_elf_free(e);
 }
 
+static void
+same_sym(const struct zd_sym *a, const struct zd_sym *b, uint64_t at)
+{
+	if (!a || !b) {
+		if (a || b)
+			fail_msg("at 0x%llx: %s vs %s", (unsigned long long)at, a ? a->name : "none", b ? b->name : "none");
+		return;
+	}
+	if (strcmp(a->name, b->name) || a->addr != b->addr || a->size != b->size || a->bind != b->bind)
+		fail_msg("at 0x%llx: %s (0x%llx+%llu) vs %s (0x%llx+%llu)", (unsigned long long)at, a->name,
+			 (unsigned long long)a->addr, (unsigned long long)a->size, b->name, (unsigned long long)b->addr,
+			 (unsigned long long)b->size);
+}
+
+/* A large table (lazy: sorted bucket by bucket as lookups go) answers every
+ * lookup as the same table sorted whole: around each symbol's bounds, and
+ * every 29 bytes from 0 to past the last symbol, in an order that reaches
+ * the buckets at random; then every name. */
+static void
+check_lazy_table(struct zd_elf *lazy, struct zd_elf *sorted)
+{
+	const struct zd_sym *v, *w;
+	size_t n, m, i, k, checked = 0;
+	uint64_t top = 0, a;
+
+	zd_elf_sort_syms(sorted);
+	w = zd_elf_syms(sorted, &m);
+	v = zd_elf_syms(lazy, &n);
+	assert_int_equal(n, m);
+	assert_true(n >= 1024); /* large enough to be lazy */
+	for (i = 1; i < m; i++)
+		assert_true(w[i - 1].addr <= w[i].addr);
+	for (i = 0; i < n; i++) {
+		/* v in the file's order: addresses all over the table */
+		uint64_t probe[] = { v[i].addr - 1, v[i].addr, v[i].addr + 1, v[i].addr + v[i].size - 1,
+				     v[i].addr + v[i].size, v[i].addr + v[i].size + 1, v[i].addr + 0x1000 };
+
+		top = top > v[i].addr + v[i].size ? top : v[i].addr + v[i].size;
+		for (k = 0; k < sizeof(probe) / sizeof(probe[0]); k++, checked++)
+			same_sym(zd_elf_sym_at(lazy, probe[k]), zd_elf_sym_at(sorted, probe[k]), probe[k]);
+	}
+	for (a = 0; a < top + 0x2000; a += 29, checked++)
+		same_sym(zd_elf_sym_at(lazy, a), zd_elf_sym_at(sorted, a), a);
+	for (i = 0; i < n; i++)
+		same_sym(zd_elf_sym_named(lazy, v[i].name), zd_elf_sym_named(sorted, v[i].name), 0);
+	/* pointers from lookups point into the table zd_elf_syms() shows */
+	assert_true(zd_elf_sym_at(lazy, v[0].addr) >= v && zd_elf_sym_at(lazy, v[0].addr) < v + n);
+	assert_true(checked > n);
+}
+
+static void
+test_lazy_symtab(void **state)
+{
+	const char *path = "/lib/x86_64-linux-gnu/libc.so.6";
+	struct zd_elf *a = open_elf(path), *b = open_elf(path);
+
+	(void)state;
+	if (!a || !b)
+		zd_skip("cannot open libc.so.6 as ELF");
+	/* .dynsym (3,000 symbols), then the debug file's .symtab (10,000) */
+	check_lazy_table(a, b);
+	zd_elf_free(a);
+	zd_elf_free(b);
+	a = open_elf(path);
+	b = open_elf(path);
+	if (zd_elf_find_debug(a, path, NULL) < 0 || zd_elf_find_debug(b, path, NULL) < 0) {
+		zd_elf_free(a);
+		zd_elf_free(b);
+		zd_skip("no full symbol table for libc.so.6 (install libc6-dbg)");
+	}
+	check_lazy_table(a, b);
+	zd_elf_free(a);
+	zd_elf_free(b);
+}
+
 static ssize_t
 self_reader(void *ctx, uint64_t addr, void *buf, size_t len)
 {
@@ -169,6 +244,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_helper_symbols),
 		cmocka_unit_test(test_libc_debug_file),
+		cmocka_unit_test(test_lazy_symtab),
 		cmocka_unit_test(test_space_self),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

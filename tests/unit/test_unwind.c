@@ -107,6 +107,45 @@ reader(void *ctx, uint64_t addr, void *buf, size_t len)
 	return zd_pt_read_raw(ctx, addr, buf, len);
 }
 
+/* zd_tsnap_capture_all() leaves each snapshot as zd_tsnap_capture() does:
+ * a plain stack, an rsp in no mapping, an rsp in [vvar] (no
+ * process_vm_readv there: the batch stops and the rest is read one by
+ * one), the stack again after it, and all of it without the batch (pid 0). */
+static void
+check_capture_all(struct zd_ptrace *pt, pid_t c, const struct user_regs_struct *r0, const struct zd_maps *maps)
+{
+	struct user_regs_struct regs[4];
+	struct zd_tsnap one[4], all[4];
+	pid_t tids[4] = { c, c, c, c };
+	uint64_t vvar = 0;
+	size_t i, k;
+
+	for (i = 0; i < maps->n; i++)
+		if (!strcmp(maps->v[i].path, "[vvar]"))
+			vvar = maps->v[i].start;
+	for (i = 0; i < 4; i++)
+		regs[i] = *r0;
+	regs[1].rsp = 16;
+	regs[2].rsp = vvar ? vvar + 256 : 16;
+	for (k = 0; k < 2; k++) {
+		zd_tsnap_capture_all(all, 4, tids, regs, k ? 0 : c, maps, reader, pt, 1 << 20);
+		for (i = 0; i < 4; i++) {
+			zd_tsnap_capture(&one[i], c, &regs[i], maps, reader, pt, 1 << 20);
+			assert_int_equal(all[i].stack_base, one[i].stack_base);
+			assert_int_equal(all[i].stack_len, one[i].stack_len);
+			assert_int_equal(all[i].truncated, one[i].truncated);
+			assert_int_equal(all[i].stack == NULL, one[i].stack == NULL);
+			if (one[i].stack)
+				assert_memory_equal(all[i].stack, one[i].stack, one[i].stack_len);
+			zd_tsnap_release(&one[i]);
+			zd_tsnap_release(&all[i]);
+		}
+	}
+	assert_int_equal(zd_tsnap_capture(&one[0], c, &regs[0], maps, reader, pt, 1 << 20), 0);
+	assert_true(one[0].stack_len > 0);
+	zd_tsnap_release(&one[0]);
+}
+
 static void
 test_capture_detach_unwind(void **state)
 {
@@ -141,6 +180,7 @@ test_capture_detach_unwind(void **state)
 	assert_int_equal(zd_space_load(&sp, c, reader, &pt), 0);
 	assert_int_equal(zd_tsnap_capture(&ts, c, &t->regs, &sp.maps, reader, &pt, 1 << 20), 0);
 	assert_true(ts.stack_len > 0);
+	check_capture_all(&pt, c, &t->regs, &sp.maps);
 	assert_int_equal(zd_pt_detach(&pt), 0);
 	usleep(20000);
 	assert_true(state_of(c) == 'S' || state_of(c) == 'R');
