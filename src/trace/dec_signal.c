@@ -386,7 +386,7 @@ put_siginfo_at(const struct zd_call *c, struct zd_sb *sb, uint64_t addr)
 	else if (!umove_all(c, addr, &si, sizeof(si)))
 		put_hex(sb, addr);
 	else
-		zd_dec_siginfo_pids(sb, &si, c->opts ? c->opts->decode_pids : 0);
+		zd_dec_siginfo_pids(sb, &si, c->opts ? c->opts->decode_pids : 0, c->tid);
 }
 
 /* "= 10 (SIGUSR1)" */
