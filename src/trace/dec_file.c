@@ -854,10 +854,8 @@ dec_rwv(struct zd_call *c, struct zd_sb *sb, bool write, int positioned)
 		put_iov(c, sb, c->args[1], c->args[2], INT64_MAX);
 	} else {
 		dec_arg(c, sb);
-		if (dec_failed(c))
-			put_ptr(sb, c->args[1]);
-		else
-			put_iov(c, sb, c->args[1], c->args[2], c->rval);
+		/* failed: the array with its buffers' addresses (strace's iov_decode_addr) */
+		put_iov(c, sb, c->args[1], c->args[2], dec_failed(c) ? -1 : c->rval);
 	}
 	dec_arg(c, sb);
 	put_udec(sb, c->args[2]);

@@ -202,7 +202,10 @@ decode2() {
 	mkdir "$T/d"
 	decode2 preadv2,pwritev2,epoll_pwait2,mknod,mknodat,sync_file_range,vmsplice,mlock2,membarrier,pkey_alloc,memfd_secret,process_mrelease,capget,capset \
 		io '$T/d; rm -rf $T/d/*'
-	grep -q '^preadv2(3, \[{iov_base="lo wo", iov_len=5}, {iov_base="rld, preadv2", iov_len=16}\], 2, 3, RWF_HIPRI|RWF_NOWAIT) = 17$' "$T/z"
+	# ext4 reads with RWF_NOWAIT; tmpfs (a /tmp on tmpfs) refuses it: then
+	# the buffers show as addresses, as strace shows them for a failed read
+	grep -q '^preadv2(3, \[{iov_base="lo wo", iov_len=5}, {iov_base="rld, preadv2", iov_len=16}\], 2, 3, RWF_HIPRI|RWF_NOWAIT) = 17$' "$T/z" ||
+		grep -q '^preadv2(3, \[{iov_base=0x[0-9a-f]*, iov_len=5}, {iov_base=0x[0-9a-f]*, iov_len=16}\], 2, 3, RWF_HIPRI|RWF_NOWAIT) = -1 EOPNOTSUPP ' "$T/z"
 	grep -q '^mknod(".*/null", S_IFCHR|0600, makedev(0x1, 0x3)) = 0$' "$T/z"
 	grep -q '^membarrier(MEMBARRIER_CMD_QUERY, 0) *= 0x[0-9a-f]* (MEMBARRIER_CMD_GLOBAL|.*MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ' "$T/z"
 	grep -q '^capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=0, permitted=1<<CAP_CHOWN|1<<CAP_KILL|1<<CAP_MAC_OVERRIDE, inheritable=0}) = 0$' "$T/z"
@@ -233,7 +236,7 @@ decode2() {
 	grep -q '^landlock_add_rule([0-9]*, LANDLOCK_RULE_PATH_BENEATH, {allowed_access=LANDLOCK_ACCESS_FS_READ_FILE, parent_fd=[0-9]*}, 0) = 0$' "$T/z"
 	decode2 fanotify_init,fanotify_mark,name_to_handle_at,open_by_handle_at sys '$T/d'
 	grep -q '^fanotify_mark(3, FAN_MARK_REMOVE|FAN_MARK_ONLYDIR, FAN_ACCESS, FAN_NOFD, 0xbadc0de000) = -1 EFAULT' "$T/z"
-	grep -q '^name_to_handle_at(AT_FDCWD, ".*/d", {handle_bytes=128 => 8, handle_type=1, f_handle="\\x[0-9a-f\\x]*"}, \[[0-9]*\], 0) = 0$' "$T/z"
+	grep -q '^name_to_handle_at(AT_FDCWD, ".*/d", {handle_bytes=128 => [0-9]*, handle_type=[0-9]*, f_handle="\\x[0-9a-f\\x]*"}, \[[0-9]*\], 0) = 0$' "$T/z"
 }
 
 @test "mq_open, mq_timedsend, mq_timedreceive, mq_notify, mq_getsetattr as strace" {
